@@ -1,0 +1,54 @@
+# hookmatch — every set-up step lives here or in scripts/tools.sh, so a fresh
+# machine needs only `make preview` or `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DIALECT ?= workfront
+SUB ?= samples/$(DIALECT)/subscription.json
+EVENTS ?= samples/$(DIALECT)/events.ndjson
+NODE_TESTS := $(wildcard tests/js/*.test.mjs)
+
+.PHONY: help tools pkg preview test test-native test-wasm test-js lint clean
+
+help:
+	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
+	@echo "make test      every test: native Rust, wasm in Node and headless Chromium, JS against pkg/"
+	@echo "make pkg       build the npm package into pkg/ and print the .wasm size"
+
+tools:
+	@scripts/tools.sh build
+
+pkg: tools
+	@scripts/build-pkg.sh
+
+preview: pkg
+	@node pkg/bin/hookmatch.js preview "$(SUB)" "$(EVENTS)"
+
+test: test-native test-wasm test-js
+	@echo "make test: all suites passed"
+
+test-native:
+	cargo test --quiet
+
+# wasm-bindgen-test in Node, then in headless Chromium through Debian's chromedriver.
+test-wasm: tools
+	@scripts/tools.sh browser
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test --quiet --target wasm32-unknown-unknown --test wasm
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+	  cargo test --quiet --target wasm32-unknown-unknown --test wasm
+
+test-js: pkg
+	@scripts/tools.sh node
+	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+	node --test $(NODE_TESTS)
+	npx --no-install tsc -p tests/js/tsconfig.json
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
+
+clean:
+	rm -rf pkg target node_modules

@@ -1,0 +1,6 @@
+// Browsers and bundlers: fetch and instantiate the wasm next to this file.
+import init from "./hookmatch.js";
+
+await init({ module_or_path: new URL("./hookmatch_bg.wasm", import.meta.url) });
+
+export * from "./hookmatch.js";

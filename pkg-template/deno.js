@@ -1,0 +1,7 @@
+// Deno 2: a source-phase import gives the WebAssembly.Module without --allow-read.
+import source wasmModule from "./hookmatch_bg.wasm";
+import { initSync } from "./hookmatch.js";
+
+initSync({ module: wasmModule });
+
+export * from "./hookmatch.js";

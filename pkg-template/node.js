@@ -1,0 +1,7 @@
+// Node (ESM): load the wasm synchronously from beside this file.
+import { readFileSync } from "node:fs";
+import { initSync } from "./hookmatch.js";
+
+initSync({ module: readFileSync(new URL("./hookmatch_bg.wasm", import.meta.url)) });
+
+export * from "./hookmatch.js";

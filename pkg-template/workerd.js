@@ -1,0 +1,7 @@
+// Cloudflare workerd / wrangler import a .wasm file as a WebAssembly.Module.
+import wasmModule from "./hookmatch_bg.wasm";
+import { initSync } from "./hookmatch.js";
+
+initSync({ module: wasmModule });
+
+export * from "./hookmatch.js";

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build the npm package into pkg/: release wasm, wasm-bindgen (web target for
+# ESM runtimes, nodejs target for require), wasm-opt, the template's files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --quiet --release --target wasm32-unknown-unknown
+raw=target/wasm32-unknown-unknown/release/hookmatch.wasm
+
+rm -rf pkg
+wasm-bindgen "$raw" --target web --out-dir pkg --out-name hookmatch
+wasm-bindgen "$raw" --target nodejs --out-dir pkg/cjs --out-name hookmatch
+printf '{ "type": "commonjs" }\n' > pkg/cjs/package.json
+rm -f pkg/.gitignore pkg/cjs/.gitignore
+
+# npm's binaryen (pinned in package-lock.json): Debian's wasm-opt 108 turns
+# the externref table that wasm-bindgen emits into a funcref one, and the
+# module then fails to instantiate.
+for wasm in pkg/hookmatch_bg.wasm pkg/cjs/hookmatch_bg.wasm; do
+  node_modules/.bin/wasm-opt -Oz "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+done
+
+cp -R pkg-template/. pkg/
+chmod +x pkg/bin/hookmatch.js
+
+size=$(stat -c %s pkg/hookmatch_bg.wasm)
+gz=$(gzip -9 -c pkg/hookmatch_bg.wasm | wc -c)
+glue=$(stat -c %s pkg/hookmatch.js)
+gluegz=$(gzip -9 -c pkg/hookmatch.js | wc -c)
+printf 'pkg: hookmatch_bg.wasm %d bytes (%d gzipped); JS glue %d bytes (%d gzipped); cargo output %d bytes\n' \
+  "$size" "$gz" "$glue" "$gluegz" "$(stat -c %s "$raw")"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install what building and testing need, idempotently: each step is skipped
+# when its tool is already there. Usage: scripts/tools.sh [build] [browser] [node]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want() { for w in "$@"; do [[ " $WANT " == *" $w "* ]] && return 0; done; return 1; }
+WANT="${*:-build}"
+# wasm-opt comes from npm's binaryen, so a build needs the Node dev tools too.
+if want build; then WANT="$WANT node"; fi
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    echo "tools: apt-get update" >&2
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  echo "tools: apt-get install $*" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if want build; then
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    echo "tools: rustup target add wasm32-unknown-unknown" >&2
+    rustup target add wasm32-unknown-unknown
+  fi
+  # The CLI must be exactly the wasm-bindgen version Cargo.lock resolved.
+  [ -f Cargo.lock ] || cargo generate-lockfile
+  wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+    # No --locked: the registry index reachable here lags and --locked fails (docs/toolchain notes).
+    echo "tools: cargo install wasm-bindgen-cli $wb_version (about 2.5 minutes)" >&2
+    cargo install wasm-bindgen-cli --version "$wb_version" --force
+  fi
+fi
+
+if want browser; then
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver
+  fi
+fi
+
+if want node; then
+  # Dev tools (binaryen's wasm-opt, TypeScript) from the committed lockfile.
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "tools: npm ci" >&2
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+fi

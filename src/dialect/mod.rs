@@ -1,0 +1,235 @@
+//! Dialect adapters: each maps its vendor's spec onto the shared [`Plan`] and
+//! its vendor's event onto the shared [`Event`] view. None of them compares
+//! values; that is [`crate::eval`]'s job alone.
+
+pub mod workfront;
+
+use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::plan::Plan;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    Workfront,
+    Asana,
+    Kanboard,
+    RService,
+    Ricloud,
+}
+
+impl Dialect {
+    pub const NAMES: [&'static str; 5] = ["workfront", "asana", "kanboard", "rservice", "ricloud"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Workfront => "workfront",
+            Dialect::Asana => "asana",
+            Dialect::Kanboard => "kanboard",
+            Dialect::RService => "rservice",
+            Dialect::Ricloud => "ricloud",
+        }
+    }
+
+    /// The `dialect` option; an unknown name is misuse and throws.
+    pub fn parse(s: &str) -> Result<Dialect, Error> {
+        Ok(match s {
+            "workfront" => Dialect::Workfront,
+            "asana" => Dialect::Asana,
+            "kanboard" => Dialect::Kanboard,
+            "rservice" => Dialect::RService,
+            "ricloud" => Dialect::Ricloud,
+            other => {
+                return Err(Error::new(
+                    ErrorKind::UnknownDialect,
+                    unknown_message("dialect", other, &Dialect::NAMES),
+                ))
+            }
+        })
+    }
+
+    /// CONTRACT.md §1: tell the dialect from the spec's shape.
+    pub fn detect(spec: &Value) -> Result<Dialect, Error> {
+        let Some(obj) = spec.as_object() else {
+            return Err(unknown_dialect("the spec is not a JSON object"));
+        };
+        let has = |k: &str| obj.contains_key(k);
+        let asana_filters = obj
+            .get("filters")
+            .and_then(Value::as_array)
+            .is_some_and(|fs| fs.iter().any(|f| f.get("resource_type").is_some()));
+        let mut found = Vec::new();
+        if has("objCode") {
+            found.push(Dialect::Workfront);
+        }
+        if has("target") || has("resource") || asana_filters {
+            found.push(Dialect::Asana);
+        }
+        if has("event") && has("uri") {
+            found.push(Dialect::RService);
+        }
+        let ricloud = has("url") && (has("secret") || has("state") || has("organisation"));
+        if ricloud {
+            found.push(Dialect::Ricloud);
+        }
+        if has("url") && (has("token") || has("events")) && !has("objCode") {
+            found.push(Dialect::Kanboard);
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(unknown_dialect("no dialect's required fields are present")),
+            many => {
+                let names: Vec<&str> = many.iter().map(|d| d.name()).collect();
+                Err(unknown_dialect(&format!(
+                    "the spec looks like more than one dialect ({})",
+                    names.join(", ")
+                )))
+            }
+        }
+    }
+}
+
+fn unknown_dialect(why: &str) -> Error {
+    Error::new(
+        ErrorKind::UnknownDialect,
+        format!(
+            "cannot tell the dialect: {why}. Pass {{ dialect }} or give the fields of one: \
+             workfront needs objCode, eventType, url, authToken; \
+             asana needs resource and target; \
+             kanboard needs url and token (or events); \
+             rservice needs event and uri; \
+             ricloud needs url and secret, state or organisation"
+        ),
+    )
+    .at("")
+}
+
+/// What the evaluator sees of an event: the whole document, and the two
+/// states filters read (`newState`/`oldState` for Workfront; the event's data
+/// as the new state for dialects that have only one).
+#[derive(Debug)]
+pub struct Event<'a> {
+    pub root: &'a Value,
+    pub new_state: Cow<'a, Value>,
+    pub old_state: Cow<'a, Value>,
+}
+
+/// A spec compiled by its adapter: the plan, the spec as normalized for
+/// `toJSON` (secrets redacted), and the dialect's own delivery settings.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub plan: Plan,
+    pub normalized: Value,
+    pub delivery: DeliverySettings,
+}
+
+/// What a dialect needs at delivery time, kept apart from the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliverySettings {
+    Workfront {
+        url: String,
+        auth_token: String,
+        base64: bool,
+    },
+}
+
+/// Compile a spec of a known dialect, collecting every diagnostic.
+pub fn compile(dialect: Dialect, spec: &Value, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let Some(obj) = spec.as_object() else {
+        diags.push(Diagnostic::error(
+            "invalid_type",
+            "",
+            format!(
+                "a {} spec must be a JSON object, got {}",
+                dialect.name(),
+                crate::text::type_name(spec)
+            ),
+        ));
+        return None;
+    };
+    match dialect {
+        Dialect::Workfront => workfront::compile(obj, diags),
+        other => {
+            diags.push(Diagnostic::error(
+                "unsupported_dialect",
+                "",
+                format!(
+                    "the {} dialect is not available in this build yet",
+                    other.name()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Map an event onto the shared view, or say why it is not an event of this dialect.
+pub fn prepare<'a>(dialect: Dialect, event: &'a Value) -> Result<Event<'a>, Error> {
+    match dialect {
+        Dialect::Workfront => workfront::prepare(event),
+        other => Err(Error::new(
+            ErrorKind::NotImplemented,
+            format!(
+                "the {} dialect is not available in this build yet",
+                other.name()
+            ),
+        )),
+    }
+}
+
+/// Warn about keys a dialect does not know (they are ignored).
+pub fn warn_unknown_keys(
+    obj: &Map<String, Value>,
+    known: &[&str],
+    silent: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for key in obj.keys() {
+        if !known.contains(&key.as_str()) && !silent.contains(&key.as_str()) {
+            diags.push(Diagnostic::warning(
+                "unknown_field",
+                crate::error::join("", key),
+                format!("{}; it is ignored", unknown_message("field", key, known)),
+            ));
+        }
+    }
+}
+
+/// A required, non-empty string field.
+pub fn required_string<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a str> {
+    let path = crate::error::join("", key);
+    match obj.get(key) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
+        Some(Value::String(_)) => {
+            diags.push(Diagnostic::error(
+                "empty_field",
+                path,
+                format!("{key} must not be empty"),
+            ));
+            None
+        }
+        None | Some(Value::Null) => {
+            diags.push(Diagnostic::error(
+                "missing_field",
+                path,
+                format!("{key} is required"),
+            ));
+            None
+        }
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                path,
+                format!(
+                    "{key} must be a string, got {}",
+                    crate::text::type_name(other)
+                ),
+            ));
+            None
+        }
+    }
+}

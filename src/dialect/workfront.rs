@@ -1,0 +1,339 @@
+//! Adobe Workfront event subscriptions (seed 004 and Adobe's current "Event
+//! Subscription API" page, `help/quicksilver/wf-api/general/event-subs-api.md`
+//! in `AdobeDocs/workfront.en`, read 2026-11; see docs/workfront.md).
+
+use super::{required_string, warn_unknown_keys, Compiled, DeliverySettings, Event};
+use crate::base64;
+use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::filters::{self, FilterContext};
+use crate::plan::{Entry, Filter, GateCheck, GateSource, GateTest, Plan};
+use crate::text::{quote_short, type_name};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// Every objCode Workfront accepts. The seed's list (translated in the
+/// Portuguese seed; the codes are Workfront's own) plus the objects Adobe's
+/// current page adds: approvals (spelled in lower case there), document
+/// versions, proof approvals and staffing plans. `TMSHT` is the contract's
+/// spelling of Timesheet and `TSHET` the current page's; both are accepted.
+pub const OBJ_CODES: [&str; 32] = [
+    "approval",
+    "approval_stage",
+    "approval_stage_participant",
+    "ASSGN",
+    "CMPY",
+    "DOCU",
+    "DOCV",
+    "EXPNS",
+    "FIELD",
+    "HOUR",
+    "NOTE",
+    "OPTASK",
+    "PORT",
+    "PRFAPL",
+    "PRGM",
+    "PROJ",
+    "PTLSEC",
+    "PTLTAB",
+    "RECORD",
+    "RECORD_TYPE",
+    "SAVSET",
+    "SPAVAL",
+    "SPVAL",
+    "SRPVAL",
+    "STAFFP",
+    "STAFFR",
+    "TASK",
+    "TMPL",
+    "TMSHT",
+    "TSHET",
+    "USER",
+    "WORKSPACE",
+];
+
+pub const EVENT_TYPES: [&str; 3] = ["CREATE", "DELETE", "UPDATE"];
+
+const KNOWN_KEYS: [&str; 8] = [
+    "objCode",
+    "eventType",
+    "objId",
+    "url",
+    "authToken",
+    "filters",
+    "filterConnector",
+    "base64Encoding",
+];
+
+/// Read-only fields that Workfront's GET responses carry; a spec pasted from
+/// a response has them, and they change nothing, so they are not warned about.
+const RESPONSE_KEYS: [&str; 5] = [
+    "id",
+    "customerId",
+    "version",
+    "dateVersionUpdated",
+    "subscriptionVersion",
+];
+
+pub const REDACTED: &str = "[redacted]";
+
+pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
+
+    let obj_code = match required_string(obj, "objCode", diags) {
+        Some(code) if OBJ_CODES.contains(&code) => Some(code),
+        Some(code) => {
+            diags.push(Diagnostic::error(
+                "unknown_obj_code",
+                "/objCode",
+                unknown_message("objCode", code, &OBJ_CODES),
+            ));
+            None
+        }
+        None => None,
+    };
+
+    let event_type = match required_string(obj, "eventType", diags) {
+        Some(t) if EVENT_TYPES.contains(&t) => Some(t),
+        Some(t) => {
+            diags.push(Diagnostic::error(
+                "unknown_event_type",
+                "/eventType",
+                unknown_message("eventType", t, &EVENT_TYPES),
+            ));
+            None
+        }
+        None => None,
+    };
+
+    let obj_id = match obj.get("objId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::String(_)) => {
+            diags.push(Diagnostic::error(
+                "empty_field",
+                "/objId",
+                "objId must not be empty; leave it out to receive events for every object of the objCode",
+            ));
+            None
+        }
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                "/objId",
+                format!("objId must be a string, got {}", type_name(other)),
+            ));
+            None
+        }
+    };
+
+    let url =
+        required_string(obj, "url", diags).and_then(|u| match crate::urls::parse_http_url(u) {
+            Ok(_) => Some(u.to_string()),
+            Err(why) => {
+                diags.push(Diagnostic::error(
+                    "invalid_url",
+                    "/url",
+                    format!(
+                        "url {} is not an absolute http(s) URL: {why}",
+                        quote_short(u)
+                    ),
+                ));
+                None
+            }
+        });
+
+    let auth_token = required_string(obj, "authToken", diags).map(str::to_string);
+
+    let base64 = match obj.get("base64Encoding") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) if s == "true" => true,
+        Some(Value::String(s)) if s == "false" || s.is_empty() => false,
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_value",
+                "/base64Encoding",
+                format!(
+                    "base64Encoding must be true, false, \"true\", \"false\" or \"\", got {}",
+                    crate::text::show(other)
+                ),
+            ));
+            false
+        }
+    };
+
+    let ctx = FilterContext {
+        create_only: event_type == Some("CREATE"),
+        obj_code,
+    };
+    let (connector, entries) = filters::parse(obj, ctx, diags);
+
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    let (obj_code, event_type, url, auth_token) = (obj_code?, event_type?, url?, auth_token?);
+
+    let mut gate = vec![
+        GateCheck {
+            field: "eventType".into(),
+            source: GateSource::Root(vec!["eventType".into()]),
+            test: GateTest::Equals(Value::String(event_type.into())),
+        },
+        GateCheck {
+            field: "objCode".into(),
+            source: GateSource::State("objCode".into()),
+            test: GateTest::Equals(Value::String(obj_code.into())),
+        },
+    ];
+    if let Some(id) = &obj_id {
+        gate.push(GateCheck {
+            field: "ID".into(),
+            source: GateSource::State("ID".into()),
+            test: GateTest::Equals(Value::String(id.clone())),
+        });
+    }
+
+    let mut normalized = Map::new();
+    normalized.insert("objCode".into(), obj_code.into());
+    normalized.insert("eventType".into(), event_type.into());
+    if let Some(id) = &obj_id {
+        normalized.insert("objId".into(), id.clone().into());
+    }
+    normalized.insert("url".into(), url.clone().into());
+    normalized.insert("authToken".into(), REDACTED.into());
+    if !entries.is_empty() {
+        normalized.insert(
+            "filters".into(),
+            Value::Array(entries.iter().map(entry_json).collect()),
+        );
+        normalized.insert("filterConnector".into(), connector.name().into());
+    }
+    normalized.insert("base64Encoding".into(), base64.into());
+
+    Some(Compiled {
+        plan: Plan {
+            gate,
+            connector,
+            entries,
+        },
+        normalized: Value::Object(normalized),
+        delivery: DeliverySettings::Workfront {
+            url,
+            auth_token,
+            base64,
+        },
+    })
+}
+
+/// A filter entry as `toJSON` shows it: defaults filled in.
+pub fn entry_json(entry: &Entry) -> Value {
+    match entry {
+        Entry::Filter(f) => filter_json(f),
+        Entry::Group(g) => {
+            let mut m = Map::new();
+            m.insert("type".into(), "group".into());
+            m.insert("connector".into(), g.connector.name().into());
+            m.insert(
+                "filters".into(),
+                Value::Array(g.filters.iter().map(filter_json).collect()),
+            );
+            Value::Object(m)
+        }
+    }
+}
+
+fn filter_json(f: &Filter) -> Value {
+    let mut m = Map::new();
+    m.insert("fieldName".into(), f.field_name.clone().into());
+    m.insert("fieldValue".into(), f.value.clone());
+    m.insert("comparison".into(), f.comparison.name().into());
+    m.insert("state".into(), f.state.name().into());
+    Value::Object(m)
+}
+
+/// A Workfront event: `{eventType, subscriptionId?, eventTime?, newState, oldState}`
+/// with states as objects or base64 of their JSON text.
+pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+    let Some(obj) = event.as_object() else {
+        return Err(Error::new(
+            ErrorKind::InvalidEvent,
+            format!(
+                "a Workfront event must be a JSON object, got {}",
+                type_name(event)
+            ),
+        )
+        .at(""));
+    };
+    match obj.get("eventType") {
+        Some(Value::String(_)) => {}
+        Some(other) => {
+            return Err(Error::new(
+                ErrorKind::InvalidEvent,
+                format!("eventType must be a string, got {}", type_name(other)),
+            )
+            .at("/eventType"))
+        }
+        None => {
+            return Err(Error::new(
+                ErrorKind::InvalidEvent,
+                "a Workfront event needs eventType (CREATE, DELETE or UPDATE)",
+            )
+            .at("/eventType"))
+        }
+    }
+    if !obj.contains_key("newState") && !obj.contains_key("oldState") {
+        return Err(Error::new(
+            ErrorKind::InvalidEvent,
+            "a Workfront event needs newState or oldState",
+        )
+        .at("/newState"));
+    }
+    Ok(Event {
+        root: event,
+        new_state: state(obj, "newState")?,
+        old_state: state(obj, "oldState")?,
+    })
+}
+
+fn state<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, Error> {
+    let path = crate::error::join("", key);
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(Cow::Owned(Value::Object(Map::new()))),
+        Some(v @ Value::Object(_)) => Ok(Cow::Borrowed(v)),
+        Some(Value::String(text)) => {
+            let bytes = base64::decode(text.as_bytes()).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidEvent,
+                    format!("{key} is a string but not valid base64: {}", e.message),
+                )
+                .at(path.clone())
+            })?;
+            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidEvent,
+                    format!(
+                        "{key} is base64 of text that is not valid JSON: {e} (in the decoded text)"
+                    ),
+                )
+                .at(path.clone())
+            })?;
+            if !value.is_object() {
+                return Err(Error::new(
+                    ErrorKind::InvalidEvent,
+                    format!("{key} decodes to {}, not an object", type_name(&value)),
+                )
+                .at(path));
+            }
+            Ok(Cow::Owned(value))
+        }
+        Some(other) => Err(Error::new(
+            ErrorKind::InvalidEvent,
+            format!(
+                "{key} must be an object or a base64 string, got {}",
+                type_name(other)
+            ),
+        )
+        .at(path)),
+    }
+}

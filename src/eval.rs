@@ -1,0 +1,467 @@
+//! The one evaluator: runs any dialect's [`Plan`] over an [`Event`], either
+//! to a yes/no (`matches`, short-circuiting, no allocation) or to a full
+//! [`Explanation`] (every check, with a reason).
+
+use crate::dialect::Event;
+use crate::plan::{
+    Comparison, Connector, Entry, FieldRef, Filter, GateCheck, GateSource, GateTest, Plan, StateSel,
+};
+use crate::text::show;
+use crate::value::{
+    compare_scalar, object_subset, parse_instant, parse_number, same_json, typed_eq, Hint,
+};
+use serde::Serialize;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// One tested condition, as CONTRACT.md §1 shapes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    pub field: String,
+    pub comparison: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
+    pub expected: Value,
+    pub actual: Value,
+    pub present: bool,
+    pub passed: bool,
+    pub reason: String,
+    /// For a filter group: its connector and its filters' checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Check>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub matched: bool,
+    pub gate: Vec<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector: Option<&'static str>,
+    pub filters: Vec<Check>,
+}
+
+impl Explanation {
+    /// The reason of the first failing check, gate first ("" when matched).
+    pub fn first_failure(&self) -> Option<&str> {
+        if self.matched {
+            return None;
+        }
+        if let Some(c) = self.gate.iter().find(|c| !c.passed) {
+            return Some(&c.reason);
+        }
+        self.filters
+            .iter()
+            .find(|c| !c.passed)
+            .map(|c| c.reason.as_str())
+    }
+}
+
+// ---------------------------------------------------------------- matching
+
+pub fn matches(plan: &Plan, ev: &Event<'_>) -> bool {
+    plan.gate.iter().all(|g| gate_passes(g, ev)) && entries_pass(plan.connector, &plan.entries, ev)
+}
+
+fn entries_pass(connector: Connector, entries: &[Entry], ev: &Event<'_>) -> bool {
+    if entries.is_empty() {
+        return true;
+    }
+    let pass = |e: &Entry| match e {
+        Entry::Filter(f) => filter_passes(f, ev),
+        Entry::Group(g) => combine(g.connector, g.filters.iter().map(|f| filter_passes(f, ev))),
+    };
+    match connector {
+        Connector::And => entries.iter().all(pass),
+        Connector::Or => entries.iter().any(pass),
+    }
+}
+
+fn combine(connector: Connector, mut results: impl Iterator<Item = bool>) -> bool {
+    match connector {
+        Connector::And => results.all(|r| r),
+        Connector::Or => results.any(|r| r),
+    }
+}
+
+fn gate_value<'b>(g: &GateCheck, ev: &'b Event<'_>) -> Option<&'b Value> {
+    match &g.source {
+        GateSource::Root(path) => walk(ev.root, path),
+        GateSource::State(key) => {
+            state_key(&ev.new_state, key).or_else(|| state_key(&ev.old_state, key))
+        }
+        GateSource::None => None,
+    }
+}
+
+fn state_key<'b>(state: &'b Value, key: &str) -> Option<&'b Value> {
+    state.as_object()?.get(key).filter(|v| !v.is_null())
+}
+
+fn gate_passes(g: &GateCheck, ev: &Event<'_>) -> bool {
+    match &g.test {
+        GateTest::Fixed { passed, .. } => *passed,
+        GateTest::Equals(want) => gate_value(g, ev) == Some(want),
+        GateTest::OneOf(list) => gate_value(g, ev).is_some_and(|v| list.contains(v)),
+    }
+}
+
+fn walk<'b, S: AsRef<str>>(mut v: &'b Value, tokens: &[S]) -> Option<&'b Value> {
+    for t in tokens {
+        let t = t.as_ref();
+        v = match v {
+            Value::Object(m) => m.get(t)?,
+            Value::Array(items) => {
+                // RFC 6901: array indexes are decimal with no leading zero.
+                if t.is_empty()
+                    || (t.len() > 1 && t.starts_with('0'))
+                    || !t.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return None;
+                }
+                items.get(t.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// CONTRACT.md §2.2: the key equal to `fieldName`, else that key in the
+/// state's `parameterValues`; a `/…` name is a JSON Pointer.
+fn lookup<'b>(f: &Filter, state: &'b Value) -> Option<&'b Value> {
+    match &f.field {
+        FieldRef::Name(name) => {
+            let obj = state.as_object()?;
+            obj.get(name)
+                .or_else(|| obj.get("parameterValues")?.as_object()?.get(name))
+        }
+        FieldRef::Pointer(tokens) => walk(state, tokens),
+    }
+}
+
+fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> &'b Value {
+    match sel {
+        StateSel::New => &ev.new_state,
+        StateSel::Old => &ev.old_state,
+    }
+}
+
+fn filter_passes(f: &Filter, ev: &Event<'_>) -> bool {
+    if f.comparison == Comparison::Changed {
+        return changed(lookup(f, &ev.old_state), lookup(f, &ev.new_state));
+    }
+    match lookup(f, state_of(f.state, ev)) {
+        None => f.comparison.passes_when_missing(),
+        Some(actual) => test(f.comparison, actual, &f.value, &f.hint),
+    }
+}
+
+fn changed(old: Option<&Value>, new: Option<&Value>) -> bool {
+    match (old, new) {
+        (None, None) => false,
+        (Some(a), Some(b)) => !same_json(a, b),
+        _ => true,
+    }
+}
+
+/// One comparison of a present value (CONTRACT.md §2.3).
+pub fn test(c: Comparison, actual: &Value, expected: &Value, hint: &Hint) -> bool {
+    match c {
+        Comparison::Eq => equals(actual, expected, hint),
+        Comparison::Ne => !equals(actual, expected, hint),
+        Comparison::Gt | Comparison::Gte | Comparison::Lt | Comparison::Lte => {
+            let ok = |o: Ordering| match c {
+                Comparison::Gt => o == Ordering::Greater,
+                Comparison::Gte => o != Ordering::Less,
+                Comparison::Lt => o == Ordering::Less,
+                _ => o != Ordering::Greater,
+            };
+            let one = |v: &Value| compare_scalar(v, expected, hint).is_some_and(ok);
+            match actual {
+                Value::Array(items) => items.iter().any(one),
+                Value::Object(_) => false,
+                v => one(v),
+            }
+        }
+        Comparison::Contains => contains(actual, expected, hint),
+        Comparison::NotContains => !contains(actual, expected, hint),
+        Comparison::ContainsOnly => contains_only(actual, expected),
+        // `changed` reads both states; see `filter_passes`.
+        Comparison::Changed => false,
+    }
+}
+
+fn scalar_eq(a: &Value, e: &Value, hint: &Hint) -> bool {
+    compare_scalar(a, e, hint) == Some(Ordering::Equal)
+}
+
+fn equals(actual: &Value, expected: &Value, hint: &Hint) -> bool {
+    match (actual, expected) {
+        (Value::Object(a), Value::Object(e)) => object_subset(a, e),
+        (Value::Array(items), Value::Object(e)) => items
+            .iter()
+            .any(|i| i.as_object().is_some_and(|m| object_subset(m, e))),
+        (Value::Array(items), Value::Array(_)) => {
+            typed_eq(actual, expected) || items.iter().any(|i| typed_eq(i, expected))
+        }
+        (Value::Array(items), _) => items.iter().any(|i| scalar_eq(i, expected, hint)),
+        (_, Value::Object(_) | Value::Array(_)) | (Value::Object(_), _) => false,
+        _ => scalar_eq(actual, expected, hint),
+    }
+}
+
+fn contains(actual: &Value, expected: &Value, hint: &Hint) -> bool {
+    match (actual, expected) {
+        (Value::String(s), Value::String(e)) => s.contains(e.as_str()),
+        (Value::String(s), Value::Number(n)) => s.contains(n.to_string().as_str()),
+        (Value::String(s), Value::Array(es)) => es
+            .iter()
+            .all(|e| matches!(e, Value::String(x) if s.contains(x.as_str()))),
+        (Value::Array(items), Value::Array(es)) => {
+            es.iter().all(|e| items.iter().any(|i| typed_eq(i, e)))
+        }
+        (Value::Array(items), Value::Object(e)) => items
+            .iter()
+            .any(|i| i.as_object().is_some_and(|m| object_subset(m, e))),
+        (Value::Array(items), _) => items.iter().any(|i| scalar_eq(i, expected, hint)),
+        (Value::Object(a), Value::Object(e)) => object_subset(a, e),
+        _ => false,
+    }
+}
+
+/// The field's set of values equals `fieldValue`'s, in any order; a scalar on
+/// either side is a set of one.
+fn contains_only(actual: &Value, expected: &Value) -> bool {
+    let a: &[Value] = match actual {
+        Value::Array(items) => items,
+        Value::Object(_) => return false,
+        v => std::slice::from_ref(v),
+    };
+    let e: &[Value] = match expected {
+        Value::Array(items) => items,
+        v => std::slice::from_ref(v),
+    };
+    a.iter().all(|x| e.iter().any(|y| typed_eq(x, y)))
+        && e.iter().all(|y| a.iter().any(|x| typed_eq(x, y)))
+}
+
+// ---------------------------------------------------------------- explaining
+
+pub fn explain(plan: &Plan, ev: &Event<'_>) -> Explanation {
+    let gate: Vec<Check> = plan.gate.iter().map(|g| explain_gate(g, ev)).collect();
+    let mut filters = Vec::with_capacity(plan.entries.len());
+    for (i, entry) in plan.entries.iter().enumerate() {
+        filters.push(match entry {
+            Entry::Filter(f) => explain_filter(f, ev, i),
+            Entry::Group(g) => {
+                let inner: Vec<Check> = g
+                    .filters
+                    .iter()
+                    .enumerate()
+                    .map(|(j, f)| explain_filter(f, ev, j))
+                    .collect();
+                let passed_n = inner.iter().filter(|c| c.passed).count();
+                let passed = combine(g.connector, inner.iter().map(|c| c.passed));
+                let need = match g.connector {
+                    Connector::And => "all",
+                    Connector::Or => "at least one",
+                };
+                Check {
+                    index: Some(i),
+                    field: String::new(),
+                    comparison: "group".into(),
+                    state: None,
+                    expected: Value::String(g.connector.name().into()),
+                    actual: Value::from(passed_n),
+                    present: true,
+                    passed,
+                    reason: format!(
+                        "group {}: {passed_n} of {} filters passed ({need} needed)",
+                        g.connector.name(),
+                        inner.len()
+                    ),
+                    connector: Some(g.connector.name()),
+                    filters: Some(inner),
+                }
+            }
+        });
+    }
+    let gate_ok = gate.iter().all(|c| c.passed);
+    let filters_ok =
+        filters.is_empty() || combine(plan.connector, filters.iter().map(|c| c.passed));
+    Explanation {
+        matched: gate_ok && filters_ok,
+        gate,
+        connector: (!plan.entries.is_empty()).then(|| plan.connector.name()),
+        filters,
+    }
+}
+
+fn explain_gate(g: &GateCheck, ev: &Event<'_>) -> Check {
+    let actual = gate_value(g, ev);
+    let passed = gate_passes(g, ev);
+    let (comparison, expected, reason) = match &g.test {
+        GateTest::Fixed {
+            expected, reason, ..
+        } => ("is", expected.clone(), reason.clone()),
+        GateTest::Equals(want) => {
+            let reason = match actual {
+                None => format!(
+                    "the event has no {}; the subscription wants {}",
+                    g.field,
+                    show(want)
+                ),
+                Some(a) if passed => format!("{} is {}", g.field, show(a)),
+                Some(a) => format!(
+                    "{} is {}; the subscription wants {}",
+                    g.field,
+                    show(a),
+                    show(want)
+                ),
+            };
+            ("eq", want.clone(), reason)
+        }
+        GateTest::OneOf(list) => {
+            let expected = Value::Array(list.clone());
+            let reason = match actual {
+                None => format!("the event has no {}", g.field),
+                Some(a) if passed => {
+                    format!("{} {} is one of the subscribed values", g.field, show(a))
+                }
+                Some(a) => format!("{} {} is not one of {}", g.field, show(a), show(&expected)),
+            };
+            ("in", expected, reason)
+        }
+    };
+    Check {
+        index: None,
+        field: g.field.clone(),
+        comparison: comparison.into(),
+        state: None,
+        expected,
+        actual: actual.cloned().unwrap_or(Value::Null),
+        present: actual.is_some(),
+        passed,
+        reason,
+        connector: None,
+        filters: None,
+    }
+}
+
+fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
+    let passed = filter_passes(f, ev);
+    let name = &f.field_name;
+    if f.comparison == Comparison::Changed {
+        let old = lookup(f, &ev.old_state);
+        let new = lookup(f, &ev.new_state);
+        let reason = match (old, new) {
+            (None, None) => {
+                format!("{name} is in neither oldState nor newState, so it did not change")
+            }
+            (None, Some(n)) => format!(
+                "{name} appeared: absent in oldState, {} in newState",
+                show(n)
+            ),
+            (Some(o), None) => format!(
+                "{name} disappeared: {} in oldState, absent in newState",
+                show(o)
+            ),
+            (Some(o), Some(n)) if passed => {
+                format!("{name} changed from {} to {}", show(o), show(n))
+            }
+            (Some(o), Some(_)) => format!("{name} did not change (still {})", show(o)),
+        };
+        return Check {
+            index: Some(index),
+            field: name.clone(),
+            comparison: "changed".into(),
+            state: None,
+            expected: old.cloned().unwrap_or(Value::Null),
+            actual: new.cloned().unwrap_or(Value::Null),
+            present: old.is_some() || new.is_some(),
+            passed,
+            reason,
+            connector: None,
+            filters: None,
+        };
+    }
+    let state = f.state.name();
+    let actual = lookup(f, state_of(f.state, ev));
+    let reason = match actual {
+        None if passed => format!(
+            "{name} is not in {state}, so {} passes",
+            f.comparison.name()
+        ),
+        None => format!("{name} is not in {state}"),
+        Some(a) => describe(f, a, passed),
+    };
+    Check {
+        index: Some(index),
+        field: name.clone(),
+        comparison: f.comparison.name().into(),
+        state: Some(state),
+        expected: f.value.clone(),
+        actual: actual.cloned().unwrap_or(Value::Null),
+        present: actual.is_some(),
+        passed,
+        reason,
+        connector: None,
+        filters: None,
+    }
+}
+
+fn describe(f: &Filter, actual: &Value, passed: bool) -> String {
+    let verb = match (f.comparison, passed) {
+        (Comparison::Eq, true) | (Comparison::Ne, false) => "equals",
+        (Comparison::Eq, false) | (Comparison::Ne, true) => "does not equal",
+        (Comparison::Gt, true) => "is greater than",
+        (Comparison::Gt, false) => "is not greater than",
+        (Comparison::Gte, true) => "is greater than or equal to",
+        (Comparison::Gte, false) => "is not greater than or equal to",
+        (Comparison::Lt, true) => "is less than",
+        (Comparison::Lt, false) => "is not less than",
+        (Comparison::Lte, true) => "is less than or equal to",
+        (Comparison::Lte, false) => "is not less than or equal to",
+        (Comparison::Contains, true) | (Comparison::NotContains, false) => "contains",
+        (Comparison::Contains, false) | (Comparison::NotContains, true) => "does not contain",
+        (Comparison::ContainsOnly, true) => "holds exactly",
+        (Comparison::ContainsOnly, false) => "does not hold exactly",
+        (Comparison::Changed, _) => "changed",
+    };
+    let mut s = format!(
+        "{} {} {verb} {}",
+        f.field_name,
+        show(actual),
+        show(&f.value)
+    );
+    if let Some(basis) = basis(actual, &f.value, &f.hint) {
+        s.push_str(basis);
+    }
+    s
+}
+
+/// How two scalars were compared, when it is not obvious.
+fn basis(actual: &Value, expected: &Value, hint: &Hint) -> Option<&'static str> {
+    match (actual, expected) {
+        (Value::String(a), Value::String(_))
+            if hint.instant.is_some() && parse_instant(a).is_some() =>
+        {
+            Some(" (compared as instants)")
+        }
+        (Value::Number(_), Value::String(_)) if hint.number.is_some() => {
+            Some(" (compared as numbers)")
+        }
+        (Value::String(a), Value::Number(_)) if parse_number(a).is_some() => {
+            Some(" (compared as numbers)")
+        }
+        (Value::Number(_), Value::String(_)) | (Value::String(_), Value::Number(_)) => {
+            Some(" (a number and a non-numeric string never compare)")
+        }
+        (Value::Null, e) | (e, Value::Null) if !e.is_null() => Some(" (null only equals null)"),
+        _ => None,
+    }
+}

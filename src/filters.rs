@@ -1,0 +1,480 @@
+//! Workfront's filter syntax (`filters`, `filterConnector`, groups), parsed and
+//! validated into plan entries. Workfront uses it natively; Kanboard,
+//! R-Service and ricloud specs may carry it as a hookmatch extension, so it
+//! lives here rather than in one dialect.
+
+use crate::error::{join, unknown_message, Diagnostic};
+use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, StateSel};
+use crate::text::{quote_short, type_name};
+use crate::value::Hint;
+use serde_json::{Map, Value};
+
+/// Workfront's documented limits for filter groups.
+pub const MAX_GROUPS: usize = 10;
+pub const MIN_GROUP_FILTERS: usize = 2;
+pub const MAX_GROUP_FILTERS: usize = 5;
+
+/// What the filter syntax needs to know about the spec around it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterContext<'a> {
+    /// The subscription only sees CREATE events, whose `oldState` is empty.
+    pub create_only: bool,
+    /// The Workfront objCode, for the fields Workfront cannot filter on.
+    pub obj_code: Option<&'a str>,
+}
+
+/// Fields Workfront documents as not filterable: `(objCode, fieldName)`.
+const UNFILTERABLE: [(&str, &str); 4] = [
+    ("DOCU", "groups"),
+    ("RECORD", "data"),
+    ("RECORD_TYPE", "data"),
+    ("RECORD_TYPE", "fields"),
+];
+
+const FILTER_KEYS: [&str; 5] = ["fieldName", "fieldValue", "comparison", "state", "type"];
+const GROUP_KEYS: [&str; 3] = ["type", "connector", "filters"];
+
+/// Read `filters` and `filterConnector` from a spec object.
+pub fn parse(
+    spec: &Map<String, Value>,
+    ctx: FilterContext<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Connector, Vec<Entry>) {
+    let connector = match spec.get("filterConnector") {
+        None | Some(Value::Null) => Connector::And,
+        Some(v) => parse_connector(v, "/filterConnector", "filterConnector", diags),
+    };
+    let list = match spec.get("filters") {
+        None | Some(Value::Null) => return (connector, Vec::new()),
+        Some(Value::Array(list)) => list,
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                "/filters",
+                format!(
+                    "filters must be an array of filters, got {}",
+                    type_name(other)
+                ),
+            ));
+            return (connector, Vec::new());
+        }
+    };
+    let mut entries = Vec::with_capacity(list.len());
+    let mut groups = 0usize;
+    for (i, item) in list.iter().enumerate() {
+        let path = join("/filters", i);
+        let Some(obj) = item.as_object() else {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                path,
+                format!("each filter must be an object, got {}", type_name(item)),
+            ));
+            continue;
+        };
+        if obj.contains_key("type") {
+            groups += 1;
+            if let Some(group) = parse_group(obj, &path, ctx, diags) {
+                entries.push(Entry::Group(group));
+            }
+        } else if let Some(filter) = parse_filter(obj, &path, ctx, diags) {
+            entries.push(Entry::Filter(filter));
+        }
+    }
+    if groups > MAX_GROUPS {
+        diags.push(Diagnostic::error(
+            "too_many_groups",
+            "/filters",
+            format!(
+                "a subscription may have at most {MAX_GROUPS} filter groups; this one has {groups}"
+            ),
+        ));
+    }
+    (connector, entries)
+}
+
+fn parse_connector(v: &Value, path: &str, what: &str, diags: &mut Vec<Diagnostic>) -> Connector {
+    match v {
+        Value::String(s) => Connector::parse(s).unwrap_or_else(|| {
+            diags.push(Diagnostic::error(
+                "unknown_connector",
+                path,
+                unknown_message(what, s, &["AND", "OR"]),
+            ));
+            Connector::And
+        }),
+        other => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                path,
+                format!("{what} must be \"AND\" or \"OR\", got {}", type_name(other)),
+            ));
+            Connector::And
+        }
+    }
+}
+
+fn parse_group(
+    obj: &Map<String, Value>,
+    path: &str,
+    ctx: FilterContext<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Group> {
+    let type_path = join(path, "type");
+    match obj.get("type") {
+        Some(Value::String(t)) if t == "group" => {}
+        Some(Value::String(t)) => {
+            diags.push(Diagnostic::error(
+                "unknown_filter_type",
+                type_path,
+                unknown_message("filter type", t, &["group"]),
+            ));
+            return None;
+        }
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                type_path,
+                format!("type must be \"group\", got {}", type_name(other)),
+            ));
+            return None;
+        }
+        None => return None,
+    }
+    warn_unknown_keys(obj, path, &GROUP_KEYS, "filter group", diags);
+    let connector = match obj.get("connector") {
+        Some(v) => parse_connector(v, &join(path, "connector"), "connector", diags),
+        None => {
+            diags.push(Diagnostic::error(
+                "missing_field",
+                join(path, "connector"),
+                "a filter group needs its own connector, \"AND\" or \"OR\"",
+            ));
+            Connector::And
+        }
+    };
+    let filters_path = join(path, "filters");
+    let list = match obj.get("filters") {
+        Some(Value::Array(list)) => list,
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                filters_path,
+                format!(
+                    "a group's filters must be an array, got {}",
+                    type_name(other)
+                ),
+            ));
+            return None;
+        }
+        None => {
+            diags.push(Diagnostic::error(
+                "missing_field",
+                filters_path,
+                format!(
+                    "a filter group needs filters ({MIN_GROUP_FILTERS} to {MAX_GROUP_FILTERS})"
+                ),
+            ));
+            return None;
+        }
+    };
+    if list.len() < MIN_GROUP_FILTERS || list.len() > MAX_GROUP_FILTERS {
+        let code = if list.len() < MIN_GROUP_FILTERS {
+            "group_too_small"
+        } else {
+            "group_too_large"
+        };
+        diags.push(Diagnostic::error(
+            code,
+            filters_path.clone(),
+            format!(
+                "a filter group holds {MIN_GROUP_FILTERS} to {MAX_GROUP_FILTERS} filters; this one has {}",
+                list.len()
+            ),
+        ));
+    }
+    let mut filters = Vec::with_capacity(list.len());
+    for (j, item) in list.iter().enumerate() {
+        let fpath = join(&filters_path, j);
+        match item.as_object() {
+            Some(f) if f.contains_key("type") => diags.push(Diagnostic::error(
+                "nested_group",
+                fpath,
+                "filter groups cannot be nested: a group holds plain filters only",
+            )),
+            Some(f) => {
+                if let Some(filter) = parse_filter(f, &fpath, ctx, diags) {
+                    filters.push(filter);
+                }
+            }
+            None => diags.push(Diagnostic::error(
+                "invalid_type",
+                fpath,
+                format!("each filter must be an object, got {}", type_name(item)),
+            )),
+        }
+    }
+    Some(Group { connector, filters })
+}
+
+fn parse_filter(
+    obj: &Map<String, Value>,
+    path: &str,
+    ctx: FilterContext<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Filter> {
+    let before = diags.iter().filter(|d| d.is_error()).count();
+    warn_unknown_keys(obj, path, &FILTER_KEYS, "filter", diags);
+
+    let name_path = join(path, "fieldName");
+    let field_name = match obj.get("fieldName") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::String(_)) => {
+            diags.push(Diagnostic::error(
+                "empty_field_name",
+                name_path,
+                "fieldName must not be empty",
+            ));
+            String::new()
+        }
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                name_path,
+                format!("fieldName must be a string, got {}", type_name(other)),
+            ));
+            String::new()
+        }
+        None => {
+            diags.push(Diagnostic::error(
+                "missing_field",
+                name_path,
+                "a filter needs a fieldName",
+            ));
+            String::new()
+        }
+    };
+
+    let cmp_path = join(path, "comparison");
+    let comparison = match obj.get("comparison") {
+        None => Comparison::Eq,
+        Some(Value::String(s)) => Comparison::parse(s).unwrap_or_else(|| {
+            diags.push(Diagnostic::error(
+                "unknown_comparison",
+                cmp_path.clone(),
+                unknown_message("comparison", s, &Comparison::NAMES),
+            ));
+            Comparison::Eq
+        }),
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                cmp_path.clone(),
+                format!("comparison must be a string, got {}", type_name(other)),
+            ));
+            Comparison::Eq
+        }
+    };
+
+    let state_path = join(path, "state");
+    let (state, state_given) = match obj.get("state") {
+        None => (StateSel::New, false),
+        Some(Value::String(s)) if s == "newState" => (StateSel::New, true),
+        Some(Value::String(s)) if s == "oldState" => (StateSel::Old, true),
+        Some(Value::String(s)) => {
+            diags.push(Diagnostic::error(
+                "unknown_state",
+                state_path.clone(),
+                unknown_message("state", s, &["newState", "oldState"]),
+            ));
+            (StateSel::New, true)
+        }
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                state_path.clone(),
+                format!(
+                    "state must be \"newState\" or \"oldState\", got {}",
+                    type_name(other)
+                ),
+            ));
+            (StateSel::New, true)
+        }
+    };
+    if ctx.create_only && state == StateSel::Old && comparison != Comparison::Changed {
+        diags.push(Diagnostic::error(
+            "old_state_on_create",
+            state_path,
+            "oldState is not possible on CREATE subscriptions: a CREATE event's oldState is empty",
+        ));
+    }
+    if ctx.create_only && comparison == Comparison::Changed {
+        diags.push(Diagnostic::warning(
+            "changed_on_create",
+            cmp_path.clone(),
+            "on CREATE events oldState is empty, so changed passes whenever the field is present",
+        ));
+    }
+
+    let value_path = join(path, "fieldValue");
+    let value = match obj.get("fieldValue") {
+        Some(v) => v.clone(),
+        None if comparison == Comparison::Changed => Value::Null,
+        None => {
+            diags.push(Diagnostic::error(
+                "missing_field",
+                value_path.clone(),
+                format!(
+                    "fieldValue is required for comparison \"{}\"",
+                    comparison.name()
+                ),
+            ));
+            Value::Null
+        }
+    };
+    check_value(comparison, obj.get("fieldValue"), &value_path, diags);
+
+    let field = if field_name.starts_with('/') {
+        match parse_pointer(&field_name) {
+            Some(tokens) => FieldRef::Pointer(tokens),
+            None => {
+                diags.push(Diagnostic::error(
+                    "invalid_pointer",
+                    join(path, "fieldName"),
+                    format!(
+                        "fieldName {} starts with \"/\" so it is read as a JSON Pointer, but \"~\" must be followed by 0 or 1",
+                        quote_short(&field_name)
+                    ),
+                ));
+                FieldRef::Name(field_name.clone())
+            }
+        }
+    } else {
+        FieldRef::Name(field_name.clone())
+    };
+
+    if let Some(code) = ctx.obj_code {
+        let top = match &field {
+            FieldRef::Name(n) => Some(n.as_str()),
+            FieldRef::Pointer(t) => t.first().map(String::as_str),
+        };
+        if let Some(top) = top {
+            if UNFILTERABLE.iter().any(|(c, f)| *c == code && *f == top) {
+                diags.push(Diagnostic::warning(
+                    "unfilterable_field",
+                    join(path, "fieldName"),
+                    format!("Workfront does not filter on {code}.{top}: this filter will not work in Workfront"),
+                ));
+            }
+        }
+    }
+
+    if diags.iter().filter(|d| d.is_error()).count() > before {
+        return None;
+    }
+    let hint = Hint::of(&value);
+    Some(Filter {
+        field_name,
+        field,
+        comparison,
+        state,
+        state_given,
+        value,
+        hint,
+    })
+}
+
+/// Which `fieldValue` types make sense for each comparison.
+fn check_value(
+    comparison: Comparison,
+    value: Option<&Value>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(v) = value else { return };
+    let bad = |why: &str| Diagnostic::error("invalid_field_value", path, why.to_string());
+    match comparison {
+        Comparison::Changed => {
+            if !matches!(v, Value::Null) && v != &Value::String(String::new()) {
+                diags.push(Diagnostic::warning(
+                    "ignored_field_value",
+                    path,
+                    "changed ignores fieldValue; it compares oldState with newState",
+                ));
+            }
+        }
+        c if c.is_ordering() => {
+            if !matches!(v, Value::String(_) | Value::Number(_)) {
+                diags.push(bad(&format!(
+                    "{} needs a number, a date-time or a string to compare with, got {}",
+                    c.name(),
+                    type_name(v)
+                )));
+            }
+        }
+        Comparison::Contains | Comparison::NotContains => {
+            if matches!(v, Value::Object(_) | Value::Null) {
+                diags.push(bad(&format!(
+                    "{} needs a string, a number or an array of values, got {}",
+                    comparison.name(),
+                    type_name(v)
+                )));
+            }
+        }
+        Comparison::ContainsOnly => {
+            let ok = match v {
+                Value::Array(items) => items
+                    .iter()
+                    .all(|i| !matches!(i, Value::Array(_) | Value::Object(_))),
+                Value::Object(_) | Value::Null => false,
+                _ => true,
+            };
+            if !ok {
+                diags.push(bad(
+                    "containsOnly needs an array of options (or one option) to compare the field's set of values with",
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn warn_unknown_keys(
+    obj: &Map<String, Value>,
+    path: &str,
+    known: &[&str],
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for key in obj.keys() {
+        if !known.contains(&key.as_str()) {
+            diags.push(Diagnostic::warning(
+                "unknown_field",
+                join(path, key),
+                unknown_message(&format!("{what} field"), key, known),
+            ));
+        }
+    }
+}
+
+/// Split and unescape an RFC 6901 pointer; `None` for a bad `~` escape.
+pub fn parse_pointer(p: &str) -> Option<Vec<String>> {
+    let rest = p.strip_prefix('/')?;
+    rest.split('/')
+        .map(|tok| {
+            let mut out = String::with_capacity(tok.len());
+            let mut chars = tok.chars();
+            while let Some(c) = chars.next() {
+                if c == '~' {
+                    match chars.next() {
+                        Some('0') => out.push('~'),
+                        Some('1') => out.push('/'),
+                        _ => return None,
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Some(out)
+        })
+        .collect()
+}

@@ -1,0 +1,124 @@
+//! JSON input with limits: size is checked before parsing, nesting is bounded
+//! by serde_json's recursion limit (128), and syntax errors carry line/column.
+
+use crate::error::{Error, ErrorKind};
+use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Default largest input accepted by any API, in bytes (256 MiB): a day of
+/// events fits; a runaway upload gets `too_large` instead of exhausting memory.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
+
+/// Deepest nesting accepted. This is serde_json's own recursion limit; deeper
+/// documents are rejected with `invalid_json` instead of overflowing the stack.
+pub const MAX_DEPTH: usize = 128;
+
+static MAX_INPUT_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_INPUT_BYTES);
+
+/// Set the largest input accepted (bytes). `0` restores the default.
+pub fn set_max_input_bytes(limit: usize) {
+    let limit = if limit == 0 {
+        DEFAULT_MAX_INPUT_BYTES
+    } else {
+        limit
+    };
+    MAX_INPUT_BYTES.store(limit, Ordering::Relaxed);
+}
+
+pub fn max_input_bytes() -> usize {
+    MAX_INPUT_BYTES.load(Ordering::Relaxed)
+}
+
+/// Fail with `too_large` when `len` is above the limit.
+pub fn check_size(len: usize, what: &str) -> Result<(), Error> {
+    let max = max_input_bytes();
+    if len > max {
+        return Err(Error::new(
+            ErrorKind::TooLarge,
+            format!("{what} is {len} bytes, above the limit of {max} bytes (see setLimits)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Parse one JSON document from bytes (UTF-8 is checked by serde_json).
+pub fn parse(bytes: &[u8], what: &str) -> Result<Value, Error> {
+    check_size(bytes.len(), what)?;
+    serde_json::from_slice(bytes).map_err(|e| syntax_error(&e, what))
+}
+
+/// Turn a serde_json error into `invalid_json` with line and column.
+pub fn syntax_error(e: &serde_json::Error, what: &str) -> Error {
+    let detail = e.to_string();
+    // serde_json says "recursion limit exceeded"; say what the limit is.
+    let detail = if detail.starts_with("recursion limit exceeded") {
+        format!(
+            "nesting deeper than {MAX_DEPTH} levels {}",
+            strip_prefix_pos(&detail)
+        )
+    } else {
+        detail
+    };
+    let mut err = Error::new(
+        ErrorKind::InvalidJson,
+        format!("{what} is not valid JSON: {detail}"),
+    );
+    if e.line() > 0 {
+        err.line = Some(e.line());
+        err.column = Some(e.column());
+    }
+    err
+}
+
+/// An error inside one NDJSON line: the line number is the batch's, so say
+/// only the column.
+pub fn line_syntax_error(e: &serde_json::Error, line: usize) -> Error {
+    let detail = e.to_string();
+    let head = detail
+        .find(" at line")
+        .map_or(detail.as_str(), |i| &detail[..i]);
+    let mut err = Error::new(
+        ErrorKind::InvalidJson,
+        format!(
+            "line {line} is not valid JSON: {head} at column {}",
+            e.column()
+        ),
+    );
+    err.line = Some(line);
+    err.column = Some(e.column());
+    err
+}
+
+fn strip_prefix_pos(detail: &str) -> &str {
+    detail.find(" at line").map_or("", |i| &detail[i + 1..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let err = parse(b"{\n  \"a\": ,\n}", "spec").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidJson);
+        assert_eq!(err.line, Some(2));
+        assert!(err.column.is_some());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        let err = parse(deep.as_bytes(), "event").unwrap_err();
+        assert!(
+            err.message.contains("nesting deeper than 128"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_rejected() {
+        let err = parse(b"{\"a\":\"\xff\"}", "event").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidJson);
+    }
+}

@@ -1,0 +1,31 @@
+//! hookmatch: would this webhook subscription fire for this event, why (or
+//! why not), and what exactly would be delivered?
+//!
+//! The core is plain Rust (no `JsValue`): dialect adapters in [`dialect`]
+//! compile a spec into a [`plan::Plan`]; [`eval`] runs every plan;
+//! [`delivery`] and [`base64`] are their own modules. The wasm binding lives
+//! in `src/wasm/` and is compiled only for `wasm32`.
+
+pub mod base64;
+pub mod delivery;
+pub mod dialect;
+pub mod error;
+pub mod eval;
+pub mod filters;
+pub mod json;
+pub mod plan;
+pub mod preview;
+pub mod subscription;
+pub mod text;
+pub mod urls;
+pub mod value;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use delivery::{DeliverOptions, Delivery};
+pub use dialect::Dialect;
+pub use error::{Diagnostic, Error, ErrorKind, Severity};
+pub use eval::{Check, Explanation};
+pub use preview::PreviewResult;
+pub use subscription::{validate, CompileOptions, Subscription};

@@ -1,0 +1,198 @@
+//! The compiled plan that every dialect's adapter produces and the one
+//! evaluator runs. A plan is built once per subscription; evaluating it never
+//! re-reads the spec.
+
+use crate::value::Hint;
+use serde_json::Value;
+
+/// The ten Workfront comparisons (CONTRACT.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Eq,
+    Ne,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Contains,
+    NotContains,
+    ContainsOnly,
+    Changed,
+}
+
+impl Comparison {
+    pub const NAMES: [&'static str; 10] = [
+        "eq",
+        "ne",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "contains",
+        "notContains",
+        "containsOnly",
+        "changed",
+    ];
+
+    /// Exact, case-sensitive: Workfront rejects `EQ`, so the preview does too.
+    pub fn parse(s: &str) -> Option<Comparison> {
+        Some(match s {
+            "eq" => Comparison::Eq,
+            "ne" => Comparison::Ne,
+            "gt" => Comparison::Gt,
+            "gte" => Comparison::Gte,
+            "lt" => Comparison::Lt,
+            "lte" => Comparison::Lte,
+            "contains" => Comparison::Contains,
+            "notContains" => Comparison::NotContains,
+            "containsOnly" => Comparison::ContainsOnly,
+            "changed" => Comparison::Changed,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Comparison::Eq => "eq",
+            Comparison::Ne => "ne",
+            Comparison::Gt => "gt",
+            Comparison::Gte => "gte",
+            Comparison::Lt => "lt",
+            Comparison::Lte => "lte",
+            Comparison::Contains => "contains",
+            Comparison::NotContains => "notContains",
+            Comparison::ContainsOnly => "containsOnly",
+            Comparison::Changed => "changed",
+        }
+    }
+
+    /// A missing field passes only these (CONTRACT.md §2.4).
+    pub fn passes_when_missing(self) -> bool {
+        matches!(self, Comparison::Ne | Comparison::NotContains)
+    }
+
+    pub fn is_ordering(self) -> bool {
+        matches!(
+            self,
+            Comparison::Gt | Comparison::Gte | Comparison::Lt | Comparison::Lte
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connector {
+    And,
+    Or,
+}
+
+impl Connector {
+    pub fn parse(s: &str) -> Option<Connector> {
+        match s {
+            "AND" => Some(Connector::And),
+            "OR" => Some(Connector::Or),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Connector::And => "AND",
+            Connector::Or => "OR",
+        }
+    }
+}
+
+/// Which state of the event a filter reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateSel {
+    New,
+    Old,
+}
+
+impl StateSel {
+    pub fn name(self) -> &'static str {
+        match self {
+            StateSel::New => "newState",
+            StateSel::Old => "oldState",
+        }
+    }
+}
+
+/// How a filter finds its field inside a state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldRef {
+    /// The key equal to the name, else that key in the state's
+    /// `parameterValues` (Workfront custom fields such as `DE:Budget`).
+    Name(String),
+    /// A `fieldName` starting with `/`: an RFC 6901 pointer, tokens unescaped.
+    Pointer(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    /// The `fieldName` as written, for explanations.
+    pub field_name: String,
+    pub field: FieldRef,
+    pub comparison: Comparison,
+    pub state: StateSel,
+    /// Whether the spec named a state (explanations show it only then).
+    pub state_given: bool,
+    pub value: Value,
+    pub hint: Hint,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub connector: Connector,
+    pub filters: Vec<Filter>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Filter(Filter),
+    Group(Group),
+}
+
+/// A dialect-level condition, tested against a value the adapter pulls out of
+/// the event (see [`crate::dialect::EventView::gate`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateCheck {
+    pub field: String,
+    pub source: GateSource,
+    pub test: GateTest,
+}
+
+/// Where a gate check finds its value in the event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GateSource {
+    /// A path of keys from the event's root.
+    Root(Vec<String>),
+    /// A key of the new state, else of the old state (a DELETE event carries
+    /// the object only in `oldState`).
+    State(String),
+    /// Nothing in the event: the test is decided by the spec alone.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GateTest {
+    /// The event's value equals this exactly (gates compare identifiers, so
+    /// no type coercion).
+    Equals(Value),
+    /// The event's value is one of these.
+    OneOf(Vec<Value>),
+    /// Decided by the spec alone (e.g. a disabled webhook): `passed` always,
+    /// shown with this expected value and reason.
+    Fixed {
+        passed: bool,
+        expected: Value,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub gate: Vec<GateCheck>,
+    pub connector: Connector,
+    pub entries: Vec<Entry>,
+}

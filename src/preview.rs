@@ -1,0 +1,212 @@
+//! Batches of events: a JSON array, one JSON document, or NDJSON, as text or
+//! bytes. A bad event becomes an entry in `errors`; the rest are still read.
+
+use crate::error::Error;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewError {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PreviewResult {
+    pub total: usize,
+    pub matched: usize,
+    pub matches: Vec<usize>,
+    pub errors: Vec<PreviewError>,
+    /// One row per event, only with `{ details: true }` (the CLI's table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<PreviewRow>>,
+}
+
+/// An event's outcome with the reason of its first failing check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewRow {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub matched: bool,
+    /// Why it did not match (the first failing check, or the error); "" when matched.
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+}
+
+/// How `preview` reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PreviewOptions {
+    pub details: bool,
+}
+
+/// One event read from a batch: its 0-based index, its NDJSON line (1-based),
+/// and the event or why it could not be read.
+pub struct Item {
+    pub index: usize,
+    pub line: Option<usize>,
+    pub event: Result<Value, Error>,
+}
+
+/// Read every event of a batch, calling `each` in order.
+///
+/// The shape is decided from the first non-blank line: if it is a complete
+/// JSON value on its own, the input is NDJSON (a lone line holding an array
+/// is that array's events); otherwise the whole input is one JSON document
+/// (an array of events, or one event). A first line that is broken JSON (not
+/// merely unfinished) is read as a bad NDJSON line, so one typo never hides
+/// the rest of a log.
+pub fn read_batch(input: &[u8], mut each: impl FnMut(Item)) -> Result<(), Error> {
+    crate::json::check_size(input.len(), "the events")?;
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let mut lines = Lines::new(input);
+    let Some((first_no, first)) = lines.next_nonblank() else {
+        return Ok(());
+    };
+    let first_alone = serde_json::from_slice::<Value>(first);
+    let ndjson = match &first_alone {
+        Ok(_) => true,
+        Err(e) => !e.is_eof(),
+    };
+    if ndjson {
+        let only_line = lines.clone().next_nonblank().is_none();
+        let mut index = 0usize;
+        let mut emit = |line: usize,
+                        parsed: Result<Value, serde_json::Error>,
+                        each: &mut dyn FnMut(Item)| match parsed {
+            Ok(Value::Array(items)) if only_line => {
+                for v in items {
+                    each(Item {
+                        index,
+                        line: Some(line),
+                        event: Ok(v),
+                    });
+                    index += 1;
+                }
+            }
+            Ok(v) => {
+                each(Item {
+                    index,
+                    line: Some(line),
+                    event: Ok(v),
+                });
+                index += 1;
+            }
+            Err(e) => {
+                each(Item {
+                    index,
+                    line: Some(line),
+                    event: Err(crate::json::line_syntax_error(&e, line)),
+                });
+                index += 1;
+            }
+        };
+        emit(first_no, first_alone, &mut each);
+        while let Some((no, text)) = lines.next_nonblank() {
+            emit(no, serde_json::from_slice(text), &mut each);
+        }
+        return Ok(());
+    }
+    match serde_json::from_slice::<Value>(input) {
+        Ok(Value::Array(items)) => {
+            for (index, v) in items.into_iter().enumerate() {
+                each(Item {
+                    index,
+                    line: None,
+                    event: Ok(v),
+                });
+            }
+        }
+        Ok(v) => each(Item {
+            index: 0,
+            line: None,
+            event: Ok(v),
+        }),
+        Err(e) => each(Item {
+            index: 0,
+            line: Some(e.line()),
+            event: Err(crate::json::syntax_error(&e, "the events")),
+        }),
+    }
+    Ok(())
+}
+
+/// Lines of a byte slice with their 1-based numbers; `\r\n` and `\n` both end
+/// a line.
+#[derive(Clone)]
+struct Lines<'a> {
+    rest: &'a [u8],
+    no: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        Lines { rest: input, no: 0 }
+    }
+
+    fn next_nonblank(&mut self) -> Option<(usize, &'a [u8])> {
+        while !self.rest.is_empty() {
+            let end = self
+                .rest
+                .iter()
+                .position(|b| *b == b'\n')
+                .unwrap_or(self.rest.len());
+            let line = &self.rest[..end];
+            self.rest = self.rest.get(end + 1..).unwrap_or(&[]);
+            self.no += 1;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.iter().any(|b| !b.is_ascii_whitespace()) {
+                return Some((self.no, line));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(input: &str) -> Vec<(usize, Option<usize>, Result<Value, &'static str>)> {
+        let mut out = Vec::new();
+        read_batch(input.as_bytes(), |it| {
+            out.push((it.index, it.line, it.event.map_err(|e| e.code())))
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn ndjson_keeps_going_past_a_bad_line() {
+        let got = read("{\"a\":1}\n\n{\"a\":,}\r\n{\"a\":3}\n");
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].1, Some(1));
+        assert_eq!(got[1], (1, Some(3), Err("invalid_json")));
+        assert_eq!(got[2].1, Some(4));
+        assert!(got[2].2.is_ok());
+    }
+
+    #[test]
+    fn broken_first_line_is_still_ndjson() {
+        let got = read("{\"a\":,}\n{\"a\":2}");
+        assert_eq!(got.len(), 2);
+        assert!(got[0].2.is_err());
+        assert!(got[1].2.is_ok());
+    }
+
+    #[test]
+    fn arrays_pretty_documents_and_single_lines() {
+        assert_eq!(read("[{\"a\":1},{\"a\":2}]").len(), 2);
+        assert_eq!(read("[\n {\"a\":1},\n {\"a\":2}\n]\n").len(), 2);
+        assert_eq!(read("{\n \"a\": 1\n}\n").len(), 1);
+        assert_eq!(read("").len(), 0);
+        assert_eq!(read("\u{feff}{\"a\":1}").len(), 1);
+        let broken = read("[\n {\"a\":1},\n {\"a\":\n");
+        assert_eq!(broken.len(), 1);
+        assert!(broken[0].2.is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! A compiled subscription: parse and validate once, evaluate many times.
+
+use crate::delivery::{self, DeliverOptions, Delivery};
+use crate::dialect::{self, Compiled, Dialect};
+use crate::error::{Diagnostic, Error};
+use crate::eval::{self, Explanation};
+use crate::preview::{self, PreviewError, PreviewOptions, PreviewResult, PreviewRow};
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    dialect: Dialect,
+    compiled: Compiled,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Options for `compile` and `validate`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CompileOptions {
+    pub dialect: Option<Dialect>,
+}
+
+/// Check a spec; `[]` when valid. Bad specs never make this fail: an
+/// undetectable dialect is reported as an `unknown_dialect` diagnostic.
+pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
+    let dialect = match opts.dialect.map_or_else(|| Dialect::detect(spec), Ok) {
+        Ok(d) => d,
+        Err(e) => return vec![Diagnostic::error("unknown_dialect", "", e.message)],
+    };
+    let mut diags = Vec::new();
+    dialect::compile(dialect, spec, &mut diags);
+    diags
+}
+
+/// `validate` of JSON text: a syntax error is an `invalid_json` diagnostic.
+pub fn validate_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, Error> {
+    match crate::json::parse(spec, "the spec") {
+        Ok(v) => Ok(validate(&v, opts)),
+        Err(e) if e.kind == crate::error::ErrorKind::InvalidJson => {
+            Ok(vec![Diagnostic::error("invalid_json", "", e.message)])
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl Subscription {
+    pub fn compile(spec: &Value, opts: CompileOptions) -> Result<Subscription, Error> {
+        let dialect = match opts.dialect {
+            Some(d) => d,
+            None => Dialect::detect(spec)?,
+        };
+        let mut diags = Vec::new();
+        match dialect::compile(dialect, spec, &mut diags) {
+            Some(compiled) if !diags.iter().any(Diagnostic::is_error) => Ok(Subscription {
+                dialect,
+                compiled,
+                warnings: diags,
+            }),
+            _ => Err(Error::from_diagnostics(diags)),
+        }
+    }
+
+    pub fn compile_text(spec: &[u8], opts: CompileOptions) -> Result<Subscription, Error> {
+        let value = crate::json::parse(spec, "the spec").map_err(|e| e.at(""))?;
+        Subscription::compile(&value, opts)
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Warnings found while compiling (a spec with errors does not compile).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The normalized spec with secrets redacted.
+    pub fn to_json(&self) -> &Value {
+        &self.compiled.normalized
+    }
+
+    pub fn matches(&self, event: &Value) -> Result<bool, Error> {
+        let ev = dialect::prepare(self.dialect, event)?;
+        Ok(eval::matches(&self.compiled.plan, &ev))
+    }
+
+    pub fn matches_text(&self, event: &[u8]) -> Result<bool, Error> {
+        self.matches(&crate::json::parse(event, "the event")?)
+    }
+
+    pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
+        let ev = dialect::prepare(self.dialect, event)?;
+        Ok(eval::explain(&self.compiled.plan, &ev))
+    }
+
+    pub fn explain_text(&self, event: &[u8]) -> Result<Explanation, Error> {
+        self.explain(&crate::json::parse(event, "the event")?)
+    }
+
+    /// Evaluate a batch; bad events become `errors` entries.
+    pub fn preview(&self, input: &[u8]) -> Result<PreviewResult, Error> {
+        self.preview_with(input, PreviewOptions::default())
+    }
+
+    pub fn preview_with(&self, input: &[u8], opts: PreviewOptions) -> Result<PreviewResult, Error> {
+        let mut result = PreviewResult::default();
+        let mut rows = Vec::new();
+        preview::read_batch(input, |item| {
+            result.total += 1;
+            let outcome = item.event.and_then(|ev| {
+                if opts.details {
+                    self.explain(&ev)
+                        .map(|x| (x.matched, x.first_failure().unwrap_or_default().to_string()))
+                } else {
+                    self.matches(&ev).map(|m| (m, String::new()))
+                }
+            });
+            match outcome {
+                Ok((matched, reason)) => {
+                    if matched {
+                        result.matched += 1;
+                        result.matches.push(item.index);
+                    }
+                    if opts.details {
+                        rows.push(PreviewRow {
+                            index: item.index,
+                            line: item.line,
+                            matched,
+                            reason,
+                            code: None,
+                        });
+                    }
+                }
+                Err(e) => {
+                    if opts.details {
+                        rows.push(PreviewRow {
+                            index: item.index,
+                            line: item.line,
+                            matched: false,
+                            reason: e.message.clone(),
+                            code: Some(e.code()),
+                        });
+                    }
+                    result.errors.push(PreviewError {
+                        index: item.index,
+                        line: item.line,
+                        code: e.code(),
+                        message: e.message,
+                    });
+                }
+            }
+        })?;
+        if opts.details {
+            result.results = Some(rows);
+        }
+        Ok(result)
+    }
+
+    /// The request the vendor would send, or `None` when the event does not match.
+    pub fn deliver(&self, event: &Value, opts: &DeliverOptions) -> Result<Option<Delivery>, Error> {
+        let ev = dialect::prepare(self.dialect, event)?;
+        if !eval::matches(&self.compiled.plan, &ev) {
+            return Ok(None);
+        }
+        Ok(Some(delivery::build(&self.compiled.delivery, &ev, opts)))
+    }
+}

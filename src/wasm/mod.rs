@@ -1,0 +1,449 @@
+//! The JavaScript binding: converts inputs, calls one core function, converts
+//! the answer back. No rule lives here. Outcomes are data; only misuse and
+//! bad input throw, always as an `Error` named `HookmatchError` with a `code`.
+
+use crate::base64::{self, Alphabet};
+use crate::delivery::DeliverOptions;
+use crate::dialect::Dialect;
+use crate::error::{Error, ErrorKind};
+use crate::subscription::{self, CompileOptions, Subscription as CoreSubscription};
+use js_sys::{Reflect, Uint8Array, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A spec: a JSON object or its JSON text. */
+export type SpecInput = Record<string, unknown> | string;
+/** One event: a JSON object or its JSON text (UTF-8 bytes too). */
+export type EventInput = Record<string, unknown> | string | Uint8Array;
+/** A batch: an array of events, a JSON array, NDJSON text, or UTF-8 bytes of those. */
+export type EventsInput = unknown[] | string | Uint8Array;
+export type DialectName = "workfront" | "asana" | "kanboard" | "rservice" | "ricloud";
+
+export interface CompileOptions { dialect?: DialectName; }
+export interface ValidateOptions { dialect?: DialectName; }
+
+export interface Diagnostic {
+  severity: "error" | "warning";
+  code: string;
+  /** RFC 6901 JSON Pointer into the spec; "" is the root. */
+  path: string;
+  message: string;
+}
+
+export interface Check {
+  index?: number;
+  field: string;
+  comparison: string;
+  state?: "newState" | "oldState";
+  expected: unknown;
+  actual: unknown;
+  present: boolean;
+  passed: boolean;
+  reason: string;
+  /** Set on a filter group's check. */
+  connector?: "AND" | "OR";
+  /** A filter group's own filters. */
+  filters?: Check[];
+}
+
+export interface Explanation {
+  matched: boolean;
+  gate: Check[];
+  connector?: "AND" | "OR";
+  filters: Check[];
+}
+
+export interface PreviewError { index: number; line?: number; code: string; message: string; }
+
+export interface PreviewOptions {
+  /** Also return one row per event with the reason of its first failing check. */
+  details?: boolean;
+}
+
+export interface PreviewRow { index: number; line?: number; matched: boolean; reason: string; code?: string; }
+
+export interface PreviewResult {
+  total: number;
+  matched: number;
+  matches: number[];
+  errors: PreviewError[];
+  /** Only with `{ details: true }`. */
+  results?: PreviewRow[];
+}
+
+export interface Delivery {
+  method: "POST";
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface EventTime { epochSecond: number; nano: number; }
+
+export interface DeliverOptions {
+  subscriptionId?: string;
+  /** Milliseconds since the epoch, or Workfront's {epochSecond, nano}. */
+  eventTime?: number | EventTime;
+}
+
+export interface Base64Options { alphabet?: "standard" | "url"; }
+
+export interface Limits {
+  /** Largest input accepted, in bytes; 0 restores the default (268435456). */
+  maxInputBytes?: number;
+}
+
+/** Every error hookmatch throws. */
+export interface HookmatchError extends Error {
+  name: "HookmatchError";
+  code: string;
+  path?: string;
+  diagnostics?: Diagnostic[];
+  line?: number;
+  column?: number;
+  offset?: number;
+}
+"#;
+
+/// A compiled subscription.
+#[wasm_bindgen(js_name = Subscription)]
+pub struct JsSubscription {
+    inner: CoreSubscription,
+}
+
+#[wasm_bindgen(js_class = Subscription)]
+impl JsSubscription {
+    /// Parse, validate and plan a spec once; throws `HookmatchError` with every diagnostic when invalid.
+    pub fn compile(
+        #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CompileOptions")] options: Option<JsValue>,
+    ) -> Result<JsSubscription, JsValue> {
+        let opts = compile_options(options.as_ref())?;
+        let text = input_text(&spec, "the spec")?;
+        CoreSubscription::compile_text(text.as_bytes(), opts)
+            .map(|inner| JsSubscription { inner })
+            .map_err(|e| js_error(&e))
+    }
+
+    #[wasm_bindgen(getter, unchecked_return_type = "DialectName")]
+    pub fn dialect(&self) -> String {
+        self.inner.dialect().name().to_string()
+    }
+
+    /// Would the subscription fire for this event?
+    pub fn matches(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
+    ) -> Result<bool, JsValue> {
+        let text = input_bytes(&event, "the event")?;
+        self.inner.matches_text(&text).map_err(|e| js_error(&e))
+    }
+
+    /// Why it fires or not: one check per gate condition and per filter.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = input_bytes(&event, "the event")?;
+        let explanation = self.inner.explain_text(&text).map_err(|e| js_error(&e))?;
+        to_js(&explanation)
+    }
+
+    /// Evaluate a batch; bad events are reported in `errors`, the rest still evaluated.
+    #[wasm_bindgen(unchecked_return_type = "PreviewResult")]
+    pub fn preview(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventsInput")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PreviewOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let details = match options.as_ref() {
+            Some(o) => get(o, "details")?.is_truthy(),
+            None => false,
+        };
+        let bytes = input_bytes(&events, "the events")?;
+        let result = self
+            .inner
+            .preview_with(&bytes, crate::preview::PreviewOptions { details })
+            .map_err(|e| js_error(&e))?;
+        to_js(&result)
+    }
+
+    /// The request the vendor would send, or `null` when the event does not match.
+    #[wasm_bindgen(unchecked_return_type = "Delivery | null")]
+    pub fn deliver(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DeliverOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let mut opts = match options
+            .as_ref()
+            .filter(|o| !o.is_undefined() && !o.is_null())
+        {
+            Some(o) => {
+                let text = input_text(o, "the deliver options")?;
+                let value = crate::json::parse(text.as_bytes(), "the deliver options")
+                    .map_err(|e| js_error(&e))?;
+                DeliverOptions::from_json(&value).map_err(|e| js_error(&e))?
+            }
+            None => DeliverOptions::default(),
+        };
+        opts.now_ms = Some(js_sys::Date::now());
+        let text = input_bytes(&event, "the event")?;
+        let value = crate::json::parse(&text, "the event").map_err(|e| js_error(&e))?;
+        match self
+            .inner
+            .deliver(&value, &opts)
+            .map_err(|e| js_error(&e))?
+        {
+            Some(d) => to_js(&d),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The normalized spec, secrets redacted.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.to_json())
+    }
+
+    /// A short description without secrets, for `String(sub)` and logs.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        format!("Subscription({})", self.inner.dialect().name())
+    }
+}
+
+/// Every diagnostic of a spec; `[]` when valid. Never throws on a bad spec.
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let opts = compile_options(options.as_ref())?;
+    let text = input_text(&spec, "the spec")?;
+    let diags = subscription::validate_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
+    to_js(&diags)
+}
+
+/// RFC 4648 base64 of a string (as UTF-8) or bytes: standard and padded, or
+/// URL-safe and unpadded with `{ alphabet: "url" }`.
+#[wasm_bindgen(js_name = encodeBase64)]
+pub fn encode_base64(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Base64Options")] options: Option<JsValue>,
+) -> Result<String, JsValue> {
+    let alphabet = alphabet_option(options.as_ref())?;
+    if let Some(s) = input.as_string() {
+        crate::json::check_size(s.len(), "the input").map_err(|e| js_error(&e))?;
+        return Ok(base64::encode_with(s.as_bytes(), alphabet));
+    }
+    if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+        crate::json::check_size(bytes.length() as usize, "the input").map_err(|e| js_error(&e))?;
+        return Ok(base64::encode_with(&bytes.to_vec(), alphabet));
+    }
+    Err(js_error(&Error::new(
+        ErrorKind::InvalidInput,
+        "encodeBase64 takes a string or a Uint8Array",
+    )))
+}
+
+/// Strict RFC 4648 decode; throws `invalid_base64` with the byte `offset`.
+#[wasm_bindgen(js_name = decodeBase64)]
+pub fn decode_base64(
+    input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Base64Options")] options: Option<JsValue>,
+) -> Result<Uint8Array, JsValue> {
+    let alphabet = alphabet_option(options.as_ref())?;
+    let Some(s) = input.as_string() else {
+        return Err(js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            "decodeBase64 takes a string",
+        )));
+    };
+    crate::json::check_size(s.len(), "the input").map_err(|e| js_error(&e))?;
+    match base64::decode_with(s.as_bytes(), alphabet) {
+        Ok(bytes) => Ok(Uint8Array::from(bytes.as_slice())),
+        Err(b) => {
+            let mut err = Error::new(
+                ErrorKind::InvalidBase64,
+                format!("invalid base64: {}", b.message),
+            );
+            err.offset = Some(b.offset);
+            Err(js_error(&err))
+        }
+    }
+}
+
+/// Set limits for every later call (see `Limits`).
+#[wasm_bindgen(js_name = setLimits)]
+pub fn set_limits(
+    #[wasm_bindgen(unchecked_param_type = "Limits")] limits: JsValue,
+) -> Result<(), JsValue> {
+    let max = get(&limits, "maxInputBytes")?;
+    if !max.is_undefined() {
+        match max.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 4_294_967_295.0 => {
+                crate::json::set_max_input_bytes(n as usize)
+            }
+            _ => {
+                return Err(js_error(
+                    &Error::new(
+                        ErrorKind::InvalidInput,
+                        "maxInputBytes must be a whole number of bytes",
+                    )
+                    .at("/maxInputBytes"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------ conversions
+
+fn get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    if !obj.is_object() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    Reflect::get(obj, &JsValue::from_str(key))
+}
+
+fn compile_options(options: Option<&JsValue>) -> Result<CompileOptions, JsValue> {
+    let Some(o) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
+        return Ok(CompileOptions::default());
+    };
+    if !o.is_object() {
+        return Err(js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            "options must be an object such as { dialect: \"workfront\" }",
+        )));
+    }
+    let d = get(o, "dialect")?;
+    let dialect = if d.is_undefined() || d.is_null() {
+        None
+    } else {
+        let Some(name) = d.as_string() else {
+            return Err(js_error(&Error::new(
+                ErrorKind::UnknownDialect,
+                "options.dialect must be a string",
+            )));
+        };
+        Some(Dialect::parse(&name).map_err(|e| js_error(&e))?)
+    };
+    Ok(CompileOptions { dialect })
+}
+
+fn alphabet_option(options: Option<&JsValue>) -> Result<Alphabet, JsValue> {
+    let Some(o) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
+        return Ok(Alphabet::Standard);
+    };
+    let a = get(o, "alphabet")?;
+    match a.as_string().as_deref() {
+        None if a.is_undefined() => Ok(Alphabet::Standard),
+        Some("standard") | Some("base64") => Ok(Alphabet::Standard),
+        Some("url") | Some("base64url") => Ok(Alphabet::Url),
+        _ => Err(js_error(
+            &Error::new(
+                ErrorKind::InvalidInput,
+                "alphabet must be \"standard\" or \"url\"",
+            )
+            .at("/alphabet"),
+        )),
+    }
+}
+
+/// A JSON input as text: strings as they are, anything else through
+/// `JSON.stringify` (so `__proto__` keys stay data, and objects cost the same
+/// one parse as text).
+fn input_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = v.as_string() {
+        check_js_string_size(v, what)?;
+        return Ok(s);
+    }
+    if v.is_undefined() {
+        return Err(js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            format!("{what} is missing (undefined)"),
+        )));
+    }
+    if v.is_function() || v.is_symbol() || v.is_bigint() {
+        return Err(js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            format!("{what} must be JSON data"),
+        )));
+    }
+    let text = JSON::stringify(v).map_err(|_| {
+        js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            format!("{what} cannot be turned into JSON (a cycle, a BigInt or a throwing toJSON)"),
+        ))
+    })?;
+    check_js_string_size(&text, what)?;
+    text.as_string().ok_or_else(|| {
+        js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            format!("{what} must be JSON data"),
+        ))
+    })
+}
+
+/// Like [`input_text`], also taking UTF-8 bytes as they are.
+fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+        crate::json::check_size(bytes.length() as usize, what).map_err(|e| js_error(&e))?;
+        return Ok(bytes.to_vec());
+    }
+    input_text(v, what).map(String::into_bytes)
+}
+
+/// Refuse a huge string before copying it into wasm memory. A JS string of
+/// n UTF-16 units is at least n UTF-8 bytes.
+fn check_js_string_size(v: &JsValue, what: &str) -> Result<(), JsValue> {
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        crate::json::check_size(s.length() as usize, what).map_err(|e| js_error(&e))?;
+    }
+    Ok(())
+}
+
+/// Core data to a plain JS value, through JSON text: `JSON.parse` defines
+/// keys such as `__proto__` as own data properties, never as prototypes.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| {
+        js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            format!("cannot encode the result: {e}"),
+        ))
+    })?;
+    JSON::parse(&text)
+}
+
+fn js_error(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name("HookmatchError");
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&err, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(e.public_code()));
+    if let Some(p) = &e.path {
+        set("path", JsValue::from_str(p));
+    }
+    if !e.diagnostics.is_empty() {
+        if let Ok(d) = to_js(&e.diagnostics) {
+            set("diagnostics", d);
+        }
+    }
+    if let Some(l) = e.line {
+        set("line", JsValue::from_f64(l as f64));
+    }
+    if let Some(c) = e.column {
+        set("column", JsValue::from_f64(c as f64));
+    }
+    if let Some(o) = e.offset {
+        set("offset", JsValue::from_f64(o as f64));
+    }
+    err.into()
+}
