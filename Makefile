@@ -6,7 +6,7 @@ SHELL := /bin/bash
 DIALECT ?= workfront
 SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
-NODE_TESTS := $(wildcard tests/js/*.test.mjs)
+NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
 .PHONY: help tools pkg preview test test-native test-wasm test-js lint clean
 
@@ -34,10 +34,10 @@ test-native:
 test-wasm: tools
 	@scripts/tools.sh browser
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test --quiet --target wasm32-unknown-unknown --test wasm
+	  cargo test --target wasm32-unknown-unknown --test wasm
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
-	  cargo test --quiet --target wasm32-unknown-unknown --test wasm
+	  cargo test --target wasm32-unknown-unknown --test wasm
 
 test-js: pkg
 	@scripts/tools.sh node

@@ -89,13 +89,15 @@ impl DeliverOptions {
         }
         match m.get("eventTime") {
             None | Some(Value::Null) => {}
-            Some(t) => o.event_time = Some(EventTime::from_json(t).ok_or_else(|| {
-                Error::new(
+            Some(t) => {
+                o.event_time = Some(EventTime::from_json(t).ok_or_else(|| {
+                    Error::new(
                     ErrorKind::InvalidInput,
                     "opts.eventTime must be milliseconds since the epoch or {epochSecond, nano}",
                 )
                 .at("/eventTime")
-            })?),
+                })?)
+            }
         }
         Ok(o)
     }

@@ -94,11 +94,12 @@ pub struct Error {
     pub path: Option<String>,
     pub message: String,
     pub diagnostics: Vec<Diagnostic>,
-    /// 1-based line and column for JSON syntax errors.
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    /// 1-based line and column for JSON syntax errors (u32 keeps `Error`
+    /// small enough to return by value everywhere).
+    pub line: Option<u32>,
+    pub column: Option<u32>,
     /// Byte offset for base64 errors.
-    pub offset: Option<usize>,
+    pub offset: Option<u32>,
 }
 
 impl Error {

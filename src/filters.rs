@@ -391,8 +391,7 @@ fn check_value(
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(v) = value else { return };
-    let bad = |why: &str| Diagnostic::error("invalid_field_value", path, why.to_string());
-    match comparison {
+    let problem = match comparison {
         Comparison::Changed => {
             if !matches!(v, Value::Null) && v != &Value::String(String::new()) {
                 diags.push(Diagnostic::warning(
@@ -401,24 +400,23 @@ fn check_value(
                     "changed ignores fieldValue; it compares oldState with newState",
                 ));
             }
+            None
         }
-        c if c.is_ordering() => {
-            if !matches!(v, Value::String(_) | Value::Number(_)) {
-                diags.push(bad(&format!(
-                    "{} needs a number, a date-time or a string to compare with, got {}",
-                    c.name(),
-                    type_name(v)
-                )));
-            }
-        }
+        c if c.is_ordering() => (!matches!(v, Value::String(_) | Value::Number(_))).then(|| {
+            format!(
+                "{} needs a number, a date-time or a string to compare with, got {}",
+                c.name(),
+                type_name(v)
+            )
+        }),
         Comparison::Contains | Comparison::NotContains => {
-            if matches!(v, Value::Object(_) | Value::Null) {
-                diags.push(bad(&format!(
+            matches!(v, Value::Object(_) | Value::Null).then(|| {
+                format!(
                     "{} needs a string, a number or an array of values, got {}",
                     comparison.name(),
                     type_name(v)
-                )));
-            }
+                )
+            })
         }
         Comparison::ContainsOnly => {
             let ok = match v {
@@ -428,13 +426,15 @@ fn check_value(
                 Value::Object(_) | Value::Null => false,
                 _ => true,
             };
-            if !ok {
-                diags.push(bad(
-                    "containsOnly needs an array of options (or one option) to compare the field's set of values with",
-                ));
-            }
+            (!ok).then(|| {
+                "containsOnly needs an array of options (or one option) to compare the field's set of values with"
+                    .to_string()
+            })
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(why) = problem {
+        diags.push(Diagnostic::error("invalid_field_value", path, why));
     }
 }
 

@@ -64,8 +64,8 @@ pub fn syntax_error(e: &serde_json::Error, what: &str) -> Error {
         format!("{what} is not valid JSON: {detail}"),
     );
     if e.line() > 0 {
-        err.line = Some(e.line());
-        err.column = Some(e.column());
+        err.line = Some(to_u32(e.line()));
+        err.column = Some(to_u32(e.column()));
     }
     err
 }
@@ -84,9 +84,14 @@ pub fn line_syntax_error(e: &serde_json::Error, line: usize) -> Error {
             e.column()
         ),
     );
-    err.line = Some(line);
-    err.column = Some(e.column());
+    err.line = Some(to_u32(line));
+    err.column = Some(to_u32(e.column()));
     err
+}
+
+/// Positions past 4 GiB cannot occur under the input size limit; saturate anyway.
+pub fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn strip_prefix_pos(detail: &str) -> &str {

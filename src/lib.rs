@@ -20,8 +20,10 @@ pub mod text;
 pub mod urls;
 pub mod value;
 
+/// The JS binding (public only so wasm-bindgen-test can reach it).
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use delivery::{DeliverOptions, Delivery};
 pub use dialect::Dialect;

@@ -108,6 +108,22 @@ export interface HookmatchError extends Error {
 }
 "#;
 
+// Typed optional parameters: wasm-bindgen makes a trailing `Option<T>` of an
+// imported type an optional argument (`options?: CompileOptions | null`).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "CompileOptions")]
+    pub type CompileOptionsArg;
+    #[wasm_bindgen(typescript_type = "ValidateOptions")]
+    pub type ValidateOptionsArg;
+    #[wasm_bindgen(typescript_type = "PreviewOptions")]
+    pub type PreviewOptionsArg;
+    #[wasm_bindgen(typescript_type = "DeliverOptions")]
+    pub type DeliverOptionsArg;
+    #[wasm_bindgen(typescript_type = "Base64Options")]
+    pub type Base64OptionsArg;
+}
+
 /// A compiled subscription.
 #[wasm_bindgen(js_name = Subscription)]
 pub struct JsSubscription {
@@ -119,9 +135,9 @@ impl JsSubscription {
     /// Parse, validate and plan a spec once; throws `HookmatchError` with every diagnostic when invalid.
     pub fn compile(
         #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CompileOptions")] options: Option<JsValue>,
+        options: Option<CompileOptionsArg>,
     ) -> Result<JsSubscription, JsValue> {
-        let opts = compile_options(options.as_ref())?;
+        let opts = compile_options(options.as_ref().map(AsRef::as_ref))?;
         let text = input_text(&spec, "the spec")?;
         CoreSubscription::compile_text(text.as_bytes(), opts)
             .map(|inner| JsSubscription { inner })
@@ -158,9 +174,9 @@ impl JsSubscription {
     pub fn preview(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventsInput")] events: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "PreviewOptions")] options: Option<JsValue>,
+        options: Option<PreviewOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        let details = match options.as_ref() {
+        let details = match options.as_ref().map(AsRef::<JsValue>::as_ref) {
             Some(o) => get(o, "details")?.is_truthy(),
             None => false,
         };
@@ -177,7 +193,7 @@ impl JsSubscription {
     pub fn deliver(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "DeliverOptions")] options: Option<JsValue>,
+        options: Option<DeliverOptionsArg>,
     ) -> Result<JsValue, JsValue> {
         let mut opts = match options
             .as_ref()
@@ -221,9 +237,9 @@ impl JsSubscription {
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
 pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: Option<JsValue>,
+    options: Option<ValidateOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let opts = compile_options(options.as_ref())?;
+    let opts = compile_options(options.as_ref().map(AsRef::as_ref))?;
     let text = input_text(&spec, "the spec")?;
     let diags = subscription::validate_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
     to_js(&diags)
@@ -234,9 +250,9 @@ pub fn validate(
 #[wasm_bindgen(js_name = encodeBase64)]
 pub fn encode_base64(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Base64Options")] options: Option<JsValue>,
+    options: Option<Base64OptionsArg>,
 ) -> Result<String, JsValue> {
-    let alphabet = alphabet_option(options.as_ref())?;
+    let alphabet = alphabet_option(options.as_ref().map(AsRef::as_ref))?;
     if let Some(s) = input.as_string() {
         crate::json::check_size(s.len(), "the input").map_err(|e| js_error(&e))?;
         return Ok(base64::encode_with(s.as_bytes(), alphabet));
@@ -255,9 +271,9 @@ pub fn encode_base64(
 #[wasm_bindgen(js_name = decodeBase64)]
 pub fn decode_base64(
     input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Base64Options")] options: Option<JsValue>,
+    options: Option<Base64OptionsArg>,
 ) -> Result<Uint8Array, JsValue> {
-    let alphabet = alphabet_option(options.as_ref())?;
+    let alphabet = alphabet_option(options.as_ref().map(AsRef::as_ref))?;
     let Some(s) = input.as_string() else {
         return Err(js_error(&Error::new(
             ErrorKind::InvalidInput,
@@ -272,7 +288,7 @@ pub fn decode_base64(
                 ErrorKind::InvalidBase64,
                 format!("invalid base64: {}", b.message),
             );
-            err.offset = Some(b.offset);
+            err.offset = Some(crate::json::to_u32(b.offset));
             Err(js_error(&err))
         }
     }

@@ -1,0 +1,70 @@
+// Type-level tests of the generated declarations: this file must compile
+// (tsc --noEmit, run by `make test-js`), and each @ts-expect-error line must
+// be an error, which proves the shapes are declared and not `any`.
+import {
+  Subscription,
+  validate,
+  encodeBase64,
+  decodeBase64,
+  setLimits,
+  type Check,
+  type Diagnostic,
+  type Explanation,
+  type PreviewResult,
+  type Delivery,
+  type HookmatchError,
+} from "hookmatch";
+
+const sub: Subscription = Subscription.compile({ objCode: "PROJ" }, { dialect: "workfront" });
+Subscription.compile('{"objCode":"PROJ"}');
+const dialect: "workfront" | "asana" | "kanboard" | "rservice" | "ricloud" = sub.dialect;
+const m: boolean = sub.matches({ eventType: "UPDATE" });
+sub.matches(new Uint8Array(0));
+const x: Explanation = sub.explain("{}");
+const c: Check = x.gate[0];
+const passed: boolean = c.passed;
+const present: boolean = c.present;
+const reason: string = c.reason;
+const nested: Check[] | undefined = x.filters[0].filters;
+const p: PreviewResult = sub.preview([{}, {}]);
+const total: number = p.total;
+const idx: number[] = p.matches;
+const line: number | undefined = p.errors[0]?.line;
+const rows = sub.preview("", { details: true }).results;
+const d: Delivery | null = sub.deliver({}, { subscriptionId: "x", eventTime: { epochSecond: 1, nano: 0 } });
+if (d) {
+  const h: Record<string, string> = d.headers;
+  const method: "POST" = d.method;
+}
+const diags: Diagnostic[] = validate({});
+const sev: "error" | "warning" = diags[0].severity;
+const s: string = encodeBase64("x", { alphabet: "url" });
+const bytes: Uint8Array = decodeBase64(s);
+setLimits({ maxInputBytes: 1 });
+const spec: Record<string, unknown> = sub.toJSON();
+sub.free();
+
+function isHookmatch(e: unknown): e is HookmatchError {
+  return e instanceof Error && e.name === "HookmatchError";
+}
+try {
+  validate("{");
+} catch (e) {
+  if (isHookmatch(e)) {
+    const code: string = e.code;
+    const path: string | undefined = e.path;
+  }
+}
+
+// @ts-expect-error a number is not an event
+sub.matches(42);
+// @ts-expect-error explain returns an Explanation, not a boolean
+const wrong: boolean = sub.explain("{}");
+// @ts-expect-error unknown dialect name
+Subscription.compile({}, { dialect: "jira" });
+// @ts-expect-error Check has no "value" field
+c.value;
+// @ts-expect-error decodeBase64 returns bytes
+const notString: string = decodeBase64("");
+
+export { dialect, m, passed, present, reason, nested, total, idx, line, rows, sev, bytes, spec };

@@ -1,0 +1,110 @@
+//! The binding, run as wasm by wasm-bindgen-test: in Node, and in headless
+//! Chromium when WASM_BINDGEN_USE_BROWSER=1 (see `make test-wasm`).
+#![cfg(target_arch = "wasm32")]
+
+use hookmatch::wasm::{decode_base64, encode_base64, validate, JsSubscription};
+use js_sys::{Reflect, Uint8Array, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+const SPEC: &str = include_str!("fixtures/workfront/specs/seed-create-request.json");
+const UPDATE: &str = include_str!("fixtures/workfront/events/update.json");
+const CREATE: &str = include_str!("fixtures/workfront/events/create.json");
+const BASE64_SEED: &str = include_str!("fixtures/workfront/events/update-base64-seed.json");
+
+fn field(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(k)).unwrap()
+}
+
+fn parse(text: &str) -> JsValue {
+    JSON::parse(text).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn compiles_from_text_and_from_objects() {
+    let a = JsSubscription::compile(JsValue::from_str(SPEC), None).unwrap();
+    let b = JsSubscription::compile(parse(SPEC), None).unwrap();
+    assert_eq!(a.dialect(), "workfront");
+    for sub in [&a, &b] {
+        assert!(sub.matches(JsValue::from_str(UPDATE)).unwrap());
+        assert!(sub.matches(parse(UPDATE)).unwrap());
+        assert!(sub
+            .matches(Uint8Array::from(UPDATE.as_bytes()).into())
+            .unwrap());
+        assert!(!sub.matches(parse(CREATE)).unwrap());
+    }
+}
+
+#[wasm_bindgen_test]
+fn errors_are_hookmatch_errors_with_code_and_path() {
+    let bad = SPEC.replace("\"UPDATE\"", "\"UPDATED\"");
+    let err = JsSubscription::compile(JsValue::from_str(&bad), None)
+        .err()
+        .unwrap();
+    let err: js_sys::Error = err.dyn_into().unwrap();
+    assert_eq!(err.name(), "HookmatchError");
+    assert_eq!(field(&err, "code"), "unknown_event_type");
+    assert_eq!(field(&err, "path"), "/eventType");
+    assert!(String::from(err.message()).contains("did you mean \"UPDATE\""));
+    assert!(js_sys::Array::is_array(&field(&err, "diagnostics")));
+}
+
+#[wasm_bindgen_test]
+fn explain_and_preview_return_plain_data() {
+    let sub = JsSubscription::compile(JsValue::from_str(SPEC), None).unwrap();
+    let x = sub.explain(JsValue::from_str(CREATE)).unwrap();
+    assert_eq!(field(&x, "matched"), false);
+    let gate = field(&x, "gate");
+    assert_eq!(
+        field(&field(&gate, "0"), "reason"),
+        "eventType is \"CREATE\"; the subscription wants \"UPDATE\""
+    );
+    let batch = format!(
+        "{}\n{}\n{}\n",
+        UPDATE.replace('\n', " "),
+        CREATE.replace('\n', " "),
+        "{oops"
+    );
+    let r = sub.preview(JsValue::from_str(&batch), None).unwrap();
+    assert_eq!(field(&r, "total"), 3);
+    assert_eq!(field(&r, "matched"), 1);
+    let errors = field(&r, "errors");
+    assert_eq!(field(&field(&errors, "0"), "line"), 3);
+    assert_eq!(field(&field(&errors, "0"), "code"), "invalid_json");
+}
+
+#[wasm_bindgen_test]
+fn a_bad_base64_state_is_an_invalid_event_and_the_module_keeps_working() {
+    let sub = JsSubscription::compile(JsValue::from_str(SPEC), None).unwrap();
+    let err = sub.matches(JsValue::from_str(BASE64_SEED)).err().unwrap();
+    assert_eq!(field(&err, "code"), "invalid_event");
+    assert_eq!(field(&err, "path"), "/oldState");
+    for _ in 0..1000 {
+        assert!(sub.matches(JsValue::from_str("{")).is_err());
+    }
+    assert!(sub.matches(JsValue::from_str(UPDATE)).unwrap());
+}
+
+#[wasm_bindgen_test]
+fn validate_never_throws_on_bad_specs() {
+    let d = validate(JsValue::from_str("{\"objCode\": "), None).unwrap();
+    assert_eq!(field(&field(&d, "0"), "code"), "invalid_json");
+    let d = validate(JsValue::from_str(SPEC), None).unwrap();
+    assert_eq!(js_sys::Array::from(&d).length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn base64_round_trip_and_strict_errors() {
+    assert_eq!(
+        encode_base64(JsValue::from_str("foobar"), None).unwrap(),
+        "Zm9vYmFy"
+    );
+    assert_eq!(encode_base64(JsValue::from_str("é"), None).unwrap(), "w6k=");
+    let bytes = decode_base64(JsValue::from_str("Zm9vYg=="), None).unwrap();
+    assert_eq!(bytes.to_vec(), b"foob");
+    let err = decode_base64(JsValue::from_str("Zm9v$mFy"), None)
+        .err()
+        .unwrap();
+    assert_eq!(field(&err, "code"), "invalid_base64");
+    assert_eq!(field(&err, "offset"), 4);
+}
