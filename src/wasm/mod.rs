@@ -270,7 +270,7 @@ pub fn encode_base64(
 /// Strict RFC 4648 decode; throws `invalid_base64` with the byte `offset`.
 #[wasm_bindgen(js_name = decodeBase64)]
 pub fn decode_base64(
-    input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     options: Option<Base64OptionsArg>,
 ) -> Result<Uint8Array, JsValue> {
     let alphabet = alphabet_option(options.as_ref().map(AsRef::as_ref))?;
