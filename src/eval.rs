@@ -190,6 +190,13 @@ pub fn test(c: Comparison, actual: &Value, expected: &Value, hint: &Hint) -> boo
         Comparison::Contains => contains(actual, expected, hint),
         Comparison::NotContains => !contains(actual, expected, hint),
         Comparison::ContainsOnly => contains_only(actual, expected),
+        Comparison::In => match (actual, expected) {
+            (Value::Array(items), Value::Array(list)) => {
+                items.iter().any(|i| list.iter().any(|e| typed_eq(i, e)))
+            }
+            (a, Value::Array(list)) => list.iter().any(|e| typed_eq(a, e)),
+            (a, e) => typed_eq(a, e),
+        },
         // `changed` reads both states; see `filter_passes`.
         Comparison::Changed => false,
     }
@@ -430,6 +437,8 @@ fn describe(f: &Filter, actual: &Value, passed: bool) -> String {
         (Comparison::Contains, false) | (Comparison::NotContains, true) => "does not contain",
         (Comparison::ContainsOnly, true) => "holds exactly",
         (Comparison::ContainsOnly, false) => "does not hold exactly",
+        (Comparison::In, true) => "is one of",
+        (Comparison::In, false) => "is not one of",
         (Comparison::Changed, _) => "changed",
     };
     let mut s = format!(

@@ -34,6 +34,26 @@ const UNFILTERABLE: [(&str, &str); 4] = [
 const FILTER_KEYS: [&str; 5] = ["fieldName", "fieldValue", "comparison", "state", "type"];
 const GROUP_KEYS: [&str; 3] = ["type", "connector", "filters"];
 
+/// The hookmatch extension for vendors with no filters of their own
+/// (Kanboard, R-Service, ricloud): Workfront's syntax over the event's data,
+/// with a warning that the vendor sends every event and the receiver filters.
+pub fn parse_extension(
+    spec: &Map<String, Value>,
+    vendor: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> (Connector, Vec<Entry>) {
+    if spec.contains_key("filters") || spec.contains_key("filterConnector") {
+        diags.push(Diagnostic::warning(
+            "receiver_side_filter",
+            if spec.contains_key("filters") { "/filters" } else { "/filterConnector" },
+            format!(
+                "{vendor} itself does not filter: it sends every event, and these filters (a hookmatch extension) must run in your receiver"
+            ),
+        ));
+    }
+    parse(spec, FilterContext::default(), diags)
+}
+
 /// Read `filters` and `filterConnector` from a spec object.
 pub fn parse(
     spec: &Map<String, Value>,

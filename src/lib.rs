@@ -15,6 +15,7 @@ pub mod filters;
 pub mod json;
 pub mod plan;
 pub mod preview;
+pub mod signing;
 pub mod subscription;
 pub mod text;
 pub mod urls;

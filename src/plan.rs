@@ -18,6 +18,9 @@ pub enum Comparison {
     NotContains,
     ContainsOnly,
     Changed,
+    /// The field's value is one of `fieldValue`'s elements. Not in Workfront's
+    /// syntax: adapters use it for list-valued vendor filters (Asana `fields`).
+    In,
 }
 
 impl Comparison {
@@ -63,6 +66,7 @@ impl Comparison {
             Comparison::NotContains => "notContains",
             Comparison::ContainsOnly => "containsOnly",
             Comparison::Changed => "changed",
+            Comparison::In => "in",
         }
     }
 

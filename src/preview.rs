@@ -44,10 +44,10 @@ pub struct PreviewOptions {
     pub details: bool,
 }
 
-/// One event read from a batch: its 0-based index, its NDJSON line (1-based),
-/// and the event or why it could not be read.
+/// One document read from a batch: its NDJSON line (1-based), and the
+/// document or why it could not be read. The consumer numbers events (a
+/// document may hold several, e.g. Asana's `{"events": [...]}`).
 pub struct Item {
-    pub index: usize,
     pub line: Option<usize>,
     pub event: Result<Value, Error>,
 }
@@ -74,36 +74,25 @@ pub fn read_batch(input: &[u8], mut each: impl FnMut(Item)) -> Result<(), Error>
     };
     if ndjson {
         let only_line = lines.clone().next_nonblank().is_none();
-        let mut index = 0usize;
-        let mut emit = |line: usize,
-                        parsed: Result<Value, serde_json::Error>,
-                        each: &mut dyn FnMut(Item)| match parsed {
+        let emit = |line: usize,
+                    parsed: Result<Value, serde_json::Error>,
+                    each: &mut dyn FnMut(Item)| match parsed {
             Ok(Value::Array(items)) if only_line => {
                 for v in items {
                     each(Item {
-                        index,
                         line: Some(line),
                         event: Ok(v),
                     });
-                    index += 1;
                 }
             }
-            Ok(v) => {
-                each(Item {
-                    index,
-                    line: Some(line),
-                    event: Ok(v),
-                });
-                index += 1;
-            }
-            Err(e) => {
-                each(Item {
-                    index,
-                    line: Some(line),
-                    event: Err(crate::json::line_syntax_error(&e, line)),
-                });
-                index += 1;
-            }
+            Ok(v) => each(Item {
+                line: Some(line),
+                event: Ok(v),
+            }),
+            Err(e) => each(Item {
+                line: Some(line),
+                event: Err(crate::json::line_syntax_error(&e, line)),
+            }),
         };
         emit(first_no, first_alone, &mut each);
         while let Some((no, text)) = lines.next_nonblank() {
@@ -113,21 +102,18 @@ pub fn read_batch(input: &[u8], mut each: impl FnMut(Item)) -> Result<(), Error>
     }
     match serde_json::from_slice::<Value>(input) {
         Ok(Value::Array(items)) => {
-            for (index, v) in items.into_iter().enumerate() {
+            for v in items {
                 each(Item {
-                    index,
                     line: None,
                     event: Ok(v),
                 });
             }
         }
         Ok(v) => each(Item {
-            index: 0,
             line: None,
             event: Ok(v),
         }),
         Err(e) => each(Item {
-            index: 0,
             line: Some(e.line()),
             event: Err(crate::json::syntax_error(&e, "the events")),
         }),
@@ -174,7 +160,7 @@ mod tests {
     fn read(input: &str) -> Vec<(usize, Option<usize>, Result<Value, &'static str>)> {
         let mut out = Vec::new();
         read_batch(input.as_bytes(), |it| {
-            out.push((it.index, it.line, it.event.map_err(|e| e.code())))
+            out.push((out.len(), it.line, it.event.map_err(|e| e.code())))
         })
         .unwrap();
         out

@@ -1,7 +1,7 @@
 //! A compiled subscription: parse and validate once, evaluate many times.
 
 use crate::delivery::{self, DeliverOptions, Delivery};
-use crate::dialect::{self, Compiled, Dialect};
+use crate::dialect::{self, Compiled, Dialect, SpecMode};
 use crate::error::{Diagnostic, Error};
 use crate::eval::{self, Explanation};
 use crate::preview::{self, PreviewError, PreviewOptions, PreviewResult, PreviewRow};
@@ -18,6 +18,8 @@ pub struct Subscription {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CompileOptions {
     pub dialect: Option<Dialect>,
+    /// `validate` only: check an update body (ricloud's update rule).
+    pub update: bool,
 }
 
 /// Check a spec; `[]` when valid. Bad specs never make this fail: an
@@ -28,7 +30,14 @@ pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
         Err(e) => return vec![Diagnostic::error("unknown_dialect", "", e.message)],
     };
     let mut diags = Vec::new();
-    dialect::compile(dialect, spec, &mut diags);
+    dialect::compile_with(
+        dialect,
+        spec,
+        SpecMode {
+            update: opts.update,
+        },
+        &mut diags,
+    );
     diags
 }
 
@@ -80,6 +89,11 @@ impl Subscription {
     }
 
     pub fn matches(&self, event: &Value) -> Result<bool, Error> {
+        let one = dialect::single_event(self.dialect, event)?;
+        self.matches_one(one)
+    }
+
+    fn matches_one(&self, event: &Value) -> Result<bool, Error> {
         let ev = dialect::prepare(self.dialect, event)?;
         Ok(eval::matches(&self.compiled.plan, &ev))
     }
@@ -89,7 +103,8 @@ impl Subscription {
     }
 
     pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
-        let ev = dialect::prepare(self.dialect, event)?;
+        let one = dialect::single_event(self.dialect, event)?;
+        let ev = dialect::prepare(self.dialect, one)?;
         Ok(eval::explain(&self.compiled.plan, &ev))
     }
 
@@ -105,49 +120,18 @@ impl Subscription {
     pub fn preview_with(&self, input: &[u8], opts: PreviewOptions) -> Result<PreviewResult, Error> {
         let mut result = PreviewResult::default();
         let mut rows = Vec::new();
+        let mut index = 0usize;
         preview::read_batch(input, |item| {
-            result.total += 1;
-            let outcome = item.event.and_then(|ev| {
-                if opts.details {
-                    self.explain(&ev)
-                        .map(|x| (x.matched, x.first_failure().unwrap_or_default().to_string()))
-                } else {
-                    self.matches(&ev).map(|m| (m, String::new()))
-                }
-            });
-            match outcome {
-                Ok((matched, reason)) => {
-                    if matched {
-                        result.matched += 1;
-                        result.matches.push(item.index);
-                    }
-                    if opts.details {
-                        rows.push(PreviewRow {
-                            index: item.index,
-                            line: item.line,
-                            matched,
-                            reason,
-                            code: None,
-                        });
-                    }
-                }
-                Err(e) => {
-                    if opts.details {
-                        rows.push(PreviewRow {
-                            index: item.index,
-                            line: item.line,
-                            matched: false,
-                            reason: e.message.clone(),
-                            code: Some(e.code()),
-                        });
-                    }
-                    result.errors.push(PreviewError {
-                        index: item.index,
-                        line: item.line,
-                        code: e.code(),
-                        message: e.message,
-                    });
-                }
+            let docs: Vec<Result<&Value, Error>> = match &item.event {
+                Ok(doc) => match dialect::envelope(self.dialect, doc) {
+                    Some(events) => events.iter().map(Ok).collect(),
+                    None => vec![Ok(doc)],
+                },
+                Err(e) => vec![Err(e.clone())],
+            };
+            for doc in docs {
+                self.preview_one(doc, item.line, index, opts, &mut result, &mut rows);
+                index += 1;
             }
         })?;
         if opts.details {
@@ -156,12 +140,77 @@ impl Subscription {
         Ok(result)
     }
 
-    /// The request the vendor would send, or `None` when the event does not match.
-    pub fn deliver(&self, event: &Value, opts: &DeliverOptions) -> Result<Option<Delivery>, Error> {
-        let ev = dialect::prepare(self.dialect, event)?;
+    fn preview_one(
+        &self,
+        doc: Result<&Value, Error>,
+        line: Option<usize>,
+        index: usize,
+        opts: PreviewOptions,
+        result: &mut PreviewResult,
+        rows: &mut Vec<PreviewRow>,
+    ) {
+        result.total += 1;
+        let outcome = doc.and_then(|ev| {
+            if opts.details {
+                let ev = dialect::prepare(self.dialect, ev)?;
+                let x = eval::explain(&self.compiled.plan, &ev);
+                Ok((x.matched, x.first_failure().unwrap_or_default().to_string()))
+            } else {
+                self.matches_one(ev).map(|m| (m, String::new()))
+            }
+        });
+        match outcome {
+            Ok((matched, reason)) => {
+                if matched {
+                    result.matched += 1;
+                    result.matches.push(index);
+                }
+                if opts.details {
+                    rows.push(PreviewRow {
+                        index,
+                        line,
+                        matched,
+                        reason,
+                        code: None,
+                    });
+                }
+            }
+            Err(e) => {
+                if opts.details {
+                    rows.push(PreviewRow {
+                        index,
+                        line,
+                        matched: false,
+                        reason: e.message.clone(),
+                        code: Some(e.code()),
+                    });
+                }
+                result.errors.push(PreviewError {
+                    index,
+                    line,
+                    code: e.code(),
+                    message: e.message,
+                });
+            }
+        }
+    }
+
+    /// The request the vendor would send, or `None` when the event does not
+    /// match. With no event: Asana's handshake (`handshake`) or a vendor's
+    /// test delivery (`test`).
+    pub fn deliver(
+        &self,
+        event: Option<&Value>,
+        opts: &DeliverOptions,
+    ) -> Result<Option<Delivery>, Error> {
+        let Some(event) = event else {
+            return delivery::build_without_event(&self.compiled.delivery, opts).map(Some);
+        };
+        let one = dialect::single_event(self.dialect, event)?;
+        let ev = dialect::prepare(self.dialect, one)?;
         if !eval::matches(&self.compiled.plan, &ev) {
             return Ok(None);
         }
-        Ok(Some(delivery::build(&self.compiled.delivery, &ev, opts)))
+        delivery::build(&self.compiled.delivery, &ev, opts).map(Some)
     }
 }

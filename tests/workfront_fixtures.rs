@@ -61,6 +61,7 @@ fn opts(case: &Value) -> CompileOptions {
     let default = case.get("spec").map(|_| Dialect::Workfront);
     CompileOptions {
         dialect: named.or(default),
+        update: false,
     }
 }
 

@@ -2,6 +2,10 @@
 //! its vendor's event onto the shared [`Event`] view. None of them compares
 //! values; that is [`crate::eval`]'s job alone.
 
+pub mod asana;
+pub mod kanboard;
+pub mod ricloud;
+pub mod rservice;
 pub mod workfront;
 
 use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
@@ -131,10 +135,43 @@ pub enum DeliverySettings {
         auth_token: String,
         base64: bool,
     },
+    Asana {
+        target: String,
+    },
+    Kanboard {
+        url: String,
+        token: String,
+    },
+    RService {
+        uri: String,
+        event: String,
+        disabled: bool,
+    },
+    Ricloud {
+        url: String,
+        secret: String,
+    },
+}
+
+/// How a spec is being checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpecMode {
+    /// An update body rather than a full spec (ricloud: only `url` and
+    /// `state`, and `state` only `new` or `deactivated`).
+    pub update: bool,
 }
 
 /// Compile a spec of a known dialect, collecting every diagnostic.
 pub fn compile(dialect: Dialect, spec: &Value, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    compile_with(dialect, spec, SpecMode::default(), diags)
+}
+
+pub fn compile_with(
+    dialect: Dialect,
+    spec: &Value,
+    mode: SpecMode,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Compiled> {
     let Some(obj) = spec.as_object() else {
         diags.push(Diagnostic::error(
             "invalid_type",
@@ -149,17 +186,10 @@ pub fn compile(dialect: Dialect, spec: &Value, diags: &mut Vec<Diagnostic>) -> O
     };
     match dialect {
         Dialect::Workfront => workfront::compile(obj, diags),
-        other => {
-            diags.push(Diagnostic::error(
-                "unsupported_dialect",
-                "",
-                format!(
-                    "the {} dialect is not available in this build yet",
-                    other.name()
-                ),
-            ));
-            None
-        }
+        Dialect::Asana => asana::compile(obj, diags),
+        Dialect::Kanboard => kanboard::compile(obj, diags),
+        Dialect::RService => rservice::compile(obj, diags),
+        Dialect::Ricloud => ricloud::compile(obj, mode, diags),
     }
 }
 
@@ -167,14 +197,162 @@ pub fn compile(dialect: Dialect, spec: &Value, diags: &mut Vec<Diagnostic>) -> O
 pub fn prepare<'a>(dialect: Dialect, event: &'a Value) -> Result<Event<'a>, Error> {
     match dialect {
         Dialect::Workfront => workfront::prepare(event),
-        other => Err(Error::new(
-            ErrorKind::NotImplemented,
-            format!(
-                "the {} dialect is not available in this build yet",
-                other.name()
-            ),
-        )),
+        Dialect::Asana => asana::prepare(event),
+        Dialect::Kanboard => kanboard::prepare(event),
+        Dialect::RService => rservice::prepare(event),
+        Dialect::Ricloud => ricloud::prepare(event),
     }
+}
+
+/// A document in a batch may hold several events (Asana delivers
+/// `{"events": [...]}`); `None` means the document is one event.
+pub fn envelope(dialect: Dialect, doc: &Value) -> Option<&[Value]> {
+    match dialect {
+        Dialect::Asana => asana::envelope(doc),
+        _ => None,
+    }
+}
+
+/// The one event of a single-event call: an envelope must hold exactly one.
+pub fn single_event(dialect: Dialect, doc: &Value) -> Result<&Value, Error> {
+    match envelope(dialect, doc) {
+        None => Ok(doc),
+        Some([one]) => Ok(one),
+        Some(many) => Err(Error::new(
+            ErrorKind::InvalidEvent,
+            format!(
+                "this is a delivery body with {} events; pass it to preview, or pass one event",
+                many.len()
+            ),
+        )
+        .at("/events")),
+    }
+}
+
+/// A required http(s) URL field.
+pub fn url_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let u = required_string(obj, key, diags)?;
+    match crate::urls::parse_http_url(u) {
+        Ok(_) => Some(u.to_string()),
+        Err(why) => {
+            diags.push(Diagnostic::error(
+                "invalid_url",
+                crate::error::join("", key),
+                format!(
+                    "{key} {} is not an absolute http(s) URL: {why}",
+                    crate::text::quote_short(u)
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// An optional field that must be a string when present (null is absent).
+pub fn optional_string<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a str> {
+    match obj.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                crate::error::join("", key),
+                format!(
+                    "{key} must be a string, got {}",
+                    crate::text::type_name(other)
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// A boolean that vendors also write as `"true"`/`"false"`.
+pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    match obj.get(key) {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) if s == "true" => true,
+        Some(Value::String(s)) if s == "false" => false,
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_value",
+                crate::error::join("", key),
+                format!(
+                    "{key} must be true or false, got {}",
+                    crate::text::show(other)
+                ),
+            ));
+            false
+        }
+    }
+}
+
+/// An event that must be a JSON object.
+pub fn event_object<'a>(event: &'a Value, vendor: &str) -> Result<&'a Map<String, Value>, Error> {
+    event.as_object().ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidEvent,
+            format!(
+                "a {vendor} event must be a JSON object, got {}",
+                crate::text::type_name(event)
+            ),
+        )
+        .at("")
+    })
+}
+
+/// A string member an event needs.
+pub fn event_string<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    vendor: &str,
+) -> Result<&'a str, Error> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(Error::new(
+            ErrorKind::InvalidEvent,
+            format!(
+                "{key} must be a string, got {}",
+                crate::text::type_name(other)
+            ),
+        )
+        .at(crate::error::join("", key))),
+        None => Err(Error::new(
+            ErrorKind::InvalidEvent,
+            format!("a {vendor} event needs {key}"),
+        )
+        .at(crate::error::join("", key))),
+    }
+}
+
+/// An object member of an event used as the state filters read; absent or
+/// null is empty.
+pub fn event_data<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, Error> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(empty_state()),
+        Some(v @ Value::Object(_)) => Ok(Cow::Borrowed(v)),
+        Some(other) => Err(Error::new(
+            ErrorKind::InvalidEvent,
+            format!(
+                "{key} must be an object, got {}",
+                crate::text::type_name(other)
+            ),
+        )
+        .at(crate::error::join("", key))),
+    }
+}
+
+pub fn empty_state<'a>() -> Cow<'a, Value> {
+    Cow::Owned(Value::Object(Map::new()))
 }
 
 /// Warn about keys a dialect does not know (they are ignored).

@@ -7,7 +7,7 @@ use crate::base64;
 use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
 use crate::filters::{self, FilterContext};
 use crate::plan::{Entry, Filter, GateCheck, GateSource, GateTest, Plan};
-use crate::text::{quote_short, type_name};
+use crate::text::type_name;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -127,21 +127,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         }
     };
 
-    let url =
-        required_string(obj, "url", diags).and_then(|u| match crate::urls::parse_http_url(u) {
-            Ok(_) => Some(u.to_string()),
-            Err(why) => {
-                diags.push(Diagnostic::error(
-                    "invalid_url",
-                    "/url",
-                    format!(
-                        "url {} is not an absolute http(s) URL: {why}",
-                        quote_short(u)
-                    ),
-                ));
-                None
-            }
-        });
+    let url = super::url_field(obj, "url", diags);
 
     let auth_token = required_string(obj, "authToken", diags).map(str::to_string);
 

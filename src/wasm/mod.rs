@@ -23,7 +23,11 @@ export type EventsInput = unknown[] | string | Uint8Array;
 export type DialectName = "workfront" | "asana" | "kanboard" | "rservice" | "ricloud";
 
 export interface CompileOptions { dialect?: DialectName; }
-export interface ValidateOptions { dialect?: DialectName; }
+export interface ValidateOptions {
+  dialect?: DialectName;
+  /** Check an update body instead of a full spec (ricloud: only url and state, state only "new" or "deactivated"). */
+  update?: boolean;
+}
 
 export interface Diagnostic {
   severity: "error" | "warning";
@@ -84,9 +88,29 @@ export interface Delivery {
 export interface EventTime { epochSecond: number; nano: number; }
 
 export interface DeliverOptions {
+  /** Workfront: the subscription id in the envelope. */
   subscriptionId?: string;
-  /** Milliseconds since the epoch, or Workfront's {epochSecond, nano}. */
+  /** Workfront: milliseconds since the epoch, or {epochSecond, nano}. */
   eventTime?: number | EventTime;
+  /** Asana's X-Hook-Secret (signs X-Hook-Signature), a Standard Webhooks "whsec_…" key, or a ricloud secret override. */
+  secret?: string;
+  /** Standard Webhooks message id (ricloud: the test event's id); generated when absent. */
+  webhookId?: string;
+  /** Unix seconds for signatures; now when absent. */
+  timestamp?: number;
+  /** With a null event: the vendor's test delivery (R-Service, ricloud). */
+  test?: boolean;
+  /** With a null event: Asana's X-Hook-Secret handshake request. */
+  handshake?: boolean;
+  /** Add Standard Webhooks headers (any dialect). */
+  signature?: "standard-webhooks";
+}
+
+export interface VerifyOptions {
+  /** Largest accepted signature age in seconds (Standard Webhooks 300, ricloud 600 by default). */
+  tolerance?: number;
+  /** Now, in Unix seconds (defaults to the clock). */
+  now?: number;
 }
 
 export interface Base64Options { alphabet?: "standard" | "url"; }
@@ -122,6 +146,21 @@ extern "C" {
     pub type DeliverOptionsArg;
     #[wasm_bindgen(typescript_type = "Base64Options")]
     pub type Base64OptionsArg;
+    #[wasm_bindgen(typescript_type = "VerifyOptions")]
+    pub type VerifyOptionsArg;
+}
+
+/// 32 bytes from `crypto.getRandomValues` (every runtime hookmatch targets
+/// has it); `None` leaves generated ids deterministic.
+fn random_bytes() -> Option<[u8; 32]> {
+    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
+    let get_random = Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?;
+    let get_random = get_random.dyn_ref::<js_sys::Function>()?;
+    let buf = Uint8Array::new_with_length(32);
+    get_random.call1(&crypto, &buf).ok()?;
+    let mut out = [0u8; 32];
+    buf.copy_to(&mut out);
+    Some(out)
 }
 
 /// A compiled subscription.
@@ -188,15 +227,18 @@ impl JsSubscription {
         to_js(&result)
     }
 
-    /// The request the vendor would send, or `null` when the event does not match.
+    /// The request the vendor would send, or `null` when the event does not
+    /// match. `deliver(null, { handshake: true })` previews Asana's handshake;
+    /// `deliver(null, { test: true })` a vendor's test delivery.
     #[wasm_bindgen(unchecked_return_type = "Delivery | null")]
     pub fn deliver(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EventInput | null")] event: JsValue,
         options: Option<DeliverOptionsArg>,
     ) -> Result<JsValue, JsValue> {
         let mut opts = match options
             .as_ref()
+            .map(AsRef::<JsValue>::as_ref)
             .filter(|o| !o.is_undefined() && !o.is_null())
         {
             Some(o) => {
@@ -208,11 +250,16 @@ impl JsSubscription {
             None => DeliverOptions::default(),
         };
         opts.now_ms = Some(js_sys::Date::now());
-        let text = input_bytes(&event, "the event")?;
-        let value = crate::json::parse(&text, "the event").map_err(|e| js_error(&e))?;
+        opts.random = random_bytes();
+        let value = if event.is_null() || event.is_undefined() {
+            None
+        } else {
+            let text = input_bytes(&event, "the event")?;
+            Some(crate::json::parse(&text, "the event").map_err(|e| js_error(&e))?)
+        };
         match self
             .inner
-            .deliver(&value, &opts)
+            .deliver(value.as_ref(), &opts)
             .map_err(|e| js_error(&e))?
         {
             Some(d) => to_js(&d),
@@ -243,6 +290,39 @@ pub fn validate(
     let text = input_text(&spec, "the spec")?;
     let diags = subscription::validate_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
     to_js(&diags)
+}
+
+/// Check a delivery's signature (Standard Webhooks, Asana's X-Hook-Signature
+/// or ricloud's Ricloud-Signature) in constant time; `false` for a missing,
+/// wrong or stale signature.
+#[wasm_bindgen]
+pub fn verify(
+    #[wasm_bindgen(
+        unchecked_param_type = "Delivery | { headers: Record<string, string>; body: string }"
+    )]
+    delivery: JsValue,
+    secret: JsValue,
+    options: Option<VerifyOptionsArg>,
+) -> Result<bool, JsValue> {
+    let Some(secret) = secret.as_string() else {
+        return Err(js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            "verify needs the secret as a string",
+        )));
+    };
+    let text = input_text(&delivery, "the delivery")?;
+    let value = crate::json::parse(text.as_bytes(), "the delivery").map_err(|e| js_error(&e))?;
+    let mut opts = crate::signing::VerifyOptions {
+        now: (js_sys::Date::now() / 1000.0).floor() as i64,
+        tolerance: None,
+    };
+    if let Some(o) = options.as_ref().map(AsRef::<JsValue>::as_ref) {
+        opts.tolerance = seconds(o, "tolerance")?;
+        if let Some(now) = seconds(o, "now")? {
+            opts.now = now;
+        }
+    }
+    crate::signing::verify(&value, &secret, opts).map_err(|e| js_error(&e))
 }
 
 /// RFC 4648 base64 of a string (as UTF-8) or bytes: standard and padded, or
@@ -321,6 +401,24 @@ pub fn set_limits(
 
 // ------------------------------------------------------------ conversions
 
+/// An optional non-negative number of seconds from an options object.
+fn seconds(o: &JsValue, key: &str) -> Result<Option<i64>, JsValue> {
+    let v = get(o, key)?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n.floor() as i64)),
+        _ => Err(js_error(
+            &Error::new(
+                ErrorKind::InvalidInput,
+                format!("options.{key} must be a number of seconds"),
+            )
+            .at(format!("/{key}")),
+        )),
+    }
+}
+
 fn get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     if !obj.is_object() {
         return Ok(JsValue::UNDEFINED);
@@ -350,7 +448,8 @@ fn compile_options(options: Option<&JsValue>) -> Result<CompileOptions, JsValue>
         };
         Some(Dialect::parse(&name).map_err(|e| js_error(&e))?)
     };
-    Ok(CompileOptions { dialect })
+    let update = get(o, "update")?.is_truthy();
+    Ok(CompileOptions { dialect, update })
 }
 
 fn alphabet_option(options: Option<&JsValue>) -> Result<Alphabet, JsValue> {

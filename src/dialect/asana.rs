@@ -1,0 +1,370 @@
+//! Asana webhooks (seed 000 and Asana's webhook docs): `{resource, target,
+//! filters?}`. A webhook with filters passes an event when any filter passes;
+//! a filter passes when every key it gives matches. Each filter becomes an
+//! AND group of plan filters under an OR, so the shared evaluator does the
+//! comparing.
+
+use super::{
+    event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
+    Event,
+};
+use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
+use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, Plan, StateSel};
+use crate::text::{quote_short, type_name};
+use crate::value::Hint;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+pub const ACTIONS: [&str; 5] = ["changed", "added", "removed", "deleted", "undeleted"];
+
+const KNOWN_KEYS: [&str; 3] = ["resource", "target", "filters"];
+/// Fields of Asana's webhook responses; a pasted response validates quietly.
+const RESPONSE_KEYS: [&str; 11] = [
+    "gid",
+    "resource_type",
+    "active",
+    "created_at",
+    "last_success_at",
+    "last_failure_at",
+    "last_failure_content",
+    "delivery_retry_count",
+    "failure_deletion_timestamp",
+    "next_attempt_after",
+    "is_workspace_webhook",
+];
+const FILTER_KEYS: [&str; 4] = ["resource_type", "resource_subtype", "action", "fields"];
+
+pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
+
+    // A spec or a GET response: `resource` is a gid, or `{gid, name}`.
+    let resource = match obj.get("resource") {
+        Some(Value::Object(r)) => match r.get("gid") {
+            Some(Value::String(g)) if !g.is_empty() => Some(g.clone()),
+            _ => {
+                diags.push(Diagnostic::error(
+                    "missing_field",
+                    "/resource/gid",
+                    "resource must be a gid string, or an object with one",
+                ));
+                None
+            }
+        },
+        _ => required_string(obj, "resource", diags).map(str::to_string),
+    };
+
+    let target = required_string(obj, "target", diags).and_then(|t| check_target(t, diags));
+
+    let mut entries = Vec::new();
+    let mut filters_json = Vec::new();
+    match obj.get("filters") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(list)) => {
+            for (i, f) in list.iter().enumerate() {
+                if let Some((entry, json)) = filter(f, &join("/filters", i), diags) {
+                    entries.push(entry);
+                    filters_json.push(json);
+                }
+            }
+        }
+        Some(other) => diags.push(Diagnostic::error(
+            "invalid_type",
+            "/filters",
+            format!("filters must be an array, got {}", type_name(other)),
+        )),
+    }
+
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    let (resource, target) = (resource?, target?);
+    let mut normalized = Map::new();
+    normalized.insert("resource".into(), resource.into());
+    normalized.insert("target".into(), target.clone().into());
+    if !filters_json.is_empty() {
+        normalized.insert("filters".into(), Value::Array(filters_json));
+    }
+    Some(Compiled {
+        plan: Plan {
+            gate: Vec::new(),
+            connector: Connector::Or,
+            entries,
+        },
+        normalized: Value::Object(normalized),
+        delivery: DeliverySettings::Asana { target },
+    })
+}
+
+/// Asana answers 403 for targets like `localhost`; hookmatch refuses the
+/// hosts that can never be reached from Asana, and warns on plain http.
+fn check_target(t: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let url = match crate::urls::parse_http_url(t) {
+        Ok(u) => u,
+        Err(why) => {
+            diags.push(Diagnostic::error(
+                "invalid_url",
+                "/target",
+                format!(
+                    "target {} is not an absolute http(s) URL: {why}",
+                    quote_short(t)
+                ),
+            ));
+            return None;
+        }
+    };
+    if let Some(why) = unreachable_host(url.host) {
+        diags.push(Diagnostic::error(
+            "forbidden_target",
+            "/target",
+            format!("Asana refuses this target with 403 Forbidden: {why}"),
+        ));
+        return None;
+    }
+    if !url.https {
+        diags.push(Diagnostic::warning(
+            "insecure_target",
+            "/target",
+            "the target is plain http: Asana's documentation only shows https targets, and the X-Hook-Secret handshake would cross the network unencrypted",
+        ));
+    }
+    Some(t.to_string())
+}
+
+/// Why a host cannot receive webhooks from Asana's servers, if it cannot.
+pub fn unreachable_host(host: &str) -> Option<String> {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    if h == "localhost" || h.ends_with(".localhost") {
+        return Some(format!("{host} is a local hostname"));
+    }
+    for suffix in [".local", ".internal", ".invalid", ".test", ".home.arpa"] {
+        if h.ends_with(suffix) {
+            return Some(format!("{host} is in the reserved domain {suffix}"));
+        }
+    }
+    if let Some(inner) = h.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+        let lower = inner.to_ascii_lowercase();
+        if lower == "::1"
+            || lower == "::"
+            || lower.starts_with("fe80:")
+            || lower.starts_with("fc")
+            || lower.starts_with("fd")
+        {
+            return Some(format!(
+                "{host} is a loopback, link-local or private IPv6 address"
+            ));
+        }
+        return None;
+    }
+    let octets: Vec<&str> = h.split('.').collect();
+    if octets.len() == 4
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.bytes().all(|b| b.is_ascii_digit()))
+    {
+        let n: Vec<u16> = octets.iter().filter_map(|o| o.parse().ok()).collect();
+        if let [a, b, ..] = n.as_slice() {
+            let private = *a == 10
+                || *a == 127
+                || *a == 0
+                || (*a == 169 && *b == 254)
+                || (*a == 172 && (16..=31).contains(b))
+                || (*a == 192 && *b == 168)
+                || (*a == 100 && (64..=127).contains(b));
+            if private {
+                return Some(format!(
+                    "{host} is a loopback, private or link-local address"
+                ));
+            }
+        }
+        return None;
+    }
+    if !h.contains('.') {
+        return Some(format!(
+            "{host} is a single-label hostname that is not reachable from the internet"
+        ));
+    }
+    None
+}
+
+fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, Value)> {
+    let Some(obj) = f.as_object() else {
+        diags.push(Diagnostic::error(
+            "invalid_type",
+            path,
+            format!("each filter must be an object, got {}", type_name(f)),
+        ));
+        return None;
+    };
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    for key in obj.keys() {
+        if !FILTER_KEYS.contains(&key.as_str()) {
+            diags.push(Diagnostic::warning(
+                "unknown_field",
+                join(path, key),
+                format!(
+                    "{}; it is ignored",
+                    unknown_message("filter field", key, &FILTER_KEYS)
+                ),
+            ));
+        }
+    }
+    let string = |key: &str, required: bool, diags: &mut Vec<Diagnostic>| -> Option<String> {
+        match obj.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            None | Some(Value::Null) if !required => None,
+            None | Some(Value::Null) => {
+                diags.push(Diagnostic::error(
+                    "missing_field",
+                    join(path, key),
+                    format!("an Asana filter needs {key} (e.g. \"task\")"),
+                ));
+                None
+            }
+            Some(other) => {
+                diags.push(Diagnostic::error(
+                    "invalid_type",
+                    join(path, key),
+                    format!(
+                        "{key} must be a non-empty string, got {}",
+                        crate::text::show(other)
+                    ),
+                ));
+                None
+            }
+        }
+    };
+    let resource_type = string("resource_type", true, diags);
+    let subtype = string("resource_subtype", false, diags);
+    let action = string("action", false, diags);
+    if let Some(a) = &action {
+        if !ACTIONS.contains(&a.as_str()) {
+            diags.push(Diagnostic::error(
+                "unknown_action",
+                join(path, "action"),
+                unknown_message("action", a, &ACTIONS),
+            ));
+        }
+    }
+    let fields: Option<Vec<Value>> = match obj.get("fields") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items))
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| matches!(i, Value::String(s) if !s.is_empty())) =>
+        {
+            Some(items.clone())
+        }
+        Some(_) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                join(path, "fields"),
+                "fields must be a non-empty array of field names, e.g. [\"due_on\"]",
+            ));
+            None
+        }
+    };
+    if fields.is_some() && action.as_deref() != Some("changed") {
+        diags.push(Diagnostic::error(
+            "fields_need_changed",
+            join(path, "fields"),
+            "fields can only be given with action \"changed\": Asana only reports which field changed for changes",
+        ));
+    }
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+
+    let mut leaves = Vec::new();
+    let mut json = Map::new();
+    let mut leaf = |name: &str, pointer: &[&str], comparison: Comparison, value: Value| {
+        leaves.push(Filter {
+            field_name: name.into(),
+            field: FieldRef::Pointer(pointer.iter().map(|s| s.to_string()).collect()),
+            comparison,
+            state: StateSel::New,
+            state_given: false,
+            hint: Hint::of(&value),
+            value,
+        });
+    };
+    let resource_type = resource_type?;
+    leaf(
+        "resource.resource_type",
+        &["resource", "resource_type"],
+        Comparison::Eq,
+        resource_type.clone().into(),
+    );
+    json.insert("resource_type".into(), resource_type.into());
+    if let Some(s) = subtype {
+        leaf(
+            "resource.resource_subtype",
+            &["resource", "resource_subtype"],
+            Comparison::Eq,
+            s.clone().into(),
+        );
+        json.insert("resource_subtype".into(), s.into());
+    }
+    if let Some(a) = action {
+        leaf("action", &["action"], Comparison::Eq, a.clone().into());
+        json.insert("action".into(), a.into());
+    }
+    if let Some(f) = fields {
+        leaf(
+            "change.field",
+            &["change", "field"],
+            Comparison::In,
+            Value::Array(f.clone()),
+        );
+        json.insert("fields".into(), Value::Array(f));
+    }
+    let entry = if leaves.len() == 1 {
+        Entry::Filter(leaves.remove(0))
+    } else {
+        Entry::Group(Group {
+            connector: Connector::And,
+            filters: leaves,
+        })
+    };
+    Some((entry, Value::Object(json)))
+}
+
+/// `{"events": [...]}`, the body Asana delivers (a heartbeat has none).
+pub fn envelope(doc: &Value) -> Option<&[Value]> {
+    let obj = doc.as_object()?;
+    if obj.contains_key("action") {
+        return None;
+    }
+    obj.get("events")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+}
+
+/// An Asana event: `{action, resource:{gid, resource_type, resource_subtype?}, parent?, change?, user?, created_at?}`.
+pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+    let obj = event_object(event, "Asana")?;
+    event_string(obj, "action", "Asana")?;
+    match obj.get("resource") {
+        Some(Value::Object(r)) if r.get("resource_type").is_some_and(Value::is_string) => {}
+        Some(Value::Object(_)) => {
+            return Err(Error::new(
+                ErrorKind::InvalidEvent,
+                "resource needs a resource_type string",
+            )
+            .at("/resource/resource_type"))
+        }
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidEvent,
+                "an Asana event needs resource: {gid, resource_type}",
+            )
+            .at("/resource"))
+        }
+    }
+    Ok(Event {
+        root: event,
+        new_state: Cow::Borrowed(event),
+        old_state: super::empty_state(),
+    })
+}

@@ -1,0 +1,222 @@
+//! Kanboard web hooks (seed 003): `{url, token, events?}`. Kanboard sends
+//! every internal event to one URL; `events` (a hookmatch narrowing of the
+//! seed's list) and `filters` (the shared extension) run in the receiver.
+
+use super::{
+    event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
+    Event,
+};
+use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
+use crate::filters;
+use crate::plan::{GateCheck, GateSource, GateTest, Plan};
+use crate::text::type_name;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// The fourteen events of the seed, in its order.
+pub const EVENTS: [&str; 14] = [
+    "comment.create",
+    "comment.update",
+    "file.create",
+    "task.move.project",
+    "task.move.column",
+    "task.move.position",
+    "task.move.swimlane",
+    "task.update",
+    "task.create",
+    "task.close",
+    "task.open",
+    "task.assignee_change",
+    "subtask.update",
+    "subtask.create",
+];
+
+const KNOWN_KEYS: [&str; 5] = ["url", "token", "events", "filters", "filterConnector"];
+
+pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    warn_unknown_keys(obj, &KNOWN_KEYS, &[], diags);
+    let url = super::url_field(obj, "url", diags);
+    let token = required_string(obj, "token", diags).map(str::to_string);
+
+    let events: Vec<Value> = match obj.get("events") {
+        None | Some(Value::Null) => EVENTS.iter().map(|e| Value::String((*e).into())).collect(),
+        Some(Value::Array(list)) => {
+            if list.is_empty() {
+                diags.push(Diagnostic::error(
+                    "empty_events",
+                    "/events",
+                    "events is empty, so nothing would ever be delivered; leave it out to receive every event",
+                ));
+            }
+            let mut out: Vec<Value> = Vec::new();
+            for (i, e) in list.iter().enumerate() {
+                let path = join("/events", i);
+                match e {
+                    Value::String(name) if EVENTS.contains(&name.as_str()) => {
+                        if out.contains(e) {
+                            diags.push(Diagnostic::warning(
+                                "duplicate_event",
+                                path,
+                                format!("{name} is listed twice"),
+                            ));
+                        } else {
+                            out.push(e.clone());
+                        }
+                    }
+                    Value::String(name) => diags.push(Diagnostic::error(
+                        "unknown_event",
+                        path,
+                        unknown_message("Kanboard event", name, &EVENTS),
+                    )),
+                    other => diags.push(Diagnostic::error(
+                        "invalid_type",
+                        path,
+                        format!("each event must be a string, got {}", type_name(other)),
+                    )),
+                }
+            }
+            out
+        }
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                "invalid_type",
+                "/events",
+                format!(
+                    "events must be an array of event names, got {}",
+                    type_name(other)
+                ),
+            ));
+            Vec::new()
+        }
+    };
+    let (connector, entries) = filters::parse_extension(obj, "Kanboard", diags);
+
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    let (url, token) = (url?, token?);
+    let mut normalized = Map::new();
+    normalized.insert("url".into(), url.clone().into());
+    normalized.insert("token".into(), super::workfront::REDACTED.into());
+    if obj.get("events").is_some_and(|e| !e.is_null()) {
+        normalized.insert("events".into(), Value::Array(events.clone()));
+    }
+    if !entries.is_empty() {
+        normalized.insert(
+            "filters".into(),
+            Value::Array(entries.iter().map(super::workfront::entry_json).collect()),
+        );
+        normalized.insert("filterConnector".into(), connector.name().into());
+    }
+    Some(Compiled {
+        plan: Plan {
+            gate: vec![GateCheck {
+                field: "event_name".into(),
+                source: GateSource::Root(vec!["event_name".into()]),
+                test: GateTest::OneOf(events),
+            }],
+            connector,
+            entries,
+        },
+        normalized: Value::Object(normalized),
+        delivery: DeliverySettings::Kanboard { url, token },
+    })
+}
+
+/// A Kanboard event `{event_name, event_data}`. Filters read `event_data`.
+/// Kanboard sends only the new values; for `changed` (and `oldState`) the old
+/// state is `event_data` without the keys listed in `changes`, so a field in
+/// `changes` counts as changed and every other field as unchanged.
+pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+    let obj = event_object(event, "Kanboard")?;
+    event_string(obj, "event_name", "Kanboard")?;
+    let data = match obj.get("event_data") {
+        Some(v @ Value::Object(_)) => v,
+        Some(other) => {
+            return Err(Error::new(
+                ErrorKind::InvalidEvent,
+                format!("event_data must be an object, got {}", type_name(other)),
+            )
+            .at("/event_data"))
+        }
+        None => {
+            return Err(
+                Error::new(ErrorKind::InvalidEvent, "a Kanboard event needs event_data")
+                    .at("/event_data"),
+            )
+        }
+    };
+    let old_state = match data.get("changes").and_then(Value::as_object) {
+        Some(changes) if !changes.is_empty() => {
+            let mut old = data.as_object().cloned().unwrap_or_default();
+            for key in changes.keys() {
+                old.shift_remove(key);
+            }
+            old.shift_remove("changes");
+            Cow::Owned(Value::Object(old))
+        }
+        _ => Cow::Borrowed(data),
+    };
+    Ok(Event {
+        root: event,
+        new_state: Cow::Borrowed(data),
+        old_state,
+    })
+}
+
+/// `POST <url>?token=<token>`: an existing query string is kept, a fragment
+/// stays last, and the token is percent-encoded (RFC 3986 unreserved kept).
+pub fn url_with_token(url: &str, token: &str) -> String {
+    let (base, fragment) = match url.find('#') {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    };
+    let sep = if base.contains('?') {
+        if base.ends_with('?') || base.ends_with('&') {
+            ""
+        } else {
+            "&"
+        }
+    } else {
+        "?"
+    };
+    let mut out = String::with_capacity(url.len() + token.len() + 8);
+    out.push_str(base);
+    out.push_str(sep);
+    out.push_str("token=");
+    for b in token.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.push_str(fragment);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_with_token;
+
+    #[test]
+    fn token_goes_in_the_query() {
+        assert_eq!(
+            url_with_token("https://h/x", "abc"),
+            "https://h/x?token=abc"
+        );
+        assert_eq!(
+            url_with_token("https://h/x?a=1", "abc"),
+            "https://h/x?a=1&token=abc"
+        );
+        assert_eq!(
+            url_with_token("https://h/x?", "abc"),
+            "https://h/x?token=abc"
+        );
+        assert_eq!(
+            url_with_token("https://h/x#f", "a b&c/é"),
+            "https://h/x?token=a%20b%26c%2F%C3%A9#f"
+        );
+    }
+}

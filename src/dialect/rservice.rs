@@ -1,0 +1,315 @@
+//! R-Service webhooks (seed 002): `{event, uri, name?, description?,
+//! disabled?, mail_exceptions_to?, webhook_policy?, source?, sourceID?}`.
+//! A webhook fires for one event (noun.verb) unless it is disabled.
+
+use super::{
+    event_object, event_string, loose_bool, optional_string, required_string, warn_unknown_keys,
+    Compiled, DeliverySettings, Event,
+};
+use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::filters;
+use crate::plan::{GateCheck, GateSource, GateTest, Plan};
+use crate::text::{quote_short, type_name};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// Every event of the seed's catalog, verbatim.
+pub const EVENTS: [&str; 77] = [
+    "automation_rule",
+    "broadcast.create",
+    "broadcast.update",
+    "workflow.create",
+    "workflow.manager-changed",
+    "workflow.note-added",
+    "workflow.status-changed",
+    "workflow.update",
+    "ci.create",
+    "ci.update",
+    "contract.create",
+    "contract.update",
+    "flsa.create",
+    "flsa.update",
+    "knowledge_article.create",
+    "knowledge_article.update",
+    "organization.create",
+    "organization.update",
+    "out_of_office_period.create",
+    "out_of_office_period.update",
+    "out_of_office_period.delete",
+    "person.create",
+    "person.update",
+    "problem.create",
+    "problem.manager-changed",
+    "problem.member-changed",
+    "problem.note-added",
+    "problem.status-changed",
+    "problem.team-changed",
+    "problem.update",
+    "product.create",
+    "product.update",
+    "project.create",
+    "project.manager-changed",
+    "project.note-added",
+    "project.status-changed",
+    "project.update",
+    "project_task.create",
+    "project_task.note-added",
+    "project_task.status-changed",
+    "project_task.update",
+    "release.create",
+    "release.manager-changed",
+    "release.note-added",
+    "release.update",
+    "request.agile-board-column-changed",
+    "request.create",
+    "request.major-incident-status-changed",
+    "request.member-changed",
+    "request.note-added",
+    "request.status-changed",
+    "request.team-changed",
+    "request.update",
+    "risk.create",
+    "risk.update",
+    "risk.note-added",
+    "risk.status-changed",
+    "risk.manager-changed",
+    "service.create",
+    "service.update",
+    "service_instance.create",
+    "service_instance.update",
+    "service_offering.create",
+    "service_offering.update",
+    "sla.create",
+    "sla.update",
+    "task.create",
+    "task.member-changed",
+    "task.note-added",
+    "task.status-changed",
+    "task.team-changed",
+    "task.update",
+    "team.create",
+    "team.update",
+    "time_entry.create",
+    "time_entry.update",
+    "time_entry.delete",
+];
+
+/// The seed's limits: description "max 64KB", source "max 30", sourceID "max 128".
+pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
+pub const MAX_SOURCE_CHARS: usize = 30;
+pub const MAX_SOURCE_ID_CHARS: usize = 128;
+
+/// The test delivery's object id, as the seed says.
+pub const TEST_OBJECT_ID: u64 = 12345;
+
+const KNOWN_KEYS: [&str; 11] = [
+    "event",
+    "uri",
+    "name",
+    "description",
+    "disabled",
+    "mail_exceptions_to",
+    "webhook_policy",
+    "source",
+    "sourceID",
+    "filters",
+    "filterConnector",
+];
+/// Read-only fields of the seed's responses.
+const RESPONSE_KEYS: [&str; 6] = [
+    "id",
+    "created_at",
+    "updated_at",
+    "last_error",
+    "attachments",
+    "description_attachments",
+];
+
+pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
+
+    let event = match required_string(obj, "event", diags) {
+        Some(e) if EVENTS.contains(&e) => Some(e.to_string()),
+        Some(e) => {
+            diags.push(Diagnostic::error(
+                "unknown_event",
+                "/event",
+                unknown_message("R-Service event", e, &EVENTS),
+            ));
+            None
+        }
+        None => None,
+    };
+    let uri = super::url_field(obj, "uri", diags);
+    let name = optional_string(obj, "name", diags);
+    if let Some(d) = optional_string(obj, "description", diags) {
+        if d.len() > MAX_DESCRIPTION_BYTES {
+            diags.push(Diagnostic::error(
+                "too_long",
+                "/description",
+                format!("description is {} bytes; R-Service allows at most 64 KB ({MAX_DESCRIPTION_BYTES} bytes)", d.len()),
+            ));
+        }
+    }
+    for (key, max) in [
+        ("source", MAX_SOURCE_CHARS),
+        ("sourceID", MAX_SOURCE_ID_CHARS),
+    ] {
+        if let Some(v) = optional_string(obj, key, diags) {
+            let n = v.chars().count();
+            if n > max {
+                diags.push(Diagnostic::error(
+                    "too_long",
+                    crate::error::join("", key),
+                    format!("{key} is {n} characters; R-Service allows at most {max}"),
+                ));
+            }
+        }
+    }
+    if let Some(list) = optional_string(obj, "mail_exceptions_to", diags) {
+        for address in list.split(',') {
+            let address = address.trim();
+            if !is_email(address) {
+                diags.push(Diagnostic::error(
+                    "invalid_email",
+                    "/mail_exceptions_to",
+                    format!(
+                        "{} is not an e-mail address; mail_exceptions_to is a comma-separated list such as john.doe@example.com,jane.doe@example.com",
+                        quote_short(address)
+                    ),
+                ));
+            }
+        }
+    }
+    match obj.get("webhook_policy") {
+        None | Some(Value::Null) => {}
+        Some(Value::Number(_)) | Some(Value::String(_)) => warn_policy(diags),
+        Some(Value::Object(p)) if p.contains_key("id") => warn_policy(diags),
+        Some(other) => diags.push(Diagnostic::error(
+            "invalid_type",
+            "/webhook_policy",
+            format!(
+                "webhook_policy is a reference: an id or {{\"id\": …}}, got {}",
+                type_name(other)
+            ),
+        )),
+    }
+    let disabled = loose_bool(obj, "disabled", diags);
+    let (connector, entries) = filters::parse_extension(obj, "R-Service", diags);
+
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    let (event, uri) = (event?, uri?);
+
+    let mut gate = Vec::new();
+    if disabled {
+        gate.push(GateCheck {
+            field: "disabled".into(),
+            source: GateSource::None,
+            test: GateTest::Fixed {
+                passed: false,
+                expected: Value::Bool(false),
+                reason: "the webhook is disabled, so R-Service sends nothing (a test delivery still works: deliver(null, { test: true }))".into(),
+            },
+        });
+    }
+    gate.push(GateCheck {
+        field: "event".into(),
+        source: GateSource::Root(vec!["event".into()]),
+        test: GateTest::Equals(Value::String(event.clone())),
+    });
+
+    let mut normalized = Map::new();
+    normalized.insert("event".into(), event.clone().into());
+    normalized.insert("uri".into(), uri.clone().into());
+    normalized.insert("name".into(), name.unwrap_or(&event).into());
+    for key in [
+        "description",
+        "mail_exceptions_to",
+        "webhook_policy",
+        "source",
+        "sourceID",
+    ] {
+        if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
+            normalized.insert(key.into(), v.clone());
+        }
+    }
+    normalized.insert("disabled".into(), disabled.into());
+    if !entries.is_empty() {
+        normalized.insert(
+            "filters".into(),
+            Value::Array(entries.iter().map(super::workfront::entry_json).collect()),
+        );
+        normalized.insert("filterConnector".into(), connector.name().into());
+    }
+    Some(Compiled {
+        plan: Plan {
+            gate,
+            connector,
+            entries,
+        },
+        normalized: Value::Object(normalized),
+        delivery: DeliverySettings::RService {
+            uri,
+            event,
+            disabled,
+        },
+    })
+}
+
+fn warn_policy(diags: &mut Vec<Diagnostic>) {
+    diags.push(Diagnostic::warning(
+        "unsigned_preview",
+        "/webhook_policy",
+        "R-Service signs messages with the webhook policy's key; the delivery preview cannot show that signature",
+    ));
+}
+
+/// `local@domain.tld`, no spaces: the shape R-Service's example shows.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && s.chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != ',')
+}
+
+/// An R-Service event `{event, object_id, payload?}`; filters read `payload`.
+pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+    let obj = event_object(event, "R-Service")?;
+    event_string(obj, "event", "R-Service")?;
+    if !obj.contains_key("object_id") {
+        return Err(Error::new(
+            ErrorKind::InvalidEvent,
+            "an R-Service event needs object_id",
+        )
+        .at("/object_id"));
+    }
+    Ok(Event {
+        root: event,
+        new_state: super::event_data(obj, "payload")?,
+        old_state: Cow::Owned(Value::Object(Map::new())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_is_the_seeds_77_names() {
+        let unique: std::collections::BTreeSet<&str> = EVENTS.iter().copied().collect();
+        assert_eq!(unique.len(), 77);
+        assert!(is_email("john.doe@example.com"));
+        assert!(!is_email("john.doe@example"));
+        assert!(!is_email("john doe@example.com"));
+    }
+}
