@@ -286,11 +286,21 @@ pub fn explain(plan: &Plan, ev: &Event<'_>) -> Explanation {
                     actual: Value::from(passed_n),
                     present: true,
                     passed,
-                    reason: format!(
-                        "group {}: {passed_n} of {} filters passed ({need} needed)",
-                        g.connector.name(),
-                        inner.len()
-                    ),
+                    reason: {
+                        let mut r = format!(
+                            "group {}: {passed_n} of {} filters passed ({need} needed)",
+                            g.connector.name(),
+                            inner.len()
+                        );
+                        // Say which filter let the group down.
+                        if !passed {
+                            if let Some(first) = inner.iter().find(|c| !c.passed) {
+                                r.push_str("; ");
+                                r.push_str(&first.reason);
+                            }
+                        }
+                        r
+                    },
                     connector: Some(g.connector.name()),
                     filters: Some(inner),
                 }

@@ -66,7 +66,10 @@ impl Dialect {
         if has("objCode") {
             found.push(Dialect::Workfront);
         }
-        if has("target") || has("resource") || asana_filters {
+        // ricloud's responses tag themselves `"resource": "webhook_config"`;
+        // that is not an Asana resource gid.
+        let asana_resource = obj.get("resource").is_some_and(|r| r != "webhook_config");
+        if has("target") || asana_resource || asana_filters {
             found.push(Dialect::Asana);
         }
         if has("event") && has("uri") {
@@ -408,6 +411,69 @@ pub fn required_string<'a>(
                 ),
             ));
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// CONTRACT.md §1's detection rules, one row each.
+    #[test]
+    fn detection_table() {
+        let rows = [
+            (
+                json!({"objCode": "PROJ", "url": "https://x.example", "authToken": "t"}),
+                Some(Dialect::Workfront),
+            ),
+            (
+                json!({"resource": "123", "target": "https://x.example"}),
+                Some(Dialect::Asana),
+            ),
+            (
+                json!({"filters": [{"resource_type": "task"}]}),
+                Some(Dialect::Asana),
+            ),
+            (
+                json!({"event": "problem.update", "uri": "https://x.example"}),
+                Some(Dialect::RService),
+            ),
+            (
+                json!({"url": "https://x.example", "secret": "s"}),
+                Some(Dialect::Ricloud),
+            ),
+            (
+                json!({"url": "https://x.example", "state": "new"}),
+                Some(Dialect::Ricloud),
+            ),
+            (
+                json!({"url": "https://x.example", "organisation": 1, "resource": "webhook_config"}),
+                Some(Dialect::Ricloud),
+            ),
+            (
+                json!({"url": "https://x.example", "token": "t"}),
+                Some(Dialect::Kanboard),
+            ),
+            (
+                json!({"url": "https://x.example", "events": ["task.create"]}),
+                Some(Dialect::Kanboard),
+            ),
+            (
+                json!({"url": "https://x.example", "token": "t", "secret": "s"}),
+                None,
+            ),
+            (json!({"url": "https://x.example"}), None),
+            (json!({"name": "x"}), None),
+            (json!([1]), None),
+        ];
+        for (spec, want) in rows {
+            let got = Dialect::detect(&spec);
+            match want {
+                Some(d) => assert_eq!(got.ok(), Some(d), "{spec}"),
+                None => assert_eq!(got.map_err(|e| e.code()), Err("unknown_dialect"), "{spec}"),
+            }
         }
     }
 }
