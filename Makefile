@@ -8,7 +8,7 @@ SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
 NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
-.PHONY: help tools pkg preview test test-native test-wasm test-js lint clean
+.PHONY: help tools pkg preview test test-native test-wasm test-js lint clean bench
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
@@ -52,3 +52,9 @@ lint:
 
 clean:
 	rm -rf pkg target node_modules
+
+# Benchmarks (never part of `make test`): Node and headless Chromium side by side.
+bench: pkg
+	@scripts/tools.sh browser node
+	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+	node bench/run.mjs

@@ -1,0 +1,14 @@
+// `make bench` (Node part): hookmatch against the peers a Node user would pick.
+import { Buffer } from "node:buffer";
+import { Base64 } from "js-base64";
+import * as hookmatch from "hookmatch";
+import { base64Cases, browserImpls } from "./cases.mjs";
+
+export function run() {
+  const impls = {
+    ...browserImpls(hookmatch),
+    Buffer: { encode: (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.length).toString("base64"), decode: (s) => new Uint8Array(Buffer.from(s, "base64")) },
+    "js-base64": { encode: (u8) => Base64.fromUint8Array(u8), decode: (s) => Base64.toUint8Array(s) },
+  };
+  return base64Cases(impls);
+}
