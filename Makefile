@@ -8,7 +8,7 @@ SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
 NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
-.PHONY: help tools pkg preview test test-native test-wasm test-js lint clean bench
+.PHONY: help tools pkg preview test test-native test-wasm test-js test-browser lint clean bench www serve
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
@@ -24,7 +24,7 @@ pkg: tools
 preview: pkg
 	@node pkg/bin/hookmatch.js preview "$(SUB)" "$(EVENTS)"
 
-test: test-native test-wasm test-js
+test: test-native test-wasm test-js test-browser
 	@echo "make test: all suites passed"
 
 test-native:
@@ -45,6 +45,12 @@ test-js: pkg
 	node --test $(NODE_TESTS)
 	npx --no-install tsc -p tests/js/tsconfig.json
 
+# The playground in Chromium (Playwright), and the package in every runtime:
+# a browser bundle, workerd, Bun and Deno, all from their npm packages.
+test-browser: www
+	@scripts/tools.sh browser node
+	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs
+
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --quiet --all-targets -- -D warnings
@@ -58,3 +64,12 @@ bench: pkg
 	@scripts/tools.sh browser node
 	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
 	node bench/run.mjs
+
+# The playground: a static page in www/dist, built with esbuild from the package.
+www: pkg
+	@scripts/tools.sh node
+	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+	node www/build.mjs
+
+serve: www
+	node www/serve.mjs

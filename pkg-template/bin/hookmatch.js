@@ -4,6 +4,7 @@
 // Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.
 import { readFileSync } from "node:fs";
 import { Subscription, validate } from "../node.js";
+import { previewChunks } from "../batch.js";
 
 const USAGE = `usage:
   hookmatch preview SPEC EVENTS [--dialect D] [--json]
@@ -80,16 +81,33 @@ function pad(s, n) {
 function preview([specFile, eventsFile], flags) {
   if (!specFile || !eventsFile) usage("preview needs SPEC and EVENTS");
   const sub = compile(specFile, flags);
-  const events = readInput(eventsFile);
-  let result;
+  const events = new Uint8Array(readInput(eventsFile));
+  const result = { total: 0, matched: 0, matches: [], errors: [], results: [] };
+  // A progress bar on stderr for long previews, only when a person watches.
+  const bar = process.stderr.isTTY && events.length > 8 << 20;
   try {
-    result = sub.preview(events, { details: true });
+    for (const step of previewChunks(sub, events, { details: true })) {
+      result.total = step.total;
+      result.matched = step.matched;
+      for (const row of step.rows) {
+        result.results.push(row);
+        if (row.matched) result.matches.push(row.index);
+      }
+      result.errors.push(...step.errors);
+      if (bar) {
+        const pct = step.size ? Math.floor((step.processed / step.size) * 100) : 100;
+        const filled = Math.floor(pct / 4);
+        process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(25 - filled)}] ${pct}% ${step.total} events`);
+      }
+    }
   } catch (e) {
     if (e && e.name === "HookmatchError") fail("cannot read the events", e);
     throw e;
   }
+  if (bar) process.stderr.write("\n");
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const { results, ...summary } = result;
+    process.stdout.write(`${JSON.stringify({ ...summary, results }, null, 2)}\n`);
   } else {
     const out = [];
     out.push(`${pad("#", 6)}${pad("line", 6)}${pad("result", 10)}reason`);
@@ -136,6 +154,10 @@ function deliverCmd([specFile, eventFile], flags) {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+if (command === "-h" || command === "--help" || command === "help") {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const { positional, flags } = parseArgs(rest);
 switch (command) {
   case "preview":

@@ -1,0 +1,161 @@
+// The playground (www/dist) driven in headless Chromium: diagnostics at the
+// right line, each dialect's sample, a row's explanation, a 20 MB file with
+// progress. Screenshots go to screenshots/ (git-ignored).
+import { test, before, after } from "node:test";
+import { spawnSync } from "node:child_process";
+import assert from "node:assert/strict";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Subscription } from "hookmatch";
+import { serve } from "../../www/serve.mjs";
+import { launch } from "./chromium.mjs";
+
+const root = new URL("../../", import.meta.url);
+const shots = new URL("screenshots/", root);
+let server, browser, base;
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  server = await serve(0);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  await page.goto(base);
+  await page.waitForFunction(() => window.hookmatchPlayground?.ready);
+  return { page, errors, context };
+}
+
+test("a bad comparison shows its diagnostic at the right line and column", async () => {
+  const { page, errors, context } = await freshPage();
+  const spec = [
+    "{",
+    '  "objCode": "TASK",',
+    '  "eventType": "UPDATE",',
+    '  "authToken": "token",',
+    '  "url": "https://domain-for-subscription.com/API/endpoint/UpdatedTasks",',
+    '  "filters": [',
+    "    {",
+    '      "fieldName": "plannedCompletionDate",',
+    '      "fieldValue": "2022-12-11T16:00:00.000-0800",',
+    '      "comparison": "get"',
+    "    }",
+    "  ]",
+    "}",
+  ].join("\n");
+  await page.fill("#spec", spec);
+  const item = page.locator('#diagnostics li[data-code="unknown_comparison"]');
+  await item.waitFor();
+  assert.equal(await item.getAttribute("data-line"), "10");
+  assert.equal(await item.getAttribute("data-column"), "7");
+  assert.match(await item.textContent(), /did you mean "gte"\?/);
+  await page.screenshot({ path: new URL("diagnostic.png", shots).pathname });
+  // The spec is kept for the next visit.
+  await page.reload();
+  await page.waitForFunction(() => window.hookmatchPlayground?.ready);
+  assert.equal(await page.inputValue("#spec"), spec);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("each dialect's sample gives the matched count the package gives", async () => {
+  const { page, errors, context } = await freshPage();
+  for (const dialect of ["workfront", "asana", "kanboard", "rservice", "ricloud"]) {
+    const spec = await readFile(new URL(`samples/${dialect}/subscription.json`, root), "utf8");
+    const events = await readFile(new URL(`samples/${dialect}/events.ndjson`, root), "utf8");
+    const want = Subscription.compile(spec, { dialect }).preview(events);
+    await page.selectOption("#dialect", dialect);
+    await page.click("#load-sample");
+    await page.waitForFunction((t) => document.querySelector("#summary").dataset.total === String(t), want.total);
+    assert.equal(await page.getAttribute("#summary", "data-matched"), String(want.matched), dialect);
+    await page.screenshot({ path: new URL(`sample-${dialect}.png`, shots).pathname });
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("pasting the Workfront sample gives make preview's table, event for event", async () => {
+  const cli = spawnSync(process.execPath, ["pkg/bin/hookmatch.js", "preview", "samples/workfront/subscription.json", "samples/workfront/events.ndjson", "--json"], { cwd: new URL(".", root).pathname, encoding: "utf8" });
+  const want = JSON.parse(cli.stdout).results.map((r) => [String(r.index), r.code ? "error" : r.matched ? "matched" : "no", r.code ? `${r.code}: ${r.reason}` : r.reason]);
+  const { page, errors, context } = await freshPage();
+  await page.fill("#spec", await readFile(new URL("samples/workfront/subscription.json", root), "utf8"));
+  await page.fill("#events", await readFile(new URL("samples/workfront/events.ndjson", root), "utf8"));
+  await page.click("#run");
+  await page.waitForFunction((t) => document.querySelector("#summary").dataset.total === String(t), want.length);
+  const got = await page.$$eval("#rows .row", (rows) => rows.map((r) => [...r.querySelectorAll("span")].map((s) => s.textContent)).map(([i, , status, reason]) => [i, status, reason]));
+  assert.deepEqual(got, want);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a row expands to its explanation; a matched row shows its delivery", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.selectOption("#dialect", "workfront");
+  await page.click("#load-sample");
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  await page.click('#rows .row[data-index="1"]');
+  await page.locator("#detail table.checks").first().waitFor();
+  const detail = await page.textContent("#detail");
+  assert.match(detail, /eventType is "CREATE"; the subscription wants "UPDATE"/);
+  await page.click('#rows .row[data-index="0"]');
+  await page.locator("#detail .delivery").waitFor();
+  const url = await page.textContent("#detail .delivery .url");
+  assert.equal(url, "https://hooks.example.com/workfront/projects");
+  const headers = await page.textContent("#detail .delivery table.headers");
+  assert.ok(!headers.includes("sample-token"), "the token is masked until revealed");
+  await page.check("#detail .delivery input[type=checkbox]");
+  assert.ok((await page.textContent("#detail .delivery table.headers")).includes("Bearer sample-token"));
+  await page.screenshot({ path: new URL("playground.png", shots).pathname, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a 20 MB NDJSON file runs in the worker with a moving progress bar", async () => {
+  const event = JSON.parse(await readFile(new URL("tests/fixtures/workfront/events/update.json", root), "utf8"));
+  const lines = [];
+  let size = 0;
+  for (let i = 0; size < 20 * 1024 * 1024; i++) {
+    event.newState.referenceNumber = i;
+    event.newState.name = i % 3 ? "EventSub Test updated" : "Quarterly plan";
+    const line = JSON.stringify(event);
+    lines.push(line);
+    size += line.length + 1;
+  }
+  const file = join(tmpdir(), "hookmatch-20mb.ndjson");
+  await writeFile(file, lines.join("\n") + "\n");
+  const spec = await readFile(new URL("samples/workfront/subscription.json", root), "utf8");
+  const want = Subscription.compile(spec).preview(lines.join("\n"));
+  const { page, errors, context } = await freshPage();
+  await page.selectOption("#dialect", "workfront");
+  await page.fill("#spec", spec);
+  await page.evaluate(() => {
+    window.progressSeen = [];
+    const p = document.querySelector("#progress");
+    new MutationObserver(() => window.progressSeen.push(p.value)).observe(document.querySelector("#progress-text"), { childList: true, characterData: true, subtree: true });
+  });
+  await page.setInputFiles("#file", file);
+  await page.waitForFunction((t) => document.querySelector("#summary").dataset.total === String(t), want.total, { timeout: 120_000 });
+  assert.equal(await page.getAttribute("#summary", "data-matched"), String(want.matched));
+  const seen = await page.evaluate(() => window.progressSeen);
+  const moving = seen.filter((v) => v > 0 && v < 1);
+  assert.ok(moving.length >= 3, `progress moved through ${JSON.stringify(seen.slice(0, 10))}`);
+  // The page stays responsive and the table is virtualised.
+  assert.ok((await page.locator("#rows .row").count()) < 100);
+  await page.evaluate(() => (document.querySelector("#viewport").scrollTop = 1e9));
+  await page.waitForTimeout(100);
+  const last = await page.locator("#rows .row").last().getAttribute("data-index");
+  assert.equal(last, String(want.total - 1));
+  await page.screenshot({ path: new URL("large-file.png", shots).pathname });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

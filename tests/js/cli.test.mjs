@@ -1,0 +1,65 @@
+// The CLI shipped as the package's bin, run as a user runs it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const cli = fileURLToPath(new URL("../../node_modules/hookmatch/bin/hookmatch.js", import.meta.url));
+const hookmatch = (args, input) => spawnSync(process.execPath, [cli, ...args], { cwd: root, input, encoding: "utf8" });
+
+test("preview prints one row per event and a summary; exit 0", () => {
+  const r = hookmatch(["preview", "samples/workfront/subscription.json", "samples/workfront/events.ndjson"]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.length, 10);
+  assert.match(lines[2], /^1\s+2\s+no\s+eventType is "CREATE"; the subscription wants "UPDATE"$/);
+  assert.equal(lines.at(-1), "3 of 8 events matched; 2 could not be read");
+});
+
+test("preview --json and --dialect; - reads standard input", () => {
+  const events = "{\"event_name\":\"task.create\",\"event_data\":{}}\n{\"event_name\":\"task.close\",\"event_data\":{}}\n";
+  const r = hookmatch(["preview", "samples/kanboard/subscription.json", "-", "--json", "--dialect", "kanboard"], events);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.total, 2);
+  assert.equal(out.matched, 0, "project_id filter fails on empty event_data");
+  assert.equal(out.results.length, 2);
+});
+
+test("validate: exit 0 when valid, 1 with diagnostics when not", () => {
+  const ok = hookmatch(["validate", "samples/asana/subscription.json"]);
+  assert.equal(ok.status, 0);
+  assert.equal(ok.stdout, "valid\n");
+  const bad = hookmatch(["validate", "-"], JSON.stringify({ objCode: "PROJ", eventType: "UPDATE", url: "ftp://x", authToken: "t" }));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stdout, /error invalid_url at "\/url"/);
+  const json = hookmatch(["validate", "-", "--json"], "{");
+  assert.equal(json.status, 1);
+  assert.equal(JSON.parse(json.stdout)[0].code, "invalid_json");
+});
+
+test("deliver prints the request, or null when the event does not match", () => {
+  const r = hookmatch(["deliver", "samples/rservice/subscription.json", "tests/fixtures/rservice/events/problem-update.json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const d = JSON.parse(r.stdout);
+  assert.equal(d.url, "https://myserver.example.com/mywebhook");
+  const none = hookmatch(["deliver", "samples/rservice/subscription.json", "tests/fixtures/rservice/events/request-team-changed.json"]);
+  assert.equal(none.stdout.trim(), "null");
+});
+
+test("an invalid spec or unreadable input exits 1 with the error; usage mistakes exit 2", () => {
+  const spec = hookmatch(["preview", "-", "samples/workfront/events.ndjson"], JSON.stringify({ objCode: "PROJ", eventType: "UPDATE", url: "https://x.example", authToken: "t", filters: [{ fieldName: "a", fieldValue: 1, comparison: "get" }] }));
+  assert.equal(spec.status, 1);
+  assert.match(spec.stderr, /unknown comparison "get"; did you mean "gte"\? \[unknown_comparison at "\/filters\/0\/comparison"\]/);
+  const missing = hookmatch(["preview", "no-such-file.json", "samples/workfront/events.ndjson"]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cannot read no-such-file.json: ENOENT/);
+  assert.equal(hookmatch([]).status, 2);
+  assert.equal(hookmatch(["frobnicate"]).status, 2);
+  assert.equal(hookmatch(["preview", "only-one"]).status, 2);
+  assert.equal(hookmatch(["preview", "a", "b", "--nope"]).status, 2);
+  const help = hookmatch(["--help"]);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /usage:/);
+});

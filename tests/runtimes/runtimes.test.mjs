@@ -1,0 +1,112 @@
+// The package in every runtime, each from its npm package: Node (ESM and
+// CJS), a browser bundle built by esbuild in headless Chromium, Cloudflare's
+// workerd serving a worker on 127.0.0.1, Bun and Deno.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp, copyFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { serveDir } from "./static.mjs";
+import { launch } from "../browser/chromium.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const bin = (name) => join(root, "node_modules/.bin", name);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: 60_000, ...opts });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+test("Node: import (ESM) and require (CJS) of hookmatch", () => {
+  const esm = run(process.execPath, ["--input-type=module", "-e", 'import { Subscription } from "hookmatch"; console.log(Subscription.compile({url:"https://k.example.com",token:"t"}).dialect)']);
+  assert.equal(esm.code, 0, esm.out);
+  assert.equal(esm.out.trim(), "kanboard");
+  const cjs = run(process.execPath, ["-e", 'const { Subscription } = require("hookmatch"); console.log(Subscription.compile({url:"https://k.example.com",token:"t"}).dialect)']);
+  assert.equal(cjs.code, 0, cjs.out);
+  assert.equal(cjs.out.trim(), "kanboard");
+});
+
+test("Bun (npm package) imports hookmatch and passes the smoke test", () => {
+  const r = run(bin("bun"), ["tests/runtimes/bun-deno.mjs"]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /OK hookmatch smoke test passed/);
+});
+
+test("Deno (npm package) imports hookmatch with no permissions and passes the smoke test", () => {
+  const r = run(bin("deno"), ["run", "--no-prompt", "tests/runtimes/bun-deno.mjs"], { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } });
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /OK hookmatch smoke test passed/);
+});
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test("workerd (npm package) serves a worker that routes events with hookmatch", async () => {
+  const port = await freePort();
+  const child = spawn(bin("workerd"), ["serve", "tests/runtimes/workerd.capnp", "--socket-addr", `http=127.0.0.1:${port}`], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) {
+      try {
+        up = (await fetch(`${base}/smoke`)).ok;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assert.ok(up, `workerd did not start: ${log}`);
+    assert.deepEqual(await (await fetch(`${base}/smoke`)).json(), { failures: [] });
+    const spec = { objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t", authToken: "x", filters: [{ fieldName: "percentComplete", fieldValue: "100", comparison: "lt" }] };
+    const events = [
+      { eventType: "UPDATE", newState: { objCode: "TASK", percentComplete: 40 }, oldState: {} },
+      { eventType: "UPDATE", newState: { objCode: "TASK", percentComplete: 100 }, oldState: {} },
+      { eventType: "CREATE", newState: { objCode: "TASK", percentComplete: 0 }, oldState: {} },
+    ];
+    const res = await fetch(`${base}/match`, { method: "POST", body: JSON.stringify({ spec, events }) });
+    assert.deepEqual(await res.json(), {
+      results: [
+        { matched: true, reason: "" },
+        { matched: false, reason: 'percentComplete 100 is not less than "100" (compared as numbers)' },
+        { matched: false, reason: 'eventType is "CREATE"; the subscription wants "UPDATE"' },
+      ],
+    });
+    const bad = await fetch(`${base}/match`, { method: "POST", body: JSON.stringify({ spec: { ...spec, eventType: "UPDATED" }, events }) });
+    assert.equal(bad.status, 400);
+    assert.deepEqual((await bad.json()).error.code, "unknown_event_type");
+  } finally {
+    child.kill("SIGTERM");
+  }
+});
+
+test("a browser bundle (esbuild, browser condition) runs in headless Chromium", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "hookmatch-bundle-"));
+  await build({ entryPoints: [join(root, "tests/runtimes/browser-entry.js")], bundle: true, format: "esm", platform: "browser", outfile: join(dir, "app.js"), logLevel: "warning" });
+  await copyFile(join(root, "pkg/hookmatch_bg.wasm"), join(dir, "hookmatch_bg.wasm"));
+  await writeFile(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./app.js"></script>');
+  const server = await serveDir(dir);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+    await page.waitForFunction(() => window.smokeResult !== undefined, null, { timeout: 30_000 });
+    assert.deepEqual(await page.evaluate(() => window.smokeResult), { failures: [] });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -1,0 +1,34 @@
+// One smoke test for every runtime (browser bundle, workerd, Bun, Deno):
+// plain JavaScript, no runtime-specific API. Returns a list of failures.
+export function smoke(hm) {
+  const failures = [];
+  const check = (name, ok) => {
+    if (!ok) failures.push(name);
+  };
+  const spec = { objCode: "PROJ", eventType: "UPDATE", url: "https://hooks.example.com/wf", authToken: "t0k3n", filters: [{ fieldName: "status", fieldValue: "CUR" }] };
+  const event = { eventType: "UPDATE", newState: { objCode: "PROJ", status: "CUR" }, oldState: { objCode: "PROJ", status: "PLN" } };
+  const sub = hm.Subscription.compile(spec);
+  check("dialect", sub.dialect === "workfront");
+  check("matches object", sub.matches(event) === true);
+  check("matches text", sub.matches(JSON.stringify({ ...event, eventType: "CREATE" })) === false);
+  check("explain", sub.explain(event).filters[0].passed === true);
+  check("preview", sub.preview([event, event]).matched === 2);
+  const d = sub.deliver(event, { subscriptionId: "s", eventTime: 0 });
+  check("deliver", d.headers.Authorization === "Bearer t0k3n" && JSON.parse(d.body).subscriptionId === "s");
+  check("toJSON redacts", JSON.stringify(sub.toJSON()).indexOf("t0k3n") < 0);
+  check("validate", hm.validate({ ...spec, eventType: "update" })[0].code === "unknown_event_type");
+  check("base64", hm.encodeBase64("foobar") === "Zm9vYmFy" && new TextDecoder().decode(hm.decodeBase64("Zm9vYg==")) === "foob");
+  try {
+    hm.Subscription.compile({ ...spec, filters: [{ fieldName: "x", fieldValue: 1, comparison: "get" }] });
+    check("throws", false);
+  } catch (e) {
+    check("HookmatchError", e.name === "HookmatchError" && e.code === "unknown_comparison" && e.path === "/filters/0/comparison");
+  }
+  const kb = hm.Subscription.compile({ url: "https://kb.example.com/h", token: "k" });
+  check("kanboard", kb.dialect === "kanboard" && kb.matches({ event_name: "task.create", event_data: {} }));
+  const signed = kb.deliver({ event_name: "task.create", event_data: {} }, { signature: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
+  check("verify", hm.verify(signed, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") === true);
+  sub.free();
+  kb.free();
+  return failures;
+}

@@ -1,0 +1,322 @@
+// The hookmatch playground: spec editor with live diagnostics, events pane,
+// virtualised results, explanations, delivery preview, base64 box. All work
+// on events happens in a Web Worker (worker.js).
+import { encodeBase64, decodeBase64 } from "hookmatch";
+import { locate, position } from "./locate.js";
+import samples from "./samples.js";
+
+const $ = (id) => document.getElementById(id);
+const ROW_HEIGHT = 28;
+const STORE = "hookmatch.playground";
+
+const ui = {
+  dialect: $("dialect"),
+  spec: $("spec"),
+  diagnostics: $("diagnostics"),
+  events: $("events"),
+  file: $("file"),
+  drop: $("drop"),
+  sample: $("load-sample"),
+  run: $("run"),
+  cancel: $("cancel"),
+  progress: $("progress"),
+  progressText: $("progress-text"),
+  summary: $("summary"),
+  viewport: $("viewport"),
+  spacer: $("spacer"),
+  rows: $("rows"),
+  detail: $("detail"),
+};
+
+// ------------------------------------------------------------ the worker
+
+let worker;
+let runId = 0;
+let rows = [];
+const waiting = new Map();
+// The worker instantiates wasm with a top-level await before it listens;
+// messages wait here until it says it is ready.
+let pending = [];
+
+function send(msg, transfer = []) {
+  if (pending) pending.push([msg, transfer]);
+  else worker.postMessage(msg, transfer);
+}
+
+function startWorker() {
+  pending = [];
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = ({ data }) => {
+    if (data.type === "ready") {
+      const queued = pending;
+      pending = null;
+      for (const [msg, transfer] of queued) worker.postMessage(msg, transfer);
+    } else if (data.type === "diagnostics") showDiagnostics(data.diagnostics, data.dialect);
+    else if (data.type === "progress" && data.id === runId) onProgress(data);
+    else if (data.type === "done" && data.id === runId) onDone(data);
+    else if (data.type === "detail") waiting.get(data.id)?.(data);
+  };
+}
+startWorker();
+
+// ------------------------------------------------------------ spec + diagnostics
+
+let validateTimer;
+function saveAndValidate() {
+  localStorage.setItem(STORE, JSON.stringify({ spec: ui.spec.value, dialect: ui.dialect.value }));
+  clearTimeout(validateTimer);
+  validateTimer = setTimeout(() => send({ type: "validate", spec: ui.spec.value, dialect: ui.dialect.value }), 120);
+}
+
+function where(d) {
+  if (d.code === "invalid_json") {
+    const m = /line (\d+) column (\d+)/.exec(d.message);
+    if (m) return { line: Number(m[1]), column: Number(m[2]) };
+  }
+  return locate(ui.spec.value, d.path);
+}
+
+function showDiagnostics(diagnostics, dialect) {
+  ui.diagnostics.replaceChildren();
+  $("detected").textContent = dialect ? `dialect: ${dialect}` : "";
+  if (diagnostics.length === 0) {
+    ui.diagnostics.append(el("li", { className: "ok" }, "valid"));
+    return;
+  }
+  for (const d of diagnostics) {
+    const at = where(d);
+    const li = el("li", { className: d.severity }, [
+      el("button", { className: "at", title: "go to", onclick: () => jumpTo(at) }, `${at.line}:${at.column}`),
+      el("code", {}, d.code),
+      el("span", {}, ` ${d.message}`),
+      d.path ? el("span", { className: "path" }, ` (${d.path})`) : "",
+    ]);
+    li.dataset.line = at.line;
+    li.dataset.column = at.column;
+    li.dataset.code = d.code;
+    ui.diagnostics.append(li);
+  }
+}
+
+function jumpTo({ line, column }) {
+  const lines = ui.spec.value.split("\n");
+  let offset = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+  ui.spec.focus();
+  ui.spec.setSelectionRange(offset + column - 1, offset + column);
+}
+
+ui.spec.addEventListener("input", saveAndValidate);
+ui.dialect.addEventListener("change", saveAndValidate);
+
+// ------------------------------------------------------------ events + runs
+
+function run(bytes) {
+  worker.terminate();
+  startWorker();
+  runId++;
+  rows = [];
+  render();
+  ui.detail.replaceChildren();
+  ui.progress.value = 0;
+  ui.progress.hidden = false;
+  ui.cancel.disabled = false;
+  ui.progressText.textContent = "evaluating…";
+  const copy = bytes.slice().buffer;
+  send({ type: "run", id: runId, spec: ui.spec.value, dialect: ui.dialect.value, input: copy }, [copy]);
+}
+
+function onProgress(p) {
+  rows.push(...p.rows);
+  ui.progress.value = p.size ? p.processed / p.size : 1;
+  ui.progressText.textContent = `${Math.round((p.processed / Math.max(p.size, 1)) * 100)}% · ${p.total} events · ${p.matched} matched`;
+  render();
+}
+
+function onDone(d) {
+  ui.cancel.disabled = true;
+  ui.progress.value = 1;
+  if (d.invalid) {
+    ui.summary.textContent = "fix the spec first";
+    ui.progressText.textContent = "";
+    return;
+  }
+  ui.summary.textContent = `${d.matched} of ${d.total} events matched; ${d.errors.length} could not be read`;
+  ui.summary.dataset.matched = d.matched;
+  ui.summary.dataset.total = d.total;
+  ui.progressText.textContent = "done";
+  render();
+}
+
+ui.run.addEventListener("click", () => run(new TextEncoder().encode(ui.events.value)));
+ui.cancel.addEventListener("click", () => {
+  worker.terminate();
+  startWorker();
+  runId++;
+  ui.cancel.disabled = true;
+  ui.progressText.textContent = "cancelled";
+});
+
+async function loadFile(file) {
+  ui.events.value = file.size < 1 << 20 ? await file.text() : `(${file.name}: ${(file.size / 1048576).toFixed(1)} MB, evaluated from the file)`;
+  run(new Uint8Array(await file.arrayBuffer()));
+}
+ui.file.addEventListener("change", () => ui.file.files[0] && loadFile(ui.file.files[0]));
+ui.drop.addEventListener("dragover", (e) => e.preventDefault());
+ui.drop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  const f = e.dataTransfer.files[0];
+  if (f) loadFile(f);
+});
+
+ui.sample.addEventListener("click", () => {
+  const name = ui.dialect.value === "auto" ? "workfront" : ui.dialect.value;
+  const s = samples[name];
+  ui.spec.value = s.spec;
+  ui.events.value = s.events;
+  saveAndValidate();
+  run(new TextEncoder().encode(s.events));
+});
+
+// ------------------------------------------------------------ virtualised table
+
+function render() {
+  ui.spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
+  const first = Math.max(0, Math.floor(ui.viewport.scrollTop / ROW_HEIGHT) - 5);
+  const last = Math.min(rows.length, first + Math.ceil(ui.viewport.clientHeight / ROW_HEIGHT) + 10);
+  const out = [];
+  for (let i = first; i < last; i++) {
+    const r = rows[i];
+    const status = r.code ? "error" : r.matched ? "matched" : "no";
+    const tr = el("div", { className: `row ${status}`, onclick: () => showDetail(r) }, [
+      el("span", { className: "idx" }, String(r.index)),
+      el("span", { className: "line" }, r.line ?? ""),
+      el("span", { className: "status" }, status),
+      el("span", { className: "reason" }, r.code ? `${r.code}: ${r.reason}` : r.reason),
+    ]);
+    tr.style.top = `${i * ROW_HEIGHT}px`;
+    tr.dataset.index = r.index;
+    out.push(tr);
+  }
+  ui.rows.replaceChildren(...out);
+}
+ui.viewport.addEventListener("scroll", () => requestAnimationFrame(render));
+
+// ------------------------------------------------------------ detail: explanation + delivery
+
+let detailId = 0;
+function showDetail(row) {
+  const id = ++detailId;
+  waiting.set(id, (d) => {
+    waiting.delete(id);
+    renderDetail(row, d);
+  });
+  send({ type: "detail", id, index: row.index, line: row.line });
+}
+
+function checkRow(c, depth = 0) {
+  const out = [
+    el("tr", { className: c.passed ? "pass" : "fail" }, [
+      el("td", {}, `${depth ? "↳ " : ""}${c.field || c.comparison}`),
+      el("td", {}, c.comparison),
+      el("td", {}, c.state ?? ""),
+      el("td", {}, JSON.stringify(c.expected)),
+      el("td", {}, c.present ? JSON.stringify(c.actual) : "(missing)"),
+      el("td", {}, c.passed ? "✓" : "✗"),
+      el("td", { className: "why" }, c.reason),
+    ]),
+  ];
+  for (const f of c.filters ?? []) out.push(...checkRow(f, depth + 1));
+  return out;
+}
+
+function renderDetail(row, d) {
+  const parts = [el("h3", {}, `Event ${row.index}${row.line ? ` (line ${row.line})` : ""}`)];
+  if (d.error) {
+    parts.push(el("p", { className: "error" }, d.error));
+    ui.detail.replaceChildren(...parts);
+    return;
+  }
+  const x = d.explanation;
+  parts.push(el("p", { className: x.matched ? "matched" : "no" }, x.matched ? "matched" : `not matched: ${row.reason}`));
+  const head = el("tr", {}, ["field", "comparison", "state", "expected", "actual", "", "reason"].map((h) => el("th", {}, h)));
+  parts.push(el("h4", {}, "Gate"), el("table", { className: "checks" }, [head.cloneNode(true), ...x.gate.flatMap((c) => checkRow(c))]));
+  if (x.filters.length) {
+    parts.push(el("h4", {}, `Filters (${x.connector})`), el("table", { className: "checks" }, [head, ...x.filters.flatMap((c) => checkRow(c))]));
+  }
+  if (d.delivery) parts.push(deliveryView(d.delivery));
+  ui.detail.replaceChildren(...parts);
+}
+
+const SECRET_HEADERS = /^(authorization|x-hook-secret|x-hook-signature|webhook-signature|ricloud-signature)$/i;
+function mask(v) {
+  return v.length <= 8 ? "••••" : `${v.slice(0, 4)}••••`;
+}
+
+function deliveryView(d) {
+  const box = el("section", { className: "delivery" });
+  const draw = (reveal) => {
+    const url = new URL(d.url);
+    if (!reveal && url.searchParams.has("token")) url.searchParams.set("token", "••••");
+    const shownUrl = reveal ? d.url : url.toString().replace(/%E2%80%A2/g, "•");
+    const headers = Object.entries(d.headers).map(([k, v]) => [k, reveal || !SECRET_HEADERS.test(k) ? v : k.toLowerCase() === "authorization" ? `Bearer ${mask(v.replace(/^Bearer /, ""))}` : mask(v)]);
+    let pretty = d.body;
+    try {
+      pretty = JSON.stringify(JSON.parse(d.body), null, 2);
+    } catch {}
+    const curl = ["curl", "-X", d.method, q(shownUrl), ...headers.flatMap(([k, v]) => ["-H", q(`${k}: ${v}`)]), "--data-binary", q(d.body)].join(" ");
+    box.replaceChildren(
+      el("h4", {}, "Delivery"),
+      el("label", {}, [el("input", { type: "checkbox", checked: reveal, onchange: (e) => draw(e.target.checked) }), " reveal secrets"]),
+      el("p", {}, [el("code", { className: "method" }, d.method), " ", el("code", { className: "url" }, shownUrl)]),
+      el("table", { className: "headers" }, headers.map(([k, v]) => el("tr", {}, [el("th", {}, k), el("td", {}, v)]))),
+      el("h5", {}, "Body (pretty)"),
+      el("pre", { className: "body-pretty" }, pretty),
+      el("h5", {}, "Body (raw)"),
+      el("pre", { className: "body-raw" }, d.body),
+      el("button", { className: "copy-curl", onclick: () => navigator.clipboard?.writeText(curl) }, reveal ? "copy as curl" : "copy as curl (secrets masked)"),
+    );
+  };
+  draw(false);
+  return box;
+}
+
+const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+// ------------------------------------------------------------ base64 box
+
+function b64(direction) {
+  const alphabet = $("b64-alphabet").value;
+  const out = $("b64-output");
+  try {
+    out.value = direction === "encode" ? encodeBase64($("b64-input").value, { alphabet }) : new TextDecoder().decode(decodeBase64($("b64-input").value.trim(), { alphabet }));
+    out.classList.remove("error");
+  } catch (e) {
+    out.value = `${e.code}: ${e.message}`;
+    out.classList.add("error");
+  }
+}
+$("b64-encode").addEventListener("click", () => b64("encode"));
+$("b64-decode").addEventListener("click", () => b64("decode"));
+
+// ------------------------------------------------------------ start
+
+function el(tag, props, children) {
+  const n = Object.assign(document.createElement(tag), props);
+  if (children !== undefined) n.append(...(Array.isArray(children) ? children : [children]));
+  return n;
+}
+
+const saved = JSON.parse(localStorage.getItem(STORE) || "null");
+if (saved) {
+  ui.spec.value = saved.spec;
+  ui.dialect.value = saved.dialect;
+} else {
+  ui.spec.value = samples.workfront.spec;
+  ui.events.value = samples.workfront.events;
+}
+saveAndValidate();
+if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  navigator.serviceWorker.register("./sw.js").catch(() => {});
+}
+window.hookmatchPlayground = { ready: true, position };
