@@ -42,9 +42,13 @@ if want browser; then
 fi
 
 if want node; then
-  # Dev tools (binaryen's wasm-opt, TypeScript) from the committed lockfile.
+  # Dev tools from the committed lockfile. Not `npm ci`: the registry
+  # reachable here lacks the other platforms' optional binaries (darwin,
+  # win32) of deno and workerd, so the lockfile cannot list them and `npm ci`
+  # calls it out of sync; `npm install --no-save` installs exactly the locked
+  # versions and leaves the lockfile as committed.
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "tools: npm ci" >&2
-    npm ci --no-audit --no-fund --loglevel=error
+    echo "tools: npm install (from package-lock.json)" >&2
+    npm install --no-save --no-audit --no-fund --loglevel=error
   fi
 fi

@@ -47,6 +47,30 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Value, Error> {
     serde_json::from_slice(bytes).map_err(|e| syntax_error(&e, what))
 }
 
+/// The input as text, or `invalid_json` at the first byte that is not UTF-8
+/// (what a full parse of the bytes reports, with its line and column).
+pub fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Error> {
+    check_size(bytes.len(), what)?;
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let before = bytes.get(..at).unwrap_or(bytes);
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = at
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        let mut err = Error::new(
+            ErrorKind::InvalidJson,
+            format!("{what} is not valid JSON: invalid UTF-8 at line {line} column {column}"),
+        );
+        err.line = Some(to_u32(line));
+        err.column = Some(to_u32(column));
+        err
+    })
+}
+
 /// Turn a serde_json error into `invalid_json` with line and column.
 pub fn syntax_error(e: &serde_json::Error, what: &str) -> Error {
     let detail = e.to_string();

@@ -107,7 +107,7 @@ impl Connector {
 }
 
 /// Which state of the event a filter reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateSel {
     New,
     Old,

@@ -60,47 +60,71 @@ pub struct Item {
 /// (an array of events, or one event). A first line that is broken JSON (not
 /// merely unfinished) is read as a bad NDJSON line, so one typo never hides
 /// the rest of a log.
-pub fn read_batch(input: &[u8], mut each: impl FnMut(Item)) -> Result<(), Error> {
+pub fn read_batch(input: &[u8], each: impl FnMut(Item)) -> Result<(), Error> {
+    read_batch_with(
+        input,
+        &|text: &str| serde_json::from_str::<Value>(text),
+        each,
+    )
+}
+
+/// [`read_batch`] with the parser to use for each document (the projected
+/// parser of [`crate::projection`] on the fast path). Each line is checked
+/// for UTF-8 on its own, so one bad line is one error.
+pub fn read_batch_with(
+    input: &[u8],
+    parse: &dyn Fn(&str) -> Result<Value, serde_json::Error>,
+    mut each: impl FnMut(Item),
+) -> Result<(), Error> {
     crate::json::check_size(input.len(), "the events")?;
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut lines = Lines::new(input);
     let Some((first_no, first)) = lines.next_nonblank() else {
         return Ok(());
     };
-    let first_alone = serde_json::from_slice::<Value>(first);
+    let parse_line = |line: usize, bytes: &[u8]| -> Result<Value, Error> {
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            crate::json::utf8(bytes, &format!("line {line}"))
+                .err()
+                .unwrap_or_else(|| {
+                    Error::new(crate::error::ErrorKind::InvalidJson, "invalid UTF-8")
+                })
+        })?;
+        parse(text).map_err(|e| crate::json::line_syntax_error(&e, line))
+    };
+    let first_alone = parse_line(first_no, first);
+    // An unfinished first line (a pretty-printed document) fails at its end.
     let ndjson = match &first_alone {
         Ok(_) => true,
-        Err(e) => !e.is_eof(),
+        Err(e) => !e.message.contains("EOF while parsing"),
     };
     if ndjson {
         let only_line = lines.clone().next_nonblank().is_none();
-        let emit = |line: usize,
-                    parsed: Result<Value, serde_json::Error>,
-                    each: &mut dyn FnMut(Item)| match parsed {
-            Ok(Value::Array(items)) if only_line => {
-                for v in items {
-                    each(Item {
-                        line: Some(line),
-                        event: Ok(v),
-                    });
+        let emit =
+            |line: usize, parsed: Result<Value, Error>, each: &mut dyn FnMut(Item)| match parsed {
+                Ok(Value::Array(items)) if only_line => {
+                    for v in items {
+                        each(Item {
+                            line: Some(line),
+                            event: Ok(v),
+                        });
+                    }
                 }
-            }
-            Ok(v) => each(Item {
-                line: Some(line),
-                event: Ok(v),
-            }),
-            Err(e) => each(Item {
-                line: Some(line),
-                event: Err(crate::json::line_syntax_error(&e, line)),
-            }),
-        };
+                other => each(Item {
+                    line: Some(line),
+                    event: other,
+                }),
+            };
         emit(first_no, first_alone, &mut each);
         while let Some((no, text)) = lines.next_nonblank() {
-            emit(no, serde_json::from_slice(text), &mut each);
+            emit(no, parse_line(no, text), &mut each);
         }
         return Ok(());
     }
-    match serde_json::from_slice::<Value>(input) {
+    let whole = crate::json::utf8(input, "the events");
+    match whole
+        .and_then(|text| parse(text).map_err(|e| crate::json::syntax_error(&e, "the events")))
+    {
         Ok(Value::Array(items)) => {
             for v in items {
                 each(Item {
@@ -114,8 +138,8 @@ pub fn read_batch(input: &[u8], mut each: impl FnMut(Item)) -> Result<(), Error>
             event: Ok(v),
         }),
         Err(e) => each(Item {
-            line: Some(e.line()),
-            event: Err(crate::json::syntax_error(&e, "the events")),
+            line: e.line.map(|l| l as usize),
+            event: Err(e),
         }),
     }
     Ok(())

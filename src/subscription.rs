@@ -5,6 +5,7 @@ use crate::dialect::{self, Compiled, Dialect, SpecMode};
 use crate::error::{Diagnostic, Error};
 use crate::eval::{self, Explanation};
 use crate::preview::{self, PreviewError, PreviewOptions, PreviewResult, PreviewRow};
+use crate::projection::{self, Projection};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]
@@ -12,6 +13,10 @@ pub struct Subscription {
     dialect: Dialect,
     compiled: Compiled,
     warnings: Vec<Diagnostic>,
+    /// The fields of an event the plan reads (the fast text path).
+    projection: Projection,
+    /// The same for a batch document: an array's elements projected alike.
+    batch_projection: Projection,
 }
 
 /// Options for `compile` and `validate`.
@@ -60,11 +65,18 @@ impl Subscription {
         };
         let mut diags = Vec::new();
         match dialect::compile(dialect, spec, &mut diags) {
-            Some(compiled) if !diags.iter().any(Diagnostic::is_error) => Ok(Subscription {
-                dialect,
-                compiled,
-                warnings: diags,
-            }),
+            Some(compiled) if !diags.iter().any(Diagnostic::is_error) => {
+                let projection = dialect::projection(dialect, &compiled.plan);
+                let mut batch_projection = projection.clone();
+                batch_projection.items = Some(Box::new(projection.clone()));
+                Ok(Subscription {
+                    dialect,
+                    compiled,
+                    warnings: diags,
+                    projection,
+                    batch_projection,
+                })
+            }
             _ => Err(Error::from_diagnostics(diags)),
         }
     }
@@ -83,6 +95,15 @@ impl Subscription {
         &self.warnings
     }
 
+    pub fn plan(&self) -> &crate::plan::Plan {
+        &self.compiled.plan
+    }
+
+    /// The fields of an event this subscription reads.
+    pub fn projection(&self) -> &Projection {
+        &self.projection
+    }
+
     /// The normalized spec with secrets redacted.
     pub fn to_json(&self) -> &Value {
         &self.compiled.normalized
@@ -98,8 +119,12 @@ impl Subscription {
         Ok(eval::matches(&self.compiled.plan, &ev))
     }
 
+    /// `matches` of JSON text, reading only the fields the plan needs.
     pub fn matches_text(&self, event: &[u8]) -> Result<bool, Error> {
-        self.matches(&crate::json::parse(event, "the event")?)
+        let text = crate::json::utf8(event, "the event")?;
+        let value = projection::parse(text, &self.projection)
+            .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
+        self.matches(&value)
     }
 
     pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
@@ -121,7 +146,8 @@ impl Subscription {
         let mut result = PreviewResult::default();
         let mut rows = Vec::new();
         let mut index = 0usize;
-        preview::read_batch(input, |item| {
+        let parse = |text: &str| projection::parse(text, &self.batch_projection);
+        preview::read_batch_with(input, &parse, |item| {
             let docs: Vec<Result<&Value, Error>> = match &item.event {
                 Ok(doc) => match dialect::envelope(self.dialect, doc) {
                     Some(events) => events.iter().map(Ok).collect(),

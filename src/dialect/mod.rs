@@ -207,6 +207,92 @@ pub fn prepare<'a>(dialect: Dialect, event: &'a Value) -> Result<Event<'a>, Erro
     }
 }
 
+/// The parts of an event this dialect's plans read (see [`crate::projection`]):
+/// what `prepare` checks, the gate's fields, and every filter's field in the
+/// states it reads.
+pub fn projection(dialect: Dialect, plan: &Plan) -> crate::projection::Projection {
+    use crate::plan::{Comparison, Entry, FieldRef, GateSource, StateSel};
+    use crate::projection::Projection;
+    let mut p = Projection::default();
+    // (path of the new state, path of the old state) in the event.
+    let (new, old): (&[&str], Option<&[&str]>) = match dialect {
+        Dialect::Workfront => (&["newState"], Some(&["oldState"])),
+        Dialect::Asana => (&[], None),
+        Dialect::Kanboard => (&["event_data"], None),
+        Dialect::RService => (&["payload"], None),
+        Dialect::Ricloud => (&["data"], None),
+    };
+    let required: &[&[&str]] = match dialect {
+        Dialect::Workfront => &[&["eventType"]],
+        Dialect::Asana => &[&["action"], &["resource", "resource_type"]],
+        // `changes` drives Kanboard's old state.
+        Dialect::Kanboard => &[&["event_name"], &["event_data", "changes"]],
+        Dialect::RService => &[&["event"], &["object_id"]],
+        Dialect::Ricloud => &[&["type"], &["action"]],
+    };
+    for path in required {
+        p.keep(path);
+    }
+    // The states exist in the projection even when no field of them is read,
+    // so `prepare` sees the same shape.
+    if !new.is_empty() {
+        p.node(new);
+    }
+    if let Some(old) = old {
+        p.node(old);
+    }
+    let in_state = |p: &mut Projection, state: &[&str], rest: &[String]| {
+        let path: Vec<&str> = state
+            .iter()
+            .copied()
+            .chain(rest.iter().map(String::as_str))
+            .collect();
+        p.keep(&path);
+    };
+    for g in &plan.gate {
+        match &g.source {
+            GateSource::Root(path) => p.keep(path),
+            GateSource::State(key) => {
+                in_state(&mut p, new, std::slice::from_ref(key));
+                if let Some(old) = old {
+                    in_state(&mut p, old, std::slice::from_ref(key));
+                }
+            }
+            GateSource::None => {}
+        }
+    }
+    let filters = plan.entries.iter().flat_map(|e| match e {
+        Entry::Filter(f) => std::slice::from_ref(f).iter(),
+        Entry::Group(g) => g.filters.iter(),
+    });
+    for f in filters {
+        let states: Vec<&[&str]> = match (f.comparison, f.state, old) {
+            (Comparison::Changed, _, Some(old)) => vec![new, old],
+            (_, StateSel::Old, Some(old)) => vec![old],
+            _ => vec![new],
+        };
+        for state in states {
+            match &f.field {
+                FieldRef::Name(name) => {
+                    in_state(&mut p, state, std::slice::from_ref(name));
+                    in_state(
+                        &mut p,
+                        state,
+                        &["parameterValues".to_string(), name.clone()],
+                    );
+                }
+                FieldRef::Pointer(tokens) => in_state(&mut p, state, tokens),
+            }
+        }
+    }
+    // Asana's delivered body `{"events": [...]}`: each event projected alike.
+    if dialect == Dialect::Asana {
+        let each = p.clone();
+        p.node(&["events"]).items = Some(Box::new(each));
+    }
+    p
+}
+
 /// A document in a batch may hold several events (Asana delivers
 /// `{"events": [...]}`); `None` means the document is one event.
 pub fn envelope(dialect: Dialect, doc: &Value) -> Option<&[Value]> {

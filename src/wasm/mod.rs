@@ -115,6 +115,10 @@ export interface VerifyOptions {
 
 export interface Base64Options { alphabet?: "standard" | "url"; }
 
+export interface SetEntry { id: string; spec: Record<string, unknown> | string; dialect?: DialectName; }
+export interface SetError { id?: string; index: number; code: string; path: string; message: string; }
+export interface SetPreviewResult { total: number; errors: PreviewError[]; counts: Record<string, number>; }
+
 export interface Limits {
   /** Largest input accepted, in bytes; 0 restores the default (268435456). */
   maxInputBytes?: number;
@@ -331,6 +335,100 @@ impl JsSubscription {
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
         format!("Subscription({})", self.inner.dialect().name())
+    }
+}
+
+/// Many subscriptions, one event: indexed by gate and `eq` values.
+#[wasm_bindgen(js_name = SubscriptionSet)]
+pub struct JsSubscriptionSet {
+    inner: crate::set::SubscriptionSet,
+}
+
+#[wasm_bindgen(js_class = SubscriptionSet)]
+impl JsSubscriptionSet {
+    /// Compile `[{ id, spec, dialect? }]` (or its JSON text). Invalid entries
+    /// are listed in `errors` with their id and path; the others compile.
+    pub fn compile(
+        #[wasm_bindgen(unchecked_param_type = "SetEntry[] | string")] entries: JsValue,
+    ) -> Result<JsSubscriptionSet, JsValue> {
+        let text = input_text(&entries, "the entries")?;
+        let value = crate::json::parse(text.as_bytes(), "the entries").map_err(|e| js_error(&e))?;
+        crate::set::SubscriptionSet::compile(&value)
+            .map(|inner| JsSubscriptionSet { inner })
+            .map_err(|e| js_error(&e))
+    }
+
+    /// Entries that did not compile.
+    #[wasm_bindgen(getter, unchecked_return_type = "SetError[]")]
+    pub fn errors(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.errors())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        u32::try_from(self.inner.size()).unwrap_or(u32::MAX)
+    }
+
+    /// The ids whose subscriptions fire for this event, in insertion order.
+    #[wasm_bindgen(js_name = "match", unchecked_return_type = "string[]")]
+    pub fn match_event(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = input_bytes(&event, "the event")?;
+        let ids = self.inner.match_text(&bytes).map_err(|e| js_error(&e))?;
+        let out = js_sys::Array::new_with_length(ids.len() as u32);
+        for (i, id) in ids.iter().enumerate() {
+            out.set(i as u32, JsValue::from_str(id));
+        }
+        Ok(out.into())
+    }
+
+    /// The explanation of one member for this event.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
+        id: &str,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = input_bytes(&event, "the event")?;
+        let value = crate::json::parse(&bytes, "the event").map_err(|e| js_error(&e))?;
+        to_js(&self.inner.explain(&value, id).map_err(|e| js_error(&e))?)
+    }
+
+    /// Matches per id over a batch.
+    #[wasm_bindgen(unchecked_return_type = "SetPreviewResult")]
+    pub fn preview(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventsInput")] events: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = input_bytes(&events, "the events")?;
+        to_js(&self.inner.preview(&bytes).map_err(|e| js_error(&e))?)
+    }
+
+    /// Add a subscription; throws like `Subscription.compile` on an invalid spec or a used id.
+    pub fn add(
+        &mut self,
+        id: &str,
+        #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
+        options: Option<CompileOptionsArg>,
+    ) -> Result<(), JsValue> {
+        let opts = compile_options(options.as_ref().map(AsRef::as_ref))?;
+        let text = input_text(&spec, "the spec")?;
+        let value =
+            crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("")))?;
+        self.inner.add(id, &value, opts).map_err(|e| js_error(&e))
+    }
+
+    /// Remove a subscription; `false` when the id is not in the set.
+    pub fn remove(&mut self, id: &str) -> bool {
+        self.inner.remove(id)
+    }
+
+    /// Ids in insertion order.
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn ids(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.ids())
     }
 }
 

@@ -68,3 +68,15 @@ c.value;
 const notString: string = decodeBase64("");
 
 export { dialect, m, passed, present, reason, nested, total, idx, line, rows, sev, bytes, spec };
+
+import { SubscriptionSet, type SetError, type SetPreviewResult } from "hookmatch";
+const set = SubscriptionSet.compile([{ id: "a", spec: { objCode: "PROJ" } }]);
+const ids: string[] = set.match({});
+const errs: SetError[] = set.errors;
+const n: number = set.size;
+const sp: SetPreviewResult = set.preview([]);
+const counts: Record<string, number> = sp.counts;
+const removed: boolean = set.remove("a");
+set.add("b", { url: "x" }, { dialect: "kanboard" });
+set.free();
+export { ids, errs, n, counts, removed };

@@ -1,0 +1,489 @@
+//! `SubscriptionSet`: one event against many subscriptions.
+//!
+//! Subscriptions are indexed by what an event must equal for them to fire:
+//! their dialect's gate (Workfront eventType+objCode, Kanboard event_name,
+//! R-Service event) and, inside a gate bucket, one top-level `eq` filter on a
+//! plain string value, through a hash. An event is parsed once (projected to
+//! the union of the fields the set reads), prepared once per dialect, looks up
+//! its candidates, and only those are evaluated, in insertion order. The index
+//! only narrows: every candidate is still evaluated by its own plan, so the
+//! answers are exactly those of `Subscription::matches`.
+
+use crate::dialect::{self, Dialect, Event};
+use crate::error::{join, Error, ErrorKind};
+use crate::eval::{self, Explanation};
+use crate::plan::{Comparison, Connector, Entry, FieldRef, GateTest, StateSel};
+use crate::preview;
+use crate::projection::{self, Projection};
+use crate::subscription::{CompileOptions, Subscription};
+use crate::value::Hint;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// An entry that did not compile: its id, where in the input, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub index: usize,
+    pub code: &'static str,
+    /// JSON Pointer into the entries array, e.g. `/3/spec/filters/0/comparison`.
+    pub path: String,
+    pub message: String,
+}
+
+/// What `preview` of a set reports.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SetPreview {
+    pub total: usize,
+    pub errors: Vec<preview::PreviewError>,
+    /// Matched events per id, in insertion order (every id, zeros included).
+    pub counts: serde_json::Map<String, Value>,
+}
+
+/// How a subscription is found from an event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum GateKey {
+    /// Workfront: eventType and objCode.
+    Workfront(String, String),
+    /// Kanboard event_name, R-Service event.
+    Name(Dialect, String),
+}
+
+/// A top-level `eq` on a string that means "the field is this string (or an
+/// array holding it)": the only filters whose pass/fail a hash decides.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FieldKey {
+    state: StateSel,
+    name: String,
+}
+
+#[derive(Debug, Default)]
+struct Bucket {
+    /// Positions with no usable `eq` filter.
+    plain: Vec<usize>,
+    /// Per field, per value, positions.
+    by_field: HashMap<FieldKey, HashMap<String, Vec<usize>>>,
+}
+
+impl Bucket {
+    fn insert(&mut self, pos: usize, eq: Option<(FieldKey, String)>) {
+        match eq {
+            Some((field, value)) => self
+                .by_field
+                .entry(field)
+                .or_default()
+                .entry(value)
+                .or_default()
+                .push(pos),
+            None => self.plain.push(pos),
+        }
+    }
+
+    fn remove(&mut self, pos: usize) {
+        self.plain.retain(|p| *p != pos);
+        for values in self.by_field.values_mut() {
+            for list in values.values_mut() {
+                list.retain(|p| *p != pos);
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Member {
+    id: String,
+    sub: Subscription,
+}
+
+#[derive(Debug, Default)]
+pub struct SubscriptionSet {
+    /// Insertion order; removed entries leave `None` so positions stay stable.
+    members: Vec<Option<Member>>,
+    positions: HashMap<String, usize>,
+    /// Gate buckets per dialect, and the subscriptions every event must try.
+    buckets: HashMap<GateKey, Bucket>,
+    wildcard: HashMap<Dialect, Bucket>,
+    dialects: Vec<Dialect>,
+    projection: Projection,
+    batch_projection: Projection,
+    errors: Vec<SetError>,
+}
+
+fn first_string<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
+    entry.get(key).and_then(Value::as_str)
+}
+
+impl SubscriptionSet {
+    /// Compile `[{id, spec, dialect?}, ...]`; invalid entries are reported in
+    /// [`SubscriptionSet::errors`] and do not stop the others.
+    pub fn compile(entries: &Value) -> Result<SubscriptionSet, Error> {
+        let list = entries.as_array().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "SubscriptionSet.compile takes an array of { id, spec, dialect? }",
+            )
+            .at("")
+        })?;
+        let mut set = SubscriptionSet::default();
+        for (i, entry) in list.iter().enumerate() {
+            let path = join("", i);
+            let id = first_string(entry, "id").map(str::to_string);
+            let fail = |code: &'static str, at: String, message: String| SetError {
+                id: id.clone(),
+                index: i,
+                code,
+                path: at,
+                message,
+            };
+            let Some(id_str) = id.clone() else {
+                set.errors.push(fail(
+                    "invalid_entry",
+                    join(&path, "id"),
+                    "each entry needs an id string".into(),
+                ));
+                continue;
+            };
+            if set.positions.contains_key(&id_str) {
+                set.errors.push(fail(
+                    "duplicate_id",
+                    join(&path, "id"),
+                    format!("id {id_str:?} is used twice"),
+                ));
+                continue;
+            }
+            let dialect = match entry.get("dialect") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(d)) => match Dialect::parse(d) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        set.errors
+                            .push(fail("unknown_dialect", join(&path, "dialect"), e.message));
+                        continue;
+                    }
+                },
+                _ => {
+                    set.errors.push(fail(
+                        "invalid_entry",
+                        join(&path, "dialect"),
+                        "dialect must be a string".into(),
+                    ));
+                    continue;
+                }
+            };
+            let Some(spec) = entry.get("spec") else {
+                set.errors.push(fail(
+                    "invalid_entry",
+                    join(&path, "spec"),
+                    "each entry needs a spec".into(),
+                ));
+                continue;
+            };
+            match Subscription::compile(
+                spec,
+                CompileOptions {
+                    dialect,
+                    update: false,
+                },
+            ) {
+                Ok(sub) => set.insert(id_str, sub),
+                Err(e) => {
+                    let inner = e.path.clone().unwrap_or_default();
+                    let spec_path = join(&path, "spec");
+                    set.errors.push(fail(
+                        e.public_code(),
+                        format!("{spec_path}{inner}"),
+                        e.message,
+                    ));
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    pub fn errors(&self) -> &[SetError] {
+        &self.errors
+    }
+
+    pub fn size(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// Add one subscription; an invalid spec or a used id is an error.
+    pub fn add(&mut self, id: &str, spec: &Value, opts: CompileOptions) -> Result<(), Error> {
+        if self.positions.contains_key(id) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("id {id:?} is already in the set"),
+            )
+            .at("/id"));
+        }
+        let sub = Subscription::compile(spec, opts)?;
+        self.insert(id.to_string(), sub);
+        Ok(())
+    }
+
+    /// Remove a subscription; `false` when the id is not in the set.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let Some(pos) = self.positions.remove(id) else {
+            return false;
+        };
+        if let Some(slot) = self.members.get_mut(pos) {
+            if let Some(m) = slot.take() {
+                match gate_key(&m.sub) {
+                    Some(k) => {
+                        if let Some(b) = self.buckets.get_mut(&k) {
+                            b.remove(pos);
+                        }
+                    }
+                    None => {
+                        if let Some(b) = self.wildcard.get_mut(&m.sub.dialect()) {
+                            b.remove(pos);
+                        }
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn insert(&mut self, id: String, sub: Subscription) {
+        let pos = self.members.len();
+        let d = sub.dialect();
+        if !self.dialects.contains(&d) {
+            self.dialects.push(d);
+        }
+        self.projection.merge(sub.projection());
+        self.batch_projection = self.projection.clone();
+        self.batch_projection.items = Some(Box::new(self.projection.clone()));
+        let eq = eq_key(&sub);
+        match gate_key(&sub) {
+            Some(k) => self.buckets.entry(k).or_default().insert(pos, eq),
+            None => self.wildcard.entry(d).or_default().insert(pos, eq),
+        }
+        self.positions.insert(id.clone(), pos);
+        self.members.push(Some(Member { id, sub }));
+    }
+
+    /// The ids whose subscriptions fire for this event, in insertion order.
+    pub fn match_value(&self, event: &Value) -> Vec<&str> {
+        let mut out = Vec::new();
+        for &d in &self.dialects {
+            let one = match dialect::single_event(d, event) {
+                Ok(one) => one,
+                Err(_) => continue,
+            };
+            // An event that is not of this dialect matches none of its subscriptions.
+            let Ok(ev) = dialect::prepare(d, one) else {
+                continue;
+            };
+            let mut candidates = Vec::new();
+            if let Some(k) = event_gate_key(d, &ev) {
+                if let Some(b) = self.buckets.get(&k) {
+                    collect(b, &ev, &mut candidates);
+                }
+            }
+            if let Some(b) = self.wildcard.get(&d) {
+                collect(b, &ev, &mut candidates);
+            }
+            for pos in candidates {
+                if let Some(Some(m)) = self.members.get(pos) {
+                    if eval::matches(m.sub.plan(), &ev) {
+                        out.push((pos, m.id.as_str()));
+                    }
+                }
+            }
+        }
+        out.sort_unstable_by_key(|(pos, _)| *pos);
+        out.dedup_by_key(|(pos, _)| *pos);
+        out.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// `match` of JSON text, reading only the fields the set's plans read.
+    pub fn match_text(&self, event: &[u8]) -> Result<Vec<&str>, Error> {
+        let text = crate::json::utf8(event, "the event")?;
+        let value = projection::parse(text, &self.projection)
+            .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
+        Ok(self.match_value(&value))
+    }
+
+    /// The explanation of one member for this event.
+    pub fn explain(&self, event: &Value, id: &str) -> Result<Explanation, Error> {
+        let m = self
+            .positions
+            .get(id)
+            .and_then(|p| self.members.get(*p))
+            .and_then(Option::as_ref)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("no subscription with id {id:?} in the set"),
+                )
+            })?;
+        m.sub.explain(event)
+    }
+
+    /// Count matches per id over a batch (the same inputs as `Subscription::preview`).
+    pub fn preview(&self, input: &[u8]) -> Result<SetPreview, Error> {
+        let mut counts: Vec<usize> = vec![0; self.members.len()];
+        let mut result = SetPreview::default();
+        let parse = |text: &str| projection::parse(text, &self.batch_projection);
+        let mut index = 0usize;
+        preview::read_batch_with(input, &parse, |item| match item.event {
+            Ok(doc) => {
+                // Envelopes (Asana bodies) count each event; other dialects see the document.
+                let docs: Vec<&Value> = match dialect::envelope(Dialect::Asana, &doc) {
+                    Some(events) if self.dialects.contains(&Dialect::Asana) => {
+                        events.iter().collect()
+                    }
+                    _ => vec![&doc],
+                };
+                for d in docs {
+                    result.total += 1;
+                    index += 1;
+                    for id in self.match_value(d) {
+                        if let Some(&p) = self.positions.get(id) {
+                            if let Some(c) = counts.get_mut(p) {
+                                *c += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                result.errors.push(preview::PreviewError {
+                    index,
+                    line: item.line,
+                    code: e.code(),
+                    message: e.message,
+                });
+                result.total += 1;
+                index += 1;
+            }
+        })?;
+        for (pos, m) in self.members.iter().enumerate() {
+            if let Some(m) = m {
+                result
+                    .counts
+                    .insert(m.id.clone(), counts.get(pos).copied().unwrap_or(0).into());
+            }
+        }
+        Ok(result)
+    }
+
+    /// Ids in insertion order.
+    pub fn ids(&self) -> Vec<&str> {
+        self.members
+            .iter()
+            .flatten()
+            .map(|m| m.id.as_str())
+            .collect()
+    }
+}
+
+fn collect(b: &Bucket, ev: &Event<'_>, out: &mut Vec<usize>) {
+    out.extend_from_slice(&b.plain);
+    for (field, values) in &b.by_field {
+        let state: &Value = match field.state {
+            StateSel::New => &ev.new_state,
+            StateSel::Old => &ev.old_state,
+        };
+        let Some(obj) = state.as_object() else {
+            continue;
+        };
+        // The same lookup as the evaluator: the key, else parameterValues.
+        let actual = obj
+            .get(&field.name)
+            .or_else(|| obj.get("parameterValues")?.as_object()?.get(&field.name));
+        match actual {
+            Some(Value::String(s)) => {
+                if let Some(list) = values.get(s) {
+                    out.extend_from_slice(list);
+                }
+            }
+            Some(Value::Array(items)) => {
+                for i in items {
+                    if let Some(list) = i.as_str().and_then(|s| values.get(s)) {
+                        out.extend_from_slice(list);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The gate value a subscription needs, when its gate is plain equality.
+fn gate_key(sub: &Subscription) -> Option<GateKey> {
+    let plan = sub.plan();
+    let eq = |field: &str| {
+        plan.gate
+            .iter()
+            .find_map(|g| match (&g.test, g.field == field) {
+                (GateTest::Equals(Value::String(s)), true) => Some(s.clone()),
+                _ => None,
+            })
+    };
+    match sub.dialect() {
+        Dialect::Workfront => Some(GateKey::Workfront(eq("eventType")?, eq("objCode")?)),
+        // A disabled webhook is indexed under its event too; its plan says no.
+        Dialect::RService => Some(GateKey::Name(Dialect::RService, eq("event")?)),
+        // Kanboard's gate is "one of"; subscriptions listing exactly one event
+        // are indexed by it, others try every event.
+        Dialect::Kanboard => plan.gate.iter().find_map(|g| match &g.test {
+            GateTest::OneOf(list) if list.len() == 1 => list[0]
+                .as_str()
+                .map(|s| GateKey::Name(Dialect::Kanboard, s.to_string())),
+            _ => None,
+        }),
+        Dialect::Asana | Dialect::Ricloud => None,
+    }
+}
+
+fn event_gate_key(d: Dialect, ev: &Event<'_>) -> Option<GateKey> {
+    let root = ev.root.as_object()?;
+    let state_str = |key: &str| {
+        let from = |s: &Value| s.as_object()?.get(key).filter(|v| !v.is_null()).cloned();
+        from(&ev.new_state).or_else(|| from(&ev.old_state))
+    };
+    match d {
+        Dialect::Workfront => {
+            let et = root.get("eventType")?.as_str()?.to_string();
+            match state_str("objCode")? {
+                Value::String(code) => Some(GateKey::Workfront(et, code)),
+                _ => None,
+            }
+        }
+        Dialect::RService => Some(GateKey::Name(d, root.get("event")?.as_str()?.to_string())),
+        Dialect::Kanboard => Some(GateKey::Name(
+            d,
+            root.get("event_name")?.as_str()?.to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// A top-level `eq` filter a hash can decide: AND-connected (or alone), on a
+/// plain field name, with a string value that is not a number, a date-time
+/// or a boolean (so typed equality is exactly string equality, or an array
+/// element equal to it).
+fn eq_key(sub: &Subscription) -> Option<(FieldKey, String)> {
+    let plan = sub.plan();
+    if plan.connector != Connector::And && plan.entries.len() > 1 {
+        return None;
+    }
+    plan.entries.iter().find_map(|e| match e {
+        Entry::Filter(f) if f.comparison == Comparison::Eq => match (&f.field, &f.value) {
+            (FieldRef::Name(name), Value::String(v)) if f.hint == Hint::default() => Some((
+                FieldKey {
+                    state: f.state,
+                    name: name.clone(),
+                },
+                v.clone(),
+            )),
+            _ => None,
+        },
+        _ => None,
+    })
+}

@@ -1,0 +1,205 @@
+//! SubscriptionSet answers exactly what calling `matches` on each member
+//! answers, on thousands of generated subscriptions and events.
+
+use hookmatch::{CompileOptions, Subscription, SubscriptionSet};
+use serde_json::{json, Value};
+
+/// xorshift64*: a fixed, seeded generator (no dependency, same data every run).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[(self.next() % xs.len() as u64) as usize]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const CODES: [&str; 4] = ["PROJ", "TASK", "OPTASK", "USER"];
+const TYPES: [&str; 3] = ["CREATE", "UPDATE", "DELETE"];
+const STATUS: [&str; 4] = ["CUR", "PLN", "CPL", "DED"];
+const KB: [&str; 4] = ["task.create", "task.update", "task.close", "comment.create"];
+const COMPARISONS: [&str; 6] = ["eq", "ne", "gt", "lt", "contains", "changed"];
+
+fn workfront_spec(r: &mut Rng) -> Value {
+    let mut filters = Vec::new();
+    for _ in 0..(r.next() % 4) {
+        let field = *r.pick(&["status", "priority", "name", "DE:Region", "tags"]);
+        let cmp = *r.pick(&COMPARISONS);
+        let value = match field {
+            "priority" => json!(r.next() % 4),
+            "tags" => json!(*r.pick(&["a", "b", "c"])),
+            "DE:Region" => json!(*r.pick(&["EMEA", "APAC"])),
+            _ => json!(*r.pick(&STATUS)),
+        };
+        filters.push(json!({"fieldName": field, "fieldValue": value, "comparison": cmp}));
+    }
+    let mut spec = json!({"objCode": *r.pick(&CODES), "eventType": *r.pick(&TYPES), "url": "https://h.example.com/x", "authToken": "t", "filters": filters});
+    if r.chance(30) {
+        spec["filterConnector"] = json!("OR");
+    }
+    if r.chance(5) {
+        spec["objId"] = json!(format!("id{}", r.next() % 5));
+    }
+    spec
+}
+
+fn workfront_event(r: &mut Rng) -> Value {
+    let state = |r: &mut Rng| {
+        json!({"ID": format!("id{}", r.next() % 5), "objCode": *r.pick(&CODES), "status": *r.pick(&STATUS), "priority": r.next() % 4,
+               "name": *r.pick(&STATUS), "tags": [*r.pick(&["a", "b", "c"]), *r.pick(&["a", "b", "c"])],
+               "parameterValues": {"DE:Region": *r.pick(&["EMEA", "APAC"])}, "padding": "x".repeat((r.next() % 200) as usize)})
+    };
+    let new = state(r);
+    let mut old = new.clone();
+    if r.chance(50) {
+        old["status"] = json!(*r.pick(&STATUS));
+    }
+    json!({"eventType": *r.pick(&TYPES), "newState": new, "oldState": old})
+}
+
+fn kanboard_spec(r: &mut Rng) -> Value {
+    let mut spec = json!({"url": "https://k.example.com/h", "token": "t"});
+    if r.chance(70) {
+        let n = 1 + r.next() % 2;
+        let events: Vec<&str> = (0..n)
+            .map(|_| *r.pick(&KB))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        spec["events"] = json!(events);
+    }
+    if r.chance(50) {
+        spec["filters"] =
+            json!([{"fieldName": "color_id", "fieldValue": *r.pick(&["red", "blue"])}]);
+    }
+    spec
+}
+
+fn kanboard_event(r: &mut Rng) -> Value {
+    json!({"event_name": *r.pick(&KB), "event_data": {"color_id": *r.pick(&["red", "blue", "green"]), "project_id": "1"}})
+}
+
+#[test]
+fn set_answers_exactly_what_each_subscription_answers() {
+    let mut r = Rng(0x5eed_1234_abcd_0001);
+    let mut entries = Vec::new();
+    for i in 0..2000 {
+        let spec = if i % 3 == 0 {
+            kanboard_spec(&mut r)
+        } else {
+            workfront_spec(&mut r)
+        };
+        entries.push(json!({"id": format!("s{i}"), "spec": spec}));
+    }
+    let set = SubscriptionSet::compile(&Value::Array(entries.clone())).unwrap();
+    assert!(set.errors().is_empty(), "{:?}", set.errors().first());
+    assert_eq!(set.size(), 2000);
+    let subs: Vec<(String, Subscription)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_string(),
+                Subscription::compile(&e["spec"], CompileOptions::default()).unwrap(),
+            )
+        })
+        .collect();
+    let mut matched_total = 0;
+    for n in 0..1000 {
+        let event = if n % 3 == 0 {
+            kanboard_event(&mut r)
+        } else {
+            workfront_event(&mut r)
+        };
+        let text = event.to_string();
+        // The reference: each subscription on the fully parsed event.
+        let want: Vec<&str> = subs
+            .iter()
+            .filter(|(_, s)| s.matches(&event).unwrap_or(false))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let got = set.match_text(text.as_bytes()).unwrap();
+        assert_eq!(got, want, "event {n}: {text}");
+        matched_total += got.len();
+    }
+    assert!(
+        matched_total > 1000,
+        "the generator must produce matches ({matched_total})"
+    );
+}
+
+#[test]
+fn invalid_entries_are_reported_with_id_and_path_and_the_rest_compile() {
+    let ok = json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com", "authToken": "t"});
+    let bad = json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com", "authToken": "t",
+                     "filters": [{"fieldName": "x", "fieldValue": 1, "comparison": "get"}]});
+    let entries = json!([
+        {"id": "a", "spec": ok}, {"id": "b", "spec": ok}, {"id": "c", "spec": ok},
+        {"id": "d", "spec": bad}, {"id": "a", "spec": ok}, {"spec": ok},
+        {"id": "e", "spec": ok, "dialect": "kanboard"}, {"id": "f", "spec": ok, "dialect": "jira"}
+    ]);
+    let set = SubscriptionSet::compile(&entries).unwrap();
+    let errs: Vec<(Option<&str>, &str, &str)> = set
+        .errors()
+        .iter()
+        .map(|e| (e.id.as_deref(), e.code, e.path.as_str()))
+        .collect();
+    assert_eq!(
+        errs,
+        vec![
+            (
+                Some("d"),
+                "unknown_comparison",
+                "/3/spec/filters/0/comparison"
+            ),
+            (Some("a"), "duplicate_id", "/4/id"),
+            (None, "invalid_entry", "/5/id"),
+            (Some("e"), "missing_field", "/6/spec/token"),
+            (Some("f"), "unknown_dialect", "/7/dialect"),
+        ]
+    );
+    assert_eq!(set.ids(), vec!["a", "b", "c"]);
+}
+
+#[test]
+fn add_remove_and_preview_counts() {
+    let spec = |status: &str| json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com", "authToken": "t", "filters": [{"fieldName": "status", "fieldValue": status}]});
+    let mut set = SubscriptionSet::compile(
+        &json!([{"id": "cur", "spec": spec("CUR")}, {"id": "pln", "spec": spec("PLN")}]),
+    )
+    .unwrap();
+    set.add("any", &json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com", "authToken": "t"}), CompileOptions::default()).unwrap();
+    assert!(set
+        .add("any", &spec("CUR"), CompileOptions::default())
+        .is_err());
+    let ev = |s: &str| {
+        json!({"eventType": "UPDATE", "newState": {"objCode": "PROJ", "status": s}}).to_string()
+    };
+    assert_eq!(
+        set.match_text(ev("CUR").as_bytes()).unwrap(),
+        vec!["cur", "any"]
+    );
+    assert!(set.remove("cur"));
+    assert!(!set.remove("cur"));
+    assert_eq!(set.match_text(ev("CUR").as_bytes()).unwrap(), vec!["any"]);
+    assert_eq!(set.size(), 2);
+    let batch = format!("{}\n{}\n{{oops\n", ev("PLN"), ev("CUR"));
+    let p = set.preview(batch.as_bytes()).unwrap();
+    assert_eq!(p.total, 3);
+    assert_eq!(p.errors.len(), 1);
+    assert_eq!(
+        p.counts,
+        json!({"pln": 1, "any": 2}).as_object().unwrap().clone()
+    );
+    let x = set
+        .explain(&serde_json::from_str(&ev("CUR")).unwrap(), "pln")
+        .unwrap();
+    assert!(!x.matched);
+    assert!(set.explain(&json!({}), "nope").is_err());
+}
