@@ -86,3 +86,121 @@ export function browserImpls(hookmatch) {
   }
   return impls;
 }
+
+// ------------------------------------------------------------ engine cases
+
+import { rng, workfrontEvent, THREE_FILTERS, handWritten, MONGO_QUERY, subscriptions, jsIndex } from "./data.mjs";
+
+function row(group, name, ns, extra = {}) {
+  return { case: group, impl: name, ns, ...extra };
+}
+
+/** The event of the matches() case: the seed's size (~2 KB), matching the 3 filters. */
+export function matchEvent() {
+  const r = rng(7);
+  const e = workfrontEvent(r, 2);
+  e.eventType = "UPDATE";
+  e.newState.objCode = "PROJ";
+  e.newState.status = "CUR";
+  e.newState.percentComplete = 20;
+  e.newState.parameterValues["DE:Region"] = "EMEA";
+  return e;
+}
+
+export function matchesCases(hm, sift) {
+  const e = matchEvent();
+  const text = JSON.stringify(e);
+  const sub = hm.Subscription.compile(THREE_FILTERS);
+  const query = sift(MONGO_QUERY);
+  const checks = [sub.matches(text), sub.matches(e), handWritten(JSON.parse(text)), query(JSON.parse(text))];
+  if (!checks.every(Boolean)) throw new Error(`matches case disagrees: ${checks}`);
+  const rows = [
+    row("matches", "hookmatch matches(jsonString)", measure(() => sub.matches(text))),
+    row("matches", "hookmatch matches(object)", measure(() => sub.matches(e))),
+    row("matches", "JSON.parse + hand-written predicate", measure(() => handWritten(JSON.parse(text)))),
+    row("matches", "sift (JSON.parse + query)", measure(() => query(JSON.parse(text)))),
+  ];
+  sub.free();
+  return { bytes: text.length, rows };
+}
+
+/** ~`mb` MB of NDJSON Workfront events (1–4 KB each). */
+export function ndjson(mb) {
+  const r = rng(11);
+  const lines = [];
+  let size = 0;
+  while (size < mb * 1024 * 1024) {
+    const line = JSON.stringify(workfrontEvent(r));
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return new TextEncoder().encode(lines.join("\n") + "\n");
+}
+
+export function previewCases(hm, bytes) {
+  const sub = hm.Subscription.compile(THREE_FILTERS);
+  const baseline = () => {
+    const text = new TextDecoder().decode(bytes);
+    const out = [];
+    let i = 0;
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      if (handWritten(JSON.parse(line))) out.push(i);
+      i++;
+    }
+    return out;
+  };
+  const got = sub.preview(bytes);
+  const want = baseline();
+  if (got.matched !== want.length) throw new Error(`preview disagrees: ${got.matched} vs ${want.length}`);
+  const opts = { rounds: 3, batchMs: 1 };
+  const mbps = (ns) => bytes.length / ns * 1e3 / 1.048576;
+  const h = measure(() => sub.preview(bytes), opts);
+  const b = measure(baseline, opts);
+  sub.free();
+  return {
+    bytes: bytes.length,
+    events: got.total,
+    rows: [row("preview", "hookmatch preview(Uint8Array)", h, { MBps: mbps(h) }), row("preview", "TextDecoder + split + JSON.parse + predicate", b, { MBps: mbps(b) })],
+  };
+}
+
+export function setCases(hm) {
+  const rows = [];
+  const e = matchEvent();
+  const text = JSON.stringify(e);
+  for (const n of [10, 1000, 10000]) {
+    const entries = subscriptions(rng(n), n);
+    const t0 = performance.now();
+    const set = hm.SubscriptionSet.compile(entries);
+    const compileMs = performance.now() - t0;
+    const subs = entries.map((x) => hm.Subscription.compile(x.spec));
+    const index = jsIndex(entries);
+    const want = subs.map((s, i) => (s.matches(text) ? entries[i].id : null)).filter(Boolean);
+    const got = set.match(text);
+    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`set disagrees at ${n}`);
+    const js = index(JSON.parse(text));
+    if (JSON.stringify(js) !== JSON.stringify(want)) throw new Error(`JS index disagrees at ${n}: ${js.length} vs ${want.length}`);
+    const opts = n >= 10000 ? { rounds: 5, batchMs: 60 } : undefined;
+    rows.push(row("set", `SubscriptionSet.match(jsonString)`, measure(() => set.match(text)), { n, matched: want.length, compileMs }));
+    rows.push(row("set", `SubscriptionSet.match(object)`, measure(() => set.match(e)), { n }));
+    rows.push(row("set", `loop over Subscription.matches(jsonString)`, measure(() => subs.filter((s) => s.matches(text)), opts), { n }));
+    rows.push(row("set", `JS hash index (JSON.parse + lookup)`, measure(() => index(JSON.parse(text))), { n }));
+    set.free();
+    for (const s of subs) s.free();
+  }
+  return rows;
+}
+
+export function compileCases(hm) {
+  const entries = subscriptions(rng(3), 10000);
+  const opts = { rounds: 5, batchMs: 1 };
+  return [
+    row("compile", "SubscriptionSet.compile(10,000 entries)", measure(() => hm.SubscriptionSet.compile(entries).free(), opts)),
+    row("compile", "10,000 × Subscription.compile", measure(() => entries.forEach((x) => hm.Subscription.compile(x.spec).free()), opts)),
+  ];
+}
+
+export function engineCases(hm, sift, mb = 100) {
+  return { matches: matchesCases(hm, sift), preview: previewCases(hm, ndjson(mb)), set: setCases(hm), compile: compileCases(hm) };
+}

@@ -2,7 +2,12 @@
 import { Buffer } from "node:buffer";
 import { Base64 } from "js-base64";
 import * as hookmatch from "hookmatch";
-import { base64Cases, browserImpls } from "./cases.mjs";
+import sift from "sift";
+import { base64Cases, browserImpls, engineCases } from "./cases.mjs";
+
+export function runEngine() {
+  return engineCases(hookmatch, sift, 100);
+}
 
 export function run() {
   const impls = {

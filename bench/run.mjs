@@ -1,46 +1,47 @@
 // `make bench`: the same cases in Node and in headless Chromium (Debian's,
 // through playwright-core), side by side in one run. Prints a table of
 // medians and ratios and writes the raw rows to bench/results/.
-import { createServer } from "node:http";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import os from "node:os";
-import { chromium } from "playwright-core";
-import { run as runNode } from "./node.mjs";
+import { spawnSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
+import { mkdtemp, copyFile as cp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { build } from "esbuild";
+import { launch } from "../tests/browser/chromium.mjs";
+import { serveDir } from "../tests/runtimes/static.mjs";
+import { run as runNode, runEngine } from "./node.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".wasm": "application/wasm", ".json": "application/json" };
-
-function serve() {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^\/+/, "");
-    if (!path.startsWith("pkg/") && !path.startsWith("bench/")) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = await readFile(join(root, path));
-      res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 async function runChromium() {
-  const server = await serve();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
+  const dir = await mkdtemp(join(tmpdir(), "hookmatch-bench-"));
+  await build({ entryPoints: [join(root, "bench/page-entry.js")], bundle: true, format: "esm", platform: "browser", outfile: join(dir, "bench.js"), logLevel: "warning" });
+  await cp(join(root, "pkg/hookmatch_bg.wasm"), join(dir, "hookmatch_bg.wasm"));
+  await writeFile(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./bench.js"></script>');
+  await writeFile(join(dir, "cold.html"), `<!doctype html><meta charset="utf-8"><script type="module">
+    const t0 = performance.now(); const h = await import("./cold.js"); h.validate("{}"); window.cold = performance.now() - t0; </script>`);
+  await build({ stdin: { contents: 'export * from "hookmatch";', resolveDir: root }, bundle: true, format: "esm", platform: "browser", outfile: join(dir, "cold.js"), logLevel: "warning" });
+  const server = await serveDir(dir);
+  const browser = await launch();
   try {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/bench/page.html`);
-    await page.waitForFunction(() => window.results !== undefined, null, { timeout: 300_000 });
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const colds = [];
+    for (let i = 0; i < 5; i++) {
+      const p = await browser.newPage();
+      await p.goto(`${base}/cold.html`);
+      await p.waitForFunction(() => window.cold !== undefined);
+      colds.push(await p.evaluate(() => window.cold));
+      await p.close();
+    }
+    await page.goto(`${base}/index.html`);
+    await page.waitForFunction(() => window.results !== undefined, null, { timeout: 900_000, polling: 1000 });
     const results = await page.evaluate(() => window.results);
     if (!results.ok) throw new Error(results.error);
-    return { version: browser.version(), rows: results.rows };
+    colds.sort((a, b) => a - b);
+    return { version: browser.version(), rows: results.base64, engine: results.engine, coldMs: colds[2] };
   } finally {
     await browser.close();
     server.close();
@@ -60,9 +61,41 @@ function table(title, rows, baseline) {
   return lines.join("\n");
 }
 
+/** Cold start in a fresh Node process: import + instantiate + first call. */
+function nodeCold() {
+  const code = 'const t0 = performance.now(); const h = await import("hookmatch"); h.validate("{}"); console.log(performance.now() - t0);';
+  const runs = Array.from({ length: 5 }, () => Number(spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd: root, encoding: "utf8" }).stdout));
+  return runs.sort((a, b) => a - b)[2];
+}
+
+const us = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(1)} ms` : `${(ns / 1e3).toFixed(2)} µs`);
+function engineTable(title, e, cold) {
+  const lines = [`### ${title}`, ""];
+  const m = e.matches.rows;
+  const base = m.find((r) => r.impl.startsWith("JSON.parse")).ns;
+  lines.push(`matches() against a 3-filter Workfront subscription, ${e.matches.bytes}-byte event:`, "", "| implementation | median | vs JSON.parse + predicate |", "| --- | ---: | ---: |");
+  for (const r of m) lines.push(`| ${r.impl} | ${us(r.ns)} | ${(base / r.ns).toFixed(2)}× |`);
+  const p = e.preview.rows;
+  lines.push("", `preview() of ${(e.preview.bytes / 1048576).toFixed(0)} MB of NDJSON (${e.preview.events} events) as a Uint8Array:`, "", "| implementation | time | MB/s | vs baseline |", "| --- | ---: | ---: | ---: |");
+  for (const r of p) lines.push(`| ${r.impl} | ${us(r.ns)} | ${r.MBps.toFixed(0)} | ${(r.MBps / p[1].MBps).toFixed(2)}× |`);
+  lines.push("", "SubscriptionSet.match of one event against n subscriptions:", "", "| n | set.match(text) | set.match(object) | loop over matches | JS hash index | set vs JS index | compile |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const n of [10, 1000, 10000]) {
+    const rs = e.set.filter((r) => r.n === n);
+    const [st, so, loop, js] = rs;
+    lines.push(`| ${n} | ${us(st.ns)} | ${us(so.ns)} | ${us(loop.ns)} | ${us(js.ns)} | ${(js.ns / st.ns).toFixed(2)}× | ${st.compileMs.toFixed(1)} ms |`);
+  }
+  lines.push("", ...e.compile.map((r) => `- ${r.impl}: ${us(r.ns)}`), `- cold start (import + compile + instantiate + first call): ${cold.toFixed(1)} ms`);
+  return lines.join("\n");
+}
+
 const started = new Date();
 const node = runNode();
+const nodeEngine = runEngine();
+const coldNode = nodeCold();
 const chrome = await runChromium();
+const wasm = await readFile(join(root, "pkg/hookmatch_bg.wasm"));
+const glue = await readFile(join(root, "pkg/hookmatch.js"));
+const sizes = { wasm: wasm.length, wasmGz: gzipSync(wasm, { level: 9 }).length, glue: glue.length, glueGz: gzipSync(glue, { level: 9 }).length };
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
 const report = [
   `Measured ${started.toISOString().slice(0, 10)} on ${machine}; Node ${process.version}, Chromium ${chrome.version}; \`make bench\`. Medians of 7 batches of ~150 ms; ratios are against the platform's native codec (>1 is faster than it).`,
@@ -70,9 +103,20 @@ const report = [
   table("Base64 in Node", node, "Buffer"),
   "",
   table("Base64 in headless Chromium", chrome.rows, chrome.rows.some((r) => r.impl === "toBase64/fromBase64") ? "toBase64/fromBase64" : "btoa/atob"),
+  "",
+  engineTable("Engine in Node", nodeEngine, coldNode),
+  "",
+  engineTable("Engine in headless Chromium", chrome.engine, chrome.coldMs),
+  "",
+  `### Size`,
+  "",
+  `| file | raw | gzipped |`,
+  `| --- | ---: | ---: |`,
+  `| hookmatch_bg.wasm | ${(sizes.wasm / 1024).toFixed(1)} KB | ${(sizes.wasmGz / 1024).toFixed(1)} KB |`,
+  `| hookmatch.js (glue) | ${(sizes.glue / 1024).toFixed(1)} KB | ${(sizes.glueGz / 1024).toFixed(1)} KB |`,
 ].join("\n");
 console.log(report);
 await mkdir(new URL("results/", import.meta.url), { recursive: true });
 const stamp = started.toISOString().replace(/[:.]/g, "-");
-await writeFile(new URL(`results/base64-${stamp}.json`, import.meta.url), JSON.stringify({ date: started.toISOString(), machine, node: process.version, chromium: chrome.version, rows: { node, chromium: chrome.rows } }, null, 2) + "\n");
+await writeFile(new URL(`results/bench-${stamp}.json`, import.meta.url), JSON.stringify({ date: started.toISOString(), machine, node: process.version, chromium: chrome.version, sizes, base64: { node, chromium: chrome.rows }, engine: { node: nodeEngine, chromium: chrome.engine }, coldStartMs: { node: coldNode, chromium: chrome.coldMs } }, null, 2) + "\n");
 await writeFile(new URL("results/latest.md", import.meta.url), report + "\n");

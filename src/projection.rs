@@ -58,6 +58,14 @@ impl Projection {
         }
     }
 
+    /// For a batch document: the same fields, and an array's elements
+    /// projected alike (a JSON array of events).
+    pub fn for_batch(&self) -> Projection {
+        let mut p = self.clone();
+        p.items = Some(Box::new(self.clone()));
+        p
+    }
+
     pub fn merge(&mut self, other: &Projection) {
         if self.all {
             return;

@@ -107,7 +107,6 @@ pub struct SubscriptionSet {
     wildcard: HashMap<Dialect, Bucket>,
     dialects: Vec<Dialect>,
     projection: Projection,
-    batch_projection: Projection,
     errors: Vec<SetError>,
 }
 
@@ -255,8 +254,6 @@ impl SubscriptionSet {
             self.dialects.push(d);
         }
         self.projection.merge(sub.projection());
-        self.batch_projection = self.projection.clone();
-        self.batch_projection.items = Some(Box::new(self.projection.clone()));
         let eq = eq_key(&sub);
         match gate_key(&sub) {
             Some(k) => self.buckets.entry(k).or_default().insert(pos, eq),
@@ -328,7 +325,8 @@ impl SubscriptionSet {
     pub fn preview(&self, input: &[u8]) -> Result<SetPreview, Error> {
         let mut counts: Vec<usize> = vec![0; self.members.len()];
         let mut result = SetPreview::default();
-        let parse = |text: &str| projection::parse(text, &self.batch_projection);
+        let batch = self.projection.for_batch();
+        let parse = |text: &str| projection::parse(text, &batch);
         let mut index = 0usize;
         preview::read_batch_with(input, &parse, |item| match item.event {
             Ok(doc) => {

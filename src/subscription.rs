@@ -15,8 +15,6 @@ pub struct Subscription {
     warnings: Vec<Diagnostic>,
     /// The fields of an event the plan reads (the fast text path).
     projection: Projection,
-    /// The same for a batch document: an array's elements projected alike.
-    batch_projection: Projection,
 }
 
 /// Options for `compile` and `validate`.
@@ -67,14 +65,11 @@ impl Subscription {
         match dialect::compile(dialect, spec, &mut diags) {
             Some(compiled) if !diags.iter().any(Diagnostic::is_error) => {
                 let projection = dialect::projection(dialect, &compiled.plan);
-                let mut batch_projection = projection.clone();
-                batch_projection.items = Some(Box::new(projection.clone()));
                 Ok(Subscription {
                     dialect,
                     compiled,
                     warnings: diags,
                     projection,
-                    batch_projection,
                 })
             }
             _ => Err(Error::from_diagnostics(diags)),
@@ -146,7 +141,8 @@ impl Subscription {
         let mut result = PreviewResult::default();
         let mut rows = Vec::new();
         let mut index = 0usize;
-        let parse = |text: &str| projection::parse(text, &self.batch_projection);
+        let batch = self.projection.for_batch();
+        let parse = |text: &str| projection::parse(text, &batch);
         preview::read_batch_with(input, &parse, |item| {
             let docs: Vec<Result<&Value, Error>> = match &item.event {
                 Ok(doc) => match dialect::envelope(self.dialect, doc) {

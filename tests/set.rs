@@ -1,5 +1,6 @@
 //! SubscriptionSet answers exactly what calling `matches` on each member
 //! answers, on thousands of generated subscriptions and events.
+#![cfg(not(target_arch = "wasm32"))]
 
 use hookmatch::{CompileOptions, Subscription, SubscriptionSet};
 use serde_json::{json, Value};
