@@ -8,7 +8,7 @@ SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
 NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
-.PHONY: help tools pkg preview test test-native test-wasm test-js test-browser lint clean bench www serve
+.PHONY: help tools pkg preview test test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
@@ -24,7 +24,7 @@ pkg: tools
 preview: pkg
 	@node pkg/bin/hookmatch.js preview "$(SUB)" "$(EVENTS)"
 
-test: test-native test-wasm test-js test-browser
+test: test-native test-wasm test-js test-browser test-soak
 	@echo "make test: all suites passed"
 
 test-native:
@@ -50,6 +50,19 @@ test-js: pkg
 test-browser: www
 	@scripts/tools.sh browser node
 	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs
+
+# A shortened soak (100,000 mixed calls) in `make test`; `make soak` runs
+# 1,000,000 and writes bench/results/soak-1000000.json.
+test-soak: pkg
+	node --expose-gc tests/soak/soak.mjs 100000
+
+soak: pkg
+	SOAK_REPORT=1 node --expose-gc tests/soak/soak.mjs 1000000
+
+# Fuzzing (not part of `make test`): every target for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 lint:
 	cargo fmt --all -- --check

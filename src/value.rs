@@ -209,6 +209,10 @@ pub fn compare_scalar(actual: &Value, expected: &Value, hint: &Hint) -> Option<O
         (Value::Null, Value::Null) => Some(Ordering::Equal),
         (Value::Null, _) | (_, Value::Null) => None,
         (Value::Bool(a), _) => hint.boolean.map(|e| a.cmp(&e)),
+        // Two integers compare exactly, beyond f64's 2^53 too (IDs, epochs in ns).
+        (Value::Number(a), Value::Number(e)) if integer(a).is_some() && integer(e).is_some() => {
+            Some(integer(a)?.cmp(&integer(e)?))
+        }
         (Value::Number(a), _) => {
             let a = a.as_f64()?;
             hint.number.and_then(|e| a.partial_cmp(&e))
@@ -229,6 +233,12 @@ pub fn compare_scalar(actual: &Value, expected: &Value, hint: &Hint) -> Option<O
         }
         _ => None,
     }
+}
+
+fn integer(n: &serde_json::Number) -> Option<i128> {
+    n.as_i64()
+        .map(i128::from)
+        .or_else(|| n.as_u64().map(i128::from))
 }
 
 /// Typed equality of any two values: scalars by [`compare_scalar`], arrays
@@ -263,7 +273,10 @@ pub fn object_subset(actual: &Map<String, Value>, expected: &Map<String, Value>)
 /// type change is a change).
 pub fn same_json(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Number(x), Value::Number(y)) => match (integer(x), integer(y)) {
+            (Some(a), Some(b)) => a == b,
+            _ => x == y || x.as_f64() == y.as_f64(),
+        },
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q))
         }
@@ -342,6 +355,21 @@ mod tests {
             ),
             Some(Ordering::Greater)
         );
+    }
+
+    #[test]
+    fn big_integers_compare_exactly() {
+        let cmp = |a: Value, e: Value| compare_scalar(&a, &e, &Hint::of(&e));
+        assert_eq!(
+            cmp(json!(9007199254740993u64), json!(9007199254740992u64)),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(cmp(json!(u64::MAX), json!(u64::MAX)), Some(Ordering::Equal));
+        assert_eq!(
+            cmp(json!(-1), json!(18446744073709551615u64)),
+            Some(Ordering::Less)
+        );
+        assert_eq!(cmp(json!(2), json!(2.5)), Some(Ordering::Less));
     }
 
     #[test]

@@ -104,3 +104,16 @@ test("numbers beyond f64 range and odd values", () => {
   const d = validate({ ...JSON.parse(SPEC), filters: [{ fieldName: "n", fieldValue: 1e308, comparison: "gt" }] });
   assert.deepEqual(d, []);
 });
+
+test("duplicate keys: the last one wins, as in JSON.parse (and Java's Jackson, which Workfront uses)", () => {
+  const sub = Subscription.compile({ ...JSON.parse(SPEC), filters: [{ fieldName: "status", fieldValue: "CUR" }] });
+  const text = '{"eventType":"UPDATE","newState":{"objCode":"PROJ","status":"PLN","status":"CUR"},"oldState":{}}';
+  assert.equal(JSON.parse(text).newState.status, "CUR");
+  assert.equal(sub.matches(text), true);
+  assert.equal(sub.explain(text).filters[0].actual, "CUR");
+  const reversed = text.replace('"PLN","status":"CUR"', '"CUR","status":"PLN"');
+  assert.equal(sub.matches(reversed), false);
+  // Duplicated spec keys too: the last filters win.
+  const twice = Subscription.compile('{"objCode":"PROJ","eventType":"UPDATE","url":"https://h.example.com","authToken":"t","filters":[{"fieldName":"a","fieldValue":1}],"filters":[]}');
+  assert.deepEqual(twice.toJSON().filters, undefined);
+});

@@ -1,0 +1,72 @@
+// Secret audit: specs of every dialect carry distinctive secrets; every
+// output of every API is searched for them. Only deliver may carry one, and
+// only where the vendor puts it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { Subscription, SubscriptionSet, validate } from "hookmatch";
+
+const S = { wf: "SEKRIT-wf-authToken-4471", kb: "SEKRIT-kb-token-9921", rc: "SEKRIT-rc-secret-1187" };
+const ALL = Object.values(S);
+
+const specs = {
+  workfront: { objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com/wf", authToken: S.wf, filters: [{ fieldName: "status", fieldValue: "CUR" }] },
+  kanboard: { url: "https://k.example.com/hook?x=1", token: S.kb, filters: [{ fieldName: "color_id", fieldValue: "red" }] },
+  ricloud: { url: "https://r.example.com/hooks", secret: S.rc, state: "valid", filters: [{ fieldName: "state", fieldValue: "ok" }] },
+  asana: { resource: "1", target: "https://a.example.com/hook" },
+  rservice: { event: "problem.update", uri: "https://s.example.com/hook" },
+};
+const events = {
+  workfront: { eventType: "UPDATE", newState: { objCode: "PROJ", status: "CUR" }, oldState: {} },
+  kanboard: { event_name: "task.create", event_data: { color_id: "red" } },
+  ricloud: { id: "e1", type: "task", action: "done", data: { state: "ok" } },
+  asana: { action: "added", resource: { gid: "2", resource_type: "story" } },
+  rservice: { event: "problem.update", object_id: 1, payload: {} },
+};
+
+function noSecret(where, value) {
+  const text = typeof value === "string" ? value : `${JSON.stringify(value)} ${inspect(value, { depth: 10, showHidden: true })}`;
+  for (const s of ALL) assert.ok(!text.includes(s), `${where} leaks ${s}: ${text.slice(0, 200)}`);
+}
+
+test("no output but deliver carries a secret", () => {
+  let found = 0;
+  for (const [dialect, spec] of Object.entries(specs)) {
+    const sub = Subscription.compile(spec);
+    noSecret(`${dialect} toJSON`, sub.toJSON());
+    noSecret(`${dialect} String()`, String(sub));
+    noSecret(`${dialect} inspect`, inspect(sub));
+    noSecret(`${dialect} explain`, sub.explain(events[dialect]));
+    noSecret(`${dialect} preview`, sub.preview([events[dialect], events[dialect]], { details: true }));
+    noSecret(`${dialect} validate`, validate(spec));
+    // Invalid variants: messages and diagnostics name fields, never values.
+    for (const broken of [{ ...spec, url: "nope" }, { ...spec, filters: [{ fieldName: "x", fieldValue: 1, comparison: "get" }] }, { ...spec, extra: S.wf }]) {
+      noSecret(`${dialect} validate(broken)`, validate(broken, { dialect }));
+      try {
+        Subscription.compile(broken, { dialect });
+      } catch (e) {
+        noSecret(`${dialect} error`, `${e.message} ${e.path} ${JSON.stringify(e.diagnostics)} ${inspect(e)}`);
+      }
+    }
+    const d = sub.deliver(events[dialect]);
+    const placed = JSON.stringify(d);
+    noSecret(`${dialect} delivery body`, d.body);
+    if (dialect === "workfront") assert.equal(d.headers.Authorization, `Bearer ${S.wf}`);
+    if (dialect === "kanboard") assert.equal(new URL(d.url).searchParams.get("token"), S.kb);
+    if (dialect === "ricloud") noSecret("ricloud delivery", placed);
+    found += ALL.filter((s) => placed.includes(s)).length;
+    sub.free();
+  }
+  assert.equal(found, 2, "the secrets appear exactly where Workfront and Kanboard put them");
+});
+
+test("sets and wrong inputs do not leak either", () => {
+  const set = SubscriptionSet.compile(Object.entries(specs).map(([id, spec]) => ({ id, spec })));
+  noSecret("set errors", set.errors);
+  for (const e of Object.values(events)) noSecret("set match", set.match(e));
+  noSecret("set preview", set.preview(Object.values(events)));
+  for (const id of Object.keys(specs)) noSecret("set explain", set.explain(events[id], id));
+  const bad = SubscriptionSet.compile([{ id: "x", spec: { ...specs.workfront, eventType: "nope" } }]);
+  noSecret("set compile errors", bad.errors);
+  set.free();
+});
