@@ -54,6 +54,49 @@ pub fn parse_extension(
     parse(spec, FilterContext::default(), diags)
 }
 
+/// Add a spec's compiled filters to its normalized form (`toJSON`): the
+/// entries with defaults filled in, and the connector, when there are any.
+pub fn insert_normalized(
+    normalized: &mut Map<String, Value>,
+    connector: Connector,
+    entries: &[Entry],
+) {
+    if entries.is_empty() {
+        return;
+    }
+    normalized.insert(
+        "filters".into(),
+        Value::Array(entries.iter().map(entry_json).collect()),
+    );
+    normalized.insert("filterConnector".into(), connector.name().into());
+}
+
+/// A filter entry as `toJSON` shows it: defaults filled in.
+fn entry_json(entry: &Entry) -> Value {
+    match entry {
+        Entry::Filter(f) => filter_json(f),
+        Entry::Group(g) => {
+            let mut m = Map::new();
+            m.insert("type".into(), "group".into());
+            m.insert("connector".into(), g.connector.name().into());
+            m.insert(
+                "filters".into(),
+                Value::Array(g.filters.iter().map(filter_json).collect()),
+            );
+            Value::Object(m)
+        }
+    }
+}
+
+fn filter_json(f: &Filter) -> Value {
+    let mut m = Map::new();
+    m.insert("fieldName".into(), f.field_name.clone().into());
+    m.insert("fieldValue".into(), f.value.clone());
+    m.insert("comparison".into(), f.comparison.name().into());
+    m.insert("state".into(), f.state.name().into());
+    Value::Object(m)
+}
+
 /// Read `filters` and `filterConnector` from a spec object.
 pub fn parse(
     spec: &Map<String, Value>,

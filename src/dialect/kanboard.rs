@@ -102,13 +102,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     if obj.get("events").is_some_and(|e| !e.is_null()) {
         normalized.insert("events".into(), Value::Array(events.clone()));
     }
-    if !entries.is_empty() {
-        normalized.insert(
-            "filters".into(),
-            Value::Array(entries.iter().map(super::workfront::entry_json).collect()),
-        );
-        normalized.insert("filterConnector".into(), connector.name().into());
-    }
+    filters::insert_normalized(&mut normalized, connector, &entries);
     Some(Compiled {
         plan: Plan {
             gate: vec![GateCheck {

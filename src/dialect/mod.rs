@@ -318,6 +318,28 @@ pub fn single_event(dialect: Dialect, doc: &Value) -> Result<&Value, Error> {
     }
 }
 
+/// A required string that must be exactly one of `known`; anything else is
+/// `code` with a "did you mean" hint naming the closest.
+pub fn required_choice<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    known: &[&str],
+    code: &'static str,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a str> {
+    let value = required_string(obj, key, diags)?;
+    if known.contains(&value) {
+        return Some(value);
+    }
+    diags.push(Diagnostic::error(
+        code,
+        crate::error::join("", key),
+        unknown_message(what, value, known),
+    ));
+    None
+}
+
 /// A required http(s) URL field.
 pub fn url_field(
     obj: &Map<String, Value>,

@@ -44,18 +44,8 @@ pub fn compile(
     }
     let url = super::url_field(obj, "url", diags);
     let secret = required_string(obj, "secret", diags).map(str::to_string);
-    let state = match required_string(obj, "state", diags) {
-        Some(s) if STATES.contains(&s) => Some(s.to_string()),
-        Some(s) => {
-            diags.push(Diagnostic::error(
-                "unknown_state",
-                "/state",
-                unknown_message("state", s, &STATES),
-            ));
-            None
-        }
-        None => None,
-    };
+    let state = super::required_choice(obj, "state", &STATES, "unknown_state", "state", diags)
+        .map(str::to_string);
     match obj.get("organisation") {
         None | Some(Value::Null) | Some(Value::String(_)) | Some(Value::Number(_)) => {}
         Some(other) => diags.push(Diagnostic::error(
@@ -109,13 +99,7 @@ pub fn compile(
             normalized.insert(key.into(), v.clone());
         }
     }
-    if !entries.is_empty() {
-        normalized.insert(
-            "filters".into(),
-            Value::Array(entries.iter().map(super::workfront::entry_json).collect()),
-        );
-        normalized.insert("filterConnector".into(), connector.name().into());
-    }
+    filters::insert_normalized(&mut normalized, connector, &entries);
     Some(Compiled {
         plan: Plan {
             gate,

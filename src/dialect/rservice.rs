@@ -3,10 +3,10 @@
 //! A webhook fires for one event (noun.verb) unless it is disabled.
 
 use super::{
-    event_object, event_string, loose_bool, optional_string, required_string, warn_unknown_keys,
-    Compiled, DeliverySettings, Event,
+    event_object, event_string, loose_bool, optional_string, warn_unknown_keys, Compiled,
+    DeliverySettings, Event,
 };
-use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::error::{Diagnostic, Error, ErrorKind};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::{quote_short, type_name};
@@ -129,18 +129,15 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
 
-    let event = match required_string(obj, "event", diags) {
-        Some(e) if EVENTS.contains(&e) => Some(e.to_string()),
-        Some(e) => {
-            diags.push(Diagnostic::error(
-                "unknown_event",
-                "/event",
-                unknown_message("R-Service event", e, &EVENTS),
-            ));
-            None
-        }
-        None => None,
-    };
+    let event = super::required_choice(
+        obj,
+        "event",
+        &EVENTS,
+        "unknown_event",
+        "R-Service event",
+        diags,
+    )
+    .map(str::to_string);
     let uri = super::url_field(obj, "uri", diags);
     let name = optional_string(obj, "name", diags);
     if let Some(d) = optional_string(obj, "description", diags) {
@@ -237,13 +234,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         }
     }
     normalized.insert("disabled".into(), disabled.into());
-    if !entries.is_empty() {
-        normalized.insert(
-            "filters".into(),
-            Value::Array(entries.iter().map(super::workfront::entry_json).collect()),
-        );
-        normalized.insert("filterConnector".into(), connector.name().into());
-    }
+    filters::insert_normalized(&mut normalized, connector, &entries);
     Some(Compiled {
         plan: Plan {
             gate,

@@ -4,9 +4,9 @@
 
 use super::{required_string, warn_unknown_keys, Compiled, DeliverySettings, Event};
 use crate::base64;
-use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::error::{Diagnostic, Error, ErrorKind};
 use crate::filters::{self, FilterContext};
-use crate::plan::{Entry, Filter, GateCheck, GateSource, GateTest, Plan};
+use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::type_name;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -80,31 +80,23 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
 
-    let obj_code = match required_string(obj, "objCode", diags) {
-        Some(code) if OBJ_CODES.contains(&code) => Some(code),
-        Some(code) => {
-            diags.push(Diagnostic::error(
-                "unknown_obj_code",
-                "/objCode",
-                unknown_message("objCode", code, &OBJ_CODES),
-            ));
-            None
-        }
-        None => None,
-    };
+    let obj_code = super::required_choice(
+        obj,
+        "objCode",
+        &OBJ_CODES,
+        "unknown_obj_code",
+        "objCode",
+        diags,
+    );
 
-    let event_type = match required_string(obj, "eventType", diags) {
-        Some(t) if EVENT_TYPES.contains(&t) => Some(t),
-        Some(t) => {
-            diags.push(Diagnostic::error(
-                "unknown_event_type",
-                "/eventType",
-                unknown_message("eventType", t, &EVENT_TYPES),
-            ));
-            None
-        }
-        None => None,
-    };
+    let event_type = super::required_choice(
+        obj,
+        "eventType",
+        &EVENT_TYPES,
+        "unknown_event_type",
+        "eventType",
+        diags,
+    );
 
     let obj_id = match obj.get("objId") {
         None | Some(Value::Null) => None,
@@ -188,13 +180,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     }
     normalized.insert("url".into(), url.clone().into());
     normalized.insert("authToken".into(), REDACTED.into());
-    if !entries.is_empty() {
-        normalized.insert(
-            "filters".into(),
-            Value::Array(entries.iter().map(entry_json).collect()),
-        );
-        normalized.insert("filterConnector".into(), connector.name().into());
-    }
+    filters::insert_normalized(&mut normalized, connector, &entries);
     normalized.insert("base64Encoding".into(), base64.into());
 
     Some(Compiled {
@@ -210,32 +196,6 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             base64,
         },
     })
-}
-
-/// A filter entry as `toJSON` shows it: defaults filled in.
-pub fn entry_json(entry: &Entry) -> Value {
-    match entry {
-        Entry::Filter(f) => filter_json(f),
-        Entry::Group(g) => {
-            let mut m = Map::new();
-            m.insert("type".into(), "group".into());
-            m.insert("connector".into(), g.connector.name().into());
-            m.insert(
-                "filters".into(),
-                Value::Array(g.filters.iter().map(filter_json).collect()),
-            );
-            Value::Object(m)
-        }
-    }
-}
-
-fn filter_json(f: &Filter) -> Value {
-    let mut m = Map::new();
-    m.insert("fieldName".into(), f.field_name.clone().into());
-    m.insert("fieldValue".into(), f.value.clone());
-    m.insert("comparison".into(), f.comparison.name().into());
-    m.insert("state".into(), f.state.name().into());
-    Value::Object(m)
 }
 
 /// A Workfront event: `{eventType, subscriptionId?, eventTime?, newState, oldState}`

@@ -5,20 +5,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { rng } from "../../bench/data.mjs";
 import { Subscription } from "hookmatch";
 import { DIALECTS, tableIn, specText, eventText, options } from "./helpers.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-function rng(seed) {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 
 function generated(r) {

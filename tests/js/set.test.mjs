@@ -2,18 +2,10 @@
 // answers as a loop over Subscription.matches on generated data.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { rng } from "../../bench/data.mjs";
 import { Subscription, SubscriptionSet } from "hookmatch";
 import { throwsHookmatch } from "./helpers.mjs";
 
-function rng(seed) {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 const CODES = ["PROJ", "TASK", "OPTASK"];
 const TYPES = ["CREATE", "UPDATE"];
