@@ -240,3 +240,28 @@ test("misuse throws invalid_input", () => {
   throwsHookmatch(assert, () => sub.matches(42), "invalid_event");
   throwsHookmatch(assert, () => Subscription.compile(SPEC, "workfront"), "invalid_input");
 });
+
+test("objects answer exactly like their JSON text", () => {
+  const sub = Subscription.compile({ ...JSON.parse(SPEC), filters: [{ fieldName: "n", fieldValue: 9007199254740993, comparison: "eq" }, { fieldName: "s", fieldValue: "x", comparison: "ne" }], filterConnector: "OR" });
+  const cases = [
+    { eventType: "UPDATE", newState: { objCode: "PROJ", n: 9007199254740993 } },
+    { eventType: "UPDATE", newState: { objCode: "PROJ", n: 1e20, s: "x" } },
+    { eventType: "UPDATE", newState: { objCode: "PROJ", n: NaN, s: undefined } },
+    { eventType: "UPDATE", newState: Object.assign(Object.create(null), { objCode: "PROJ", s: "x" }) },
+    { eventType: "UPDATE", newState: { objCode: "PROJ", s: new Date(0) } },
+    { eventType: "UPDATE", newState: { objCode: "PROJ", s: "\ud800" } },
+    { eventType: "UPDATE", newState: Object.create({ objCode: "PROJ" }) },
+    { eventType: "UPDATE", newState: { objCode: "PROJ", s: "y", toJSON: () => ({ objCode: "TASK" }) } },
+    { eventType: "UPDATE", newState: new Map([["objCode", "PROJ"]]) },
+  ];
+  for (const e of cases) {
+    const run = (x) => {
+      try {
+        return sub.matches(x);
+      } catch (err) {
+        return err.code;
+      }
+    };
+    assert.equal(run(e), run(JSON.stringify(e)), JSON.stringify(e));
+  }
+});
