@@ -127,13 +127,14 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) if s == "true" => true,
-        Some(Value::String(s)) if s == "false" || s.is_empty() => false,
+        // The docs list `" "` (blank) beside `false`: blank means off.
+        Some(Value::String(s)) if s == "false" || s.trim().is_empty() => false,
         Some(other) => {
             diags.push(Diagnostic::error(
                 "invalid_value",
                 "/base64Encoding",
                 format!(
-                    "base64Encoding must be true, false, \"true\", \"false\" or \"\", got {}",
+                    "base64Encoding must be true, false, \"true\", \"false\" or blank, got {}",
                     crate::text::show(other)
                 ),
             ));
@@ -166,7 +167,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     ];
     if let Some(id) = &obj_id {
         gate.push(GateCheck {
-            field: "ID".into(),
+            field: "objId".into(),
             source: GateSource::State("ID".into()),
             test: GateTest::Equals(Value::String(id.clone())),
         });

@@ -106,7 +106,7 @@ test("explain: one check per gate condition and per filter, with the contract's 
   });
   const x = sub.explain(UPDATE);
   assert.equal(x.matched, true);
-  assert.deepEqual(x.gate.map((c) => c.field), ["eventType", "objCode", "ID"]);
+  assert.deepEqual(x.gate.map((c) => c.field), ["eventType", "objCode", "objId"]);
   assert.equal(x.connector, "AND");
   assert.equal(x.filters.length, 3);
   for (const c of [...x.gate, ...x.filters]) {
