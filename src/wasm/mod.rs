@@ -453,7 +453,7 @@ pub fn verify(
         unchecked_param_type = "Delivery | { headers: Record<string, string>; body: string }"
     )]
     delivery: JsValue,
-    secret: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] secret: JsValue,
     options: Option<VerifyOptionsArg>,
 ) -> Result<bool, JsValue> {
     let Some(secret) = secret.as_string() else {

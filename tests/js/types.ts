@@ -80,3 +80,9 @@ const removed: boolean = set.remove("a");
 set.add("b", { url: "x" }, { dialect: "kanboard" });
 set.free();
 export { ids, errs, n, counts, removed };
+
+import { verify } from "hookmatch";
+const ok: boolean = verify({ headers: {}, body: "" }, "secret", { tolerance: 60 });
+// @ts-expect-error the secret is a string
+verify({ headers: {}, body: "" }, 42);
+export { ok };
