@@ -9,7 +9,8 @@ import { previewChunks } from "../batch.js";
 const USAGE = `usage:
   hookmatch preview SPEC EVENTS [--dialect D] [--json]
   hookmatch validate SPEC [--dialect D] [--json]
-  hookmatch deliver SPEC EVENT [--dialect D]
+  hookmatch deliver SPEC [EVENT] [--dialect D] [--secret S] [--signature standard-webhooks]
+                   [--timestamp T] [--test | --handshake]
 A file name of - reads standard input. Exit codes: 0 ran, 1 invalid spec or input, 2 usage.`;
 
 function usage(message) {
@@ -20,7 +21,11 @@ function usage(message) {
 
 function parseArgs(argv) {
   const positional = [];
-  const flags = { json: false, dialect: undefined };
+  const flags = { json: false, dialect: undefined, deliver: {} };
+  const value = (name, i) => {
+    if (i + 1 >= argv.length) usage(`${name} needs a value`);
+    return argv[i + 1];
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") flags.json = true;
@@ -28,6 +33,15 @@ function parseArgs(argv) {
       if (i + 1 >= argv.length) usage("--dialect needs a value");
       flags.dialect = argv[++i];
     } else if (a.startsWith("--dialect=")) flags.dialect = a.slice("--dialect=".length);
+    else if (a === "--test") flags.deliver.test = true;
+    else if (a === "--handshake") flags.deliver.handshake = true;
+    else if (a === "--secret") flags.deliver.secret = value(a, i++);
+    else if (a === "--signature") flags.deliver.signature = value(a, i++);
+    else if (a === "--timestamp") {
+      const t = Number(value(a, i++));
+      if (!Number.isInteger(t) || t < 0) usage("--timestamp needs whole Unix seconds");
+      flags.deliver.timestamp = t;
+    }
     else if (a === "-h" || a === "--help") {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -139,12 +153,13 @@ function validateCmd([specFile], flags) {
 }
 
 function deliverCmd([specFile, eventFile], flags) {
-  if (!specFile || !eventFile) usage("deliver needs SPEC and EVENT");
+  const noEvent = flags.deliver.test || flags.deliver.handshake;
+  if (!specFile || (!eventFile && !noEvent)) usage("deliver needs SPEC and EVENT (or --test / --handshake)");
   const sub = compile(specFile, flags);
-  const event = readInput(eventFile);
+  const event = eventFile ? readInput(eventFile) : null;
   let delivery;
   try {
-    delivery = sub.deliver(event);
+    delivery = sub.deliver(event, flags.deliver);
   } catch (e) {
     if (e && e.name === "HookmatchError") fail("cannot deliver", e);
     throw e;

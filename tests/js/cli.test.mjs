@@ -48,6 +48,21 @@ test("deliver prints the request, or null when the event does not match", () => 
   assert.equal(none.stdout.trim(), "null");
 });
 
+test("deliver --test, --handshake and signature options", () => {
+  const test = hookmatch(["deliver", "tests/fixtures/rservice/specs/seed-list-disabled.json", "--test"]);
+  assert.equal(test.status, 0, test.stderr);
+  assert.equal(JSON.parse(JSON.parse(test.stdout).body).object_id, 12345);
+  const hs = hookmatch(["deliver", "samples/asana/subscription.json", "--handshake", "--secret", "abc"]);
+  assert.deepEqual(JSON.parse(hs.stdout).headers, { "X-Hook-Secret": "abc" });
+  const signed = hookmatch(["deliver", "samples/kanboard/subscription.json", "tests/fixtures/kanboard/events/task-create.json", "--signature", "standard-webhooks", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--timestamp", "1614265330"]);
+  assert.equal(JSON.parse(signed.stdout).headers["webhook-timestamp"], "1614265330");
+  const missing = hookmatch(["deliver", "samples/asana/subscription.json"]);
+  assert.equal(missing.status, 2);
+  const bad = hookmatch(["deliver", "samples/asana/subscription.json", "--test"]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /handshake: true/);
+});
+
 test("an invalid spec or unreadable input exits 1 with the error; usage mistakes exit 2", () => {
   const spec = hookmatch(["preview", "-", "samples/workfront/events.ndjson"], JSON.stringify({ objCode: "PROJ", eventType: "UPDATE", url: "https://x.example", authToken: "t", filters: [{ fieldName: "a", fieldValue: 1, comparison: "get" }] }));
   assert.equal(spec.status, 1);
