@@ -12,8 +12,11 @@ NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
-	@echo "make test      every test: native Rust, wasm in Node and headless Chromium, JS against pkg/"
+	@echo "make test      every test: native Rust, wasm in Node and Chromium, JS against pkg/, browsers, runtimes, soak"
 	@echo "make pkg       build the npm package into pkg/ and print the .wasm size"
+	@echo "make www|serve build / serve the playground on 127.0.0.1:8080"
+	@echo "make bench     benchmarks in Node and headless Chromium (README, Speed)"
+	@echo "make soak      1,000,000 mixed calls; make fuzz FUZZ_SECONDS=N: every fuzz target"
 
 tools:
 	@scripts/tools.sh build
