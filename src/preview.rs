@@ -92,11 +92,17 @@ pub fn read_batch_with(
         })?;
         parse(text).map_err(|e| crate::json::line_syntax_error(&e, line))
     };
-    let first_alone = parse_line(first_no, first);
-    // An unfinished first line (a pretty-printed document) fails at its end.
-    let ndjson = match &first_alone {
-        Ok(_) => true,
-        Err(e) => !e.message.contains("EOF while parsing"),
+    // An unfinished first line (a pretty-printed document) fails at its
+    // end: serde_json classifies that as EOF, a broken NDJSON line is not.
+    let (first_alone, ndjson) = match std::str::from_utf8(first) {
+        Ok(text) => match parse(text) {
+            Ok(v) => (Ok(v), true),
+            Err(e) => (
+                Err(crate::json::line_syntax_error(&e, first_no)),
+                !e.is_eof(),
+            ),
+        },
+        Err(_) => (parse_line(first_no, first), true),
     };
     if ndjson {
         let only_line = lines.clone().next_nonblank().is_none();
