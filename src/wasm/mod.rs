@@ -164,7 +164,13 @@ extern "C" {
         this: &TextEncoder,
         source: &js_sys::JsString,
         destination: &Uint8Array,
-    ) -> JsValue;
+    ) -> EncodeIntoResult;
+
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeIntoResult) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> f64;
 }
 
 thread_local! {
@@ -189,13 +195,7 @@ fn js_string_bytes(s: &js_sys::JsString) -> Vec<u8> {
         let (done, written) = unsafe {
             let view = Uint8Array::view_mut_raw(out.as_mut_ptr().add(out.len()), spare);
             let result = ENCODER.with(|e| e.encode_into(&rest, &view));
-            let field = |k: &str| {
-                Reflect::get(&result, &JsValue::from_str(k))
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0) as usize
-            };
-            (field("read"), field("written"))
+            (result.read() as usize, result.written() as usize)
         };
         unsafe { out.set_len(out.len() + written.min(spare)) };
         read += done;
