@@ -16,6 +16,7 @@ pub mod json;
 pub mod plan;
 pub mod preview;
 pub mod projection;
+mod scan;
 pub mod set;
 pub mod signing;
 pub mod subscription;

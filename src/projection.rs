@@ -19,7 +19,10 @@ use std::fmt;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Projection {
     pub all: bool,
-    pub keys: BTreeMap<String, Projection>,
+    keys: BTreeMap<String, Projection>,
+    /// Bit `min(len, 63)` is set for every kept key's byte length: most
+    /// keys of an event are turned away by one test, before any compare.
+    lengths: u64,
     pub items: Option<Box<Projection>>,
 }
 
@@ -38,11 +41,7 @@ impl Projection {
         }
         match path.split_first() {
             None => *self = Projection::everything(),
-            Some((head, rest)) => self
-                .keys
-                .entry(head.as_ref().to_string())
-                .or_default()
-                .keep(rest),
+            Some((head, rest)) => self.entry(head.as_ref()).keep(rest),
         }
     }
 
@@ -50,12 +49,31 @@ impl Projection {
     pub fn node<S: AsRef<str>>(&mut self, path: &[S]) -> &mut Projection {
         match path.split_first() {
             None => self,
-            Some((head, rest)) => self
-                .keys
-                .entry(head.as_ref().to_string())
-                .or_default()
-                .node(rest),
+            Some((head, rest)) => self.entry(head.as_ref()).node(rest),
         }
+    }
+
+    fn entry(&mut self, key: &str) -> &mut Projection {
+        self.lengths |= length_bit(key);
+        self.keys.entry(key.to_string()).or_default()
+    }
+
+    /// The kept key equal to `key`, with what to keep under it.
+    #[inline]
+    pub fn child(&self, key: &str) -> Option<(&String, &Projection)> {
+        if self.lengths & length_bit(key) == 0 {
+            return None;
+        }
+        self.keys.get_key_value(key)
+    }
+
+    /// How many keys are kept at this node.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
     }
 
     /// For a batch document: the same fields, and an array's elements
@@ -75,7 +93,7 @@ impl Projection {
             return;
         }
         for (k, p) in &other.keys {
-            self.keys.entry(k.clone()).or_default().merge(p);
+            self.entry(k).merge(p);
         }
         if let Some(items) = &other.items {
             match &mut self.items {
@@ -86,9 +104,23 @@ impl Projection {
     }
 }
 
+#[inline]
+fn length_bit(key: &str) -> u64 {
+    1 << key.len().min(63)
+}
+
 /// Parse JSON text keeping only what `p` names. Errors are serde_json's,
 /// exactly as a full parse would report them.
 pub fn parse(text: &str, p: &Projection) -> Result<Value, serde_json::Error> {
+    if let Some(v) = crate::scan::project(text, p) {
+        return Ok(v);
+    }
+    parse_with_serde(text, p)
+}
+
+/// The reference path: serde_json decides every document the scanner is
+/// unsure of, and words every syntax error.
+pub fn parse_with_serde(text: &str, p: &Projection) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = Seed(p).deserialize(&mut de)?;
     de.end()?;
@@ -161,7 +193,7 @@ impl<'de> Visitor<'de> for Project<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            match self.0.keys.get(key.as_str()) {
+            match self.0.child(key.as_str()).map(|(_, c)| c) {
                 // Duplicate keys: the last one wins, as in a full parse.
                 Some(child) => {
                     let v = map.next_value_seed(Seed(child))?;

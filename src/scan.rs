@@ -1,0 +1,556 @@
+//! The hand-written fast path of [`crate::projection::parse`]: one pass over
+//! the text that validates every byte and builds only the values a
+//! [`Projection`] names.
+//!
+//! Going through serde's `Deserializer` costs a decoded copy of every
+//! skipped string and a visitor call per token; this scanner skips plain
+//! string bytes eight at a time and never copies what it skips. It is
+//! allowed to be *stricter* than serde_json, never more lenient: whenever it
+//! is unsure (a lone surrogate, a number near the edge of `f64`, nesting near
+//! serde_json's limit, any syntax error) it answers `None`, and the caller
+//! re-reads the text with serde_json, which then decides and words the error.
+//! So the fast path changes how fast a document is read, never whether it is
+//! accepted or what it holds.
+
+use crate::projection::Projection;
+use serde_json::{Map, Value};
+
+/// Deepest nesting followed here. serde_json rejects 128 levels; stopping
+/// short of that leaves the decision on deep documents to it.
+const MAX_DEPTH: usize = 120;
+
+/// The projected value of `text`, or `None` to ask serde_json.
+pub(crate) fn project(text: &str, p: &Projection) -> Option<Value> {
+    let mut s = Scanner {
+        text,
+        b: text.as_bytes(),
+        i: 0,
+        depth: 0,
+    };
+    s.ws();
+    let v = s.value(p)?;
+    s.ws();
+    (s.i == s.b.len()).then_some(v)
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    i: usize,
+    depth: usize,
+}
+
+/// The bytes of `w` that need a look (`"`, `\` or a control byte), as the
+/// high bit of each such byte lane; the lowest set lane is exact. (The
+/// classic SWAR "has zero byte" and "has byte less than" tests.)
+#[inline]
+fn special_lanes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let less_than_space = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let s = w ^ (ONES * u64::from(b'\\'));
+    let backslash = s.wrapping_sub(ONES) & !s;
+    (less_than_space | quote | backslash) & HIGHS
+}
+
+impl<'a> Scanner<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    #[inline]
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        self.i += 1;
+        (self.depth < MAX_DEPTH).then_some(())
+    }
+
+    fn value(&mut self, p: &Projection) -> Option<Value> {
+        if p.all {
+            return self.whole();
+        }
+        match (self.peek()?, &p.items) {
+            (b'{', _) => self.object(p),
+            (b'[', Some(items)) => self.array(items),
+            // An array or scalar where an object was expected is kept whole,
+            // as the serde path keeps it.
+            _ => self.whole(),
+        }
+    }
+
+    /// Validate one value and build it in full. Plain strings and literals
+    /// are built here; anything else is handed, already validated, to
+    /// serde_json so numbers and escapes decode exactly as a full parse.
+    fn whole(&mut self) -> Option<Value> {
+        let start = self.i;
+        match self.peek()? {
+            b'"' => {
+                let escaped = self.string()?;
+                if !escaped {
+                    let raw = self.text.get(start + 1..self.i - 1)?;
+                    return Some(Value::String(raw.to_owned()));
+                }
+            }
+            b't' => return self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => return self.literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => return self.literal(b"null").map(|()| Value::Null),
+            _ => self.skip()?,
+        }
+        serde_json::from_str(self.text.get(start..self.i)?).ok()
+    }
+
+    fn object(&mut self, p: &Projection) -> Option<Value> {
+        self.enter()?;
+        self.ws();
+        // Sized for the kept keys up front: growing an IndexMap rehashes.
+        let mut out = Map::with_capacity(p.len().min(16));
+        if self.peek()? == b'}' {
+            self.i += 1;
+        } else {
+            loop {
+                let child = self.key(p)?;
+                self.ws();
+                self.eat(b':')?;
+                self.ws();
+                match child {
+                    // Duplicate keys: the last one wins, as in a full parse.
+                    Some((key, child)) => {
+                        let v = self.value(child)?;
+                        out.insert(key.clone(), v);
+                    }
+                    None => self.skip()?,
+                }
+                if self.after_item(b'}')? {
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(Value::Object(out))
+    }
+
+    /// Read an object key and look it up among the kept ones.
+    fn key<'p>(&mut self, p: &'p Projection) -> Option<Option<(&'p String, &'p Projection)>> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i;
+        if self.string()? {
+            let key: String = serde_json::from_str(self.text.get(start..self.i)?).ok()?;
+            Some(p.child(key.as_str()))
+        } else {
+            Some(p.child(self.text.get(start + 1..self.i - 1)?))
+        }
+    }
+
+    fn array(&mut self, items: &Projection) -> Option<Value> {
+        self.enter()?;
+        self.ws();
+        let mut out = Vec::new();
+        if self.peek()? == b']' {
+            self.i += 1;
+        } else {
+            loop {
+                out.push(self.value(items)?);
+                if self.after_item(b']')? {
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(Value::Array(out))
+    }
+
+    /// After a member: `,` (more follow: `Some(false)`) or the closing
+    /// bracket (`Some(true)`).
+    #[inline]
+    fn after_item(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        let c = self.peek()?;
+        self.i += 1;
+        if c == b',' {
+            self.ws();
+            Some(false)
+        } else {
+            (c == close).then_some(true)
+        }
+    }
+
+    /// Validate and pass over one value. Recursion is bounded by `enter`.
+    fn skip(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            b'{' => {
+                self.enter()?;
+                self.ws();
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                } else {
+                    loop {
+                        if self.peek()? != b'"' {
+                            return None;
+                        }
+                        self.string()?;
+                        self.ws();
+                        self.eat(b':')?;
+                        self.ws();
+                        self.skip()?;
+                        if self.after_item(b'}')? {
+                            break;
+                        }
+                    }
+                }
+                self.depth -= 1;
+                Some(())
+            }
+            b'[' => {
+                self.enter()?;
+                self.ws();
+                if self.peek()? == b']' {
+                    self.i += 1;
+                } else {
+                    loop {
+                        self.skip()?;
+                        if self.after_item(b']')? {
+                            break;
+                        }
+                    }
+                }
+                self.depth -= 1;
+                Some(())
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.i + word.len();
+        (self.b.get(self.i..end)? == word).then(|| self.i = end)
+    }
+
+    /// Pass over a string starting at its quote; `Some(true)` when it holds
+    /// an escape (so its text is not its value).
+    fn string(&mut self) -> Option<bool> {
+        self.i += 1;
+        let mut escaped = false;
+        loop {
+            // Eight bytes at a time up to the first byte that needs a look.
+            while let Some(chunk) = self.b.get(self.i..self.i + 8) {
+                let lanes = special_lanes(u64::from_le_bytes(chunk.try_into().ok()?));
+                if lanes != 0 {
+                    self.i += (lanes.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                self.i += 8;
+            }
+            let c = self.peek()?;
+            self.i += 1;
+            match c {
+                b'"' => return Some(escaped),
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                // serde_json rejects raw control characters in strings.
+                0..=0x1f => return None,
+                _ => {}
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Option<()> {
+        let c = self.peek()?;
+        self.i += 1;
+        match c {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(()),
+            b'u' => {
+                let unit = self.hex4()?;
+                match unit {
+                    // A trailing surrogate on its own is not a character.
+                    0xDC00..=0xDFFF => None,
+                    // A leading surrogate must be followed by a trailing one.
+                    0xD800..=0xDBFF => {
+                        if self.b.get(self.i..self.i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        self.i += 2;
+                        (0xDC00..=0xDFFF).contains(&self.hex4()?).then_some(())
+                    }
+                    _ => Some(()),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.b.get(self.i..self.i + 4)?;
+        let mut unit = 0;
+        for d in digits {
+            unit = unit * 16 + char::from(*d).to_digit(16)?;
+        }
+        self.i += 4;
+        Some(unit)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    /// Pass over a number. serde_json rejects numbers beyond `f64`; plain
+    /// decimals of up to 300 integer digits are always inside it, anything
+    /// with an exponent is checked by value, and the edge is left to serde_json.
+    fn number(&mut self) -> Option<()> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        let integer = match self.peek()? {
+            b'0' => {
+                self.i += 1;
+                1
+            }
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        };
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        let mut exponent = false;
+        if let Some(b'e' | b'E') = self.peek() {
+            exponent = true;
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        if !exponent && integer <= 300 {
+            return Some(());
+        }
+        let v: f64 = self.text.get(start..self.i)?.parse().ok()?;
+        (v.abs() < 1e300).then_some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Validate `text` as one JSON document without building anything; `false`
+    /// means "not sure", not "invalid".
+    fn is_valid(text: &str) -> bool {
+        let mut s = Scanner {
+            text,
+            b: text.as_bytes(),
+            i: 0,
+            depth: 0,
+        };
+        s.ws();
+        s.skip().is_some() && {
+            s.ws();
+            s.i == s.b.len()
+        }
+    }
+
+    #[test]
+    fn special_bytes_are_found_in_every_lane() {
+        for lane in 0..8 {
+            for byte in [b'"', b'\\', 0u8, 0x1f] {
+                let mut w = [b'a'; 8];
+                w[lane] = byte;
+                let lanes = special_lanes(u64::from_le_bytes(w));
+                assert_eq!(lanes.trailing_zeros() / 8, lane as u32, "{byte} at {lane}");
+            }
+            let mut w = [b'a'; 8];
+            w[lane] = 0xC3;
+            assert_eq!(special_lanes(u64::from_le_bytes(w)), 0);
+        }
+        assert_eq!(special_lanes(u64::from_le_bytes(*b" !#[]~\x7f\x20")), 0);
+        // A special byte after another: the first one is the one reported.
+        let two = special_lanes(u64::from_le_bytes(*b"ab\x01\"cdef"));
+        assert_eq!(two.trailing_zeros() / 8, 2);
+    }
+
+    #[test]
+    fn stricter_never_laxer_on_a_table_of_inputs() {
+        let everything = Projection::everything();
+        let cases = [
+            // (text, serde_json accepts, the scanner decides it alone)
+            (
+                r#"{"a":[1,2.5,-0,1e3,"x\n\u00e9\ud83d\ude00"],"b":null}"#,
+                true,
+                true,
+            ),
+            (r#"  [true,false,null,{}, [] ,""]  "#, true, true),
+            (r#"{"a":1,}"#, false, false),
+            (r#"[1,]"#, false, false),
+            (r#"{"a" 1}"#, false, false),
+            (r#"01"#, false, false),
+            (r#"1."#, false, false),
+            (r#"-"#, false, false),
+            (r#".5"#, false, false),
+            (r#"1e"#, false, false),
+            (r#""\ud800""#, false, false),
+            (r#""\udc00""#, false, false),
+            (r#""\ud800\u0041""#, false, false),
+            (r#""\x""#, false, false),
+            ("\"tab\there\"", false, false),
+            (r#"1e400"#, false, false),
+            (r#"{"a":1} x"#, false, false),
+            (r#"tru"#, false, false),
+            (r#"nul"#, false, false),
+            (r#"{"a":1"#, false, false),
+            (r#"1e-400"#, true, true),
+            (r#"123456789012345678901234567890"#, true, true),
+        ];
+        for (text, accepted, alone) in cases {
+            assert_eq!(
+                serde_json::from_str::<Value>(text).is_ok(),
+                accepted,
+                "{text}"
+            );
+            let fast = project(text, &everything);
+            assert_eq!(fast.is_some(), alone, "{text}");
+            assert_eq!(is_valid(text), alone, "{text}");
+            if let Some(v) = fast {
+                assert_eq!(Some(v), serde_json::from_str::<Value>(text).ok(), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn deep_documents_are_left_to_serde_json() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(!is_valid(&deep));
+        let shallow = format!("{}{}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        assert!(is_valid(&shallow));
+    }
+
+    /// Seed documents: the fixtures' own events, plus escapes and numbers.
+    fn seeds() -> Vec<String> {
+        let mut out =
+            vec![r#"{"a":"\u00e9\"\\","b":[1,-2.5e-3,0,{"c":null}],"d":{"e":true}}"#.to_string()];
+        for dir in ["workfront", "asana", "kanboard", "rservice", "ricloud"] {
+            let path = format!("{}/tests/fixtures/{dir}/events", env!("CARGO_MANIFEST_DIR"));
+            for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    out.push(text);
+                }
+            }
+        }
+        out
+    }
+
+    fn projections() -> Vec<Projection> {
+        let mut keyed = Projection::default();
+        for path in [
+            &["eventType"][..],
+            &["newState", "status"],
+            &["newState", "parameterValues", "DE:Region"],
+            &["oldState", "name"],
+            &["a"],
+            &["b"],
+            &["d", "e"],
+            &["event_data", "task", "title"],
+        ] {
+            keyed.keep(path);
+        }
+        let mut batch = keyed.for_batch();
+        batch.node(&["events"]).items = Some(Box::new(keyed.clone()));
+        vec![
+            Projection::everything(),
+            Projection::default(),
+            keyed,
+            batch,
+        ]
+    }
+
+    #[test]
+    fn every_seed_takes_the_fast_path_and_agrees() {
+        for text in seeds() {
+            if serde_json::from_str::<Value>(&text).is_err() {
+                continue;
+            }
+            for p in projections() {
+                let fast = project(&text, &p);
+                assert!(fast.is_some(), "fell back on {text}");
+                assert_eq!(
+                    fast,
+                    crate::projection::parse_with_serde(&text, &p).ok(),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    use proptest::prelude::*;
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Mutated documents: whenever the scanner answers alone, serde_json
+        /// accepts the text and projects the same value.
+        #[test]
+        fn never_laxer_than_serde_json(
+            seed in any::<prop::sample::Index>(),
+            edits in prop::collection::vec(
+                (any::<prop::sample::Index>(), 0..3u8, prop::sample::select(
+                    b"\"\\{}[],:0123456789-+.eEtrufalsn \t\n\x01u/dD".to_vec())),
+                1..4),
+            which in 0..4usize,
+        ) {
+            let seeds = seeds();
+            let mut bytes = seed.get(&seeds).clone().into_bytes();
+            for (at, op, b) in edits {
+                if bytes.is_empty() {
+                    break;
+                }
+                let i = at.index(bytes.len());
+                match op {
+                    0 => bytes[i] = b,
+                    1 => { bytes.remove(i); }
+                    _ => bytes.insert(i, b),
+                }
+            }
+            let Ok(text) = String::from_utf8(bytes) else { return Ok(()) };
+            let p = &projections()[which];
+            if let Some(v) = project(&text, p) {
+                prop_assert!(serde_json::from_str::<Value>(&text).is_ok(), "laxer on {}", text);
+                prop_assert_eq!(Some(v), crate::projection::parse_with_serde(&text, p).ok());
+            }
+            if is_valid(&text) {
+                prop_assert!(serde_json::from_str::<Value>(&text).is_ok(), "laxer on {}", text);
+            }
+        }
+    }
+}
