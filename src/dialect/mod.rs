@@ -462,8 +462,11 @@ pub fn event_data<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, 
     }
 }
 
+/// The state of an event that has none: `{}`, shared so a missing state
+/// costs no allocation on every call.
 pub fn empty_state<'a>() -> Cow<'a, Value> {
-    Cow::Owned(Value::Object(Map::new()))
+    static EMPTY: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    Cow::Borrowed(EMPTY.get_or_init(|| Value::Object(Map::new())))
 }
 
 /// Warn about keys a dialect does not know (they are ignored).
@@ -490,13 +493,13 @@ pub fn required_string<'a>(
     key: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<&'a str> {
-    let path = crate::error::join("", key);
+    let path = || crate::error::join("", key);
     match obj.get(key) {
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         Some(Value::String(_)) => {
             diags.push(Diagnostic::error(
                 "empty_field",
-                path,
+                path(),
                 format!("{key} must not be empty"),
             ));
             None
@@ -504,7 +507,7 @@ pub fn required_string<'a>(
         None | Some(Value::Null) => {
             diags.push(Diagnostic::error(
                 "missing_field",
-                path,
+                path(),
                 format!("{key} is required"),
             ));
             None
@@ -512,7 +515,7 @@ pub fn required_string<'a>(
         Some(other) => {
             diags.push(Diagnostic::error(
                 "invalid_type",
-                path,
+                path(),
                 format!(
                     "{key} must be a string, got {}",
                     crate::text::type_name(other)

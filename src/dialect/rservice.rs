@@ -11,7 +11,6 @@ use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::{quote_short, type_name};
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 /// Every event of the seed's catalog, verbatim.
 pub const EVENTS: [&str; 77] = [
@@ -287,7 +286,7 @@ pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
     Ok(Event {
         root: event,
         new_state: super::event_data(obj, "payload")?,
-        old_state: Cow::Owned(Value::Object(Map::new())),
+        old_state: super::empty_state(),
     })
 }
 

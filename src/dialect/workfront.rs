@@ -244,9 +244,8 @@ pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
 }
 
 fn state<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, Error> {
-    let path = crate::error::join("", key);
     match obj.get(key) {
-        None | Some(Value::Null) => Ok(Cow::Owned(Value::Object(Map::new()))),
+        None | Some(Value::Null) => Ok(super::empty_state()),
         Some(v @ Value::Object(_)) => Ok(Cow::Borrowed(v)),
         Some(Value::String(text)) => {
             let bytes = base64::decode(text.as_bytes()).map_err(|e| {
@@ -254,7 +253,7 @@ fn state<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, E
                     ErrorKind::InvalidEvent,
                     format!("{key} is a string but not valid base64: {}", e.message),
                 )
-                .at(path.clone())
+                .at(crate::error::join("", key))
             })?;
             let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
                 Error::new(
@@ -263,14 +262,14 @@ fn state<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, E
                         "{key} is base64 of text that is not valid JSON: {e} (in the decoded text)"
                     ),
                 )
-                .at(path.clone())
+                .at(crate::error::join("", key))
             })?;
             if !value.is_object() {
                 return Err(Error::new(
                     ErrorKind::InvalidEvent,
                     format!("{key} decodes to {}, not an object", type_name(&value)),
                 )
-                .at(path));
+                .at(crate::error::join("", key)));
             }
             Ok(Cow::Owned(value))
         }
@@ -281,6 +280,6 @@ fn state<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, E
                 type_name(other)
             ),
         )
-        .at(path)),
+        .at(crate::error::join("", key))),
     }
 }
