@@ -288,13 +288,14 @@ fn parse_filter(
     let before = diags.iter().filter(|d| d.is_error()).count();
     warn_unknown_keys(obj, path, &FILTER_KEYS, "filter", diags);
 
-    let name_path = join(path, "fieldName");
+    // Paths are formatted only when a diagnostic needs one (compile speed).
+    let name_path = || join(path, "fieldName");
     let field_name = match obj.get("fieldName") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::String(_)) => {
             diags.push(Diagnostic::error(
                 "empty_field_name",
-                name_path,
+                name_path(),
                 "fieldName must not be empty",
             ));
             String::new()
@@ -302,7 +303,7 @@ fn parse_filter(
         Some(other) => {
             diags.push(Diagnostic::error(
                 "invalid_type",
-                name_path,
+                name_path(),
                 format!("fieldName must be a string, got {}", type_name(other)),
             ));
             String::new()
@@ -310,20 +311,20 @@ fn parse_filter(
         None => {
             diags.push(Diagnostic::error(
                 "missing_field",
-                name_path,
+                name_path(),
                 "a filter needs a fieldName",
             ));
             String::new()
         }
     };
 
-    let cmp_path = join(path, "comparison");
+    let cmp_path = || join(path, "comparison");
     let comparison = match obj.get("comparison") {
         None => Comparison::Eq,
         Some(Value::String(s)) => Comparison::parse(s).unwrap_or_else(|| {
             diags.push(Diagnostic::error(
                 "unknown_comparison",
-                cmp_path.clone(),
+                cmp_path(),
                 unknown_message("comparison", s, &Comparison::NAMES),
             ));
             Comparison::Eq
@@ -331,14 +332,14 @@ fn parse_filter(
         Some(other) => {
             diags.push(Diagnostic::error(
                 "invalid_type",
-                cmp_path.clone(),
+                cmp_path(),
                 format!("comparison must be a string, got {}", type_name(other)),
             ));
             Comparison::Eq
         }
     };
 
-    let state_path = join(path, "state");
+    let state_path = || join(path, "state");
     let (state, state_given) = match obj.get("state") {
         None => (StateSel::New, false),
         Some(Value::String(s)) if s == "newState" => (StateSel::New, true),
@@ -346,7 +347,7 @@ fn parse_filter(
         Some(Value::String(s)) => {
             diags.push(Diagnostic::error(
                 "unknown_state",
-                state_path.clone(),
+                state_path(),
                 unknown_message("state", s, &["newState", "oldState"]),
             ));
             (StateSel::New, true)
@@ -354,7 +355,7 @@ fn parse_filter(
         Some(other) => {
             diags.push(Diagnostic::error(
                 "invalid_type",
-                state_path.clone(),
+                state_path(),
                 format!(
                     "state must be \"newState\" or \"oldState\", got {}",
                     type_name(other)
@@ -366,26 +367,26 @@ fn parse_filter(
     if ctx.create_only && state == StateSel::Old && comparison != Comparison::Changed {
         diags.push(Diagnostic::error(
             "old_state_on_create",
-            state_path,
+            state_path(),
             "oldState is not possible on CREATE subscriptions: a CREATE event's oldState is empty",
         ));
     }
     if ctx.create_only && comparison == Comparison::Changed {
         diags.push(Diagnostic::warning(
             "changed_on_create",
-            cmp_path.clone(),
+            cmp_path(),
             "on CREATE events oldState is empty, so changed passes whenever the field is present",
         ));
     }
 
-    let value_path = join(path, "fieldValue");
+    let value_path = || join(path, "fieldValue");
     let value = match obj.get("fieldValue") {
         Some(v) => v.clone(),
         None if comparison == Comparison::Changed => Value::Null,
         None => {
             diags.push(Diagnostic::error(
                 "missing_field",
-                value_path.clone(),
+                value_path(),
                 format!(
                     "fieldValue is required for comparison \"{}\"",
                     comparison.name()
@@ -450,7 +451,7 @@ fn parse_filter(
 fn check_value(
     comparison: Comparison,
     value: Option<&Value>,
-    path: &str,
+    path: &dyn Fn() -> String,
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(v) = value else { return };
@@ -459,7 +460,7 @@ fn check_value(
             if !matches!(v, Value::Null) && v != &Value::String(String::new()) {
                 diags.push(Diagnostic::warning(
                     "ignored_field_value",
-                    path,
+                    path(),
                     "changed ignores fieldValue; it compares oldState with newState",
                 ));
             }
@@ -497,7 +498,7 @@ fn check_value(
         _ => None,
     };
     if let Some(why) = problem {
-        diags.push(Diagnostic::error("invalid_field_value", path, why));
+        diags.push(Diagnostic::error("invalid_field_value", path(), why));
     }
 }
 
