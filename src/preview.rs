@@ -166,13 +166,9 @@ impl<'a> Lines<'a> {
 
     fn next_nonblank(&mut self) -> Option<(usize, &'a [u8])> {
         while !self.rest.is_empty() {
-            let end = self
-                .rest
-                .iter()
-                .position(|b| *b == b'\n')
-                .unwrap_or(self.rest.len());
-            let line = &self.rest[..end];
-            self.rest = self.rest.get(end + 1..).unwrap_or(&[]);
+            let end = memchr::memchr(b'\n', self.rest).unwrap_or(self.rest.len());
+            let (line, rest) = self.rest.split_at(end);
+            self.rest = rest.get(1..).unwrap_or(&[]);
             self.no += 1;
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if line.iter().any(|b| !b.is_ascii_whitespace()) {
