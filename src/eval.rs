@@ -66,17 +66,43 @@ pub fn matches(plan: &Plan, ev: &Event<'_>) -> bool {
     plan.gate.iter().all(|g| gate_passes(g, ev)) && entries_pass(plan.connector, &plan.entries, ev)
 }
 
+/// [`matches`] when the caller has already proved part of the plan (the
+/// set's index): the gate (`gate_passed`), or that entry `passed` passes.
+/// The answer is the one `matches` gives.
+pub fn matches_knowing(
+    plan: &Plan,
+    ev: &Event<'_>,
+    gate_passed: bool,
+    passed: Option<usize>,
+) -> bool {
+    if !gate_passed && !plan.gate.iter().all(|g| gate_passes(g, ev)) {
+        return false;
+    }
+    match (passed, plan.connector) {
+        (None, c) => entries_pass(c, &plan.entries, ev),
+        (Some(_), Connector::Or) => true,
+        (Some(i), Connector::And) => plan
+            .entries
+            .iter()
+            .enumerate()
+            .all(|(j, e)| j == i || entry_passes(e, ev)),
+    }
+}
+
+fn entry_passes(e: &Entry, ev: &Event<'_>) -> bool {
+    match e {
+        Entry::Filter(f) => filter_passes(f, ev),
+        Entry::Group(g) => combine(g.connector, g.filters.iter().map(|f| filter_passes(f, ev))),
+    }
+}
+
 fn entries_pass(connector: Connector, entries: &[Entry], ev: &Event<'_>) -> bool {
     if entries.is_empty() {
         return true;
     }
-    let pass = |e: &Entry| match e {
-        Entry::Filter(f) => filter_passes(f, ev),
-        Entry::Group(g) => combine(g.connector, g.filters.iter().map(|f| filter_passes(f, ev))),
-    };
     match connector {
-        Connector::And => entries.iter().all(pass),
-        Connector::Or => entries.iter().any(pass),
+        Connector::And => entries.iter().all(|e| entry_passes(e, ev)),
+        Connector::Or => entries.iter().any(|e| entry_passes(e, ev)),
     }
 }
 

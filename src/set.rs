@@ -95,6 +95,19 @@ impl Bucket {
 struct Member {
     id: String,
     sub: Subscription,
+    /// Its whole gate is the bucket key: found through its bucket, the gate
+    /// has passed already.
+    gate_is_key: bool,
+    /// The entry the `eq` hash decides: found through the hash, it passed.
+    hashed_entry: Option<usize>,
+}
+
+/// A subscription worth evaluating, and what its lookup already proved.
+#[derive(Clone, Copy)]
+struct Candidate {
+    pos: usize,
+    gate_passed: bool,
+    hashed_passed: bool,
 }
 
 #[derive(Debug, Default)]
@@ -255,17 +268,59 @@ impl SubscriptionSet {
         }
         self.projection.merge(sub.projection());
         let eq = eq_key(&sub);
-        match gate_key(&sub) {
+        let hashed_entry = eq.as_ref().map(|(entry, _, _)| *entry);
+        let eq = eq.map(|(_, field, value)| (field, value));
+        let gate = gate_key(&sub);
+        let gate_is_key = gate.is_some() && gate_is_key(&sub);
+        match gate {
             Some(k) => self.buckets.entry(k).or_default().insert(pos, eq),
             None => self.wildcard.entry(d).or_default().insert(pos, eq),
         }
         self.positions.insert(id.clone(), pos);
-        self.members.push(Some(Member { id, sub }));
+        self.members.push(Some(Member {
+            id,
+            sub,
+            gate_is_key,
+            hashed_entry,
+        }));
     }
 
     /// The ids whose subscriptions fire for this event, in insertion order.
     pub fn match_value(&self, event: &Value) -> Vec<&str> {
+        self.ids_at(&self.match_positions_value(event))
+    }
+
+    /// `match` of JSON text, reading only the fields the set's plans read.
+    pub fn match_text(&self, event: &[u8]) -> Result<Vec<&str>, Error> {
+        Ok(self.ids_at(&self.match_positions(event)?))
+    }
+
+    /// [`SubscriptionSet::match_text`] as insertion positions (see
+    /// [`SubscriptionSet::id_at`]): a binding can map them to ids it keeps.
+    pub fn match_positions(&self, event: &[u8]) -> Result<Vec<usize>, Error> {
+        let text = crate::json::utf8(event, "the event")?;
+        let value = projection::parse(text, &self.projection)
+            .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
+        Ok(self.match_positions_value(&value))
+    }
+
+    /// The id at an insertion position (`None` once removed).
+    pub fn id_at(&self, pos: usize) -> Option<&str> {
+        self.members.get(pos)?.as_ref().map(|m| m.id.as_str())
+    }
+
+    /// The insertion position of an id in the set.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.positions.get(id).copied()
+    }
+
+    fn ids_at(&self, positions: &[usize]) -> Vec<&str> {
+        positions.iter().filter_map(|p| self.id_at(*p)).collect()
+    }
+
+    fn match_positions_value(&self, event: &Value) -> Vec<usize> {
         let mut out = Vec::new();
+        let mut candidates = Vec::new();
         for &d in &self.dialects {
             let one = match dialect::single_event(d, event) {
                 Ok(one) => one,
@@ -275,34 +330,31 @@ impl SubscriptionSet {
             let Ok(ev) = dialect::prepare(d, one) else {
                 continue;
             };
-            let mut candidates = Vec::new();
+            candidates.clear();
             if let Some(k) = event_gate_key(d, &ev) {
                 if let Some(b) = self.buckets.get(&k) {
-                    collect(b, &ev, &mut candidates);
+                    collect(b, true, &ev, &mut candidates);
                 }
             }
             if let Some(b) = self.wildcard.get(&d) {
-                collect(b, &ev, &mut candidates);
+                collect(b, false, &ev, &mut candidates);
             }
-            for pos in candidates {
-                if let Some(Some(m)) = self.members.get(pos) {
-                    if eval::matches(m.sub.plan(), &ev) {
-                        out.push((pos, m.id.as_str()));
-                    }
+            for c in &candidates {
+                let Some(Some(m)) = self.members.get(c.pos) else {
+                    continue;
+                };
+                // What the lookup proved is not tested again; the rest of
+                // the plan is evaluated as `matches` evaluates it.
+                let gate_passed = c.gate_passed && m.gate_is_key;
+                let passed_entry = m.hashed_entry.filter(|_| c.hashed_passed);
+                if eval::matches_knowing(m.sub.plan(), &ev, gate_passed, passed_entry) {
+                    out.push(c.pos);
                 }
             }
         }
-        out.sort_unstable_by_key(|(pos, _)| *pos);
-        out.dedup_by_key(|(pos, _)| *pos);
-        out.into_iter().map(|(_, id)| id).collect()
-    }
-
-    /// `match` of JSON text, reading only the fields the set's plans read.
-    pub fn match_text(&self, event: &[u8]) -> Result<Vec<&str>, Error> {
-        let text = crate::json::utf8(event, "the event")?;
-        let value = projection::parse(text, &self.projection)
-            .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
-        Ok(self.match_value(&value))
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The explanation of one member for this event.
@@ -380,8 +432,17 @@ impl SubscriptionSet {
     }
 }
 
-fn collect(b: &Bucket, ev: &Event<'_>, out: &mut Vec<usize>) {
-    out.extend_from_slice(&b.plain);
+/// The candidates of a bucket for this event. `gate_passed`: the bucket was
+/// found by the event's gate key.
+fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidate>) {
+    let candidate = |hashed_passed| {
+        move |pos: &usize| Candidate {
+            pos: *pos,
+            gate_passed,
+            hashed_passed,
+        }
+    };
+    out.extend(b.plain.iter().map(candidate(false)));
     for (field, values) in &b.by_field {
         let state: &Value = match field.state {
             StateSel::New => &ev.new_state,
@@ -397,19 +458,36 @@ fn collect(b: &Bucket, ev: &Event<'_>, out: &mut Vec<usize>) {
         match actual {
             Some(Value::String(s)) => {
                 if let Some(list) = values.get(s) {
-                    out.extend_from_slice(list);
+                    out.extend(list.iter().map(candidate(true)));
                 }
             }
             Some(Value::Array(items)) => {
                 for i in items {
                     if let Some(list) = i.as_str().and_then(|s| values.get(s)) {
-                        out.extend_from_slice(list);
+                        out.extend(list.iter().map(candidate(true)));
                     }
                 }
             }
             _ => {}
         }
     }
+}
+
+/// Is the subscription's whole gate what [`gate_key`] keys it by? Then an
+/// event found in its bucket has passed its gate.
+fn gate_is_key(sub: &Subscription) -> bool {
+    let gate = &sub.plan().gate;
+    let keyed: &[&str] = match sub.dialect() {
+        Dialect::Workfront => &["eventType", "objCode"],
+        Dialect::RService => &["event"],
+        Dialect::Kanboard => {
+            return matches!(gate.as_slice(), [g] if matches!(&g.test, GateTest::OneOf(l) if l.len() == 1))
+        }
+        Dialect::Asana | Dialect::Ricloud => return false,
+    };
+    gate.iter().all(|g| {
+        keyed.contains(&g.field.as_str()) && matches!(g.test, GateTest::Equals(Value::String(_)))
+    })
 }
 
 /// The gate value a subscription needs, when its gate is plain equality.
@@ -466,14 +544,15 @@ fn event_gate_key(d: Dialect, ev: &Event<'_>) -> Option<GateKey> {
 /// plain field name, with a string value that is not a number, a date-time
 /// or a boolean (so typed equality is exactly string equality, or an array
 /// element equal to it).
-fn eq_key(sub: &Subscription) -> Option<(FieldKey, String)> {
+fn eq_key(sub: &Subscription) -> Option<(usize, FieldKey, String)> {
     let plan = sub.plan();
     if plan.connector != Connector::And && plan.entries.len() > 1 {
         return None;
     }
-    plan.entries.iter().find_map(|e| match e {
+    plan.entries.iter().enumerate().find_map(|(i, e)| match e {
         Entry::Filter(f) if f.comparison == Comparison::Eq => match (&f.field, &f.value) {
             (FieldRef::Name(name), Value::String(v)) if f.hint == Hint::default() => Some((
+                i,
                 FieldKey {
                     state: f.state,
                     name: name.clone(),

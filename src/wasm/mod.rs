@@ -342,6 +342,9 @@ impl JsSubscription {
 #[wasm_bindgen(js_name = SubscriptionSet)]
 pub struct JsSubscriptionSet {
     inner: crate::set::SubscriptionSet,
+    /// Each matched id as a JS string, made once per member on its first
+    /// match: decoding an id on every match cost more than matching did.
+    js_ids: std::cell::RefCell<Vec<Option<JsValue>>>,
 }
 
 #[wasm_bindgen(js_class = SubscriptionSet)]
@@ -354,7 +357,10 @@ impl JsSubscriptionSet {
         let text = input_text(&entries, "the entries")?;
         let value = crate::json::parse(text.as_bytes(), "the entries").map_err(|e| js_error(&e))?;
         crate::set::SubscriptionSet::compile(&value)
-            .map(|inner| JsSubscriptionSet { inner })
+            .map(|inner| JsSubscriptionSet {
+                inner,
+                js_ids: Default::default(),
+            })
             .map_err(|e| js_error(&e))
     }
 
@@ -376,10 +382,24 @@ impl JsSubscriptionSet {
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
         let bytes = input_bytes(&event, "the event")?;
-        let ids = self.inner.match_text(&bytes).map_err(|e| js_error(&e))?;
-        let out = js_sys::Array::new_with_length(ids.len() as u32);
-        for (i, id) in ids.iter().enumerate() {
-            out.set(i as u32, JsValue::from_str(id));
+        let positions = self
+            .inner
+            .match_positions(&bytes)
+            .map_err(|e| js_error(&e))?;
+        let mut cache = self.js_ids.borrow_mut();
+        let out = js_sys::Array::new_with_length(positions.len() as u32);
+        for (i, &pos) in positions.iter().enumerate() {
+            if cache.len() <= pos {
+                cache.resize(pos + 1, None);
+            }
+            let Some(slot) = cache.get_mut(pos) else {
+                continue;
+            };
+            let id = match slot {
+                Some(id) => id,
+                None => slot.insert(JsValue::from_str(self.inner.id_at(pos).unwrap_or_default())),
+            };
+            out.set(i as u32, id.clone());
         }
         Ok(out.into())
     }
@@ -422,6 +442,11 @@ impl JsSubscriptionSet {
 
     /// Remove a subscription; `false` when the id is not in the set.
     pub fn remove(&mut self, id: &str) -> bool {
+        if let Some(pos) = self.inner.position(id) {
+            if let Some(slot) = self.js_ids.borrow_mut().get_mut(pos) {
+                *slot = None;
+            }
+        }
         self.inner.remove(id)
     }
 
@@ -486,7 +511,7 @@ pub fn encode_base64(
 ) -> Result<String, JsValue> {
     let alphabet = alphabet_option(options.as_ref().map(AsRef::as_ref))?;
     if let Some(s) = input.dyn_ref::<js_sys::JsString>() {
-        check_js_string_size(&input, "the input")?;
+        check_js_string_size(s, "the input")?;
         return Ok(base64::encode_with(&js_string_bytes(s), alphabet));
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
@@ -512,7 +537,7 @@ pub fn decode_base64(
             "decodeBase64 takes a string",
         )));
     };
-    check_js_string_size(&input, "the input")?;
+    check_js_string_size(s, "the input")?;
     match base64::decode_with(&js_string_bytes(s), alphabet) {
         Ok(bytes) => Ok(Uint8Array::from(bytes.as_slice())),
         Err(b) => {
@@ -627,27 +652,51 @@ fn alphabet_option(options: Option<&JsValue>) -> Result<Alphabet, JsValue> {
 /// `JSON.stringify` (so `__proto__` keys stay data, and objects cost the same
 /// one parse as text).
 fn input_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        check_js_string_size(v, what)?;
-        // encodeInto writes well-formed UTF-8 (lone surrogates become U+FFFD).
-        return String::from_utf8(js_string_bytes(s)).map_err(|_| {
-            js_error(&Error::new(
-                ErrorKind::InvalidInput,
-                format!("{what} is not valid text"),
-            ))
-        });
+    // encodeInto writes well-formed UTF-8 (lone surrogates become U+FFFD);
+    // only a Uint8Array can hold anything else.
+    String::from_utf8(input_bytes(v, what)?).map_err(|_| {
+        js_error(&Error::new(
+            ErrorKind::InvalidInput,
+            format!("{what} is not valid text"),
+        ))
+    })
+}
+
+/// A JSON input as UTF-8 bytes: a `Uint8Array` as it is, a string through
+/// `encodeInto`, anything else through `JSON.stringify` first.
+fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+        crate::json::check_size(bytes.length() as usize, what).map_err(|e| js_error(&e))?;
+        return Ok(bytes.to_vec());
     }
+    let text;
+    let s = match v.dyn_ref::<js_sys::JsString>() {
+        Some(s) => s,
+        None => {
+            text = stringify(v, what)?;
+            &text
+        }
+    };
+    check_js_string_size(s, what)?;
+    Ok(js_string_bytes(s))
+}
+
+/// `JSON.stringify` of a value that is not a string, or why it is not JSON data.
+fn stringify(v: &JsValue, what: &str) -> Result<js_sys::JsString, JsValue> {
     if v.is_undefined() {
         return Err(js_error(&Error::new(
             ErrorKind::InvalidInput,
             format!("{what} is missing (undefined)"),
         )));
     }
-    if v.is_function() || v.is_symbol() || v.is_bigint() {
-        return Err(js_error(&Error::new(
+    let not_json = || {
+        js_error(&Error::new(
             ErrorKind::InvalidInput,
             format!("{what} must be JSON data"),
-        )));
+        ))
+    };
+    if v.is_function() || v.is_symbol() || v.is_bigint() {
+        return Err(not_json());
     }
     let text = JSON::stringify(v).map_err(|_| {
         js_error(&Error::new(
@@ -655,42 +704,14 @@ fn input_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
             format!("{what} cannot be turned into JSON (a cycle, a BigInt or a throwing toJSON)"),
         ))
     })?;
-    check_js_string_size(&text, what)?;
     // JSON.stringify gives undefined (not a string) for e.g. a lone function.
-    match text.dyn_ref::<js_sys::JsString>() {
-        Some(t) => String::from_utf8(js_string_bytes(t)).map_err(|_| {
-            js_error(&Error::new(
-                ErrorKind::InvalidInput,
-                format!("{what} is not valid text"),
-            ))
-        }),
-        None => Err(js_error(&Error::new(
-            ErrorKind::InvalidInput,
-            format!("{what} must be JSON data"),
-        ))),
-    }
-}
-
-/// Like [`input_text`], also taking UTF-8 bytes as they are.
-fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
-        crate::json::check_size(bytes.length() as usize, what).map_err(|e| js_error(&e))?;
-        return Ok(bytes.to_vec());
-    }
-    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        check_js_string_size(v, what)?;
-        return Ok(js_string_bytes(s));
-    }
-    input_text(v, what).map(String::into_bytes)
+    text.dyn_into::<js_sys::JsString>().map_err(|_| not_json())
 }
 
 /// Refuse a huge string before copying it into wasm memory. A JS string of
 /// n UTF-16 units is at least n UTF-8 bytes.
-fn check_js_string_size(v: &JsValue, what: &str) -> Result<(), JsValue> {
-    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        crate::json::check_size(s.length() as usize, what).map_err(|e| js_error(&e))?;
-    }
-    Ok(())
+fn check_js_string_size(s: &js_sys::JsString, what: &str) -> Result<(), JsValue> {
+    crate::json::check_size(s.length() as usize, what).map_err(|e| js_error(&e))
 }
 
 /// Core data to a plain JS value, through JSON text: `JSON.parse` defines
