@@ -117,6 +117,7 @@ export function matchesCases(hm, sift) {
   const rows = [
     row("matches", "hookmatch matches(jsonString)", measure(() => sub.matches(text))),
     row("matches", "hookmatch matches(object)", measure(() => sub.matches(e))),
+    row("matches", "hookmatch matches(JSON.stringify(object))", measure(() => sub.matches(JSON.stringify(e)))),
     row("matches", "JSON.parse + hand-written predicate", measure(() => handWritten(JSON.parse(text)))),
     row("matches", "sift (JSON.parse + query)", measure(() => query(JSON.parse(text)))),
   ];
