@@ -169,9 +169,24 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Append a token to a pointer.
+/// Append a token to a pointer. (Written out rather than `format!`: every
+/// filter of every compiled spec makes one.)
 pub fn join(path: &str, token: impl std::fmt::Display) -> String {
-    format!("{}/{}", path, escape_token(&token.to_string()))
+    use std::fmt::Write;
+    let mut out = String::with_capacity(path.len() + 16);
+    out.push_str(path);
+    out.push('/');
+    let start = out.len();
+    let _ = write!(out, "{token}");
+    if let Some(escaped) = out
+        .get(start..)
+        .filter(|t| t.contains(['~', '/']))
+        .map(escape_token)
+    {
+        out.truncate(start);
+        out.push_str(&escaped);
+    }
+    out
 }
 
 /// The known name closest to `input` (for "did you mean"): case-insensitive

@@ -140,7 +140,8 @@ impl SubscriptionSet {
         })?;
         let mut set = SubscriptionSet::default();
         for (i, entry) in list.iter().enumerate() {
-            let path = join("", i);
+            // Made only for an entry that fails.
+            let path = || join("", i);
             let id = first_string(entry, "id").map(str::to_string);
             let fail = |code: &'static str, at: String, message: String| SetError {
                 id: id.clone(),
@@ -152,7 +153,7 @@ impl SubscriptionSet {
             let Some(id_str) = id.clone() else {
                 set.errors.push(fail(
                     "invalid_entry",
-                    join(&path, "id"),
+                    join(&path(), "id"),
                     "each entry needs an id string".into(),
                 ));
                 continue;
@@ -160,7 +161,7 @@ impl SubscriptionSet {
             if set.positions.contains_key(&id_str) {
                 set.errors.push(fail(
                     "duplicate_id",
-                    join(&path, "id"),
+                    join(&path(), "id"),
                     format!("id {id_str:?} is used twice"),
                 ));
                 continue;
@@ -170,15 +171,18 @@ impl SubscriptionSet {
                 Some(Value::String(d)) => match Dialect::parse(d) {
                     Ok(d) => Some(d),
                     Err(e) => {
-                        set.errors
-                            .push(fail("unknown_dialect", join(&path, "dialect"), e.message));
+                        set.errors.push(fail(
+                            "unknown_dialect",
+                            join(&path(), "dialect"),
+                            e.message,
+                        ));
                         continue;
                     }
                 },
                 _ => {
                     set.errors.push(fail(
                         "invalid_entry",
-                        join(&path, "dialect"),
+                        join(&path(), "dialect"),
                         "dialect must be a string".into(),
                     ));
                     continue;
@@ -187,7 +191,7 @@ impl SubscriptionSet {
             let Some(spec) = entry.get("spec") else {
                 set.errors.push(fail(
                     "invalid_entry",
-                    join(&path, "spec"),
+                    join(&path(), "spec"),
                     "each entry needs a spec".into(),
                 ));
                 continue;
@@ -202,7 +206,7 @@ impl SubscriptionSet {
                 Ok(sub) => set.insert(id_str, sub),
                 Err(e) => {
                     let inner = e.path.clone().unwrap_or_default();
-                    let spec_path = join(&path, "spec");
+                    let spec_path = join(&path(), "spec");
                     set.errors.push(fail(
                         e.public_code(),
                         format!("{spec_path}{inner}"),
@@ -266,7 +270,7 @@ impl SubscriptionSet {
         if !self.dialects.contains(&d) {
             self.dialects.push(d);
         }
-        self.projection.merge(sub.projection());
+        dialect::add_projection(d, sub.plan(), &mut self.projection);
         let eq = eq_key(&sub);
         let hashed_entry = eq.as_ref().map(|(entry, _, _)| *entry);
         let eq = eq.map(|(_, field, value)| (field, value));

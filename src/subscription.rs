@@ -13,8 +13,9 @@ pub struct Subscription {
     dialect: Dialect,
     compiled: Compiled,
     warnings: Vec<Diagnostic>,
-    /// The fields of an event the plan reads (the fast text path).
-    projection: Projection,
+    /// The fields of an event the plan reads (the fast text path), made on
+    /// first use: members of a set never need their own.
+    projection: std::sync::OnceLock<Projection>,
 }
 
 /// Options for `compile` and `validate`.
@@ -63,15 +64,12 @@ impl Subscription {
         };
         let mut diags = Vec::new();
         match dialect::compile(dialect, spec, &mut diags) {
-            Some(compiled) if !diags.iter().any(Diagnostic::is_error) => {
-                let projection = dialect::projection(dialect, &compiled.plan);
-                Ok(Subscription {
-                    dialect,
-                    compiled,
-                    warnings: diags,
-                    projection,
-                })
-            }
+            Some(compiled) if !diags.iter().any(Diagnostic::is_error) => Ok(Subscription {
+                dialect,
+                compiled,
+                warnings: diags,
+                projection: std::sync::OnceLock::new(),
+            }),
             _ => Err(Error::from_diagnostics(diags)),
         }
     }
@@ -96,7 +94,8 @@ impl Subscription {
 
     /// The fields of an event this subscription reads.
     pub fn projection(&self) -> &Projection {
-        &self.projection
+        self.projection
+            .get_or_init(|| dialect::projection(self.dialect, &self.compiled.plan))
     }
 
     /// The normalized spec with secrets redacted.
@@ -117,7 +116,7 @@ impl Subscription {
     /// `matches` of JSON text, reading only the fields the plan needs.
     pub fn matches_text(&self, event: &[u8]) -> Result<bool, Error> {
         let text = crate::json::utf8(event, "the event")?;
-        let value = projection::parse(text, &self.projection)
+        let value = projection::parse(text, self.projection())
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
         self.matches(&value)
     }
@@ -141,7 +140,7 @@ impl Subscription {
         let mut result = PreviewResult::default();
         let mut rows = Vec::new();
         let mut index = 0usize;
-        let batch = self.projection.for_batch();
+        let batch = self.projection().for_batch();
         let parse = |text: &str| projection::parse(text, &batch);
         preview::read_batch_with(input, &parse, |item| {
             let docs: Vec<Result<&Value, Error>> = match &item.event {

@@ -211,9 +211,31 @@ pub fn prepare<'a>(dialect: Dialect, event: &'a Value) -> Result<Event<'a>, Erro
 /// what `prepare` checks, the gate's fields, and every filter's field in the
 /// states it reads.
 pub fn projection(dialect: Dialect, plan: &Plan) -> crate::projection::Projection {
+    let mut p = crate::projection::Projection::default();
+    add_projection(dialect, plan, &mut p);
+    p
+}
+
+/// [`projection`] added into `p` (a set's union), with no projection of
+/// its own built and merged per subscription.
+pub fn add_projection(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projection) {
+    use crate::projection::Projection;
+    // Asana's envelope projects each event like the event itself: built
+    // apart, then merged, so the envelope copies only this plan's fields.
+    if dialect == Dialect::Asana {
+        let mut own = Projection::default();
+        add_fields(dialect, plan, &mut own);
+        let each = own.clone();
+        own.node(&["events"]).items = Some(Box::new(each));
+        p.merge(&own);
+        return;
+    }
+    add_fields(dialect, plan, p);
+}
+
+fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projection) {
     use crate::plan::{Comparison, Entry, FieldRef, GateSource, StateSel};
     use crate::projection::Projection;
-    let mut p = Projection::default();
     // (path of the new state, path of the old state) in the event.
     let (new, old): (&[&str], Option<&[&str]>) = match dialect {
         Dialect::Workfront => (&["newState"], Some(&["oldState"])),
@@ -253,9 +275,9 @@ pub fn projection(dialect: Dialect, plan: &Plan) -> crate::projection::Projectio
         match &g.source {
             GateSource::Root(path) => p.keep(path),
             GateSource::State(key) => {
-                in_state(&mut p, new, std::slice::from_ref(key));
+                in_state(p, new, std::slice::from_ref(key));
                 if let Some(old) = old {
-                    in_state(&mut p, old, std::slice::from_ref(key));
+                    in_state(p, old, std::slice::from_ref(key));
                 }
             }
             GateSource::None => {}
@@ -274,23 +296,13 @@ pub fn projection(dialect: Dialect, plan: &Plan) -> crate::projection::Projectio
         for state in states {
             match &f.field {
                 FieldRef::Name(name) => {
-                    in_state(&mut p, state, std::slice::from_ref(name));
-                    in_state(
-                        &mut p,
-                        state,
-                        &["parameterValues".to_string(), name.clone()],
-                    );
+                    in_state(p, state, std::slice::from_ref(name));
+                    in_state(p, state, &["parameterValues".to_string(), name.clone()]);
                 }
-                FieldRef::Pointer(tokens) => in_state(&mut p, state, tokens),
+                FieldRef::Pointer(tokens) => in_state(p, state, tokens),
             }
         }
     }
-    // Asana's delivered body `{"events": [...]}`: each event projected alike.
-    if dialect == Dialect::Asana {
-        let each = p.clone();
-        p.node(&["events"]).items = Some(Box::new(each));
-    }
-    p
 }
 
 /// A document in a batch may hold several events (Asana delivers
