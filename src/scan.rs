@@ -150,8 +150,10 @@ impl<'a> Scanner<'a> {
         }
         let start = self.i;
         if self.string()? {
-            let key: String = serde_json::from_str(self.text.get(start..self.i)?).ok()?;
-            Some(p.child(key.as_str()))
+            // Decoded as a Value, not a String: serde's String visitor
+            // would pull float formatting into the wasm for its errors.
+            let key: Value = serde_json::from_str(self.text.get(start..self.i)?).ok()?;
+            Some(p.child(key.as_str()?))
         } else {
             Some(p.child(self.text.get(start + 1..self.i - 1)?))
         }
