@@ -63,46 +63,119 @@ impl Explanation {
 // ---------------------------------------------------------------- matching
 
 pub fn matches(plan: &Plan, ev: &Event<'_>) -> bool {
-    plan.gate.iter().all(|g| gate_passes(g, ev)) && entries_pass(plan.connector, &plan.entries, ev)
+    plan.gate.iter().all(|g| gate_passes(g, ev))
+        && entries_pass(plan.connector, &plan.entries, &Fields { ev, memo: None })
 }
 
 /// [`matches`] when the caller has already proved part of the plan (the
 /// set's index): the gate (`gate_passed`), or that entry `passed` passes.
-/// The answer is the one `matches` gives.
-pub fn matches_knowing(
+/// Fields are read through `memo`. The answer is the one `matches` gives.
+pub fn matches_knowing<'e>(
     plan: &Plan,
-    ev: &Event<'_>,
+    ev: &'e Event<'e>,
     gate_passed: bool,
     passed: Option<usize>,
+    memo: &FieldMemo<'e>,
 ) -> bool {
     if !gate_passed && !plan.gate.iter().all(|g| gate_passes(g, ev)) {
         return false;
     }
+    let fields = Fields {
+        ev,
+        memo: Some(memo),
+    };
     match (passed, plan.connector) {
-        (None, c) => entries_pass(c, &plan.entries, ev),
+        (None, c) => entries_pass(c, &plan.entries, &fields),
         (Some(_), Connector::Or) => true,
         (Some(i), Connector::And) => plan
             .entries
             .iter()
             .enumerate()
-            .all(|(j, e)| j == i || entry_passes(e, ev)),
+            .all(|(j, e)| j == i || entry_passes(e, &fields)),
     }
 }
 
-fn entry_passes(e: &Entry, ev: &Event<'_>) -> bool {
+/// Field values of one event, looked up once and shared by every plan a
+/// set tries against it: its candidates mostly read the same few fields,
+/// and each lookup in a `serde_json` map is a SipHash (plus a second map
+/// for `parameterValues`). Keyed by the slot the set gave each field name.
+pub struct FieldMemo<'e> {
+    seen: std::cell::RefCell<Vec<(u32, StateSel, Option<&'e Value>)>>,
+}
+
+impl<'e> FieldMemo<'e> {
+    /// Remembered lookups past this many are simply repeated: a linear
+    /// scan of a few entries beats hashing, of many it does not.
+    const MAX: usize = 32;
+
+    pub fn new() -> Self {
+        FieldMemo {
+            seen: std::cell::RefCell::new(Vec::with_capacity(8)),
+        }
+    }
+
+    fn get(
+        &self,
+        slot: u32,
+        sel: StateSel,
+        look: impl FnOnce() -> Option<&'e Value>,
+    ) -> Option<&'e Value> {
+        if let Some((_, _, v)) = self
+            .seen
+            .borrow()
+            .iter()
+            .find(|(s, st, _)| *s == slot && *st == sel)
+        {
+            return *v;
+        }
+        let v = look();
+        let mut seen = self.seen.borrow_mut();
+        if seen.len() < Self::MAX {
+            seen.push((slot, sel, v));
+        }
+        v
+    }
+}
+
+impl Default for FieldMemo<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Where filters read an event's fields: straight from it, or through a memo.
+struct Fields<'a, 'e> {
+    ev: &'e Event<'e>,
+    memo: Option<&'a FieldMemo<'e>>,
+}
+
+impl<'e> Fields<'_, 'e> {
+    fn get(&self, f: &Filter, sel: StateSel) -> Option<&'e Value> {
+        let ev = self.ev;
+        match (self.memo, f.slot) {
+            (Some(memo), Some(slot)) => memo.get(slot, sel, || lookup(f, state_of(sel, ev))),
+            _ => lookup(f, state_of(sel, ev)),
+        }
+    }
+}
+
+fn entry_passes(e: &Entry, fields: &Fields<'_, '_>) -> bool {
     match e {
-        Entry::Filter(f) => filter_passes(f, ev),
-        Entry::Group(g) => combine(g.connector, g.filters.iter().map(|f| filter_passes(f, ev))),
+        Entry::Filter(f) => filter_passes(f, fields),
+        Entry::Group(g) => combine(
+            g.connector,
+            g.filters.iter().map(|f| filter_passes(f, fields)),
+        ),
     }
 }
 
-fn entries_pass(connector: Connector, entries: &[Entry], ev: &Event<'_>) -> bool {
+fn entries_pass(connector: Connector, entries: &[Entry], fields: &Fields<'_, '_>) -> bool {
     if entries.is_empty() {
         return true;
     }
     match connector {
-        Connector::And => entries.iter().all(|e| entry_passes(e, ev)),
-        Connector::Or => entries.iter().any(|e| entry_passes(e, ev)),
+        Connector::And => entries.iter().all(|e| entry_passes(e, fields)),
+        Connector::Or => entries.iter().any(|e| entry_passes(e, fields)),
     }
 }
 
@@ -176,11 +249,11 @@ fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> &'b Value {
     }
 }
 
-fn filter_passes(f: &Filter, ev: &Event<'_>) -> bool {
+fn filter_passes(f: &Filter, fields: &Fields<'_, '_>) -> bool {
     if f.comparison == Comparison::Changed {
-        return changed(lookup(f, &ev.old_state), lookup(f, &ev.new_state));
+        return changed(fields.get(f, StateSel::Old), fields.get(f, StateSel::New));
     }
-    match lookup(f, state_of(f.state, ev)) {
+    match fields.get(f, f.state) {
         None => f.comparison.passes_when_missing(),
         Some(actual) => test(f.comparison, actual, &f.value, &f.hint),
     }
@@ -396,7 +469,7 @@ fn explain_gate(g: &GateCheck, ev: &Event<'_>) -> Check {
 }
 
 fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
-    let passed = filter_passes(f, ev);
+    let passed = filter_passes(f, &Fields { ev, memo: None });
     let name = &f.field_name;
     if f.comparison == Comparison::Changed {
         let old = lookup(f, &ev.old_state);

@@ -444,6 +444,7 @@ fn parse_filter(
         state_given,
         value,
         hint,
+        slot: None,
     })
 }
 

@@ -143,6 +143,10 @@ pub struct Filter {
     pub state_given: bool,
     pub value: Value,
     pub hint: Hint,
+    /// Set only by a [`crate::set::SubscriptionSet`]: this field's number in
+    /// the set, so the many plans tried against one event look each field
+    /// up once (see [`crate::eval::FieldMemo`]).
+    pub slot: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

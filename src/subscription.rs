@@ -92,6 +92,11 @@ impl Subscription {
         &self.compiled.plan
     }
 
+    /// For the set, which numbers the fields of its members' filters.
+    pub(crate) fn plan_mut(&mut self) -> &mut crate::plan::Plan {
+        &mut self.compiled.plan
+    }
+
     /// The fields of an event this subscription reads.
     pub fn projection(&self) -> &Projection {
         self.projection

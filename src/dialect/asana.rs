@@ -287,6 +287,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             state_given: false,
             hint: Hint::of(&value),
             value,
+            slot: None,
         });
     };
     let resource_type = resource_type?;
