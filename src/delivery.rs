@@ -206,6 +206,9 @@ pub fn build(
     ev: &Event<'_>,
     opts: &DeliverOptions,
 ) -> Result<Delivery, Error> {
+    // Deliveries are built from a full parse, so this borrows.
+    let root = ev.root.to_value();
+    let root: &Value = &root;
     let delivery = match settings {
         DeliverySettings::Workfront {
             url,
@@ -213,7 +216,7 @@ pub fn build(
             base64,
         } => workfront(url, auth_token, *base64, ev, opts),
         DeliverySettings::Asana { target } => {
-            let body = format!("{{\"events\":[{}]}}", ev.root);
+            let body = format!("{{\"events\":[{}]}}", root);
             let mut pairs = vec![("Content-Type", JSON.to_string())];
             if let Some(secret) = &opts.secret {
                 pairs.push(("X-Hook-Signature", signing::asana_signature(secret, &body)));
@@ -226,15 +229,15 @@ pub fn build(
                 ("User-Agent", "Kanboard Webhook".into()),
                 ("Content-Type", JSON.into()),
             ],
-            kanboard_body(ev.root),
+            kanboard_body(root),
         ),
         DeliverySettings::RService { uri, .. } => {
-            post(uri, &[("Content-Type", JSON.into())], ev.root.to_string())
+            post(uri, &[("Content-Type", JSON.into())], root.to_string())
         }
         DeliverySettings::Ricloud { url, secret } => ricloud(
             url,
             opts.secret.as_deref().unwrap_or(secret),
-            ev.root.to_string(),
+            root.to_string(),
             opts,
         ),
     };
@@ -373,7 +376,8 @@ fn workfront(
     ev: &Event<'_>,
     opts: &DeliverOptions,
 ) -> Delivery {
-    let root = ev.root.as_object();
+    let root = ev.root.to_value();
+    let root = root.as_object();
     let event_type = root
         .and_then(|m| m.get("eventType"))
         .cloned()
@@ -413,8 +417,8 @@ fn workfront(
     body.insert("eventType".into(), event_type);
     body.insert("subscriptionId".into(), subscription_id);
     body.insert("eventTime".into(), Value::Object(time_json));
-    body.insert("newState".into(), state(&ev.new_state));
-    body.insert("oldState".into(), state(&ev.old_state));
+    body.insert("newState".into(), state(&ev.new_state.at().to_value()));
+    body.insert("oldState".into(), state(&ev.old_state.at().to_value()));
     post(
         url,
         &[

@@ -3,6 +3,7 @@
 //! [`Explanation`] (every check, with a reason).
 
 use crate::dialect::Event;
+use crate::doc::At;
 use crate::plan::{
     Comparison, Connector, Entry, FieldRef, Filter, GateCheck, GateSource, GateTest, Plan, StateSel,
 };
@@ -188,16 +189,16 @@ fn combine(connector: Connector, mut results: impl Iterator<Item = bool>) -> boo
 
 fn gate_value<'b>(g: &GateCheck, ev: &'b Event<'_>) -> Option<&'b Value> {
     match &g.source {
-        GateSource::Root(path) => walk(ev.root, path),
+        GateSource::Root(path) => walk(ev.root, path).and_then(At::value),
         GateSource::State(key) => {
-            state_key(&ev.new_state, key).or_else(|| state_key(&ev.old_state, key))
+            state_key(ev.new_state.at(), key).or_else(|| state_key(ev.old_state.at(), key))
         }
         GateSource::None => None,
     }
 }
 
-fn state_key<'b>(state: &'b Value, key: &str) -> Option<&'b Value> {
-    state.as_object()?.get(key).filter(|v| !v.is_null())
+fn state_key<'b>(state: At<'b>, key: &str) -> Option<&'b Value> {
+    state.get(key)?.value().filter(|v| !v.is_null())
 }
 
 fn gate_passes(g: &GateCheck, ev: &Event<'_>) -> bool {
@@ -208,22 +209,20 @@ fn gate_passes(g: &GateCheck, ev: &Event<'_>) -> bool {
     }
 }
 
-fn walk<'b, S: AsRef<str>>(mut v: &'b Value, tokens: &[S]) -> Option<&'b Value> {
+fn walk<'b, S: AsRef<str>>(mut v: At<'b>, tokens: &[S]) -> Option<At<'b>> {
     for t in tokens {
         let t = t.as_ref();
-        v = match v {
-            Value::Object(m) => m.get(t)?,
-            Value::Array(items) => {
-                // RFC 6901: array indexes are decimal with no leading zero.
-                if t.is_empty()
-                    || (t.len() > 1 && t.starts_with('0'))
-                    || !t.bytes().all(|b| b.is_ascii_digit())
-                {
-                    return None;
-                }
-                items.get(t.parse::<usize>().ok()?)?
+        v = if v.is_object() {
+            v.get(t)?
+        } else {
+            // RFC 6901: array indexes are decimal with no leading zero.
+            if t.is_empty()
+                || (t.len() > 1 && t.starts_with('0'))
+                || !t.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
             }
-            _ => return None,
+            v.index(t.parse::<usize>().ok()?)?
         };
     }
     Some(v)
@@ -231,21 +230,20 @@ fn walk<'b, S: AsRef<str>>(mut v: &'b Value, tokens: &[S]) -> Option<&'b Value> 
 
 /// CONTRACT.md §2.2: the key equal to `fieldName`, else that key in the
 /// state's `parameterValues`; a `/…` name is a JSON Pointer.
-fn lookup<'b>(f: &Filter, state: &'b Value) -> Option<&'b Value> {
+fn lookup<'b>(f: &Filter, state: At<'b>) -> Option<&'b Value> {
     match &f.field {
-        FieldRef::Name(name) => {
-            let obj = state.as_object()?;
-            obj.get(name)
-                .or_else(|| obj.get("parameterValues")?.as_object()?.get(name))
-        }
-        FieldRef::Pointer(tokens) => walk(state, tokens),
+        FieldRef::Name(name) => state
+            .get(name)
+            .or_else(|| state.get("parameterValues")?.get(name))?
+            .value(),
+        FieldRef::Pointer(tokens) => walk(state, tokens)?.value(),
     }
 }
 
-fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> &'b Value {
+fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> At<'b> {
     match sel {
-        StateSel::New => &ev.new_state,
-        StateSel::Old => &ev.old_state,
+        StateSel::New => ev.new_state.at(),
+        StateSel::Old => ev.old_state.at(),
     }
 }
 
@@ -472,8 +470,8 @@ fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
     let passed = filter_passes(f, &Fields { ev, memo: None });
     let name = &f.field_name;
     if f.comparison == Comparison::Changed {
-        let old = lookup(f, &ev.old_state);
-        let new = lookup(f, &ev.new_state);
+        let old = lookup(f, ev.old_state.at());
+        let new = lookup(f, ev.new_state.at());
         let reason = match (old, new) {
             (None, None) => {
                 format!("{name} is in neither oldState nor newState, so it did not change")

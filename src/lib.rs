@@ -9,6 +9,7 @@
 pub mod base64;
 pub mod delivery;
 pub mod dialect;
+pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod filters;

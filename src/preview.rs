@@ -47,9 +47,36 @@ pub struct PreviewOptions {
 /// One document read from a batch: its NDJSON line (1-based), and the
 /// document or why it could not be read. The consumer numbers events (a
 /// document may hold several, e.g. Asana's `{"events": [...]}`).
-pub struct Item {
+pub struct Item<T = Value> {
     pub line: Option<usize>,
-    pub event: Result<Value, Error>,
+    pub event: Result<T, Error>,
+}
+
+/// A parsed document of a batch: a plain `Value` or a projected node. A
+/// JSON array document is the batch's events.
+pub trait Document: Sized {
+    /// The elements when the document is an array, else the document back.
+    fn into_items(self) -> Result<Vec<Self>, Self>;
+}
+
+impl Document for Value {
+    fn into_items(self) -> Result<Vec<Value>, Value> {
+        match self {
+            Value::Array(items) => Ok(items),
+            other => Err(other),
+        }
+    }
+}
+
+impl Document for crate::doc::Node<'_> {
+    fn into_items(self) -> Result<Vec<Self>, Self> {
+        use crate::doc::Node;
+        match self {
+            Node::Array(items) => Ok(items),
+            Node::Whole(Value::Array(items)) => Ok(items.into_iter().map(Node::Whole).collect()),
+            other => Err(other),
+        }
+    }
 }
 
 /// Read every event of a batch, calling `each` in order.
@@ -71,10 +98,10 @@ pub fn read_batch(input: &[u8], each: impl FnMut(Item)) -> Result<(), Error> {
 /// [`read_batch`] with the parser to use for each document (the projected
 /// parser of [`crate::projection`] on the fast path). Each line is checked
 /// for UTF-8 on its own, so one bad line is one error.
-pub fn read_batch_with(
+pub fn read_batch_with<T: Document>(
     input: &[u8],
-    parse: &dyn Fn(&str) -> Result<Value, serde_json::Error>,
-    mut each: impl FnMut(Item),
+    parse: &dyn Fn(&str) -> Result<T, serde_json::Error>,
+    mut each: impl FnMut(Item<T>),
 ) -> Result<(), Error> {
     crate::json::check_size(input.len(), "the events")?;
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
@@ -82,7 +109,7 @@ pub fn read_batch_with(
     let Some((first_no, first)) = lines.next_nonblank() else {
         return Ok(());
     };
-    let parse_line = |line: usize, bytes: &[u8]| -> Result<Value, Error> {
+    let parse_line = |line: usize, bytes: &[u8]| -> Result<T, Error> {
         let text = std::str::from_utf8(bytes).map_err(|_| {
             crate::json::utf8(bytes, &format!("line {line}"))
                 .err()
@@ -106,21 +133,27 @@ pub fn read_batch_with(
     };
     if ndjson {
         let only_line = lines.clone().next_nonblank().is_none();
-        let emit =
-            |line: usize, parsed: Result<Value, Error>, each: &mut dyn FnMut(Item)| match parsed {
-                Ok(Value::Array(items)) if only_line => {
-                    for v in items {
-                        each(Item {
-                            line: Some(line),
-                            event: Ok(v),
-                        });
+        let emit = |line: usize, parsed: Result<T, Error>, each: &mut dyn FnMut(Item<T>)| {
+            let parsed = match parsed {
+                Ok(doc) if only_line => match doc.into_items() {
+                    Ok(items) => {
+                        for v in items {
+                            each(Item {
+                                line: Some(line),
+                                event: Ok(v),
+                            });
+                        }
+                        return;
                     }
-                }
-                other => each(Item {
-                    line: Some(line),
-                    event: other,
-                }),
+                    Err(doc) => Ok(doc),
+                },
+                other => other,
             };
+            each(Item {
+                line: Some(line),
+                event: parsed,
+            })
+        };
         emit(first_no, first_alone, &mut each);
         while let Some((no, text)) = lines.next_nonblank() {
             emit(no, parse_line(no, text), &mut each);
@@ -131,18 +164,20 @@ pub fn read_batch_with(
     match whole
         .and_then(|text| parse(text).map_err(|e| crate::json::syntax_error(&e, "the events")))
     {
-        Ok(Value::Array(items)) => {
-            for v in items {
-                each(Item {
-                    line: None,
-                    event: Ok(v),
-                });
+        Ok(doc) => match doc.into_items() {
+            Ok(items) => {
+                for v in items {
+                    each(Item {
+                        line: None,
+                        event: Ok(v),
+                    });
+                }
             }
-        }
-        Ok(v) => each(Item {
-            line: None,
-            event: Ok(v),
-        }),
+            Err(v) => each(Item {
+                line: None,
+                event: Ok(v),
+            }),
+        },
         Err(e) => each(Item {
             line: e.line.map(|l| l as usize),
             event: Err(e),

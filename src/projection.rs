@@ -8,6 +8,7 @@
 //! projected tree is the answer on the full tree because every path a plan
 //! reads is kept whole.
 
+use crate::doc::Node;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::collections::BTreeMap;
@@ -111,11 +112,11 @@ fn length_bit(key: &str) -> u64 {
 
 /// Parse JSON text keeping only what `p` names. Errors are serde_json's,
 /// exactly as a full parse would report them.
-pub fn parse(text: &str, p: &Projection) -> Result<Value, serde_json::Error> {
-    if let Some(v) = crate::scan::project(text, p) {
-        return Ok(v);
+pub fn parse<'p>(text: &str, p: &'p Projection) -> Result<Node<'p>, serde_json::Error> {
+    if let Some(node) = crate::scan::project(text, p) {
+        return Ok(node);
     }
-    parse_with_serde(text, p)
+    parse_with_serde(text, p).map(Node::Whole)
 }
 
 /// The reference path: serde_json decides every document the scanner is
@@ -327,7 +328,7 @@ mod tests {
             &["newState", "objCode"],
             &["newState", "tags"],
         ]);
-        let v = parse(r#"{"eventType":"UPDATE","x":{"deep":[1,2,{"a":"b"}]},"newState":{"objCode":"PROJ","name":"n","tags":["a","b"]}}"#, &p).unwrap();
+        let v = parse(r#"{"eventType":"UPDATE","x":{"deep":[1,2,{"a":"b"}]},"newState":{"objCode":"PROJ","name":"n","tags":["a","b"]}}"#, &p).unwrap().to_value();
         assert_eq!(
             v,
             json!({"eventType":"UPDATE","newState":{"objCode":"PROJ","tags":["a","b"]}})
@@ -357,10 +358,15 @@ mod tests {
     #[test]
     fn duplicate_keys_last_wins_like_a_full_parse() {
         let p = proj(&[&["a"]]);
-        assert_eq!(parse(r#"{"a":1,"a":2}"#, &p).unwrap(), json!({"a":2}));
+        assert_eq!(
+            parse(r#"{"a":1,"a":2}"#, &p).unwrap().to_value(),
+            json!({"a":2})
+        );
         let full: Value = serde_json::from_str(r#"{"a":{"x":1},"a":{"y":2}}"#).unwrap();
         assert_eq!(
-            parse(r#"{"a":{"x":1},"a":{"y":2}}"#, &Projection::everything()).unwrap(),
+            parse(r#"{"a":{"x":1},"a":{"y":2}}"#, &Projection::everything())
+                .unwrap()
+                .to_value(),
             full
         );
     }
@@ -373,7 +379,8 @@ mod tests {
             r#"{"events":[{"action":"added","big":"x"},{"action":"changed"}]}"#,
             &p,
         )
-        .unwrap();
+        .unwrap()
+        .to_value();
         assert_eq!(
             v,
             json!({"events":[{"action":"added"},{"action":"changed"}]})

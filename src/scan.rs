@@ -12,15 +12,16 @@
 //! So the fast path changes how fast a document is read, never whether it is
 //! accepted or what it holds.
 
+use crate::doc::Node;
 use crate::projection::Projection;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Deepest nesting followed here. serde_json rejects 128 levels; stopping
 /// short of that leaves the decision on deep documents to it.
 const MAX_DEPTH: usize = 120;
 
 /// The projected value of `text`, or `None` to ask serde_json.
-pub(crate) fn project(text: &str, p: &Projection) -> Option<Value> {
+pub(crate) fn project<'p>(text: &str, p: &'p Projection) -> Option<Node<'p>> {
     let mut s = Scanner {
         text,
         b: text.as_bytes(),
@@ -108,16 +109,16 @@ impl<'a> Scanner<'a> {
         (self.depth < MAX_DEPTH).then_some(())
     }
 
-    fn value(&mut self, p: &Projection) -> Option<Value> {
+    fn value<'p>(&mut self, p: &'p Projection) -> Option<Node<'p>> {
         if p.all {
-            return self.whole();
+            return self.whole().map(Node::Whole);
         }
         match (self.peek()?, &p.items) {
             (b'{', _) => self.object(p),
             (b'[', Some(items)) => self.array(items),
             // An array or scalar where an object was expected is kept whole,
             // as the serde path keeps it.
-            _ => self.whole(),
+            _ => self.whole().map(Node::Whole),
         }
     }
 
@@ -142,11 +143,10 @@ impl<'a> Scanner<'a> {
         serde_json::from_str(self.text.get(start..self.i)?).ok()
     }
 
-    fn object(&mut self, p: &Projection) -> Option<Value> {
+    fn object<'p>(&mut self, p: &'p Projection) -> Option<Node<'p>> {
         self.enter()?;
         self.ws();
-        // Sized for the kept keys up front: growing an IndexMap rehashes.
-        let mut out = Map::with_capacity(p.len().min(16));
+        let mut out: Vec<(&'p str, Node<'p>)> = Vec::with_capacity(p.len().min(16));
         if self.peek()? == b'}' {
             self.i += 1;
         } else {
@@ -156,10 +156,13 @@ impl<'a> Scanner<'a> {
                 self.eat(b':')?;
                 self.ws();
                 match child {
-                    // Duplicate keys: the last one wins, as in a full parse.
                     Some((key, child)) => {
                         let v = self.value(child)?;
-                        out.insert(key.clone(), v);
+                        // A repeated key: the last one wins, as in a full parse.
+                        match out.iter_mut().find(|(k, _)| *k == key.as_str()) {
+                            Some(slot) => slot.1 = v,
+                            None => out.push((key.as_str(), v)),
+                        }
                     }
                     None => self.skip()?,
                 }
@@ -169,7 +172,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.depth -= 1;
-        Some(Value::Object(out))
+        Some(Node::Object(out))
     }
 
     /// Read an object key and look it up among the kept ones.
@@ -188,7 +191,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn array(&mut self, items: &Projection) -> Option<Value> {
+    fn array<'p>(&mut self, items: &'p Projection) -> Option<Node<'p>> {
         self.enter()?;
         self.ws();
         let mut out = Vec::new();
@@ -203,7 +206,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.depth -= 1;
-        Some(Value::Array(out))
+        Some(Node::Array(out))
     }
 
     /// After a member: `,` (more follow: `Some(false)`) or the closing
@@ -492,7 +495,11 @@ mod tests {
             assert_eq!(fast.is_some(), alone, "{text}");
             assert_eq!(is_valid(text), alone, "{text}");
             if let Some(v) = fast {
-                assert_eq!(Some(v), serde_json::from_str::<Value>(text).ok(), "{text}");
+                assert_eq!(
+                    Some(v.to_value()),
+                    serde_json::from_str::<Value>(text).ok(),
+                    "{text}"
+                );
             }
         }
     }
@@ -554,7 +561,7 @@ mod tests {
                 let fast = project(&text, &p);
                 assert!(fast.is_some(), "fell back on {text}");
                 assert_eq!(
-                    fast,
+                    fast.map(|n| n.to_value()),
                     crate::projection::parse_with_serde(&text, &p).ok(),
                     "{text}"
                 );
@@ -597,7 +604,7 @@ mod tests {
             let p = &projections()[which];
             if let Some(v) = project(&text, p) {
                 prop_assert!(serde_json::from_str::<Value>(&text).is_ok(), "laxer on {}", text);
-                prop_assert_eq!(Some(v), crate::projection::parse_with_serde(&text, p).ok());
+                prop_assert_eq!(Some(v.to_value()), crate::projection::parse_with_serde(&text, p).ok());
             }
             if is_valid(&text) {
                 prop_assert!(serde_json::from_str::<Value>(&text).is_ok(), "laxer on {}", text);

@@ -10,6 +10,7 @@
 //! answers are exactly those of `Subscription::matches`.
 
 use crate::dialect::{self, Dialect, Event};
+use crate::doc::At;
 use crate::error::{join, Error, ErrorKind};
 use crate::eval::{self, Explanation};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, GateTest, StateSel};
@@ -314,7 +315,7 @@ impl SubscriptionSet {
 
     /// The ids whose subscriptions fire for this event, in insertion order.
     pub fn match_value(&self, event: &Value) -> Vec<&str> {
-        self.ids_at(&self.match_positions_value(event))
+        self.ids_at(&self.match_positions_at(At::Value(event)))
     }
 
     /// `match` of JSON text, reading only the fields the set's plans read.
@@ -326,9 +327,9 @@ impl SubscriptionSet {
     /// [`SubscriptionSet::id_at`]): a binding can map them to ids it keeps.
     pub fn match_positions(&self, event: &[u8]) -> Result<Vec<usize>, Error> {
         let text = crate::json::utf8(event, "the event")?;
-        let value = projection::parse(text, &self.projection)
+        let node = projection::parse(text, &self.projection)
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
-        Ok(self.match_positions_value(&value))
+        Ok(self.match_positions_at(At::Node(&node)))
     }
 
     /// The id at an insertion position (`None` once removed).
@@ -345,7 +346,7 @@ impl SubscriptionSet {
         positions.iter().filter_map(|p| self.id_at(*p)).collect()
     }
 
-    fn match_positions_value(&self, event: &Value) -> Vec<usize> {
+    fn match_positions_at(&self, event: At<'_>) -> Vec<usize> {
         let mut out = Vec::new();
         // Grown once, not doubling through 4, 8, 16... (a tenth of a set
         // match was spent reallocating these).
@@ -414,20 +415,17 @@ impl SubscriptionSet {
         preview::read_batch_with(input, &parse, |item| match item.event {
             Ok(doc) => {
                 // Envelopes (Asana bodies) count each event; other dialects see the document.
-                let docs: Vec<&Value> = match dialect::envelope(Dialect::Asana, &doc) {
-                    Some(events) if self.dialects.contains(&Dialect::Asana) => {
-                        events.iter().collect()
-                    }
-                    _ => vec![&doc],
+                let doc = At::Node(&doc);
+                let docs: Vec<At<'_>> = match dialect::envelope(Dialect::Asana, doc) {
+                    Some(events) if self.dialects.contains(&Dialect::Asana) => events,
+                    _ => vec![doc],
                 };
                 for d in docs {
                     result.total += 1;
                     index += 1;
-                    for id in self.match_value(d) {
-                        if let Some(&p) = self.positions.get(id) {
-                            if let Some(c) = counts.get_mut(p) {
-                                *c += 1;
-                            }
+                    for p in self.match_positions_at(d) {
+                        if let Some(c) = counts.get_mut(p) {
+                            *c += 1;
                         }
                     }
                 }
@@ -475,17 +473,15 @@ fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidat
     };
     out.extend(b.plain.iter().map(candidate(false)));
     for (field, values) in &b.by_field {
-        let state: &Value = match field.state {
-            StateSel::New => &ev.new_state,
-            StateSel::Old => &ev.old_state,
-        };
-        let Some(obj) = state.as_object() else {
-            continue;
+        let state = match field.state {
+            StateSel::New => ev.new_state.at(),
+            StateSel::Old => ev.old_state.at(),
         };
         // The same lookup as the evaluator: the key, else parameterValues.
-        let actual = obj
+        let actual = state
             .get(&field.name)
-            .or_else(|| obj.get("parameterValues")?.as_object()?.get(&field.name));
+            .or_else(|| state.get("parameterValues")?.get(&field.name))
+            .and_then(At::value);
         match actual {
             Some(Value::String(s)) => {
                 if let Some(list) = values.get(s) {
@@ -549,24 +545,22 @@ fn gate_key(sub: &Subscription) -> Option<GateKey> {
 }
 
 fn event_gate_key(d: Dialect, ev: &Event<'_>) -> Option<GateKey> {
-    let root = ev.root.as_object()?;
-    let state_str = |key: &str| {
-        let from = |s: &Value| s.as_object()?.get(key).filter(|v| !v.is_null()).cloned();
-        from(&ev.new_state).or_else(|| from(&ev.old_state))
-    };
+    let root = ev.root;
+    let text = |at: Option<At<'_>>| Some(at?.as_str()?.to_string());
     match d {
         Dialect::Workfront => {
-            let et = root.get("eventType")?.as_str()?.to_string();
-            match state_str("objCode")? {
-                Value::String(code) => Some(GateKey::Workfront(et, code)),
-                _ => None,
-            }
+            // The evaluator's gate reads objCode from newState, else oldState
+            // (skipping nulls); a non-string there fails every gate.
+            let code = (ev.new_state.at().get("objCode"))
+                .filter(|v| !v.is_null())
+                .or_else(|| ev.old_state.at().get("objCode").filter(|v| !v.is_null()));
+            Some(GateKey::Workfront(
+                text(root.get("eventType"))?,
+                text(code)?,
+            ))
         }
-        Dialect::RService => Some(GateKey::Name(d, root.get("event")?.as_str()?.to_string())),
-        Dialect::Kanboard => Some(GateKey::Name(
-            d,
-            root.get("event_name")?.as_str()?.to_string(),
-        )),
+        Dialect::RService => Some(GateKey::Name(d, text(root.get("event"))?)),
+        Dialect::Kanboard => Some(GateKey::Name(d, text(root.get("event_name"))?)),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::delivery::{self, DeliverOptions, Delivery};
 use crate::dialect::{self, Compiled, Dialect, SpecMode};
+use crate::doc::At;
 use crate::error::{Diagnostic, Error};
 use crate::eval::{self, Explanation};
 use crate::preview::{self, PreviewError, PreviewOptions, PreviewResult, PreviewRow};
@@ -109,11 +110,15 @@ impl Subscription {
     }
 
     pub fn matches(&self, event: &Value) -> Result<bool, Error> {
+        self.matches_at(At::Value(event))
+    }
+
+    fn matches_at(&self, event: At<'_>) -> Result<bool, Error> {
         let one = dialect::single_event(self.dialect, event)?;
         self.matches_one(one)
     }
 
-    fn matches_one(&self, event: &Value) -> Result<bool, Error> {
+    fn matches_one(&self, event: At<'_>) -> Result<bool, Error> {
         let ev = dialect::prepare(self.dialect, event)?;
         Ok(eval::matches(&self.compiled.plan, &ev))
     }
@@ -121,13 +126,13 @@ impl Subscription {
     /// `matches` of JSON text, reading only the fields the plan needs.
     pub fn matches_text(&self, event: &[u8]) -> Result<bool, Error> {
         let text = crate::json::utf8(event, "the event")?;
-        let value = projection::parse(text, self.projection())
+        let node = projection::parse(text, self.projection())
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
-        self.matches(&value)
+        self.matches_at(At::Node(&node))
     }
 
     pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
-        let one = dialect::single_event(self.dialect, event)?;
+        let one = dialect::single_event(self.dialect, At::Value(event))?;
         let ev = dialect::prepare(self.dialect, one)?;
         Ok(eval::explain(&self.compiled.plan, &ev))
     }
@@ -148,10 +153,10 @@ impl Subscription {
         let batch = self.projection().for_batch();
         let parse = |text: &str| projection::parse(text, &batch);
         preview::read_batch_with(input, &parse, |item| {
-            let docs: Vec<Result<&Value, Error>> = match &item.event {
-                Ok(doc) => match dialect::envelope(self.dialect, doc) {
-                    Some(events) => events.iter().map(Ok).collect(),
-                    None => vec![Ok(doc)],
+            let docs: Vec<Result<At<'_>, Error>> = match &item.event {
+                Ok(doc) => match dialect::envelope(self.dialect, At::Node(doc)) {
+                    Some(events) => events.into_iter().map(Ok).collect(),
+                    None => vec![Ok(At::Node(doc))],
                 },
                 Err(e) => vec![Err(e.clone())],
             };
@@ -168,7 +173,7 @@ impl Subscription {
 
     fn preview_one(
         &self,
-        doc: Result<&Value, Error>,
+        doc: Result<At<'_>, Error>,
         line: Option<usize>,
         index: usize,
         opts: PreviewOptions,
@@ -232,7 +237,7 @@ impl Subscription {
         let Some(event) = event else {
             return delivery::build_without_event(&self.compiled.delivery, opts).map(Some);
         };
-        let one = dialect::single_event(self.dialect, event)?;
+        let one = dialect::single_event(self.dialect, At::Value(event))?;
         let ev = dialect::prepare(self.dialect, one)?;
         if !eval::matches(&self.compiled.plan, &ev) {
             return Ok(None);

@@ -8,12 +8,12 @@ use super::{
     event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
     Event,
 };
+use crate::doc::{At, State};
 use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, Plan, StateSel};
 use crate::text::{quote_short, type_name};
 use crate::value::Hint;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 pub const ACTIONS: [&str; 5] = ["changed", "added", "removed", "deleted", "undeleted"];
 
@@ -332,28 +332,26 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
 }
 
 /// `{"events": [...]}`, the body Asana delivers (a heartbeat has none).
-pub fn envelope(doc: &Value) -> Option<&[Value]> {
-    let obj = doc.as_object()?;
-    if obj.contains_key("action") {
+pub fn envelope(doc: At<'_>) -> Option<Vec<At<'_>>> {
+    if !doc.is_object() || doc.get("action").is_some() {
         return None;
     }
-    obj.get("events")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
+    doc.get("events")?.items()
 }
 
 /// An Asana event: `{action, resource:{gid, resource_type, resource_subtype?}, parent?, change?, user?, created_at?}`.
-pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = event_object(event, "Asana")?;
     event_string(obj, "action", "Asana")?;
     match obj.get("resource") {
-        Some(Value::Object(r)) if r.get("resource_type").is_some_and(Value::is_string) => {}
-        Some(Value::Object(_)) => {
-            return Err(Error::new(
-                ErrorKind::InvalidEvent,
-                "resource needs a resource_type string",
-            )
-            .at("/resource/resource_type"))
+        Some(r) if r.is_object() => {
+            if r.get("resource_type").and_then(At::as_str).is_none() {
+                return Err(Error::new(
+                    ErrorKind::InvalidEvent,
+                    "resource needs a resource_type string",
+                )
+                .at("/resource/resource_type"));
+            }
         }
         _ => {
             return Err(Error::new(
@@ -365,7 +363,7 @@ pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
     }
     Ok(Event {
         root: event,
-        new_state: Cow::Borrowed(event),
+        new_state: State::In(event),
         old_state: super::empty_state(),
     })
 }

@@ -6,12 +6,12 @@ use super::{
     event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
     Event,
 };
+use crate::doc::{At, State};
 use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::type_name;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 /// The fourteen events of the seed, in its order.
 pub const EVENTS: [&str; 14] = [
@@ -122,15 +122,15 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
 /// Kanboard sends only the new values; for `changed` (and `oldState`) the old
 /// state is `event_data` without the keys listed in `changes`, so a field in
 /// `changes` counts as changed and every other field as unchanged.
-pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = event_object(event, "Kanboard")?;
     event_string(obj, "event_name", "Kanboard")?;
     let data = match obj.get("event_data") {
-        Some(v @ Value::Object(_)) => v,
+        Some(v) if v.is_object() => v,
         Some(other) => {
             return Err(Error::new(
                 ErrorKind::InvalidEvent,
-                format!("event_data must be an object, got {}", type_name(other)),
+                format!("event_data must be an object, got {}", other.type_name()),
             )
             .at("/event_data"))
         }
@@ -141,20 +141,29 @@ pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
             )
         }
     };
-    let old_state = match data.get("changes").and_then(Value::as_object) {
+    // The old state is the data with the changed keys taken out (their
+    // values before the change are not in the event).
+    let changes = data
+        .get("changes")
+        .and_then(At::value)
+        .and_then(Value::as_object);
+    let old_state = match changes {
         Some(changes) if !changes.is_empty() => {
-            let mut old = data.as_object().cloned().unwrap_or_default();
+            let mut old = match data.to_value().into_owned() {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
             for key in changes.keys() {
                 old.shift_remove(key);
             }
             old.shift_remove("changes");
-            Cow::Owned(Value::Object(old))
+            State::Made(Value::Object(old))
         }
-        _ => Cow::Borrowed(data),
+        _ => State::In(data),
     };
     Ok(Event {
         root: event,
-        new_state: Cow::Borrowed(data),
+        new_state: State::In(data),
         old_state,
     })
 }

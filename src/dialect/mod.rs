@@ -8,10 +8,10 @@ pub mod ricloud;
 pub mod rservice;
 pub mod workfront;
 
+use crate::doc::{At, State};
 use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
 use crate::plan::Plan;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
@@ -116,9 +116,9 @@ fn unknown_dialect(why: &str) -> Error {
 /// as the new state for dialects that have only one).
 #[derive(Debug)]
 pub struct Event<'a> {
-    pub root: &'a Value,
-    pub new_state: Cow<'a, Value>,
-    pub old_state: Cow<'a, Value>,
+    pub root: At<'a>,
+    pub new_state: State<'a>,
+    pub old_state: State<'a>,
 }
 
 /// A spec compiled by its adapter: the plan, the spec as normalized for
@@ -197,7 +197,7 @@ pub fn compile_with(
 }
 
 /// Map an event onto the shared view, or say why it is not an event of this dialect.
-pub fn prepare<'a>(dialect: Dialect, event: &'a Value) -> Result<Event<'a>, Error> {
+pub fn prepare(dialect: Dialect, event: At<'_>) -> Result<Event<'_>, Error> {
     match dialect {
         Dialect::Workfront => workfront::prepare(event),
         Dialect::Asana => asana::prepare(event),
@@ -307,7 +307,7 @@ fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projecti
 
 /// A document in a batch may hold several events (Asana delivers
 /// `{"events": [...]}`); `None` means the document is one event.
-pub fn envelope(dialect: Dialect, doc: &Value) -> Option<&[Value]> {
+pub fn envelope(dialect: Dialect, doc: At<'_>) -> Option<Vec<At<'_>>> {
     match dialect {
         Dialect::Asana => asana::envelope(doc),
         _ => None,
@@ -315,10 +315,10 @@ pub fn envelope(dialect: Dialect, doc: &Value) -> Option<&[Value]> {
 }
 
 /// The one event of a single-event call: an envelope must hold exactly one.
-pub fn single_event(dialect: Dialect, doc: &Value) -> Result<&Value, Error> {
-    match envelope(dialect, doc) {
+pub fn single_event(dialect: Dialect, doc: At<'_>) -> Result<At<'_>, Error> {
+    match envelope(dialect, doc).as_deref() {
         None => Ok(doc),
-        Some([one]) => Ok(one),
+        Some([one]) => Ok(*one),
         Some(many) => Err(Error::new(
             ErrorKind::InvalidEvent,
             format!(
@@ -420,35 +420,30 @@ pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnosti
 }
 
 /// An event that must be a JSON object.
-pub fn event_object<'a>(event: &'a Value, vendor: &str) -> Result<&'a Map<String, Value>, Error> {
-    event.as_object().ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidEvent,
-            format!(
-                "a {vendor} event must be a JSON object, got {}",
-                crate::text::type_name(event)
-            ),
-        )
-        .at("")
-    })
+pub fn event_object<'a>(event: At<'a>, vendor: &str) -> Result<At<'a>, Error> {
+    if event.is_object() {
+        return Ok(event);
+    }
+    Err(Error::new(
+        ErrorKind::InvalidEvent,
+        format!(
+            "a {vendor} event must be a JSON object, got {}",
+            event.type_name()
+        ),
+    )
+    .at(""))
 }
 
 /// A string member an event needs.
-pub fn event_string<'a>(
-    obj: &'a Map<String, Value>,
-    key: &str,
-    vendor: &str,
-) -> Result<&'a str, Error> {
+pub fn event_string<'a>(obj: At<'a>, key: &str, vendor: &str) -> Result<&'a str, Error> {
     match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(Error::new(
-            ErrorKind::InvalidEvent,
-            format!(
-                "{key} must be a string, got {}",
-                crate::text::type_name(other)
-            ),
-        )
-        .at(crate::error::join("", key))),
+        Some(v) => v.as_str().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidEvent,
+                format!("{key} must be a string, got {}", v.type_name()),
+            )
+            .at(crate::error::join("", key))
+        }),
         None => Err(Error::new(
             ErrorKind::InvalidEvent,
             format!("a {vendor} event needs {key}"),
@@ -459,16 +454,14 @@ pub fn event_string<'a>(
 
 /// An object member of an event used as the state filters read; absent or
 /// null is empty.
-pub fn event_data<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, Error> {
+pub fn event_data<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
     match obj.get(key) {
-        None | Some(Value::Null) => Ok(empty_state()),
-        Some(v @ Value::Object(_)) => Ok(Cow::Borrowed(v)),
+        None => Ok(empty_state()),
+        Some(v) if v.is_null() => Ok(empty_state()),
+        Some(v) if v.is_object() => Ok(State::In(v)),
         Some(other) => Err(Error::new(
             ErrorKind::InvalidEvent,
-            format!(
-                "{key} must be an object, got {}",
-                crate::text::type_name(other)
-            ),
+            format!("{key} must be an object, got {}", other.type_name()),
         )
         .at(crate::error::join("", key))),
     }
@@ -476,9 +469,9 @@ pub fn event_data<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, 
 
 /// The state of an event that has none: `{}`, shared so a missing state
 /// costs no allocation on every call.
-pub fn empty_state<'a>() -> Cow<'a, Value> {
+pub fn empty_state<'a>() -> State<'a> {
     static EMPTY: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    Cow::Borrowed(EMPTY.get_or_init(|| Value::Object(Map::new())))
+    State::In(At::Value(EMPTY.get_or_init(|| Value::Object(Map::new()))))
 }
 
 /// Warn about keys a dialect does not know (they are ignored).

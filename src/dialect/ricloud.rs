@@ -8,6 +8,7 @@ use super::{
     event_object, event_string, optional_string, required_string, warn_unknown_keys, Compiled,
     DeliverySettings, Event, SpecMode,
 };
+use crate::doc::At;
 use crate::error::{unknown_message, Diagnostic, Error};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
@@ -147,7 +148,7 @@ fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
 }
 
 /// A ricloud event `{id, type, action, data, ...}`; filters read `data`.
-pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = event_object(event, "ricloud")?;
     event_string(obj, "type", "ricloud")?;
     event_string(obj, "action", "ricloud")?;

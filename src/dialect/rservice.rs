@@ -6,6 +6,7 @@ use super::{
     event_object, event_string, loose_bool, optional_string, warn_unknown_keys, Compiled,
     DeliverySettings, Event,
 };
+use crate::doc::At;
 use crate::error::{Diagnostic, Error, ErrorKind};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
@@ -273,10 +274,10 @@ fn is_email(s: &str) -> bool {
 }
 
 /// An R-Service event `{event, object_id, payload?}`; filters read `payload`.
-pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
+pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = event_object(event, "R-Service")?;
     event_string(obj, "event", "R-Service")?;
-    if !obj.contains_key("object_id") {
+    if obj.get("object_id").is_none() {
         return Err(Error::new(
             ErrorKind::InvalidEvent,
             "an R-Service event needs object_id",

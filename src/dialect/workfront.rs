@@ -4,12 +4,12 @@
 
 use super::{required_string, warn_unknown_keys, Compiled, DeliverySettings, Event};
 use crate::base64;
+use crate::doc::{At, State};
 use crate::error::{Diagnostic, Error, ErrorKind};
 use crate::filters::{self, FilterContext};
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::type_name;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 /// Every objCode Workfront accepts. The seed's list (translated in the
 /// Portuguese seed; the codes are Workfront's own) plus the objects Adobe's
@@ -201,23 +201,14 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
 
 /// A Workfront event: `{eventType, subscriptionId?, eventTime?, newState, oldState}`
 /// with states as objects or base64 of their JSON text.
-pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
-    let Some(obj) = event.as_object() else {
-        return Err(Error::new(
-            ErrorKind::InvalidEvent,
-            format!(
-                "a Workfront event must be a JSON object, got {}",
-                type_name(event)
-            ),
-        )
-        .at(""));
-    };
+pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
+    let obj = super::event_object(event, "Workfront")?;
     match obj.get("eventType") {
-        Some(Value::String(_)) => {}
+        Some(v) if v.as_str().is_some() => {}
         Some(other) => {
             return Err(Error::new(
                 ErrorKind::InvalidEvent,
-                format!("eventType must be a string, got {}", type_name(other)),
+                format!("eventType must be a string, got {}", other.type_name()),
             )
             .at("/eventType"))
         }
@@ -229,7 +220,7 @@ pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
             .at("/eventType"))
         }
     }
-    if !obj.contains_key("newState") && !obj.contains_key("oldState") {
+    if obj.get("newState").is_none() && obj.get("oldState").is_none() {
         return Err(Error::new(
             ErrorKind::InvalidEvent,
             "a Workfront event needs newState or oldState",
@@ -243,43 +234,48 @@ pub fn prepare(event: &Value) -> Result<Event<'_>, Error> {
     })
 }
 
-fn state<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Cow<'a, Value>, Error> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(super::empty_state()),
-        Some(v @ Value::Object(_)) => Ok(Cow::Borrowed(v)),
-        Some(Value::String(text)) => {
-            let bytes = base64::decode(text.as_bytes()).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidEvent,
-                    format!("{key} is a string but not valid base64: {}", e.message),
-                )
-                .at(crate::error::join("", key))
-            })?;
-            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidEvent,
-                    format!(
-                        "{key} is base64 of text that is not valid JSON: {e} (in the decoded text)"
-                    ),
-                )
-                .at(crate::error::join("", key))
-            })?;
-            if !value.is_object() {
-                return Err(Error::new(
-                    ErrorKind::InvalidEvent,
-                    format!("{key} decodes to {}, not an object", type_name(&value)),
-                )
-                .at(crate::error::join("", key)));
-            }
-            Ok(Cow::Owned(value))
-        }
-        Some(other) => Err(Error::new(
+/// A state: an object, absent/null (empty), or base64 of a JSON object
+/// (`base64Encoding: true` deliveries).
+fn state<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
+    let Some(v) = obj.get(key) else {
+        return Ok(super::empty_state());
+    };
+    if v.is_null() {
+        return Ok(super::empty_state());
+    }
+    if v.is_object() {
+        return Ok(State::In(v));
+    }
+    let Some(text) = v.as_str() else {
+        return Err(Error::new(
             ErrorKind::InvalidEvent,
             format!(
                 "{key} must be an object or a base64 string, got {}",
-                type_name(other)
+                v.type_name()
             ),
         )
-        .at(crate::error::join("", key))),
+        .at(crate::error::join("", key)));
+    };
+    let bytes = base64::decode(text.as_bytes()).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidEvent,
+            format!("{key} is a string but not valid base64: {}", e.message),
+        )
+        .at(crate::error::join("", key))
+    })?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidEvent,
+            format!("{key} is base64 of text that is not valid JSON: {e} (in the decoded text)"),
+        )
+        .at(crate::error::join("", key))
+    })?;
+    if !value.is_object() {
+        return Err(Error::new(
+            ErrorKind::InvalidEvent,
+            format!("{key} decodes to {}, not an object", type_name(&value)),
+        )
+        .at(crate::error::join("", key)));
     }
+    Ok(State::Made(value))
 }

@@ -1,0 +1,183 @@
+//! What the evaluator reads an event through.
+//!
+//! An event is either a plain `serde_json::Value` (a full parse: `explain`,
+//! `deliver`, objects) or a projected [`Node`] tree that the scanner builds
+//! with only the fields the plans read. A projected object is a short list
+//! of (kept key, node): no `IndexMap`, no SipHash, no key `String`s — in a
+//! profile of `matches`, building and dropping `Value` maps was a third of
+//! the call. [`At`] is a cursor over either, so one `prepare` per dialect
+//! and one evaluator serve both.
+//!
+//! Every value a plan compares is kept whole by the projection
+//! ([`crate::projection::Projection::keep`]), so comparisons always see a
+//! complete `Value`; projected objects are only ever walked through.
+
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// A projected part of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node<'p> {
+    /// A value kept whole (or one that is not the object or array the
+    /// projection expected there).
+    Whole(Value),
+    /// An object of which only the projection's keys were kept (keys
+    /// borrowed from the projection), in document order; a repeated key
+    /// holds its last value, as in a full parse.
+    Object(Vec<(&'p str, Node<'p>)>),
+    /// An array whose elements were projected alike (a batch, Asana's
+    /// `events`).
+    Array(Vec<Node<'p>>),
+}
+
+impl Node<'_> {
+    /// The node as a plain value (only what was kept).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Node::Whole(v) => v.clone(),
+            Node::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(k, n)| ((*k).to_string(), n.to_value()))
+                    .collect::<Map<String, Value>>(),
+            ),
+            Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+        }
+    }
+}
+
+/// A cursor into a document: a projected node or a plain value.
+#[derive(Debug, Clone, Copy)]
+pub enum At<'a> {
+    Node(&'a Node<'a>),
+    Value(&'a Value),
+}
+
+impl<'a> At<'a> {
+    /// The member `key` of an object (`None` for anything else).
+    pub fn get(self, key: &str) -> Option<At<'a>> {
+        match self {
+            At::Node(Node::Object(members)) => members
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, n)| At::Node(n)),
+            At::Node(Node::Whole(v)) | At::Value(v) => v.as_object()?.get(key).map(At::Value),
+            At::Node(Node::Array(_)) => None,
+        }
+    }
+
+    /// Element `i` of an array.
+    pub fn index(self, i: usize) -> Option<At<'a>> {
+        match self {
+            At::Node(Node::Array(items)) => items.get(i).map(At::Node),
+            At::Node(Node::Whole(v)) | At::Value(v) => v.as_array()?.get(i).map(At::Value),
+            At::Node(Node::Object(_)) => None,
+        }
+    }
+
+    /// The whole value here; `None` for a projected object or array (which
+    /// no plan compares, see the module notes).
+    pub fn value(self) -> Option<&'a Value> {
+        match self {
+            At::Node(Node::Whole(v)) | At::Value(v) => Some(v),
+            At::Node(_) => None,
+        }
+    }
+
+    pub fn is_object(self) -> bool {
+        match self {
+            At::Node(Node::Object(_)) => true,
+            At::Node(Node::Array(_)) => false,
+            At::Node(Node::Whole(v)) | At::Value(v) => v.is_object(),
+        }
+    }
+
+    pub fn is_null(self) -> bool {
+        self.value().is_some_and(Value::is_null)
+    }
+
+    pub fn as_str(self) -> Option<&'a str> {
+        self.value()?.as_str()
+    }
+
+    /// The elements of an array.
+    pub fn items(self) -> Option<Vec<At<'a>>> {
+        match self {
+            At::Node(Node::Array(items)) => Some(items.iter().map(At::Node).collect()),
+            At::Node(Node::Whole(v)) | At::Value(v) => {
+                Some(v.as_array()?.iter().map(At::Value).collect())
+            }
+            At::Node(Node::Object(_)) => None,
+        }
+    }
+
+    /// "an object", "a string"...: for messages.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            At::Node(Node::Object(_)) => "an object",
+            At::Node(Node::Array(_)) => "an array",
+            At::Node(Node::Whole(v)) | At::Value(v) => crate::text::type_name(v),
+        }
+    }
+
+    /// The value here as a plain `Value`: borrowed when it is one, else
+    /// built from what was kept.
+    pub fn to_value(self) -> Cow<'a, Value> {
+        match self {
+            At::Node(Node::Whole(v)) | At::Value(v) => Cow::Borrowed(v),
+            At::Node(n) => Cow::Owned(n.to_value()),
+        }
+    }
+}
+
+/// A state of an event: part of the document, or one the adapter made
+/// (a decoded base64 state, Kanboard's old state, an empty one).
+#[derive(Debug)]
+pub enum State<'a> {
+    In(At<'a>),
+    Made(Value),
+}
+
+impl State<'_> {
+    pub fn at(&self) -> At<'_> {
+        match self {
+            State::In(at) => *at,
+            State::Made(v) => At::Value(v),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_cursor_reads_nodes_and_values_alike() {
+        let whole = json!({"a": {"b": [1, {"c": "x"}]}});
+        let node = Node::Object(vec![
+            ("a", Node::Whole(json!({"b": [1, {"c": "x"}]}))),
+            ("s", Node::Array(vec![Node::Whole(json!(2))])),
+        ]);
+        for root in [At::Value(&whole), At::Node(&node)] {
+            let c = root
+                .get("a")
+                .and_then(|a| a.get("b"))
+                .and_then(|b| b.index(1));
+            assert_eq!(c.and_then(|c| c.get("c")).and_then(At::as_str), Some("x"));
+            assert!(root.is_object());
+            assert!(root.get("missing").is_none());
+            assert_eq!(root.type_name(), "an object");
+        }
+        let n = At::Node(&node);
+        assert_eq!(
+            n.get("s").and_then(|s| s.index(0)).and_then(At::value),
+            Some(&json!(2))
+        );
+        assert_eq!(n.get("s").and_then(At::value), None);
+        assert_eq!(
+            n.to_value().into_owned(),
+            json!({"a": {"b": [1, {"c": "x"}]}, "s": [2]})
+        );
+    }
+}
