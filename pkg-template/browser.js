@@ -3,4 +3,9 @@ import init from "./hookmatch.js";
 
 await init({ module_or_path: new URL("./hookmatch_bg.wasm", import.meta.url) });
 
+import * as glue from "./hookmatch.js";
+import { install } from "./objects.js";
+
+install(glue);
+
 export * from "./hookmatch.js";

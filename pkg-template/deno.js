@@ -4,4 +4,9 @@ import { initSync } from "./hookmatch.js";
 
 initSync({ module: wasmModule });
 
+import * as glue from "./hookmatch.js";
+import { install } from "./objects.js";
+
+install(glue);
+
 export * from "./hookmatch.js";

@@ -4,4 +4,9 @@ import { initSync } from "./hookmatch.js";
 
 initSync({ module: readFileSync(new URL("./hookmatch_bg.wasm", import.meta.url)) });
 
+import * as glue from "./hookmatch.js";
+import { install } from "./objects.js";
+
+install(glue);
+
 export * from "./hookmatch.js";

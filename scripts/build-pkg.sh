@@ -24,6 +24,18 @@ done
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
 
+# The require entry: the nodejs glue with the same object fast path as the
+# ESM entries (objects.js turned into CommonJS, one source for both).
+sed 's/^export function install(/function install(/' pkg-template/objects.js > pkg/cjs/objects.js
+printf '\nmodule.exports = { install };\n' >> pkg/cjs/objects.js
+cat > pkg/cjs/index.js <<'JS'
+// CommonJS entry: the wasm-bindgen nodejs glue, with objects projected
+// before they cross into wasm (see ../objects.js).
+const glue = require("./hookmatch.js");
+require("./objects.js").install(glue);
+module.exports = glue;
+JS
+
 size=$(stat -c %s pkg/hookmatch_bg.wasm)
 gz=$(gzip -9 -c pkg/hookmatch_bg.wasm | wc -c)
 glue=$(stat -c %s pkg/hookmatch.js)

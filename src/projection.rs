@@ -68,6 +68,28 @@ impl Projection {
         self.keys.get_key_value(key)
     }
 
+    /// The projection as data, for the JS glue that copies the same fields
+    /// out of an object before it crosses into wasm: `{"all": true}`, or
+    /// `{"keys": {name: projection}, "items": projection | null}`.
+    pub fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        if self.all {
+            out.insert("all".into(), Value::Bool(true));
+            return Value::Object(out);
+        }
+        let keys: Map<String, Value> = self
+            .keys
+            .iter()
+            .map(|(k, p)| (k.clone(), p.to_json()))
+            .collect();
+        out.insert("keys".into(), Value::Object(keys));
+        out.insert(
+            "items".into(),
+            self.items.as_ref().map_or(Value::Null, |p| p.to_json()),
+        );
+        Value::Object(out)
+    }
+
     /// How many keys are kept at this node.
     pub fn len(&self) -> usize {
         self.keys.len()

@@ -337,6 +337,11 @@ impl SubscriptionSet {
         self.members.get(pos)?.as_ref().map(|m| m.id.as_str())
     }
 
+    /// The union of the fields the members read.
+    pub fn projection(&self) -> &Projection {
+        &self.projection
+    }
+
     /// The insertion position of an id in the set.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.positions.get(id).copied()

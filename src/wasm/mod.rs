@@ -229,6 +229,12 @@ pub struct JsSubscription {
 
 #[wasm_bindgen(js_class = Subscription)]
 impl JsSubscription {
+    /// The fields this subscription reads, as JSON (see `objects.js`).
+    #[wasm_bindgen(js_name = "__projection", skip_typescript)]
+    pub fn projection_json(&self) -> String {
+        self.inner.projection().to_json().to_string()
+    }
+
     /// Parse, validate and plan a spec once; throws `HookmatchError` with every diagnostic when invalid.
     pub fn compile(
         #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
@@ -349,6 +355,12 @@ pub struct JsSubscriptionSet {
 
 #[wasm_bindgen(js_class = SubscriptionSet)]
 impl JsSubscriptionSet {
+    /// The fields the set's members read, as JSON (see `objects.js`).
+    #[wasm_bindgen(js_name = "__projection", skip_typescript)]
+    pub fn projection_json(&self) -> String {
+        self.inner.projection().to_json().to_string()
+    }
+
     /// Compile `[{ id, spec, dialect? }]` (or its JSON text). Invalid entries
     /// are listed in `errors` with their id and path; the others compile.
     pub fn compile(
@@ -665,14 +677,15 @@ fn input_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
 /// A JSON input as UTF-8 bytes: a `Uint8Array` as it is, a string through
 /// `encodeInto`, anything else through `JSON.stringify` first.
 fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
-        crate::json::check_size(bytes.length() as usize, what).map_err(|e| js_error(&e))?;
-        return Ok(bytes.to_vec());
-    }
+    // Each test is a call into JS: strings, the common case, go first.
     let text;
     let s = match v.dyn_ref::<js_sys::JsString>() {
         Some(s) => s,
         None => {
+            if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+                crate::json::check_size(bytes.length() as usize, what).map_err(|e| js_error(&e))?;
+                return Ok(bytes.to_vec());
+            }
             text = stringify(v, what)?;
             &text
         }
@@ -681,31 +694,29 @@ fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     Ok(js_string_bytes(s))
 }
 
-/// `JSON.stringify` of a value that is not a string, or why it is not JSON data.
+/// `JSON.stringify` of a value that is not a string, or why it is not JSON
+/// data. Objects go straight to `JSON.stringify`; the reason for a failure
+/// is looked for only after one.
 fn stringify(v: &JsValue, what: &str) -> Result<js_sys::JsString, JsValue> {
+    let fail = |message: String| js_error(&Error::new(ErrorKind::InvalidInput, message));
+    match JSON::stringify(v) {
+        Ok(text) => {
+            // undefined (not a string) for undefined, a function or a symbol.
+            if let Ok(s) = text.dyn_into::<js_sys::JsString>() {
+                return Ok(s);
+            }
+        }
+        Err(_) if !v.is_bigint() => {
+            return Err(fail(format!(
+                "{what} cannot be turned into JSON (a cycle, a BigInt or a throwing toJSON)"
+            )))
+        }
+        Err(_) => {}
+    }
     if v.is_undefined() {
-        return Err(js_error(&Error::new(
-            ErrorKind::InvalidInput,
-            format!("{what} is missing (undefined)"),
-        )));
+        return Err(fail(format!("{what} is missing (undefined)")));
     }
-    let not_json = || {
-        js_error(&Error::new(
-            ErrorKind::InvalidInput,
-            format!("{what} must be JSON data"),
-        ))
-    };
-    if v.is_function() || v.is_symbol() || v.is_bigint() {
-        return Err(not_json());
-    }
-    let text = JSON::stringify(v).map_err(|_| {
-        js_error(&Error::new(
-            ErrorKind::InvalidInput,
-            format!("{what} cannot be turned into JSON (a cycle, a BigInt or a throwing toJSON)"),
-        ))
-    })?;
-    // JSON.stringify gives undefined (not a string) for e.g. a lone function.
-    text.dyn_into::<js_sys::JsString>().map_err(|_| not_json())
+    Err(fail(format!("{what} must be JSON data")))
 }
 
 /// Refuse a huge string before copying it into wasm memory. A JS string of

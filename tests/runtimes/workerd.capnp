@@ -14,6 +14,7 @@ const hookmatchWorker :Workerd.Worker = (
     (name = "smoke.js", esModule = embed "smoke.js"),
     (name = "hookmatch", esModule = embed "../../pkg/workerd.js"),
     (name = "hookmatch.js", esModule = embed "../../pkg/hookmatch.js"),
+    (name = "objects.js", esModule = embed "../../pkg/objects.js"),
     (name = "hookmatch_bg.wasm", wasm = embed "../../pkg/hookmatch_bg.wasm"),
   ],
   compatibilityDate = "2025-01-01",

@@ -1,0 +1,190 @@
+// Objects take a fast path in the package's entries (objects.js): only the
+// fields the plan reads are copied and stringified. These tests hold it to
+// the answer of the object's own JSON text, on every fixture case of every
+// dialect and on objects JSON.stringify treats specially.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Subscription, SubscriptionSet } from "hookmatch";
+import { DIALECTS, tableIn, specText, eventText, options, read, throwsHookmatch } from "./helpers.mjs";
+
+/** The outcome of a call: its answer, or the error's code and path. */
+function outcome(fn) {
+  try {
+    return { value: fn() };
+  } catch (e) {
+    return { error: e.name, code: e.code, path: e.path };
+  }
+}
+
+test("every fixture case answers the same for the object as for its text", () => {
+  let compared = 0;
+  for (const dialect of DIALECTS) {
+    for (const c of tableIn(dialect, "cases.json")) {
+      const text = eventText(c, dialect);
+      let event;
+      try {
+        event = JSON.parse(text);
+      } catch {
+        continue; // a syntax-error case has no object
+      }
+      let sub;
+      try {
+        sub = Subscription.compile(specText(c, dialect), options(c, dialect));
+      } catch {
+        continue;
+      }
+      assert.deepEqual(outcome(() => sub.matches(event)), outcome(() => sub.matches(text)), `${dialect}: ${c.name}`);
+      sub.free();
+      compared++;
+    }
+  }
+  assert.ok(compared > 60, `compared ${compared}`);
+});
+
+const SPEC = {
+  objCode: "PROJ",
+  eventType: "UPDATE",
+  url: "https://hooks.example.com/wf",
+  authToken: "t",
+  filters: [
+    { fieldName: "status", fieldValue: "CUR" },
+    { fieldName: "DE:Region", fieldValue: "EMEA" },
+    { fieldName: "/tags/1", fieldValue: "b" },
+    { fieldName: "due", fieldValue: "2024-01-01T00:00:00Z", comparison: "gt" },
+  ],
+};
+
+const base = () => ({
+  eventType: "UPDATE",
+  newState: {
+    objCode: "PROJ",
+    status: "CUR",
+    tags: ["a", "b"],
+    due: "2024-06-01T00:00:00.000Z",
+    parameterValues: { "DE:Region": "EMEA", "DE:Other": 1 },
+    skipped: { deep: [1, 2, { x: "y" }] },
+  },
+  oldState: {},
+});
+
+test("objects JSON.stringify treats specially answer as their JSON text does", () => {
+  const sub = Subscription.compile(SPEC);
+  class Due {
+    toJSON() {
+      return "2024-06-01T00:00:00Z";
+    }
+  }
+  class State {
+    constructor() {
+      Object.assign(this, base().newState);
+    }
+  }
+  const cases = {
+    plain: base(),
+    "a Date read through its toJSON": (() => {
+      const e = base();
+      e.newState.due = new Date("2024-06-01T00:00:00Z");
+      return e;
+    })(),
+    "a class instance with toJSON": (() => {
+      const e = base();
+      e.newState.due = new Due();
+      return e;
+    })(),
+    "a class instance as the state": (() => {
+      const e = base();
+      e.newState = new State();
+      return e;
+    })(),
+    "a toJSON on the event itself": { toJSON: () => base() },
+    "a non-enumerable field": (() => {
+      const e = base();
+      Object.defineProperty(e.newState, "status", { value: "CUR", enumerable: false });
+      return e;
+    })(),
+    "an inherited field": (() => {
+      const e = base();
+      const { status, ...rest } = e.newState;
+      e.newState = Object.assign(Object.create({ status }), rest);
+      return e;
+    })(),
+    "a getter": (() => {
+      const e = base();
+      Object.defineProperty(e.newState, "status", { get: () => "CUR", enumerable: true });
+      return e;
+    })(),
+    "an undefined field": (() => {
+      const e = base();
+      e.newState.status = undefined;
+      return e;
+    })(),
+    "a function field": (() => {
+      const e = base();
+      e.newState.status = () => "CUR";
+      return e;
+    })(),
+    "a boxed string": (() => {
+      const e = base();
+      e.newState.status = new String("CUR");
+      return e;
+    })(),
+    "a __proto__ key from JSON.parse": JSON.parse('{"eventType":"UPDATE","newState":{"__proto__":{"status":"CUR"},"objCode":"PROJ"}}'),
+    "a null-prototype state": (() => {
+      const e = base();
+      e.newState = Object.assign(Object.create(null), e.newState);
+      return e;
+    })(),
+    "an array as the event": [base()],
+    "a base64 state": { eventType: "UPDATE", newState: Buffer.from(JSON.stringify(base().newState)).toString("base64") },
+    "a NaN field": (() => {
+      const e = base();
+      e.newState.status = NaN;
+      return e;
+    })(),
+    "a sparse tags array": (() => {
+      const e = base();
+      e.newState.tags = [, "b"];
+      return e;
+    })(),
+  };
+  for (const [name, event] of Object.entries(cases)) {
+    const text = JSON.stringify(event);
+    assert.deepEqual(outcome(() => sub.matches(event)), outcome(() => sub.matches(text)), name);
+  }
+  assert.equal(sub.matches(cases.plain), true);
+  assert.equal(sub.matches(cases["a Date read through its toJSON"]), true);
+  assert.equal(sub.matches(cases["a non-enumerable field"]), false);
+});
+
+test("a BigInt or a cycle in a field the plan reads is still reported; elsewhere it is not read", () => {
+  const sub = Subscription.compile(SPEC);
+  const big = base();
+  big.newState.status = 10n;
+  throwsHookmatch(assert, () => sub.matches(big), "invalid_input");
+  const cyclic = base();
+  cyclic.newState.parameterValues["DE:Region"] = cyclic;
+  throwsHookmatch(assert, () => sub.matches(cyclic), "invalid_input");
+  const elsewhere = base();
+  elsewhere.newState.skipped = 10n;
+  elsewhere.unread = elsewhere;
+  assert.equal(sub.matches(elsewhere), true);
+});
+
+test("a set projects objects by the union of its members' fields, and again after add", () => {
+  const set = SubscriptionSet.compile([{ id: "a", spec: SPEC }]);
+  const e = base();
+  assert.deepEqual(set.match(e), ["a"]);
+  set.add("b", { ...SPEC, filters: [{ fieldName: "priority", fieldValue: 2, comparison: "gte" }] });
+  assert.deepEqual(set.match(e), ["a"]);
+  e.newState.priority = 3;
+  assert.deepEqual(set.match(e), ["a", "b"]);
+  assert.deepEqual(set.match(e), set.match(JSON.stringify(e)));
+  set.free();
+});
+
+test("objects read from a fixture file match as their text does, many times over", () => {
+  const sub = Subscription.compile(read("specs/seed-create-request.json"));
+  const text = read("events/update.json");
+  const event = JSON.parse(text);
+  for (let i = 0; i < 1000; i++) assert.equal(sub.matches(event), sub.matches(text));
+});
