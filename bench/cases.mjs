@@ -112,10 +112,12 @@ export function matchesCases(hm, sift) {
   const text = JSON.stringify(e);
   const sub = hm.Subscription.compile(THREE_FILTERS);
   const query = sift(MONGO_QUERY);
-  const checks = [sub.matches(text), sub.matches(e), handWritten(JSON.parse(text)), query(JSON.parse(text))];
+  const u8 = new TextEncoder().encode(text);
+  const checks = [sub.matches(text), sub.matches(u8), sub.matches(e), handWritten(JSON.parse(text)), query(JSON.parse(text))];
   if (!checks.every(Boolean)) throw new Error(`matches case disagrees: ${checks}`);
   const rows = [
     row("matches", "hookmatch matches(jsonString)", measure(() => sub.matches(text))),
+    row("matches", "hookmatch matches(Uint8Array)", measure(() => sub.matches(u8))),
     row("matches", "hookmatch matches(object)", measure(() => sub.matches(e))),
     row("matches", "hookmatch matches(JSON.stringify(object))", measure(() => sub.matches(JSON.stringify(e)))),
     row("matches", "JSON.parse + hand-written predicate", measure(() => handWritten(JSON.parse(text)))),
