@@ -1,61 +1,71 @@
 // Objects given to `Subscription#matches` and `SubscriptionSet#match` cross
 // into wasm as JSON text. `JSON.stringify` of a whole event costs more than
-// the match itself, so only the fields the subscription reads are copied
-// out first (the same projection the wasm scanner applies to text, exported
-// by the core as data) and that small object is stringified.
+// the match itself, so the entries walk the object once instead: every part
+// is checked as JSON.stringify and the wasm parser would check it (a cycle,
+// a BigInt, nesting near the 128-level limit), but only the fields the
+// subscription reads (the same projection the wasm scanner applies to text,
+// exported by the core as data) are copied, and that small copy is what gets
+// stringified.
 //
-// The copy follows JSON.stringify's own rules for what it copies: own
-// enumerable string keys only, `toJSON(key)` applied once, getters read
-// once, array elements by index. Objects that are not plain (class
-// instances, Maps, boxed primitives) and arrays the projection does not
-// look into are left whole for JSON.stringify itself. Anything that throws
-// on the way (a getter, a toJSON, a BigInt or a cycle in a field the plan
-// reads) sends the original object down the plain path, which reports it as
-// before. Fields the plan does not read are not visited, so a BigInt or a
-// cycle there is not reported (README, "Decisions").
+// The walk reads what JSON.stringify reads (own enumerable string keys,
+// each property once) and copies plain data only. Anything it cannot copy
+// exactly as JSON.stringify would (a toJSON method, a class instance, a Map,
+// a boxed primitive), and anything that would be an error, sends the
+// original object down the plain path, which serializes it in full and
+// reports errors as before. So the answer, and every error, are those of
+// the object's own JSON text.
 
 const hasOwn = Object.prototype.hasOwnProperty;
-const isEnumerable = Object.prototype.propertyIsEnumerable;
 
-/** Thrown to abandon the copy and take the plain path. */
+/** Thrown to abandon the walk and take the plain path. */
 const PLAIN = Symbol("plain");
+
+/** Nesting past this goes to the plain path, where the parser's limit (128) decides. */
+const MAX_DEPTH = 100;
 
 function isPlainObject(v) {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
 
-/** What JSON.stringify would serialize for holder[key], projected by p. */
-function pick(holder, key, p) {
-  let v = holder[key];
-  if (v !== null && (typeof v === "object" || typeof v === "bigint") && typeof v.toJSON === "function") {
-    v = v.toJSON(key);
-    // JSON.stringify applies toJSON once; putting a result that has its own
-    // toJSON into the copy would apply it twice.
-    if (v !== null && typeof v === "object" && typeof v.toJSON === "function") throw PLAIN;
-  }
-  if (p.all || v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) {
-    if (!p.items) return v;
-    const out = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = pick(v, String(i), p.items);
-    return out;
-  }
-  if (!isPlainObject(v)) return v;
-  const out = Object.create(null);
-  for (const k of p.names) {
-    if (hasOwn.call(v, k) && isEnumerable.call(v, k)) out[k] = pick(v, k, p.keys[k]);
-  }
-  return out;
-}
+/** The projection of a value kept whole (everything below is copied). */
+const WHOLE = { all: true };
 
-/** The projection from the core's JSON, with each node's key list ready. */
-function prepare(p) {
-  if (p.all) return p;
-  for (const k of Object.keys(p.keys)) prepare(p.keys[k]);
-  if (p.items) prepare(p.items);
-  p.names = Object.keys(p.keys);
-  return p;
+/**
+ * Check holder[key] as JSON.stringify would serialize it, and return a copy
+ * of what projection `p` keeps of it (`p` null: check only, keep nothing).
+ */
+function walk(holder, key, p, depth, ancestors) {
+  const v = holder[key];
+  if (v === null) return v;
+  const type = typeof v;
+  if (type === "bigint") throw PLAIN;
+  if (type !== "object") return v;
+  if (typeof v.toJSON === "function" || depth >= MAX_DEPTH || ancestors.includes(v)) throw PLAIN;
+  const array = Array.isArray(v);
+  if (!array && !isPlainObject(v)) throw PLAIN;
+  ancestors.push(v);
+  let out = null;
+  if (array) {
+    // Elements are projected only where the projection says so (a batch,
+    // Asana's events); an array where an object was expected is kept whole,
+    // as the wasm scanner keeps it.
+    const each = p === null ? null : !p.all && p.items ? p.items : WHOLE;
+    if (p !== null) out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = walk(v, String(i), each, depth + 1, ancestors);
+      if (out !== null) out[i] = x;
+    }
+  } else {
+    if (p !== null) out = Object.create(null);
+    for (const k of Object.keys(v)) {
+      const child = p === null ? null : p.all ? WHOLE : hasOwn.call(p.keys, k) ? p.keys[k] : null;
+      const x = walk(v, k, child, depth + 1, ancestors);
+      if (child !== null) out[k] = x;
+    }
+  }
+  ancestors.pop();
+  return out;
 }
 
 function isObjectEvent(event) {
@@ -72,10 +82,10 @@ function patch(proto, method, projections) {
       try {
         let p = projections.get(this);
         if (p === undefined) {
-          p = prepare(JSON.parse(this.__projection()));
+          p = JSON.parse(this.__projection());
           projections.set(this, p);
         }
-        text = JSON.stringify(pick({ "": event }, "", p));
+        text = JSON.stringify(walk({ "": event }, "", p, 0, []));
       } catch {
         text = undefined;
       }

@@ -4,7 +4,7 @@
 // dialect and on objects JSON.stringify treats specially.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Subscription, SubscriptionSet } from "hookmatch";
+import { Subscription, SubscriptionSet, setLimits } from "hookmatch";
 import { DIALECTS, tableIn, specText, eventText, options, read, throwsHookmatch } from "./helpers.mjs";
 
 /** The outcome of a call: its answer, or the error's code and path. */
@@ -156,7 +156,7 @@ test("objects JSON.stringify treats specially answer as their JSON text does", (
   assert.equal(sub.matches(cases["a non-enumerable field"]), false);
 });
 
-test("a BigInt or a cycle in a field the plan reads is still reported; elsewhere it is not read", () => {
+test("a BigInt, a cycle or deep nesting anywhere in the object is reported as for its text", () => {
   const sub = Subscription.compile(SPEC);
   const big = base();
   big.newState.status = 10n;
@@ -164,10 +164,39 @@ test("a BigInt or a cycle in a field the plan reads is still reported; elsewhere
   const cyclic = base();
   cyclic.newState.parameterValues["DE:Region"] = cyclic;
   throwsHookmatch(assert, () => sub.matches(cyclic), "invalid_input");
-  const elsewhere = base();
-  elsewhere.newState.skipped = 10n;
-  elsewhere.unread = elsewhere;
-  assert.equal(sub.matches(elsewhere), true);
+  // In fields no filter reads, too: the walk checks the whole object.
+  const bigElsewhere = base();
+  bigElsewhere.newState.skipped = 10n;
+  throwsHookmatch(assert, () => sub.matches(bigElsewhere), "invalid_input");
+  const cycleElsewhere = base();
+  cycleElsewhere.unread = { again: cycleElsewhere };
+  throwsHookmatch(assert, () => sub.matches(cycleElsewhere), "invalid_input");
+  const deep = base();
+  let o = deep.newState.skipped;
+  for (let i = 0; i < 200; i++) o = o.a = {};
+  throwsHookmatch(assert, () => sub.matches(deep), "invalid_json");
+  // A shared (not cyclic) object is fine, as JSON.stringify finds it fine.
+  const shared = base();
+  const tags = ["a", "b"];
+  shared.newState.tags = tags;
+  shared.newState.skipped = { tags };
+  assert.equal(sub.matches(shared), true);
+});
+
+test("only the fields read cross into wasm: the size limit counts those (the fast path is taken)", () => {
+  const sub = Subscription.compile(SPEC);
+  const e = base();
+  e.newState.skipped = "x".repeat(1 << 20);
+  setLimits({ maxInputBytes: 64 * 1024 });
+  try {
+    throwsHookmatch(assert, () => sub.matches(JSON.stringify(e)), "too_large");
+    assert.equal(sub.matches(e), true);
+    // What is read still counts.
+    e.newState.status = "y".repeat(1 << 20);
+    throwsHookmatch(assert, () => sub.matches(e), "too_large");
+  } finally {
+    setLimits({ maxInputBytes: 0 });
+  }
 });
 
 test("a set projects objects by the union of its members' fields, and again after add", () => {
