@@ -208,6 +208,77 @@ fn js_string_bytes(s: &js_sys::JsString) -> Vec<u8> {
     }
 }
 
+/// Strings up to this many UTF-16 units are encoded into [`SCRATCH`].
+const SCRATCH_MAX_UNITS: usize = 64 * 1024;
+
+/// A buffer reused for every small string event, with a JS view over it made
+/// once: per event that leaves one `encodeInto` call and one getter, where
+/// [`js_string_bytes`] also makes a view, reads `read` and allocates.
+struct Scratch {
+    buf: Vec<u8>,
+    view: Option<Uint8Array>,
+    /// wasm memory's size (pages) when the view was made: growing memory
+    /// detaches the old ArrayBuffer, and with it the view.
+    pages: usize,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = const {
+        std::cell::RefCell::new(Scratch { buf: Vec::new(), view: None, pages: 0 })
+    };
+}
+
+/// Call `f` with an event's UTF-8 bytes: small strings through [`SCRATCH`],
+/// anything else as [`input_bytes`] reads it.
+fn with_event_bytes<R>(v: &JsValue, what: &str, f: impl FnOnce(&[u8]) -> R) -> Result<R, JsValue> {
+    let Some(s) = v.dyn_ref::<js_sys::JsString>() else {
+        return Ok(f(&input_bytes(v, what)?));
+    };
+    let units = s.length() as usize;
+    if units > SCRATCH_MAX_UNITS {
+        check_js_string_size(s, what)?;
+        return Ok(f(&js_string_bytes(s)));
+    }
+    crate::json::check_size(units, what).map_err(|e| js_error(&e))?;
+    SCRATCH.with(|cell| {
+        let Ok(mut scratch) = cell.try_borrow_mut() else {
+            return Ok(f(&js_string_bytes(s)));
+        };
+        // A UTF-16 unit is at most 3 UTF-8 bytes, so encodeInto always reads
+        // the whole string and only `written` is needed.
+        let need = units * 3;
+        if scratch.buf.capacity() < need {
+            scratch.buf = Vec::with_capacity(need.max(4096));
+            scratch.view = None;
+        }
+        let pages = core::arch::wasm32::memory_size::<0>();
+        if scratch.pages != pages {
+            scratch.view = None;
+        }
+        let view = match &scratch.view {
+            Some(view) => view.clone(),
+            None => {
+                let cap = scratch.buf.capacity();
+                // SAFETY: the view covers the buffer's capacity, which this
+                // thread-local owns and never reallocates without dropping
+                // the view; it is written only by encodeInto below, and is
+                // dropped whenever wasm memory grows (which detaches it).
+                let view = unsafe { Uint8Array::view_mut_raw(scratch.buf.as_mut_ptr(), cap) };
+                scratch.view = Some(view.clone());
+                scratch.pages = pages;
+                view
+            }
+        };
+        let written = ENCODER.with(|e| e.encode_into(s, &view)).written() as usize;
+        let written = written.min(scratch.buf.capacity());
+        // SAFETY: encodeInto initialised the first `written` bytes.
+        unsafe { scratch.buf.set_len(written) };
+        let out = f(&scratch.buf);
+        scratch.buf.clear();
+        Ok(out)
+    })
+}
+
 /// 32 bytes from `crypto.getRandomValues` (every runtime hookmatch targets
 /// has it); `None` leaves generated ids deterministic.
 fn random_bytes() -> Option<[u8; 32]> {
@@ -257,8 +328,8 @@ impl JsSubscription {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
     ) -> Result<bool, JsValue> {
-        let text = input_bytes(&event, "the event")?;
-        self.inner.matches_text(&text).map_err(|e| js_error(&e))
+        with_event_bytes(&event, "the event", |b| self.inner.matches_text(b))?
+            .map_err(|e| js_error(&e))
     }
 
     /// Why it fires or not: one check per gate condition and per filter.
@@ -393,10 +464,7 @@ impl JsSubscriptionSet {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let bytes = input_bytes(&event, "the event")?;
-        let positions = self
-            .inner
-            .match_positions(&bytes)
+        let positions = with_event_bytes(&event, "the event", |b| self.inner.match_positions(b))?
             .map_err(|e| js_error(&e))?;
         let mut cache = self.js_ids.borrow_mut();
         let out = js_sys::Array::new_with_length(positions.len() as u32);
