@@ -21,9 +21,10 @@ use std::fmt;
 pub struct Projection {
     pub all: bool,
     keys: BTreeMap<String, Projection>,
-    /// Bit `min(len, 63)` is set for every kept key's byte length: most
-    /// keys of an event are turned away by one test, before any compare.
-    lengths: u64,
+    /// One bit per kept key, picked by its length and first and last bytes
+    /// (a one-word Bloom filter): most keys of an event are turned away by
+    /// one test, before any string compare.
+    signature: u64,
     pub items: Option<Box<Projection>>,
 }
 
@@ -55,14 +56,14 @@ impl Projection {
     }
 
     fn entry(&mut self, key: &str) -> &mut Projection {
-        self.lengths |= length_bit(key);
+        self.signature |= signature_bit(key);
         self.keys.entry(key.to_string()).or_default()
     }
 
     /// The kept key equal to `key`, with what to keep under it.
     #[inline]
     pub fn child(&self, key: &str) -> Option<(&String, &Projection)> {
-        if self.lengths & length_bit(key) == 0 {
+        if self.signature & signature_bit(key) == 0 {
             return None;
         }
         self.keys.get_key_value(key)
@@ -128,8 +129,11 @@ impl Projection {
 }
 
 #[inline]
-fn length_bit(key: &str) -> u64 {
-    1 << key.len().min(63)
+fn signature_bit(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let first = b.first().map_or(0, |c| usize::from(*c));
+    let last = b.last().map_or(0, |c| usize::from(*c));
+    1 << ((b.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last.wrapping_mul(131)) % 64)
 }
 
 /// Parse JSON text keeping only what `p` names. Errors are serde_json's,

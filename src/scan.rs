@@ -159,7 +159,9 @@ impl<'a> Scanner<'a> {
                     Some((key, child)) => {
                         let v = self.value(child)?;
                         // A repeated key: the last one wins, as in a full parse.
-                        match out.iter_mut().find(|(k, _)| *k == key.as_str()) {
+                        // Keys are borrowed from the projection, one string
+                        // per kept key: the same key is the same pointer.
+                        match out.iter_mut().find(|(k, _)| std::ptr::eq(*k, key.as_str())) {
                             Some(slot) => slot.1 = v,
                             None => out.push((key.as_str(), v)),
                         }
