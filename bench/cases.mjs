@@ -38,6 +38,38 @@ export function measure(fn, { rounds = 7, batchMs = 150 } = {}) {
   return samples[Math.floor(samples.length / 2)];
 }
 
+/**
+ * Median ns per call of each function, measured in interleaved rounds (one
+ * batch of each per round), so that a slow stretch of this noisy machine
+ * falls on every implementation alike and the ratios stay honest.
+ */
+export function measureAll(fns, { rounds = 9, batchMs = 100 } = {}) {
+  const names = Object.keys(fns);
+  const n = {};
+  for (const k of names) {
+    let m = 1;
+    for (;;) {
+      const t0 = performance.now();
+      for (let i = 0; i < m; i++) fns[k]();
+      const dt = performance.now() - t0;
+      if (dt > batchMs / 4) {
+        n[k] = Math.max(1, Math.round((m * batchMs) / Math.max(dt, 0.001)));
+        break;
+      }
+      m *= 4;
+    }
+  }
+  const samples = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const k of names) {
+      const t0 = performance.now();
+      for (let i = 0; i < n[k]; i++) fns[k]();
+      samples[k].push(((performance.now() - t0) * 1e6) / n[k]);
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, samples[k].sort((a, b) => a - b)[Math.floor(rounds / 2)]]));
+}
+
 function binaryString(u8) {
   let s = "";
   for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
@@ -115,14 +147,15 @@ export function matchesCases(hm, sift) {
   const u8 = new TextEncoder().encode(text);
   const checks = [sub.matches(text), sub.matches(u8), sub.matches(e), handWritten(JSON.parse(text)), query(JSON.parse(text))];
   if (!checks.every(Boolean)) throw new Error(`matches case disagrees: ${checks}`);
-  const rows = [
-    row("matches", "hookmatch matches(jsonString)", measure(() => sub.matches(text))),
-    row("matches", "hookmatch matches(Uint8Array)", measure(() => sub.matches(u8))),
-    row("matches", "hookmatch matches(object)", measure(() => sub.matches(e))),
-    row("matches", "hookmatch matches(JSON.stringify(object))", measure(() => sub.matches(JSON.stringify(e)))),
-    row("matches", "JSON.parse + hand-written predicate", measure(() => handWritten(JSON.parse(text)))),
-    row("matches", "sift (JSON.parse + query)", measure(() => query(JSON.parse(text)))),
-  ];
+  const ns = measureAll({
+    "hookmatch matches(jsonString)": () => sub.matches(text),
+    "hookmatch matches(Uint8Array)": () => sub.matches(u8),
+    "hookmatch matches(object)": () => sub.matches(e),
+    "hookmatch matches(JSON.stringify(object))": () => sub.matches(JSON.stringify(e)),
+    "JSON.parse + hand-written predicate": () => handWritten(JSON.parse(text)),
+    "sift (JSON.parse + query)": () => query(JSON.parse(text)),
+  });
+  const rows = Object.entries(ns).map(([name, t]) => row("matches", name, t));
   sub.free();
   return { bytes: text.length, rows };
 }
@@ -156,10 +189,8 @@ export function previewCases(hm, bytes) {
   const got = sub.preview(bytes);
   const want = baseline();
   if (got.matched !== want.length) throw new Error(`preview disagrees: ${got.matched} vs ${want.length}`);
-  const opts = { rounds: 3, batchMs: 1 };
   const mbps = (ns) => bytes.length / ns * 1e3 / 1.048576;
-  const h = measure(() => sub.preview(bytes), opts);
-  const b = measure(baseline, opts);
+  const { h, b } = measureAll({ h: () => sub.preview(bytes), b: baseline }, { rounds: 5, batchMs: 1 });
   sub.free();
   return {
     bytes: bytes.length,
@@ -184,11 +215,16 @@ export function setCases(hm) {
     if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`set disagrees at ${n}`);
     const js = index(JSON.parse(text));
     if (JSON.stringify(js) !== JSON.stringify(want)) throw new Error(`JS index disagrees at ${n}: ${js.length} vs ${want.length}`);
+    const ns = measureAll({
+      text: () => set.match(text),
+      object: () => set.match(e),
+      index: () => index(JSON.parse(text)),
+    });
     const opts = n >= 10000 ? { rounds: 5, batchMs: 60 } : undefined;
-    rows.push(row("set", `SubscriptionSet.match(jsonString)`, measure(() => set.match(text)), { n, matched: want.length, compileMs }));
-    rows.push(row("set", `SubscriptionSet.match(object)`, measure(() => set.match(e)), { n }));
+    rows.push(row("set", `SubscriptionSet.match(jsonString)`, ns.text, { n, matched: want.length, compileMs }));
+    rows.push(row("set", `SubscriptionSet.match(object)`, ns.object, { n }));
     rows.push(row("set", `loop over Subscription.matches(jsonString)`, measure(() => subs.filter((s) => s.matches(text)), opts), { n }));
-    rows.push(row("set", `JS hash index (JSON.parse + lookup)`, measure(() => index(JSON.parse(text))), { n }));
+    rows.push(row("set", `JS hash index (JSON.parse + lookup)`, ns.index, { n }));
     set.free();
     for (const s of subs) s.free();
   }

@@ -70,7 +70,7 @@ function nodeCold() {
 
 const us = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(1)} ms` : `${(ns / 1e3).toFixed(2)} µs`);
 function engineTable(title, e, cold) {
-  const lines = [`### ${title}`, ""];
+  const lines = [`### ${title}`, "", "Medians of 9 rounds (preview: 5) in which the compared implementations run one batch each in turn, so a slow stretch of the machine falls on all of them.", ""];
   const m = e.matches.rows;
   const base = m.find((r) => r.impl.startsWith("JSON.parse")).ns;
   lines.push(`matches() against a 3-filter Workfront subscription, ${e.matches.bytes}-byte event:`, "", "| implementation | median | vs JSON.parse + predicate |", "| --- | ---: | ---: |");
