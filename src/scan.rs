@@ -22,12 +22,7 @@ const MAX_DEPTH: usize = 120;
 
 /// The projected value of `text`, or `None` to ask serde_json.
 pub(crate) fn project<'p>(text: &str, p: &'p Projection) -> Option<Node<'p>> {
-    let mut s = Scanner {
-        text,
-        b: text.as_bytes(),
-        i: 0,
-        depth: 0,
-    };
+    let mut s = Scanner::new(text);
     s.ws();
     let v = s.value(p)?;
     s.ws();
@@ -86,6 +81,15 @@ mod simd {
 }
 
 impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner {
+            text,
+            b: text.as_bytes(),
+            i: 0,
+            depth: 0,
+        }
+    }
+
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
@@ -423,12 +427,7 @@ mod tests {
     /// Validate `text` as one JSON document without building anything; `false`
     /// means "not sure", not "invalid".
     fn is_valid(text: &str) -> bool {
-        let mut s = Scanner {
-            text,
-            b: text.as_bytes(),
-            i: 0,
-            depth: 0,
-        };
+        let mut s = Scanner::new(text);
         s.ws();
         s.skip().is_some() && {
             s.ws();
