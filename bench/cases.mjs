@@ -121,7 +121,7 @@ export function browserImpls(hookmatch) {
 
 // ------------------------------------------------------------ engine cases
 
-import { rng, workfrontEvent, THREE_FILTERS, handWritten, MONGO_QUERY, subscriptions, jsIndex } from "./data.mjs";
+import { rng, workfrontEvent, THREE_FILTERS, handWritten, MONGO_QUERY, subscriptions, jsIndex, DIALECT_CASES } from "./data.mjs";
 
 function row(group, name, ns, extra = {}) {
   return { case: group, impl: name, ns, ...extra };
@@ -158,6 +158,19 @@ export function matchesCases(hm, sift) {
   const rows = Object.entries(ns).map(([name, t]) => row("matches", name, t));
   sub.free();
   return { bytes: text.length, rows };
+}
+
+/** matches(jsonString) in the Asana and Kanboard dialects, against the hand-written test. */
+export function dialectCases(hm) {
+  return DIALECT_CASES.map((c) => {
+    const e = c.event(rng(5));
+    const text = JSON.stringify(e);
+    const sub = hm.Subscription.compile(c.spec, { dialect: c.dialect });
+    if (!(sub.matches(text) && c.handWritten(JSON.parse(text)))) throw new Error(`${c.dialect} case disagrees`);
+    const ns = measureAll({ hookmatch: () => sub.matches(text), js: () => c.handWritten(JSON.parse(text)) });
+    sub.free();
+    return { case: "dialect", dialect: c.dialect, bytes: text.length, hookmatchNs: ns.hookmatch, jsNs: ns.js };
+  });
 }
 
 /** ~`mb` MB of NDJSON Workfront events (1–4 KB each). */
@@ -241,5 +254,5 @@ export function compileCases(hm) {
 }
 
 export function engineCases(hm, sift, mb = 100) {
-  return { matches: matchesCases(hm, sift), preview: previewCases(hm, ndjson(mb)), set: setCases(hm), compile: compileCases(hm) };
+  return { matches: matchesCases(hm, sift), dialects: dialectCases(hm), preview: previewCases(hm, ndjson(mb)), set: setCases(hm), compile: compileCases(hm) };
 }

@@ -76,6 +76,36 @@ export function kanboardEvent(r) {
   return { event_name: pick(r, ["task.create", "task.update", "task.move.column", "comment.create"]), event_data: data };
 }
 
+/**
+ * The other dialects' matches() cases: a subscription, a generated event
+ * made to match it, and the test a user would write by hand.
+ */
+export const DIALECT_CASES = [
+  {
+    dialect: "asana",
+    spec: { resource: "1204570003", target: "https://hooks.example.com/asana", filters: [{ resource_type: "task", action: "changed", fields: ["due_on"] }] },
+    event(r) {
+      const e = asanaEvent(r);
+      e.action = "changed";
+      e.resource.resource_type = "task";
+      e.change.field = "due_on";
+      return e;
+    },
+    handWritten: (e) => e.action === "changed" && e.resource?.resource_type === "task" && e.change?.field === "due_on",
+  },
+  {
+    dialect: "kanboard",
+    spec: { url: "https://hooks.example.com/kanboard", token: "t", events: ["task.move.column"], filters: [{ fieldName: "color_id", fieldValue: "red" }] },
+    event(r) {
+      const e = kanboardEvent(r);
+      e.event_name = "task.move.column";
+      e.event_data.color_id = "red";
+      return e;
+    },
+    handWritten: (e) => e.event_name === "task.move.column" && e.event_data?.color_id === "red",
+  },
+];
+
 /** The 3-filter subscription of the matches() case and the same test in JS. */
 export const THREE_FILTERS = {
   objCode: "PROJ",

@@ -75,6 +75,8 @@ function engineTable(title, e, cold) {
   const base = m.find((r) => r.impl.startsWith("JSON.parse")).ns;
   lines.push(`matches() against a 3-filter Workfront subscription, ${e.matches.bytes}-byte event:`, "", "| implementation | median | vs JSON.parse + predicate |", "| --- | ---: | ---: |");
   for (const r of m) lines.push(`| ${r.impl} | ${us(r.ns)} | ${(base / r.ns).toFixed(2)}× |`);
+  lines.push("", "matches(jsonString) in the other dialects (generated events):", "", "| dialect | event | hookmatch | JSON.parse + hand-written test | ratio |", "| --- | ---: | ---: | ---: | ---: |");
+  for (const d of e.dialects) lines.push(`| ${d.dialect} | ${d.bytes} B | ${us(d.hookmatchNs)} | ${us(d.jsNs)} | ${(d.jsNs / d.hookmatchNs).toFixed(2)}× |`);
   const p = e.preview.rows;
   lines.push("", `preview() of ${(e.preview.bytes / 1048576).toFixed(0)} MB of NDJSON (${e.preview.events} events) as a Uint8Array:`, "", "| implementation | time | MB/s | vs baseline |", "| --- | ---: | ---: | ---: |");
   for (const r of p) lines.push(`| ${r.impl} | ${us(r.ns)} | ${r.MBps.toFixed(0)} | ${(r.MBps / p[1].MBps).toFixed(2)}× |`);
