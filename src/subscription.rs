@@ -153,16 +153,18 @@ impl Subscription {
         let batch = self.projection().for_batch();
         let parse = |text: &str| projection::parse(text, &batch);
         preview::read_batch_with(input, &parse, |item| {
-            let docs: Vec<Result<At<'_>, Error>> = match &item.event {
-                Ok(doc) => match dialect::envelope(self.dialect, At::Node(doc)) {
-                    Some(events) => events.into_iter().map(Ok).collect(),
-                    None => vec![Ok(At::Node(doc))],
-                },
-                Err(e) => vec![Err(e.clone())],
-            };
-            for doc in docs {
+            let mut one = |doc: Result<At<'_>, Error>| {
                 self.preview_one(doc, item.line, index, opts, &mut result, &mut rows);
                 index += 1;
+            };
+            match item.event {
+                // Only an envelope (Asana's body) holds several events; the
+                // common case allocates nothing per event.
+                Ok(ref doc) => match dialect::envelope(self.dialect, At::Node(doc)) {
+                    Some(events) => events.into_iter().for_each(|e| one(Ok(e))),
+                    None => one(Ok(At::Node(doc))),
+                },
+                Err(e) => one(Err(e)),
             }
         })?;
         if opts.details {
