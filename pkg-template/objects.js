@@ -57,11 +57,17 @@ function walk(holder, key, p, depth, ancestors) {
       if (out !== null) out[i] = x;
     }
   } else {
-    if (p !== null) out = Object.create(null);
+    // A plain object, not a null-prototype one: JSON.stringify of the copy
+    // is 0.58 µs against 0.94 for the bench's 141-byte result (writing the
+    // text here instead measured slower still).
+    if (p !== null) out = {};
     for (const k of Object.keys(v)) {
       const child = p === null ? null : p.all ? WHOLE : hasOwn.call(p.keys, k) ? p.keys[k] : null;
       const x = walk(v, k, child, depth + 1, ancestors);
-      if (child !== null) out[k] = x;
+      if (child === null) continue;
+      // Assigning "__proto__" would set the copy's prototype: define it.
+      if (k === "__proto__") Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+      else out[k] = x;
     }
   }
   ancestors.pop();

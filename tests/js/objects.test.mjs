@@ -156,6 +156,16 @@ test("objects JSON.stringify treats specially answer as their JSON text does", (
   assert.equal(sub.matches(cases["a non-enumerable field"]), false);
 });
 
+test("a field named __proto__ that a filter reads is copied as data, not as a prototype", () => {
+  const sub = Subscription.compile({ ...SPEC, filters: [{ fieldName: "__proto__", fieldValue: { status: "CUR" } }] });
+  const text = '{"eventType":"UPDATE","newState":{"objCode":"PROJ","__proto__":{"status":"CUR"}}}';
+  const event = JSON.parse(text);
+  assert.equal(sub.matches(text), true);
+  assert.equal(sub.matches(event), true);
+  const other = JSON.parse(text.replace('"CUR"', '"PLN"'));
+  assert.equal(sub.matches(other), false);
+});
+
 test("a BigInt, a cycle or deep nesting anywhere in the object is reported as for its text", () => {
   const sub = Subscription.compile(SPEC);
   const big = base();
