@@ -190,15 +190,17 @@ fn combine(connector: Connector, mut results: impl Iterator<Item = bool>) -> boo
 fn gate_value<'b>(g: &GateCheck, ev: &'b Event<'_>) -> Option<&'b Value> {
     match &g.source {
         GateSource::Root(path) => walk(ev.root, path).and_then(At::value),
-        GateSource::State(key) => {
-            state_key(ev.new_state.at(), key).or_else(|| state_key(ev.old_state.at(), key))
-        }
+        GateSource::State(key) => state_value(ev, key),
         GateSource::None => None,
     }
 }
 
-fn state_key<'b>(state: At<'b>, key: &str) -> Option<&'b Value> {
-    state.get(key)?.value().filter(|v| !v.is_null())
+/// A gate's state field: `key` of the new state, else of the old one (a
+/// DELETE carries the object only in `oldState`), nulls skipped. The set's
+/// index reads gate keys through this too.
+pub fn state_value<'b>(ev: &'b Event<'_>, key: &str) -> Option<&'b Value> {
+    let read = |state: At<'b>| state.get(key)?.value().filter(|v| !v.is_null());
+    read(ev.new_state.at()).or_else(|| read(ev.old_state.at()))
 }
 
 fn gate_passes(g: &GateCheck, ev: &Event<'_>) -> bool {
@@ -232,15 +234,21 @@ fn walk<'b, S: AsRef<str>>(mut v: At<'b>, tokens: &[S]) -> Option<At<'b>> {
 /// state's `parameterValues`; a `/…` name is a JSON Pointer.
 fn lookup<'b>(f: &Filter, state: At<'b>) -> Option<&'b Value> {
     match &f.field {
-        FieldRef::Name(name) => state
-            .get(name)
-            .or_else(|| state.get("parameterValues")?.get(name))?
-            .value(),
+        FieldRef::Name(name) => named_field(state, name),
         FieldRef::Pointer(tokens) => walk(state, tokens)?.value(),
     }
 }
 
-fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> At<'b> {
+/// A plain `fieldName`'s value in a state: the key, else that key in
+/// `parameterValues` (the set's `eq` hash reads fields through this too).
+pub fn named_field<'b>(state: At<'b>, name: &str) -> Option<&'b Value> {
+    state
+        .get(name)
+        .or_else(|| state.get("parameterValues")?.get(name))?
+        .value()
+}
+
+pub fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> At<'b> {
     match sel {
         StateSel::New => ev.new_state.at(),
         StateSel::Old => ev.old_state.at(),

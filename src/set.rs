@@ -478,16 +478,8 @@ fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidat
     };
     out.extend(b.plain.iter().map(candidate(false)));
     for (field, values) in &b.by_field {
-        let state = match field.state {
-            StateSel::New => ev.new_state.at(),
-            StateSel::Old => ev.old_state.at(),
-        };
-        // The same lookup as the evaluator: the key, else parameterValues.
-        let actual = state
-            .get(&field.name)
-            .or_else(|| state.get("parameterValues")?.get(&field.name))
-            .and_then(At::value);
-        match actual {
+        // The evaluator's own lookup, so the hash sees what a filter sees.
+        match eval::named_field(eval::state_of(field.state, ev), &field.name) {
             Some(Value::String(s)) => {
                 if let Some(list) = values.get(s) {
                     out.extend(list.iter().map(candidate(true)));
@@ -554,15 +546,10 @@ fn event_gate_key(d: Dialect, ev: &Event<'_>) -> Option<GateKey> {
     let text = |at: Option<At<'_>>| Some(at?.as_str()?.to_string());
     match d {
         Dialect::Workfront => {
-            // The evaluator's gate reads objCode from newState, else oldState
-            // (skipping nulls); a non-string there fails every gate.
-            let code = (ev.new_state.at().get("objCode"))
-                .filter(|v| !v.is_null())
-                .or_else(|| ev.old_state.at().get("objCode").filter(|v| !v.is_null()));
-            Some(GateKey::Workfront(
-                text(root.get("eventType"))?,
-                text(code)?,
-            ))
+            // objCode as the evaluator's gate reads it; a non-string there
+            // fails every gate.
+            let code = eval::state_value(ev, "objCode")?.as_str()?.to_string();
+            Some(GateKey::Workfront(text(root.get("eventType"))?, code))
         }
         Dialect::RService => Some(GateKey::Name(d, text(root.get("event"))?)),
         Dialect::Kanboard => Some(GateKey::Name(d, text(root.get("event_name"))?)),
