@@ -375,6 +375,15 @@ pub fn url_field(
     }
 }
 
+/// Copy the optional keys a spec has (null is absent) into its `toJSON`.
+pub fn copy_present(obj: &Map<String, Value>, keys: &[&str], normalized: &mut Map<String, Value>) {
+    for key in keys {
+        if let Some(v) = obj.get(*key).filter(|v| !v.is_null()) {
+            normalized.insert((*key).into(), v.clone());
+        }
+    }
+}
+
 /// An optional field that must be a string when present (null is absent).
 pub fn optional_string<'a>(
     obj: &'a Map<String, Value>,

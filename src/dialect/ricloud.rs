@@ -95,11 +95,7 @@ pub fn compile(
     normalized.insert("url".into(), url.clone().into());
     normalized.insert("secret".into(), super::workfront::REDACTED.into());
     normalized.insert("state".into(), state.into());
-    for key in ["organisation", "date_created"] {
-        if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
-            normalized.insert(key.into(), v.clone());
-        }
-    }
+    super::copy_present(obj, &["organisation", "date_created"], &mut normalized);
     filters::insert_normalized(&mut normalized, connector, &entries);
     Some(Compiled {
         plan: Plan {

@@ -222,17 +222,17 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     normalized.insert("event".into(), event.clone().into());
     normalized.insert("uri".into(), uri.clone().into());
     normalized.insert("name".into(), name.unwrap_or(&event).into());
-    for key in [
-        "description",
-        "mail_exceptions_to",
-        "webhook_policy",
-        "source",
-        "sourceID",
-    ] {
-        if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
-            normalized.insert(key.into(), v.clone());
-        }
-    }
+    super::copy_present(
+        obj,
+        &[
+            "description",
+            "mail_exceptions_to",
+            "webhook_policy",
+            "source",
+            "sourceID",
+        ],
+        &mut normalized,
+    );
     normalized.insert("disabled".into(), disabled.into());
     filters::insert_normalized(&mut normalized, connector, &entries);
     Some(Compiled {
