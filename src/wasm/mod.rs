@@ -231,14 +231,13 @@ thread_local! {
 /// Call `f` with an event's UTF-8 bytes: small strings through [`SCRATCH`],
 /// anything else as [`input_bytes`] reads it.
 fn with_event_bytes<R>(v: &JsValue, what: &str, f: impl FnOnce(&[u8]) -> R) -> Result<R, JsValue> {
-    let Some(s) = v.dyn_ref::<js_sys::JsString>() else {
+    let small = v
+        .dyn_ref::<js_sys::JsString>()
+        .map(|s| (s, s.length() as usize))
+        .filter(|(_, units)| *units <= SCRATCH_MAX_UNITS);
+    let Some((s, units)) = small else {
         return Ok(f(&input_bytes(v, what)?));
     };
-    let units = s.length() as usize;
-    if units > SCRATCH_MAX_UNITS {
-        check_js_string_size(s, what)?;
-        return Ok(f(&js_string_bytes(s)));
-    }
     crate::json::check_size(units, what).map_err(|e| js_error(&e))?;
     SCRATCH.with(|cell| {
         let Ok(mut scratch) = cell.try_borrow_mut() else {
