@@ -43,14 +43,13 @@ pub struct SetPreview {
     pub counts: serde_json::Map<String, Value>,
 }
 
-/// How a subscription is found from an event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum GateKey {
-    /// Workfront: eventType and objCode.
-    Workfront(String, String),
-    /// Kanboard event_name, R-Service event.
-    Name(Dialect, String),
-}
+/// How a subscription is found from an event: Workfront's eventType and
+/// objCode, or Kanboard's event_name / R-Service's event and "". Kept as two
+/// levels so an event looks its bucket up by borrowed strings.
+type GateKey = (String, String);
+
+/// Gate buckets of one dialect: first key, then second.
+type Gates = HashMap<String, HashMap<String, Bucket>>;
 
 /// A top-level `eq` on a string that means "the field is this string (or an
 /// array holding it)": the only filters whose pass/fail a hash decides.
@@ -117,7 +116,7 @@ pub struct SubscriptionSet {
     members: Vec<Option<Member>>,
     positions: HashMap<String, usize>,
     /// Gate buckets per dialect, and the subscriptions every event must try.
-    buckets: HashMap<GateKey, Bucket>,
+    buckets: HashMap<Dialect, Gates>,
     wildcard: HashMap<Dialect, Bucket>,
     dialects: Vec<Dialect>,
     projection: Projection,
@@ -252,8 +251,10 @@ impl SubscriptionSet {
         if let Some(slot) = self.members.get_mut(pos) {
             if let Some(m) = slot.take() {
                 match gate_key(&m.sub) {
-                    Some(k) => {
-                        if let Some(b) = self.buckets.get_mut(&k) {
+                    Some((first, second)) => {
+                        let bucket = self.buckets.get_mut(&m.sub.dialect());
+                        let bucket = bucket.and_then(|g| g.get_mut(&first)?.get_mut(&second));
+                        if let Some(b) = bucket {
                             b.remove(pos);
                         }
                     }
@@ -282,7 +283,15 @@ impl SubscriptionSet {
         let gate = gate_key(&sub);
         let gate_is_key = gate.is_some() && gate_is_key(&sub);
         match gate {
-            Some(k) => self.buckets.entry(k).or_default().insert(pos, eq),
+            Some((first, second)) => self
+                .buckets
+                .entry(d)
+                .or_default()
+                .entry(first)
+                .or_default()
+                .entry(second)
+                .or_default()
+                .insert(pos, eq),
             None => self.wildcard.entry(d).or_default().insert(pos, eq),
         }
         self.positions.insert(id.clone(), pos);
@@ -367,10 +376,10 @@ impl SubscriptionSet {
             };
             candidates.clear();
             let memo = eval::FieldMemo::new();
-            if let Some(k) = event_gate_key(d, &ev) {
-                if let Some(b) = self.buckets.get(&k) {
-                    collect(b, true, &ev, &mut candidates);
-                }
+            let bucket = event_gate_key(d, &ev)
+                .and_then(|(first, second)| self.buckets.get(&d)?.get(first)?.get(second));
+            if let Some(b) = bucket {
+                collect(b, true, &ev, &mut candidates);
             }
             if let Some(b) = self.wildcard.get(&d) {
                 collect(b, false, &ev, &mut candidates);
@@ -526,33 +535,33 @@ fn gate_key(sub: &Subscription) -> Option<GateKey> {
             })
     };
     match sub.dialect() {
-        Dialect::Workfront => Some(GateKey::Workfront(eq("eventType")?, eq("objCode")?)),
+        Dialect::Workfront => Some((eq("eventType")?, eq("objCode")?)),
         // A disabled webhook is indexed under its event too; its plan says no.
-        Dialect::RService => Some(GateKey::Name(Dialect::RService, eq("event")?)),
+        Dialect::RService => Some((eq("event")?, String::new())),
         // Kanboard's gate is "one of"; subscriptions listing exactly one event
         // are indexed by it, others try every event.
         Dialect::Kanboard => plan.gate.iter().find_map(|g| match &g.test {
-            GateTest::OneOf(list) if list.len() == 1 => list[0]
-                .as_str()
-                .map(|s| GateKey::Name(Dialect::Kanboard, s.to_string())),
+            GateTest::OneOf(list) if list.len() == 1 => {
+                list[0].as_str().map(|s| (s.to_string(), String::new()))
+            }
             _ => None,
         }),
         Dialect::Asana | Dialect::Ricloud => None,
     }
 }
 
-fn event_gate_key(d: Dialect, ev: &Event<'_>) -> Option<GateKey> {
+/// The event's [`GateKey`], borrowed from the event.
+fn event_gate_key<'e>(d: Dialect, ev: &'e Event<'_>) -> Option<(&'e str, &'e str)> {
     let root = ev.root;
-    let text = |at: Option<At<'_>>| Some(at?.as_str()?.to_string());
     match d {
         Dialect::Workfront => {
             // objCode as the evaluator's gate reads it; a non-string there
             // fails every gate.
-            let code = eval::state_value(ev, "objCode")?.as_str()?.to_string();
-            Some(GateKey::Workfront(text(root.get("eventType"))?, code))
+            let code = eval::state_value(ev, "objCode")?.as_str()?;
+            Some((root.get("eventType")?.as_str()?, code))
         }
-        Dialect::RService => Some(GateKey::Name(d, text(root.get("event"))?)),
-        Dialect::Kanboard => Some(GateKey::Name(d, text(root.get("event_name"))?)),
+        Dialect::RService => Some((root.get("event")?.as_str()?, "")),
+        Dialect::Kanboard => Some((root.get("event_name")?.as_str()?, "")),
         _ => None,
     }
 }
