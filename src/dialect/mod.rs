@@ -126,8 +126,32 @@ pub struct Event<'a> {
 #[derive(Debug, Clone)]
 pub struct Compiled {
     pub plan: Plan,
-    pub normalized: Value,
+    pub normalized: Normalized,
     pub delivery: DeliverySettings,
+}
+
+/// The normalized spec without the plan's filters, and where they go: the
+/// filters are written from the plan when `toJSON` asks, not at compile
+/// (building them was a fifth of compiling a set, and few specs are ever
+/// shown).
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub fields: Map<String, Value>,
+    /// The position of `filters` and `filterConnector` among `fields`;
+    /// `None` when the plan's entries are not shown (no filters, or a
+    /// dialect that writes its own, like Asana).
+    pub filters_at: Option<usize>,
+}
+
+impl Normalized {
+    /// The whole normalized spec, the plan's filters in their place.
+    pub fn to_value(&self, plan: &Plan) -> Value {
+        let mut fields = self.fields.clone();
+        if let Some(at) = self.filters_at {
+            crate::filters::insert_normalized(&mut fields, at, plan.connector, &plan.entries);
+        }
+        Value::Object(fields)
+    }
 }
 
 /// What a dialect needs at delivery time, kept apart from the plan.
@@ -258,10 +282,10 @@ fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projecti
     // The states exist in the projection even when no field of them is read,
     // so `prepare` sees the same shape.
     if !new.is_empty() {
-        p.node(new);
+        p.ensure(new);
     }
     if let Some(old) = old {
-        p.node(old);
+        p.ensure(old);
     }
     let in_state = |p: &mut Projection, state: &[&str], rest: &[String]| {
         let path: Vec<&str> = state
