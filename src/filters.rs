@@ -55,15 +55,12 @@ pub fn parse_extension(
 }
 
 /// Add a spec's compiled filters to its normalized form (`toJSON`): the
-/// entries with defaults filled in, and the connector, when there are any.
+/// entries with defaults filled in, then the connector.
 pub fn insert_normalized(
     normalized: &mut Map<String, Value>,
     connector: Connector,
     entries: &[Entry],
 ) {
-    if entries.is_empty() {
-        return;
-    }
     normalized.insert(
         "filters".into(),
         Value::Array(entries.iter().map(entry_json).collect()),

@@ -43,7 +43,27 @@ impl Projection {
         }
         match path.split_first() {
             None => *self = Projection::everything(),
-            Some((head, rest)) => self.entry(head.as_ref()).keep(rest),
+            Some((head, rest)) => self.with_child(head.as_ref(), &mut |c| c.keep(rest)),
+        }
+    }
+
+    /// Make the objects at `path` exist (kept as objects, not whole).
+    pub fn ensure<S: AsRef<str>>(&mut self, path: &[S]) {
+        if let Some((head, rest)) = path.split_first() {
+            self.with_child(head.as_ref(), &mut |c| c.ensure(rest));
+        }
+    }
+
+    /// Run `f` on the child at `key`, made if needed. Most keys are there
+    /// already (a set adds every member's fields to one union), so this
+    /// looks up by `&str` and allocates only for a new key: the allocating
+    /// lookup was an eighth of compiling a set. (`dyn`: one copy of this
+    /// for every caller, not one per closure.)
+    fn with_child(&mut self, key: &str, f: &mut dyn FnMut(&mut Projection)) {
+        self.signature |= signature_bit(key);
+        match self.keys.get_mut(key) {
+            Some(child) => f(child),
+            None => f(self.keys.entry(key.to_string()).or_default()),
         }
     }
 
@@ -117,7 +137,7 @@ impl Projection {
             return;
         }
         for (k, p) in &other.keys {
-            self.entry(k).merge(p);
+            self.with_child(k, &mut |c| c.merge(p));
         }
         if let Some(items) = &other.items {
             match &mut self.items {

@@ -105,8 +105,8 @@ impl Subscription {
     }
 
     /// The normalized spec with secrets redacted.
-    pub fn to_json(&self) -> &Value {
-        &self.compiled.normalized
+    pub fn to_json(&self) -> Value {
+        self.compiled.normalized.to_value(&self.compiled.plan)
     }
 
     pub fn matches(&self, event: &Value) -> Result<bool, Error> {

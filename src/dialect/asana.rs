@@ -6,7 +6,7 @@
 
 use super::{
     event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
-    Event,
+    Event, Normalized,
 };
 use crate::doc::{At, State};
 use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
@@ -91,7 +91,10 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             connector: Connector::Or,
             entries,
         },
-        normalized: Value::Object(normalized),
+        normalized: Normalized {
+            fields: normalized,
+            filters_at: None,
+        },
         delivery: DeliverySettings::Asana { target },
     })
 }

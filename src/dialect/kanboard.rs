@@ -4,7 +4,7 @@
 
 use super::{
     event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
-    Event,
+    Event, Normalized,
 };
 use crate::doc::{At, State};
 use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
@@ -102,7 +102,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     if obj.get("events").is_some_and(|e| !e.is_null()) {
         normalized.insert("events".into(), Value::Array(events.clone()));
     }
-    filters::insert_normalized(&mut normalized, connector, &entries);
+    let filters_at = (!entries.is_empty()).then_some(normalized.len());
     Some(Compiled {
         plan: Plan {
             gate: vec![GateCheck {
@@ -113,7 +113,10 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             connector,
             entries,
         },
-        normalized: Value::Object(normalized),
+        normalized: Normalized {
+            fields: normalized,
+            filters_at,
+        },
         delivery: DeliverySettings::Kanboard { url, token },
     })
 }

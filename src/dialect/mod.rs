@@ -146,11 +146,17 @@ pub struct Normalized {
 impl Normalized {
     /// The whole normalized spec, the plan's filters in their place.
     pub fn to_value(&self, plan: &Plan) -> Value {
-        let mut fields = self.fields.clone();
-        if let Some(at) = self.filters_at {
-            crate::filters::insert_normalized(&mut fields, at, plan.connector, &plan.entries);
+        let mut out = Map::new();
+        for (i, (k, v)) in self.fields.iter().enumerate() {
+            if self.filters_at == Some(i) {
+                crate::filters::insert_normalized(&mut out, plan.connector, &plan.entries);
+            }
+            out.insert(k.clone(), v.clone());
         }
-        Value::Object(fields)
+        if self.filters_at.is_some_and(|at| at >= self.fields.len()) {
+            crate::filters::insert_normalized(&mut out, plan.connector, &plan.entries);
+        }
+        Value::Object(out)
     }
 }
 

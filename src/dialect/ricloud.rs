@@ -6,7 +6,7 @@
 
 use super::{
     event_object, event_string, optional_string, required_string, warn_unknown_keys, Compiled,
-    DeliverySettings, Event, SpecMode,
+    DeliverySettings, Event, Normalized, SpecMode,
 };
 use crate::doc::At;
 use crate::error::{unknown_message, Diagnostic, Error};
@@ -96,14 +96,17 @@ pub fn compile(
     normalized.insert("secret".into(), super::workfront::REDACTED.into());
     normalized.insert("state".into(), state.into());
     super::copy_present(obj, &["organisation", "date_created"], &mut normalized);
-    filters::insert_normalized(&mut normalized, connector, &entries);
+    let filters_at = (!entries.is_empty()).then_some(normalized.len());
     Some(Compiled {
         plan: Plan {
             gate,
             connector,
             entries,
         },
-        normalized: Value::Object(normalized),
+        normalized: Normalized {
+            fields: normalized,
+            filters_at,
+        },
         delivery: DeliverySettings::Ricloud { url, secret },
     })
 }

@@ -4,7 +4,7 @@
 
 use super::{
     event_object, event_string, loose_bool, optional_string, warn_unknown_keys, Compiled,
-    DeliverySettings, Event,
+    DeliverySettings, Event, Normalized,
 };
 use crate::doc::At;
 use crate::error::{Diagnostic, Error, ErrorKind};
@@ -234,14 +234,17 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         &mut normalized,
     );
     normalized.insert("disabled".into(), disabled.into());
-    filters::insert_normalized(&mut normalized, connector, &entries);
+    let filters_at = (!entries.is_empty()).then_some(normalized.len());
     Some(Compiled {
         plan: Plan {
             gate,
             connector,
             entries,
         },
-        normalized: Value::Object(normalized),
+        normalized: Normalized {
+            fields: normalized,
+            filters_at,
+        },
         delivery: DeliverySettings::RService {
             uri,
             event,

@@ -2,7 +2,7 @@
 //! Subscription API" page, `help/quicksilver/wf-api/general/event-subs-api.md`
 //! in `AdobeDocs/workfront.en`, read 2026-11; see docs/workfront.md).
 
-use super::{required_string, warn_unknown_keys, Compiled, DeliverySettings, Event};
+use super::{required_string, warn_unknown_keys, Compiled, DeliverySettings, Event, Normalized};
 use crate::base64;
 use crate::doc::{At, State};
 use crate::error::{Diagnostic, Error, ErrorKind};
@@ -181,7 +181,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     }
     normalized.insert("url".into(), url.clone().into());
     normalized.insert("authToken".into(), REDACTED.into());
-    filters::insert_normalized(&mut normalized, connector, &entries);
+    let filters_at = (!entries.is_empty()).then_some(normalized.len());
     normalized.insert("base64Encoding".into(), base64.into());
 
     Some(Compiled {
@@ -190,7 +190,10 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             connector,
             entries,
         },
-        normalized: Value::Object(normalized),
+        normalized: Normalized {
+            fields: normalized,
+            filters_at,
+        },
         delivery: DeliverySettings::Workfront {
             url,
             auth_token,

@@ -404,7 +404,7 @@ impl JsSubscription {
     /// The normalized spec, secrets redacted.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        to_js(self.inner.to_json())
+        to_js(&self.inner.to_json())
     }
 
     /// A short description without secrets, for `String(sub)` and logs.
