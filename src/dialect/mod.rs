@@ -265,7 +265,6 @@ pub fn add_projection(dialect: Dialect, plan: &Plan, p: &mut crate::projection::
 
 fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projection) {
     use crate::plan::{Comparison, Entry, FieldRef, GateSource, StateSel};
-    use crate::projection::Projection;
     // (path of the new state, path of the old state) in the event.
     let (new, old): (&[&str], Option<&[&str]>) = match dialect {
         Dialect::Workfront => (&["newState"], Some(&["oldState"])),
@@ -293,21 +292,13 @@ fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projecti
     if let Some(old) = old {
         p.ensure(old);
     }
-    let in_state = |p: &mut Projection, state: &[&str], rest: &[String]| {
-        let path: Vec<&str> = state
-            .iter()
-            .copied()
-            .chain(rest.iter().map(String::as_str))
-            .collect();
-        p.keep(&path);
-    };
     for g in &plan.gate {
         match &g.source {
             GateSource::Root(path) => p.keep(path),
             GateSource::State(key) => {
-                in_state(p, new, std::slice::from_ref(key));
+                p.keep_at(new, std::slice::from_ref(key));
                 if let Some(old) = old {
-                    in_state(p, old, std::slice::from_ref(key));
+                    p.keep_at(old, std::slice::from_ref(key));
                 }
             }
             GateSource::None => {}
@@ -318,18 +309,22 @@ fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projecti
         Entry::Group(g) => g.filters.iter(),
     });
     for f in filters {
-        let states: Vec<&[&str]> = match (f.comparison, f.state, old) {
-            (Comparison::Changed, _, Some(old)) => vec![new, old],
-            (_, StateSel::Old, Some(old)) => vec![old],
-            _ => vec![new],
+        let both;
+        let states: &[&[&str]] = match (f.comparison, f.state, old) {
+            (Comparison::Changed, _, Some(old)) => {
+                both = [new, old];
+                &both
+            }
+            (_, StateSel::Old, Some(_)) => old.as_slice(),
+            _ => std::slice::from_ref(&new),
         };
         for state in states {
             match &f.field {
                 FieldRef::Name(name) => {
-                    in_state(p, state, std::slice::from_ref(name));
-                    in_state(p, state, &["parameterValues".to_string(), name.clone()]);
+                    p.keep_at(state, std::slice::from_ref(name));
+                    p.keep_at(state, &["parameterValues", name.as_str()]);
                 }
-                FieldRef::Pointer(tokens) => in_state(p, state, tokens),
+                FieldRef::Pointer(tokens) => p.keep_at(state, tokens),
             }
         }
     }
