@@ -20,7 +20,10 @@ use crate::subscription::{CompileOptions, Subscription};
 use crate::value::Hint;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
+/// The set's maps hash with foldhash, as serde_json's own maps do here
+/// (without its `std` feature), so the module carries one hasher, not two.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// An entry that did not compile: its id, where in the input, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -124,6 +127,8 @@ pub struct SubscriptionSet {
     /// A number per plain field name the members' filters read (their
     /// `Filter::slot`), for the per-event lookup memo.
     slots: HashMap<String, u32>,
+    /// The [`dialect::projection_signature`]s already in `projection`.
+    projected: HashSet<Vec<u8>>,
 }
 
 fn first_string<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
@@ -276,7 +281,12 @@ impl SubscriptionSet {
         if !self.dialects.contains(&d) {
             self.dialects.push(d);
         }
-        dialect::add_projection(d, sub.plan(), &mut self.projection);
+        let mut signature = Vec::with_capacity(128);
+        dialect::projection_signature(d, sub.plan(), &mut signature);
+        if !self.projected.contains(&signature) {
+            dialect::add_projection(d, sub.plan(), &mut self.projection);
+            self.projected.insert(signature);
+        }
         let eq = eq_key(&sub);
         let hashed_entry = eq.as_ref().map(|(entry, _, _)| *entry);
         let eq = eq.map(|(_, field, value)| (field, value));

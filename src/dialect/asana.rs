@@ -79,11 +79,11 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         return None;
     }
     let (resource, target) = (resource?, target?);
-    let mut normalized = Map::new();
-    normalized.insert("resource".into(), resource.into());
-    normalized.insert("target".into(), target.clone().into());
+    let mut normalized = Vec::with_capacity(8);
+    normalized.push(("resource", resource.into()));
+    normalized.push(("target", target.clone().into()));
     if !filters_json.is_empty() {
-        normalized.insert("filters".into(), Value::Array(filters_json));
+        normalized.push(("filters", Value::Array(filters_json)));
     }
     Some(Compiled {
         plan: Plan {

@@ -96,11 +96,11 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         return None;
     }
     let (url, token) = (url?, token?);
-    let mut normalized = Map::new();
-    normalized.insert("url".into(), url.clone().into());
-    normalized.insert("token".into(), super::workfront::REDACTED.into());
+    let mut normalized = Vec::with_capacity(8);
+    normalized.push(("url", url.clone().into()));
+    normalized.push(("token", super::workfront::REDACTED.into()));
     if obj.get("events").is_some_and(|e| !e.is_null()) {
-        normalized.insert("events".into(), Value::Array(events.clone()));
+        normalized.push(("events", Value::Array(events.clone())));
     }
     let filters_at = (!entries.is_empty()).then_some(normalized.len());
     Some(Compiled {

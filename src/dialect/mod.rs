@@ -136,7 +136,9 @@ pub struct Compiled {
 /// shown).
 #[derive(Debug, Clone)]
 pub struct Normalized {
-    pub fields: Map<String, Value>,
+    /// In `toJSON`'s order; keys are the dialect's own names, so the map
+    /// (and its key strings) is built only when asked for.
+    pub fields: Vec<(&'static str, Value)>,
     /// The position of `filters` and `filterConnector` among `fields`;
     /// `None` when the plan's entries are not shown (no filters, or a
     /// dialect that writes its own, like Asana).
@@ -151,7 +153,7 @@ impl Normalized {
             if self.filters_at == Some(i) {
                 crate::filters::insert_normalized(&mut out, plan.connector, &plan.entries);
             }
-            out.insert(k.clone(), v.clone());
+            out.insert((*k).into(), v.clone());
         }
         if self.filters_at.is_some_and(|at| at >= self.fields.len()) {
             crate::filters::insert_normalized(&mut out, plan.connector, &plan.entries);
@@ -261,6 +263,54 @@ pub fn add_projection(dialect: Dialect, plan: &Plan, p: &mut crate::projection::
         return;
     }
     add_fields(dialect, plan, p);
+}
+
+/// Everything [`add_fields`] reads of a plan, written into `out` so that two
+/// plans with the same bytes add the same fields: a set adds each distinct
+/// signature once (most members share their fields, and adding them again
+/// was a seventh of compiling a set). Strings are length-prefixed, so the
+/// encoding is exact. Keep in step with `add_fields`.
+pub fn projection_signature(dialect: Dialect, plan: &Plan, out: &mut Vec<u8>) {
+    use crate::plan::{Comparison, Entry, FieldRef, GateSource};
+    let text = |out: &mut Vec<u8>, s: &str| {
+        out.extend_from_slice(&s.len().to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    };
+    text(out, dialect.name());
+    for g in &plan.gate {
+        match &g.source {
+            GateSource::Root(path) => {
+                out.push(1);
+                out.extend_from_slice(&path.len().to_le_bytes());
+                path.iter().for_each(|k| text(out, k));
+            }
+            GateSource::State(key) => {
+                out.push(2);
+                text(out, key);
+            }
+            GateSource::None => out.push(3),
+        }
+    }
+    let filters = plan.entries.iter().flat_map(|e| match e {
+        Entry::Filter(f) => std::slice::from_ref(f).iter(),
+        Entry::Group(g) => g.filters.iter(),
+    });
+    for f in filters {
+        out.push(4);
+        out.push(u8::from(f.comparison == Comparison::Changed));
+        text(out, f.state.name());
+        match &f.field {
+            FieldRef::Name(name) => {
+                out.push(5);
+                text(out, name);
+            }
+            FieldRef::Pointer(tokens) => {
+                out.push(6);
+                out.extend_from_slice(&tokens.len().to_le_bytes());
+                tokens.iter().for_each(|k| text(out, k));
+            }
+        }
+    }
 }
 
 fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projection) {
@@ -401,10 +451,14 @@ pub fn url_field(
 }
 
 /// Copy the optional keys a spec has (null is absent) into its `toJSON`.
-pub fn copy_present(obj: &Map<String, Value>, keys: &[&str], normalized: &mut Map<String, Value>) {
+pub fn copy_present(
+    obj: &Map<String, Value>,
+    keys: &[&'static str],
+    normalized: &mut Vec<(&'static str, Value)>,
+) {
     for key in keys {
         if let Some(v) = obj.get(*key).filter(|v| !v.is_null()) {
-            normalized.insert((*key).into(), v.clone());
+            normalized.push((key, v.clone()));
         }
     }
 }

@@ -91,10 +91,10 @@ pub fn compile(
             reason,
         },
     }];
-    let mut normalized = Map::new();
-    normalized.insert("url".into(), url.clone().into());
-    normalized.insert("secret".into(), super::workfront::REDACTED.into());
-    normalized.insert("state".into(), state.into());
+    let mut normalized = Vec::with_capacity(8);
+    normalized.push(("url", url.clone().into()));
+    normalized.push(("secret", super::workfront::REDACTED.into()));
+    normalized.push(("state", state.into()));
     super::copy_present(obj, &["organisation", "date_created"], &mut normalized);
     let filters_at = (!entries.is_empty()).then_some(normalized.len());
     Some(Compiled {

@@ -218,10 +218,10 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         test: GateTest::Equals(Value::String(event.clone())),
     });
 
-    let mut normalized = Map::new();
-    normalized.insert("event".into(), event.clone().into());
-    normalized.insert("uri".into(), uri.clone().into());
-    normalized.insert("name".into(), name.unwrap_or(&event).into());
+    let mut normalized = Vec::with_capacity(8);
+    normalized.push(("event", event.clone().into()));
+    normalized.push(("uri", uri.clone().into()));
+    normalized.push(("name", name.unwrap_or(&event).into()));
     super::copy_present(
         obj,
         &[
@@ -233,7 +233,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         ],
         &mut normalized,
     );
-    normalized.insert("disabled".into(), disabled.into());
+    normalized.push(("disabled", disabled.into()));
     let filters_at = (!entries.is_empty()).then_some(normalized.len());
     Some(Compiled {
         plan: Plan {

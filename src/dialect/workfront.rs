@@ -173,16 +173,16 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         });
     }
 
-    let mut normalized = Map::new();
-    normalized.insert("objCode".into(), obj_code.into());
-    normalized.insert("eventType".into(), event_type.into());
+    let mut normalized = Vec::with_capacity(8);
+    normalized.push(("objCode", obj_code.into()));
+    normalized.push(("eventType", event_type.into()));
     if let Some(id) = &obj_id {
-        normalized.insert("objId".into(), id.clone().into());
+        normalized.push(("objId", id.clone().into()));
     }
-    normalized.insert("url".into(), url.clone().into());
-    normalized.insert("authToken".into(), REDACTED.into());
+    normalized.push(("url", url.clone().into()));
+    normalized.push(("authToken", REDACTED.into()));
     let filters_at = (!entries.is_empty()).then_some(normalized.len());
-    normalized.insert("base64Encoding".into(), base64.into());
+    normalized.push(("base64Encoding", base64.into()));
 
     Some(Compiled {
         plan: Plan {
