@@ -122,18 +122,19 @@ pub fn parse(
     let mut entries = Vec::with_capacity(list.len());
     let mut groups = 0usize;
     for (i, item) in list.iter().enumerate() {
-        let path = join("/filters", i);
+        // Written only when a diagnostic needs it (compile speed).
+        let path = || join("/filters", i);
         let Some(obj) = item.as_object() else {
             diags.push(Diagnostic::error(
                 "invalid_type",
-                path,
+                path(),
                 format!("each filter must be an object, got {}", type_name(item)),
             ));
             continue;
         };
-        if obj.contains_key("type") {
+        if obj.keys().any(|k| k == "type") {
             groups += 1;
-            if let Some(group) = parse_group(obj, &path, ctx, diags) {
+            if let Some(group) = parse_group(obj, &path(), ctx, diags) {
                 entries.push(Entry::Group(group));
             }
         } else if let Some(filter) = parse_filter(obj, &path, ctx, diags) {
@@ -200,7 +201,13 @@ fn parse_group(
         }
         None => return None,
     }
-    warn_unknown_keys(obj, path, &GROUP_KEYS, "filter group", diags);
+    warn_unknown_keys(
+        obj,
+        &|| path.to_string(),
+        &GROUP_KEYS,
+        "filter group",
+        diags,
+    );
     let connector = match obj.get("connector") {
         Some(v) => parse_connector(v, &join(path, "connector"), "connector", diags),
         None => {
@@ -262,7 +269,7 @@ fn parse_group(
                 "filter groups cannot be nested: a group holds plain filters only",
             )),
             Some(f) => {
-                if let Some(filter) = parse_filter(f, &fpath, ctx, diags) {
+                if let Some(filter) = parse_filter(f, &|| fpath.clone(), ctx, diags) {
                     filters.push(filter);
                 }
             }
@@ -278,7 +285,7 @@ fn parse_group(
 
 fn parse_filter(
     obj: &Map<String, Value>,
-    path: &str,
+    path: &dyn Fn() -> String,
     ctx: FilterContext<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Filter> {
@@ -286,8 +293,10 @@ fn parse_filter(
     warn_unknown_keys(obj, path, &FILTER_KEYS, "filter", diags);
 
     // Paths are formatted only when a diagnostic needs one (compile speed).
-    let name_path = || join(path, "fieldName");
-    let field_name = match obj.get("fieldName") {
+    let name_path = || join(&path(), "fieldName");
+    let [given_name, given_comparison, given_state, given_value] =
+        pick(obj, ["fieldName", "comparison", "state", "fieldValue"]);
+    let field_name = match given_name {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::String(_)) => {
             diags.push(Diagnostic::error(
@@ -315,8 +324,8 @@ fn parse_filter(
         }
     };
 
-    let cmp_path = || join(path, "comparison");
-    let comparison = match obj.get("comparison") {
+    let cmp_path = || join(&path(), "comparison");
+    let comparison = match given_comparison {
         None => Comparison::Eq,
         Some(Value::String(s)) => Comparison::parse(s).unwrap_or_else(|| {
             diags.push(Diagnostic::error(
@@ -336,8 +345,8 @@ fn parse_filter(
         }
     };
 
-    let state_path = || join(path, "state");
-    let (state, state_given) = match obj.get("state") {
+    let state_path = || join(&path(), "state");
+    let (state, state_given) = match given_state {
         None => (StateSel::New, false),
         Some(Value::String(s)) if s == "newState" => (StateSel::New, true),
         Some(Value::String(s)) if s == "oldState" => (StateSel::Old, true),
@@ -376,8 +385,8 @@ fn parse_filter(
         ));
     }
 
-    let value_path = || join(path, "fieldValue");
-    let value = match obj.get("fieldValue") {
+    let value_path = || join(&path(), "fieldValue");
+    let value = match given_value {
         Some(v) => v.clone(),
         None if comparison == Comparison::Changed => Value::Null,
         None => {
@@ -392,7 +401,7 @@ fn parse_filter(
             Value::Null
         }
     };
-    check_value(comparison, obj.get("fieldValue"), &value_path, diags);
+    check_value(comparison, given_value, &value_path, diags);
 
     let field = if field_name.starts_with('/') {
         match parse_pointer(&field_name) {
@@ -400,7 +409,7 @@ fn parse_filter(
             None => {
                 diags.push(Diagnostic::error(
                     "invalid_pointer",
-                    join(path, "fieldName"),
+                    join(&path(), "fieldName"),
                     format!(
                         "fieldName {} starts with \"/\" so it is read as a JSON Pointer, but \"~\" must be followed by 0 or 1",
                         quote_short(&field_name)
@@ -422,7 +431,7 @@ fn parse_filter(
             if UNFILTERABLE.iter().any(|(c, f)| *c == code && *f == top) {
                 diags.push(Diagnostic::warning(
                     "unfilterable_field",
-                    join(path, "fieldName"),
+                    join(&path(), "fieldName"),
                     format!("Workfront does not filter on {code}.{top}: this filter will not work in Workfront"),
                 ));
             }
@@ -500,9 +509,28 @@ fn check_value(
     }
 }
 
+/// The values of `names` in `obj`, in one pass over its keys: a filter has a
+/// handful, and comparing them cost less than a hashed lookup per name.
+fn pick<'a, const N: usize>(
+    obj: &'a Map<String, Value>,
+    names: [&str; N],
+) -> [Option<&'a Value>; N] {
+    let mut out = [None; N];
+    for (k, v) in obj {
+        if let Some(slot) = names
+            .iter()
+            .position(|n| n == k)
+            .and_then(|i| out.get_mut(i))
+        {
+            *slot = Some(v);
+        }
+    }
+    out
+}
+
 fn warn_unknown_keys(
     obj: &Map<String, Value>,
-    path: &str,
+    path: &dyn Fn() -> String,
     known: &[&str],
     what: &str,
     diags: &mut Vec<Diagnostic>,
@@ -511,7 +539,7 @@ fn warn_unknown_keys(
         if !known.contains(&key.as_str()) {
             diags.push(Diagnostic::warning(
                 "unknown_field",
-                join(path, key),
+                join(&path(), key),
                 unknown_message(&format!("{what} field"), key, known),
             ));
         }

@@ -18,8 +18,12 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, String> {
     if s.is_empty() {
         return Err("the URL is empty".into());
     }
-    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("a URL cannot contain {}", describe(c)));
+    // Bytes first: for ASCII, whitespace or control is exactly <= 0x20 or
+    // DEL; chars (and their Unicode tables) only when something is beyond.
+    if !s.bytes().all(|b| b > 0x20 && b < 0x7f) {
+        if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!("a URL cannot contain {}", describe(c)));
+        }
     }
     let (https, after) = if let Some(rest) = strip_prefix_ci(s, "https://") {
         (true, rest)
@@ -28,7 +32,10 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, String> {
     } else {
         return Err("the URL must be absolute and start with http:// or https://".into());
     };
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let end = after
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(after.len());
     let (authority, rest) = after.split_at(end);
     let hostport = match authority.rfind('@') {
         Some(i) => &authority[i + 1..],
@@ -57,6 +64,11 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, String> {
                 return Err(format!(
                     "the host label {label} cannot start or end with \"-\""
                 ));
+            }
+            let plain =
+                |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || !b.is_ascii();
+            if label.bytes().all(plain) {
+                continue;
             }
             if let Some(c) = label
                 .chars()
