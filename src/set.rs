@@ -49,48 +49,75 @@ pub struct SetPreview {
 /// How a subscription is found from an event: Workfront's eventType and
 /// objCode, or Kanboard's event_name / R-Service's event and "". Kept as two
 /// levels so an event looks its bucket up by borrowed strings.
-type GateKey = (String, String);
+type GateKey<'a> = (&'a str, &'a str);
 
 /// Gate buckets of one dialect: first key, then second.
 type Gates = HashMap<String, HashMap<String, Bucket>>;
 
 /// A top-level `eq` on a string that means "the field is this string (or an
 /// array holding it)": the only filters whose pass/fail a hash decides.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct FieldKey {
     state: StateSel,
     name: String,
+}
+
+/// What [`eq_key`] finds: the entry, and its field and value.
+struct EqKey<'a> {
+    entry: usize,
+    state: StateSel,
+    name: &'a str,
+    value: &'a str,
 }
 
 #[derive(Debug, Default)]
 struct Bucket {
     /// Positions with no usable `eq` filter.
     plain: Vec<usize>,
-    /// Per field, per value, positions.
-    by_field: HashMap<FieldKey, HashMap<String, Vec<usize>>>,
+    /// Per field (a bucket's members use a few), per value, positions.
+    by_field: Vec<(FieldKey, HashMap<String, Vec<usize>>)>,
 }
 
 impl Bucket {
-    fn insert(&mut self, pos: usize, eq: Option<(FieldKey, String)>) {
-        match eq {
-            Some((field, value)) => self
-                .by_field
-                .entry(field)
-                .or_default()
-                .entry(value)
-                .or_default()
-                .push(pos),
-            None => self.plain.push(pos),
+    fn insert(&mut self, pos: usize, eq: Option<&EqKey<'_>>) {
+        let Some(eq) = eq else {
+            self.plain.push(pos);
+            return;
+        };
+        let found = self
+            .by_field
+            .iter()
+            .position(|(f, _)| f.state == eq.state && f.name == eq.name);
+        let at = found.unwrap_or(self.by_field.len());
+        if found.is_none() {
+            let field = FieldKey {
+                state: eq.state,
+                name: eq.name.to_string(),
+            };
+            self.by_field.push((field, HashMap::default()));
+        }
+        if let Some((_, values)) = self.by_field.get_mut(at) {
+            with_slot(values, eq.value, |list: &mut Vec<usize>| list.push(pos));
         }
     }
 
     fn remove(&mut self, pos: usize) {
         self.plain.retain(|p| *p != pos);
-        for values in self.by_field.values_mut() {
+        for (_, values) in &mut self.by_field {
             for list in values.values_mut() {
                 list.retain(|p| *p != pos);
             }
         }
+    }
+}
+
+/// Run `f` on the value at `key`, made if needed: keys are looked up by
+/// `&str` and allocated only when new (most members land in buckets and
+/// values that exist; allocating each key anyway was a fifth of `insert`).
+fn with_slot<V: Default>(map: &mut HashMap<String, V>, key: &str, f: impl FnOnce(&mut V)) {
+    match map.get_mut(key) {
+        Some(v) => f(v),
+        None => f(map.entry(key.to_string()).or_default()),
     }
 }
 
@@ -147,6 +174,9 @@ impl SubscriptionSet {
             .at("")
         })?;
         let mut set = SubscriptionSet::default();
+        // Grown once, not rehashed through every power of two.
+        set.positions.reserve(list.len());
+        set.members.reserve(list.len());
         for (i, entry) in list.iter().enumerate() {
             // Made only for an entry that fails.
             let path = || join("", i);
@@ -258,7 +288,7 @@ impl SubscriptionSet {
                 match gate_key(&m.sub) {
                     Some((first, second)) => {
                         let bucket = self.buckets.get_mut(&m.sub.dialect());
-                        let bucket = bucket.and_then(|g| g.get_mut(&first)?.get_mut(&second));
+                        let bucket = bucket.and_then(|g| g.get_mut(first)?.get_mut(second));
                         if let Some(b) = bucket {
                             b.remove(pos);
                         }
@@ -288,21 +318,17 @@ impl SubscriptionSet {
             self.projected.insert(signature);
         }
         let eq = eq_key(&sub);
-        let hashed_entry = eq.as_ref().map(|(entry, _, _)| *entry);
-        let eq = eq.map(|(_, field, value)| (field, value));
+        let hashed_entry = eq.as_ref().map(|k| k.entry);
         let gate = gate_key(&sub);
         let gate_is_key = gate.is_some() && gate_is_key(&sub);
         match gate {
-            Some((first, second)) => self
-                .buckets
-                .entry(d)
-                .or_default()
-                .entry(first)
-                .or_default()
-                .entry(second)
-                .or_default()
-                .insert(pos, eq),
-            None => self.wildcard.entry(d).or_default().insert(pos, eq),
+            Some((first, second)) => {
+                let gates = self.buckets.entry(d).or_default();
+                with_slot(gates, first, |seconds| {
+                    with_slot(seconds, second, |b: &mut Bucket| b.insert(pos, eq.as_ref()))
+                });
+            }
+            None => self.wildcard.entry(d).or_default().insert(pos, eq.as_ref()),
         }
         self.positions.insert(id.clone(), pos);
         self.members.push(Some(Member {
@@ -534,26 +560,24 @@ fn gate_is_key(sub: &Subscription) -> bool {
 }
 
 /// The gate value a subscription needs, when its gate is plain equality.
-fn gate_key(sub: &Subscription) -> Option<GateKey> {
+fn gate_key(sub: &Subscription) -> Option<GateKey<'_>> {
     let plan = sub.plan();
     let eq = |field: &str| {
         plan.gate
             .iter()
             .find_map(|g| match (&g.test, g.field == field) {
-                (GateTest::Equals(Value::String(s)), true) => Some(s.clone()),
+                (GateTest::Equals(Value::String(s)), true) => Some(s.as_str()),
                 _ => None,
             })
     };
     match sub.dialect() {
         Dialect::Workfront => Some((eq("eventType")?, eq("objCode")?)),
         // A disabled webhook is indexed under its event too; its plan says no.
-        Dialect::RService => Some((eq("event")?, String::new())),
+        Dialect::RService => Some((eq("event")?, "")),
         // Kanboard's gate is "one of"; subscriptions listing exactly one event
         // are indexed by it, others try every event.
         Dialect::Kanboard => plan.gate.iter().find_map(|g| match &g.test {
-            GateTest::OneOf(list) if list.len() == 1 => {
-                list[0].as_str().map(|s| (s.to_string(), String::new()))
-            }
+            GateTest::OneOf(list) if list.len() == 1 => list[0].as_str().map(|s| (s, "")),
             _ => None,
         }),
         Dialect::Asana | Dialect::Ricloud => None,
@@ -580,21 +604,19 @@ fn event_gate_key<'e>(d: Dialect, ev: &'e Event<'_>) -> Option<(&'e str, &'e str
 /// plain field name, with a string value that is not a number, a date-time
 /// or a boolean (so typed equality is exactly string equality, or an array
 /// element equal to it).
-fn eq_key(sub: &Subscription) -> Option<(usize, FieldKey, String)> {
+fn eq_key(sub: &Subscription) -> Option<EqKey<'_>> {
     let plan = sub.plan();
     if plan.connector != Connector::And && plan.entries.len() > 1 {
         return None;
     }
     plan.entries.iter().enumerate().find_map(|(i, e)| match e {
         Entry::Filter(f) if f.comparison == Comparison::Eq => match (&f.field, &f.value) {
-            (FieldRef::Name(name), Value::String(v)) if f.hint == Hint::default() => Some((
-                i,
-                FieldKey {
-                    state: f.state,
-                    name: name.clone(),
-                },
-                v.clone(),
-            )),
+            (FieldRef::Name(name), Value::String(v)) if f.hint == Hint::default() => Some(EqKey {
+                entry: i,
+                state: f.state,
+                name,
+                value: v,
+            }),
             _ => None,
         },
         _ => None,
