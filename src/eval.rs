@@ -461,7 +461,7 @@ fn explain_gate(g: &GateCheck, ev: &Event<'_>) -> Check {
     };
     Check {
         index: None,
-        field: g.field.clone(),
+        field: g.field.to_string(),
         comparison: comparison.into(),
         state: None,
         expected,

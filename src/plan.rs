@@ -165,7 +165,8 @@ pub enum Entry {
 /// the event (see [`crate::dialect::EventView::gate`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GateCheck {
-    pub field: String,
+    /// Gate fields are the dialect's own names, never the user's.
+    pub field: &'static str,
     pub source: GateSource,
     pub test: GateTest,
 }
@@ -174,10 +175,10 @@ pub struct GateCheck {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GateSource {
     /// A path of keys from the event's root.
-    Root(Vec<String>),
+    Root(&'static [&'static str]),
     /// A key of the new state, else of the old state (a DELETE event carries
     /// the object only in `oldState`).
-    State(String),
+    State(&'static str),
     /// Nothing in the event: the test is decided by the spec alone.
     None,
 }

@@ -180,15 +180,15 @@ impl SubscriptionSet {
         for (i, entry) in list.iter().enumerate() {
             // Made only for an entry that fails.
             let path = || join("", i);
-            let id = first_string(entry, "id").map(str::to_string);
+            let id = first_string(entry, "id");
             let fail = |code: &'static str, at: String, message: String| SetError {
-                id: id.clone(),
+                id: id.map(str::to_string),
                 index: i,
                 code,
                 path: at,
                 message,
             };
-            let Some(id_str) = id.clone() else {
+            let Some(id_str) = id else {
                 set.errors.push(fail(
                     "invalid_entry",
                     join(&path(), "id"),
@@ -196,7 +196,7 @@ impl SubscriptionSet {
                 ));
                 continue;
             };
-            if set.positions.contains_key(&id_str) {
+            if set.positions.contains_key(id_str) {
                 set.errors.push(fail(
                     "duplicate_id",
                     join(&path(), "id"),
@@ -241,7 +241,7 @@ impl SubscriptionSet {
                     update: false,
                 },
             ) {
-                Ok(sub) => set.insert(id_str, sub),
+                Ok(sub) => set.insert(id_str.to_string(), sub),
                 Err(e) => {
                     let inner = e.path.clone().unwrap_or_default();
                     let spec_path = join(&path(), "spec");
@@ -554,9 +554,8 @@ fn gate_is_key(sub: &Subscription) -> bool {
         }
         Dialect::Asana | Dialect::Ricloud => return false,
     };
-    gate.iter().all(|g| {
-        keyed.contains(&g.field.as_str()) && matches!(g.test, GateTest::Equals(Value::String(_)))
-    })
+    gate.iter()
+        .all(|g| keyed.contains(&g.field) && matches!(g.test, GateTest::Equals(Value::String(_))))
 }
 
 /// The gate value a subscription needs, when its gate is plain equality.

@@ -106,8 +106,8 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     Some(Compiled {
         plan: Plan {
             gate: vec![GateCheck {
-                field: "event_name".into(),
-                source: GateSource::Root(vec!["event_name".into()]),
+                field: "event_name",
+                source: GateSource::Root(&["event_name"]),
                 test: GateTest::OneOf(events),
             }],
             connector,

@@ -83,7 +83,7 @@ pub fn compile(
         format!("the config's state is {state:?}; ricloud only delivers through a valid config")
     };
     let gate = vec![GateCheck {
-        field: "state".into(),
+        field: "state",
         source: GateSource::None,
         test: GateTest::Fixed {
             passed: valid,

@@ -203,7 +203,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     let mut gate = Vec::new();
     if disabled {
         gate.push(GateCheck {
-            field: "disabled".into(),
+            field: "disabled",
             source: GateSource::None,
             test: GateTest::Fixed {
                 passed: false,
@@ -213,8 +213,8 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         });
     }
     gate.push(GateCheck {
-        field: "event".into(),
-        source: GateSource::Root(vec!["event".into()]),
+        field: "event",
+        source: GateSource::Root(&["event"]),
         test: GateTest::Equals(Value::String(event.clone())),
     });
 

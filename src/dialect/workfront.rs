@@ -155,20 +155,20 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
 
     let mut gate = vec![
         GateCheck {
-            field: "eventType".into(),
-            source: GateSource::Root(vec!["eventType".into()]),
+            field: "eventType",
+            source: GateSource::Root(&["eventType"]),
             test: GateTest::Equals(Value::String(event_type.into())),
         },
         GateCheck {
-            field: "objCode".into(),
-            source: GateSource::State("objCode".into()),
+            field: "objCode",
+            source: GateSource::State("objCode"),
             test: GateTest::Equals(Value::String(obj_code.into())),
         },
     ];
     if let Some(id) = &obj_id {
         gate.push(GateCheck {
-            field: "objId".into(),
-            source: GateSource::State("ID".into()),
+            field: "objId",
+            source: GateSource::State("ID"),
             test: GateTest::Equals(Value::String(id.clone())),
         });
     }
