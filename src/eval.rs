@@ -234,7 +234,7 @@ fn walk<'b, S: AsRef<str>>(mut v: At<'b>, tokens: &[S]) -> Option<At<'b>> {
 /// state's `parameterValues`; a `/…` name is a JSON Pointer.
 fn lookup<'b>(f: &Filter, state: At<'b>) -> Option<&'b Value> {
     match &f.field {
-        FieldRef::Name(name) => named_field(state, name),
+        FieldRef::Name => named_field(state, &f.field_name),
         FieldRef::Pointer(tokens) => walk(state, tokens)?.value(),
     }
 }

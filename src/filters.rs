@@ -415,16 +415,16 @@ fn parse_filter(
                         quote_short(&field_name)
                     ),
                 ));
-                FieldRef::Name(field_name.clone())
+                FieldRef::Name
             }
         }
     } else {
-        FieldRef::Name(field_name.clone())
+        FieldRef::Name
     };
 
     if let Some(code) = ctx.obj_code {
         let top = match &field {
-            FieldRef::Name(n) => Some(n.as_str()),
+            FieldRef::Name => Some(field_name.as_str()),
             FieldRef::Pointer(t) => t.first().map(String::as_str),
         };
         if let Some(top) = top {

@@ -125,9 +125,10 @@ impl StateSel {
 /// How a filter finds its field inside a state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldRef {
-    /// The key equal to the name, else that key in the state's
-    /// `parameterValues` (Workfront custom fields such as `DE:Budget`).
-    Name(String),
+    /// The key equal to the filter's `field_name`, else that key in the
+    /// state's `parameterValues` (Workfront custom fields such as
+    /// `DE:Budget`). The name is not copied here: a filter keeps it once.
+    Name,
     /// A `fieldName` starting with `/`: an RFC 6901 pointer, tokens unescaped.
     Pointer(Vec<String>),
 }

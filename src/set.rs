@@ -346,7 +346,8 @@ impl SubscriptionSet {
             Entry::Group(g) => g.filters.iter_mut(),
         });
         for f in filters {
-            if let FieldRef::Name(name) = &f.field {
+            if f.field == FieldRef::Name {
+                let name = &f.field_name;
                 f.slot = match self.slots.get(name) {
                     Some(slot) => Some(*slot),
                     // Past u32::MAX names a field is simply not memoized.
@@ -610,10 +611,10 @@ fn eq_key(sub: &Subscription) -> Option<EqKey<'_>> {
     }
     plan.entries.iter().enumerate().find_map(|(i, e)| match e {
         Entry::Filter(f) if f.comparison == Comparison::Eq => match (&f.field, &f.value) {
-            (FieldRef::Name(name), Value::String(v)) if f.hint == Hint::default() => Some(EqKey {
+            (FieldRef::Name, Value::String(v)) if f.hint == Hint::default() => Some(EqKey {
                 entry: i,
                 state: f.state,
-                name,
+                name: &f.field_name,
                 value: v,
             }),
             _ => None,

@@ -329,9 +329,9 @@ pub fn projection_signature(dialect: Dialect, plan: &Plan, out: &mut Vec<u8>) {
         out.push(u8::from(f.comparison == Comparison::Changed));
         text(out, f.state.name());
         match &f.field {
-            FieldRef::Name(name) => {
+            FieldRef::Name => {
                 out.push(5);
-                text(out, name);
+                text(out, &f.field_name);
             }
             FieldRef::Pointer(tokens) => {
                 out.push(6);
@@ -399,9 +399,10 @@ fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projecti
         };
         for state in states {
             match &f.field {
-                FieldRef::Name(name) => {
-                    p.keep_at(state, std::slice::from_ref(name));
-                    p.keep_at(state, &["parameterValues", name.as_str()]);
+                FieldRef::Name => {
+                    let name = f.field_name.as_str();
+                    p.keep_at(state, &[name]);
+                    p.keep_at(state, &["parameterValues", name]);
                 }
                 FieldRef::Pointer(tokens) => p.keep_at(state, tokens),
             }
