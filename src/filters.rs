@@ -100,11 +100,11 @@ pub fn parse(
     ctx: FilterContext<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Connector, Vec<Entry>) {
-    let connector = match spec.get("filterConnector") {
+    let connector = match crate::json::field(spec, "filterConnector") {
         None | Some(Value::Null) => Connector::And,
         Some(v) => parse_connector(v, "/filterConnector", "filterConnector", diags),
     };
-    let list = match spec.get("filters") {
+    let list = match crate::json::field(spec, "filters") {
         None | Some(Value::Null) => return (connector, Vec::new()),
         Some(Value::Array(list)) => list,
         Some(other) => {
@@ -132,7 +132,7 @@ pub fn parse(
             ));
             continue;
         };
-        if obj.keys().any(|k| k == "type") {
+        if crate::json::field(obj, "type").is_some() {
             groups += 1;
             if let Some(group) = parse_group(obj, &path(), ctx, diags) {
                 entries.push(Entry::Group(group));
@@ -294,8 +294,9 @@ fn parse_filter(
 
     // Paths are formatted only when a diagnostic needs one (compile speed).
     let name_path = || join(&path(), "fieldName");
-    let [given_name, given_comparison, given_state, given_value] =
-        pick(obj, ["fieldName", "comparison", "state", "fieldValue"]);
+    let given = |key| crate::json::field(obj, key);
+    let (given_name, given_comparison) = (given("fieldName"), given("comparison"));
+    let (given_state, given_value) = (given("state"), given("fieldValue"));
     let field_name = match given_name {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::String(_)) => {
@@ -507,25 +508,6 @@ fn check_value(
     if let Some(why) = problem {
         diags.push(Diagnostic::error("invalid_field_value", path(), why));
     }
-}
-
-/// The values of `names` in `obj`, in one pass over its keys: a filter has a
-/// handful, and comparing them cost less than a hashed lookup per name.
-fn pick<'a, const N: usize>(
-    obj: &'a Map<String, Value>,
-    names: [&str; N],
-) -> [Option<&'a Value>; N] {
-    let mut out = [None; N];
-    for (k, v) in obj {
-        if let Some(slot) = names
-            .iter()
-            .position(|n| n == k)
-            .and_then(|i| out.get_mut(i))
-        {
-            *slot = Some(v);
-        }
-    }
-    out
 }
 
 fn warn_unknown_keys(

@@ -41,6 +41,19 @@ pub fn check_size(len: usize, what: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// `obj.get(key)`, by a scan of the keys when the object is small (as specs
+/// and their filters are): in wasm, hashing a key for the map's index cost
+/// more than comparing a handful of short keys. Keys are unique, so the
+/// answer is the same.
+#[inline]
+pub fn field<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if obj.len() <= 16 {
+        obj.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        obj.get(key)
+    }
+}
+
 /// Parse one JSON document from bytes (UTF-8 is checked by serde_json).
 pub fn parse(bytes: &[u8], what: &str) -> Result<Value, Error> {
     check_size(bytes.len(), what)?;

@@ -159,7 +159,10 @@ pub struct SubscriptionSet {
 }
 
 fn first_string<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
-    entry.get(key).and_then(Value::as_str)
+    entry
+        .as_object()
+        .and_then(|m| crate::json::field(m, key))?
+        .as_str()
 }
 
 impl SubscriptionSet {
@@ -204,7 +207,8 @@ impl SubscriptionSet {
                 ));
                 continue;
             }
-            let dialect = match entry.get("dialect") {
+            let entry_field = |key| entry.as_object().and_then(|m| crate::json::field(m, key));
+            let dialect = match entry_field("dialect") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(d)) => match Dialect::parse(d) {
                     Ok(d) => Some(d),
@@ -226,7 +230,7 @@ impl SubscriptionSet {
                     continue;
                 }
             };
-            let Some(spec) = entry.get("spec") else {
+            let Some(spec) = entry_field("spec") else {
                 set.errors.push(fail(
                     "invalid_entry",
                     join(&path(), "spec"),

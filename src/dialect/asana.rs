@@ -39,7 +39,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
 
     // A spec or a GET response: `resource` is a gid, or `{gid, name}`.
-    let resource = match obj.get("resource") {
+    let resource = match crate::json::field(obj, "resource") {
         Some(Value::Object(r)) => match r.get("gid") {
             Some(Value::String(g)) if !g.is_empty() => Some(g.clone()),
             _ => {
@@ -58,7 +58,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
 
     let mut entries = Vec::new();
     let mut filters_json = Vec::new();
-    match obj.get("filters") {
+    match crate::json::field(obj, "filters") {
         None | Some(Value::Null) => {}
         Some(Value::Array(list)) => {
             for (i, f) in list.iter().enumerate() {
@@ -213,7 +213,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
         }
     }
     let string = |key: &str, required: bool, diags: &mut Vec<Diagnostic>| -> Option<String> {
-        match obj.get(key) {
+        match crate::json::field(obj, key) {
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
             None | Some(Value::Null) if !required => None,
             None | Some(Value::Null) => {
@@ -249,7 +249,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             ));
         }
     }
-    let fields: Option<Vec<Value>> = match obj.get("fields") {
+    let fields: Option<Vec<Value>> = match crate::json::field(obj, "fields") {
         None | Some(Value::Null) => None,
         Some(Value::Array(items))
             if !items.is_empty()

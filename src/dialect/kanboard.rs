@@ -39,7 +39,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     let url = super::url_field(obj, "url", diags);
     let token = required_string(obj, "token", diags).map(str::to_string);
 
-    let events: Vec<Value> = match obj.get("events") {
+    let events: Vec<Value> = match crate::json::field(obj, "events") {
         None | Some(Value::Null) => EVENTS.iter().map(|e| Value::String((*e).into())).collect(),
         Some(Value::Array(list)) => {
             if list.is_empty() {
@@ -99,7 +99,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     let mut normalized = Vec::with_capacity(8);
     normalized.push(("url", url.clone().into()));
     normalized.push(("token", super::workfront::REDACTED.into()));
-    if obj.get("events").is_some_and(|e| !e.is_null()) {
+    if crate::json::field(obj, "events").is_some_and(|e| !e.is_null()) {
         normalized.push(("events", Value::Array(events.clone())));
     }
     let filters_at = (!entries.is_empty()).then_some(normalized.len());

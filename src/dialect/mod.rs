@@ -487,7 +487,7 @@ pub fn copy_present(
     normalized: &mut Vec<(&'static str, Value)>,
 ) {
     for key in keys {
-        if let Some(v) = obj.get(*key).filter(|v| !v.is_null()) {
+        if let Some(v) = crate::json::field(obj, key).filter(|v| !v.is_null()) {
             normalized.push((key, v.clone()));
         }
     }
@@ -499,7 +499,7 @@ pub fn optional_string<'a>(
     key: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<&'a str> {
-    match obj.get(key) {
+    match crate::json::field(obj, key) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s),
         Some(other) => {
@@ -518,7 +518,7 @@ pub fn optional_string<'a>(
 
 /// A boolean that vendors also write as `"true"`/`"false"`.
 pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
-    match obj.get(key) {
+    match crate::json::field(obj, key) {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) if s == "true" => true,
@@ -617,7 +617,7 @@ pub fn required_string<'a>(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<&'a str> {
     let path = || crate::error::join("", key);
-    match obj.get(key) {
+    match crate::json::field(obj, key) {
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         Some(Value::String(_)) => {
             diags.push(Diagnostic::error(

@@ -47,7 +47,7 @@ pub fn compile(
     let secret = required_string(obj, "secret", diags).map(str::to_string);
     let state = super::required_choice(obj, "state", &STATES, "unknown_state", "state", diags)
         .map(str::to_string);
-    match obj.get("organisation") {
+    match crate::json::field(obj, "organisation") {
         None | Some(Value::Null) | Some(Value::String(_)) | Some(Value::Number(_)) => {}
         Some(other) => diags.push(Diagnostic::error(
             "invalid_type",
@@ -116,7 +116,7 @@ fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
     if obj.contains_key("url") {
         super::url_field(obj, "url", diags);
     }
-    match obj.get("state") {
+    match crate::json::field(obj, "state") {
         None => {}
         Some(Value::String(s)) if SETTABLE_STATES.contains(&s.as_str()) => {}
         Some(Value::String(s)) if STATES.contains(&s.as_str()) => diags.push(Diagnostic::error(

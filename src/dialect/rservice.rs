@@ -179,7 +179,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             }
         }
     }
-    match obj.get("webhook_policy") {
+    match crate::json::field(obj, "webhook_policy") {
         None | Some(Value::Null) => {}
         Some(Value::Number(_)) | Some(Value::String(_)) => warn_policy(diags),
         Some(Value::Object(p)) if p.contains_key("id") => warn_policy(diags),

@@ -98,7 +98,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         diags,
     );
 
-    let obj_id = match obj.get("objId") {
+    let obj_id = match crate::json::field(obj, "objId") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(Value::String(_)) => {
@@ -123,7 +123,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
 
     let auth_token = required_string(obj, "authToken", diags).map(str::to_string);
 
-    let base64 = match obj.get("base64Encoding") {
+    let base64 = match crate::json::field(obj, "base64Encoding") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) if s == "true" => true,
