@@ -156,6 +156,8 @@ pub struct SubscriptionSet {
     slots: HashMap<String, u32>,
     /// The [`dialect::projection_signature`]s already in `projection`.
     projected: HashSet<Vec<u8>>,
+    /// The buffer each member's signature is written into.
+    signature: Vec<u8>,
 }
 
 fn first_string<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
@@ -315,12 +317,14 @@ impl SubscriptionSet {
         if !self.dialects.contains(&d) {
             self.dialects.push(d);
         }
-        let mut signature = Vec::with_capacity(128);
+        let mut signature = std::mem::take(&mut self.signature);
+        signature.clear();
         dialect::projection_signature(d, sub.plan(), &mut signature);
         if !self.projected.contains(&signature) {
             dialect::add_projection(d, sub.plan(), &mut self.projection);
-            self.projected.insert(signature);
+            self.projected.insert(signature.clone());
         }
+        self.signature = signature;
         let eq = eq_key(&sub);
         let hashed_entry = eq.as_ref().map(|k| k.entry);
         let gate = gate_key(&sub);

@@ -56,20 +56,24 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, String> {
             return Err(format!("the host {host} is not a valid IPv6 address"));
         }
     } else {
-        for label in host.trim_end_matches('.').split('.') {
+        // Bytes: '.' and '-' are ASCII, so splitting bytes splits characters
+        // (and `str::split` set up a searcher per label).
+        for label in host.trim_end_matches('.').as_bytes().split(|b| *b == b'.') {
             if label.is_empty() {
                 return Err(format!("the host {host} has an empty label"));
             }
-            if label.starts_with('-') || label.ends_with('-') {
+            if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
                 return Err(format!(
-                    "the host label {label} cannot start or end with \"-\""
+                    "the host label {} cannot start or end with \"-\"",
+                    String::from_utf8_lossy(label)
                 ));
             }
             let plain =
-                |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || !b.is_ascii();
-            if label.bytes().all(plain) {
+                |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_' || !b.is_ascii();
+            if label.iter().all(plain) {
                 continue;
             }
+            let label = String::from_utf8_lossy(label);
             if let Some(c) = label
                 .chars()
                 .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_' || !c.is_ascii()))
@@ -166,6 +170,24 @@ mod tests {
         ] {
             assert!(parse_http_url(u).is_err(), "{u}");
         }
+    }
+
+    #[test]
+    fn host_labels_are_checked_character_by_character() {
+        assert!(parse_http_url("https://ex_ample.com/").is_ok());
+        assert!(parse_http_url("https://exämple.com./").is_ok());
+        assert_eq!(
+            parse_http_url("https://a-.example.com").err().as_deref(),
+            Some("the host label a- cannot start or end with \"-\"")
+        );
+        assert_eq!(
+            parse_http_url("https://ex!ample.com").err().as_deref(),
+            Some("the host ex!ample.com contains '!'")
+        );
+        assert_eq!(
+            parse_http_url("https://a..b").err().as_deref(),
+            Some("the host a..b has an empty label")
+        );
     }
 
     #[test]
