@@ -32,15 +32,24 @@ function isPlainObject(v) {
 const WHOLE = { all: true };
 
 /**
- * Check holder[key] as JSON.stringify would serialize it, and return a copy
- * of what projection `p` keeps of it (`p` null: check only, keep nothing).
+ * Would JSON.stringify look further into `v` (an object, whose toJSON and
+ * members it reads, or a BigInt, which it rejects or hands to toJSON)?
+ * Strings, numbers, booleans, null and what it omits need no look at all.
  */
-function walk(holder, key, p, depth, ancestors) {
-  const v = holder[key];
-  if (v === null) return v;
-  const type = typeof v;
-  if (type === "bigint") throw PLAIN;
-  if (type !== "object") return v;
+function deep(v) {
+  return v !== null && (typeof v === "object" || typeof v === "bigint");
+}
+
+/**
+ * Check `v` as JSON.stringify would serialize it and return a copy of what
+ * projection `p` keeps of it (`p` null: check only, keep nothing). Each
+ * property is read once, as JSON.stringify reads it; unread members that
+ * are plain scalars are passed over without a call, which is most of an
+ * event.
+ */
+function walk(v, p, depth, ancestors) {
+  if (!deep(v)) return v;
+  if (typeof v === "bigint") throw PLAIN;
   if (typeof v.toJSON === "function" || depth >= MAX_DEPTH || ancestors.includes(v)) throw PLAIN;
   const array = Array.isArray(v);
   if (!array && !isPlainObject(v)) throw PLAIN;
@@ -53,8 +62,9 @@ function walk(holder, key, p, depth, ancestors) {
     const each = p === null ? null : !p.all && p.items ? p.items : WHOLE;
     if (p !== null) out = new Array(v.length);
     for (let i = 0; i < v.length; i++) {
-      const x = walk(v, String(i), each, depth + 1, ancestors);
-      if (out !== null) out[i] = x;
+      const x = v[i];
+      if (out !== null) out[i] = walk(x, each, depth + 1, ancestors);
+      else if (deep(x)) walk(x, null, depth + 1, ancestors);
     }
   } else {
     // A plain object, not a null-prototype one: JSON.stringify of the copy
@@ -62,12 +72,16 @@ function walk(holder, key, p, depth, ancestors) {
     // text here instead measured slower still).
     if (p !== null) out = {};
     for (const k of Object.keys(v)) {
+      const x = v[k];
       const child = p === null ? null : p.all ? WHOLE : hasOwn.call(p.keys, k) ? p.keys[k] : null;
-      const x = walk(v, k, child, depth + 1, ancestors);
-      if (child === null) continue;
+      if (child === null) {
+        if (deep(x)) walk(x, null, depth + 1, ancestors);
+        continue;
+      }
+      const y = walk(x, child, depth + 1, ancestors);
       // Assigning "__proto__" would set the copy's prototype: define it.
-      if (k === "__proto__") Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-      else out[k] = x;
+      if (k === "__proto__") Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
+      else out[k] = y;
     }
   }
   ancestors.pop();
@@ -91,7 +105,7 @@ function patch(proto, method, projections) {
           p = JSON.parse(this.__projection());
           projections.set(this, p);
         }
-        text = JSON.stringify(walk({ "": event }, "", p, 0, []));
+        text = JSON.stringify(walk(event, p, 0, []));
       } catch {
         text = undefined;
       }
