@@ -204,3 +204,56 @@ fn add_remove_and_preview_counts() {
     assert!(!x.matched);
     assert!(set.explain(&json!({}), "nope").is_err());
 }
+
+/// A set adds each distinct projection signature once; if the signature
+/// missed something the projection reads, a member's fields would be
+/// skipped. The set's union must equal the union of every member's own
+/// projection, over generated specs of several dialects plus specs that
+/// read old states, pointers, `changed`, objId and groups.
+#[test]
+fn the_set_projection_is_the_union_of_its_members_projections() {
+    use hookmatch::projection::Projection;
+    let mut r = Rng(0x5eed_0000_9999_0003);
+    let mut specs: Vec<Value> = Vec::new();
+    for i in 0..600 {
+        specs.push(if i % 3 == 0 {
+            kanboard_spec(&mut r)
+        } else {
+            workfront_spec(&mut r)
+        });
+    }
+    let wf = |filters: Value| json!({"objCode": "TASK", "eventType": "UPDATE", "url": "https://h.example.com/x", "authToken": "t", "filters": filters});
+    specs.extend([
+        // Pairs that differ only in what the signature must tell apart, the
+        // first of each alone in reading its field.
+        wf(json!([{"fieldName": "onlyState", "fieldValue": "CUR"}])),
+        wf(json!([{"fieldName": "onlyState", "fieldValue": "CUR", "state": "oldState"}])),
+        wf(json!([{"fieldName": "onlyChanged", "fieldValue": "CUR"}])),
+        wf(json!([{"fieldName": "onlyChanged", "comparison": "changed"}])),
+        wf(json!([{"fieldName": "/onlyPointer", "fieldValue": "a"}])),
+        wf(json!([{"fieldName": "onlyPointer", "fieldValue": "a"}])),
+        wf(json!([{"fieldName": "/parameterValues/DE:Budget", "fieldValue": 3, "comparison": "gt"}])),
+        wf(json!([{"fieldName": "/tags/0", "fieldValue": "a"}])),
+        wf(json!([{"fieldName": "assignedToID", "comparison": "changed"}])),
+        wf(json!([{"type": "group", "connector": "OR", "filters": [
+            {"fieldName": "percentComplete", "fieldValue": 50, "comparison": "gte"},
+            {"fieldName": "owner", "fieldValue": "x", "state": "oldState"}]}])),
+        json!({"objCode": "TASK", "eventType": "UPDATE", "objId": "abc", "url": "https://h.example.com/x", "authToken": "t"}),
+        json!({"resource": "1200", "target": "https://a.example.com/hook", "filters": [{"resource_type": "task", "action": "changed", "fields": ["due_on"]}]}),
+        json!({"event": "service.create", "uri": "https://r.example.com/h"}),
+    ]);
+    let entries: Vec<Value> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| json!({"id": format!("s{i}"), "spec": spec}))
+        .collect();
+    let set = SubscriptionSet::compile(&Value::Array(entries)).unwrap();
+    assert!(set.errors().is_empty(), "{:?}", set.errors().first());
+    let mut union = Projection::default();
+    for spec in &specs {
+        let sub = Subscription::compile(spec, CompileOptions::default()).unwrap();
+        union.merge(sub.projection());
+    }
+    assert_eq!(set.projection().to_json(), union.to_json());
+    assert_eq!(set.projection(), &union);
+}
