@@ -8,7 +8,7 @@ SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
 NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
-.PHONY: help tools pkg preview test test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
+.PHONY: help tools pkg preview test bench-summary test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
@@ -16,6 +16,7 @@ help:
 	@echo "make pkg       build the npm package into pkg/ and print the .wasm size"
 	@echo "make www|serve build / serve the playground on 127.0.0.1:8080"
 	@echo "make bench     benchmarks in Node and headless Chromium (README, Speed)"
+	@echo "make bench-summary [RUNS=N]  medians and ranges of the last N bench runs (default 5)"
 	@echo "make soak      1,000,000 mixed calls; make fuzz FUZZ_SECONDS=N: every fuzz target"
 
 tools:
@@ -89,3 +90,9 @@ www: pkg
 
 serve: www
 	node www/serve.mjs
+
+# Medians across runs: one run's absolute times move with the machine's slow
+# stretches; bench/summary.mjs takes each ratio within its run.
+RUNS ?= 5
+bench-summary:
+	@node bench/summary.mjs $(RUNS)
