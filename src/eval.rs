@@ -102,6 +102,8 @@ pub fn matches_knowing<'e>(
 /// for `parameterValues`). Keyed by the slot the set gave each field name.
 pub struct FieldMemo<'e> {
     seen: std::cell::RefCell<Vec<(u32, StateSel, Option<&'e Value>)>>,
+    /// Filters decided so far, by their `Filter::outcome` number.
+    decided: std::cell::RefCell<Vec<(u32, bool)>>,
 }
 
 impl<'e> FieldMemo<'e> {
@@ -112,7 +114,23 @@ impl<'e> FieldMemo<'e> {
     pub fn new() -> Self {
         FieldMemo {
             seen: std::cell::RefCell::new(Vec::with_capacity(8)),
+            decided: std::cell::RefCell::new(Vec::with_capacity(8)),
         }
+    }
+
+    /// The filter numbered `id` decided once per event: the set's
+    /// candidates share most of their filters (the same field, comparison
+    /// and value), and deciding one again cost more than finding it here.
+    fn decide(&self, id: u32, decide: impl FnOnce() -> bool) -> bool {
+        if let Some((_, passed)) = self.decided.borrow().iter().find(|(i, _)| *i == id) {
+            return *passed;
+        }
+        let passed = decide();
+        let mut decided = self.decided.borrow_mut();
+        if decided.len() < Self::MAX {
+            decided.push((id, passed));
+        }
+        passed
     }
 
     fn get(
@@ -256,6 +274,13 @@ pub fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> At<'b> {
 }
 
 fn filter_passes(f: &Filter, fields: &Fields<'_, '_>) -> bool {
+    match (fields.memo, f.outcome) {
+        (Some(memo), Some(id)) => memo.decide(id, || decide_filter(f, fields)),
+        _ => decide_filter(f, fields),
+    }
+}
+
+fn decide_filter(f: &Filter, fields: &Fields<'_, '_>) -> bool {
     if f.comparison == Comparison::Changed {
         return changed(fields.get(f, StateSel::Old), fields.get(f, StateSel::New));
     }

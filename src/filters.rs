@@ -452,6 +452,7 @@ fn parse_filter(
         value,
         hint,
         slot: None,
+        outcome: None,
     })
 }
 

@@ -148,6 +148,11 @@ pub struct Filter {
     /// the set, so the many plans tried against one event look each field
     /// up once (see [`crate::eval::FieldMemo`]).
     pub slot: Option<u32>,
+    /// Set only by a [`crate::set::SubscriptionSet`]: filters that read the
+    /// same field the same way (state, comparison, scalar value) share this
+    /// number, so the many plans tried against one event decide each such
+    /// filter once (see [`crate::eval::FieldMemo`]).
+    pub outcome: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -20,6 +20,7 @@ use crate::subscription::{CompileOptions, Subscription};
 use crate::value::Hint;
 use serde::Serialize;
 use serde_json::Value;
+use std::fmt::Write;
 /// The set's maps hash with foldhash, as serde_json's own maps do here
 /// (without its `std` feature), so the module carries one hasher, not two.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -158,6 +159,10 @@ pub struct SubscriptionSet {
     projected: HashSet<Vec<u8>>,
     /// The buffer each member's signature is written into.
     signature: Vec<u8>,
+    /// A number per distinct filter decision (`Filter::outcome`), by the
+    /// key `number_fields` writes, and the buffer it writes it into.
+    outcomes: HashMap<String, u32>,
+    outcome_key: String,
 }
 
 fn first_string<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
@@ -353,6 +358,7 @@ impl SubscriptionSet {
             Entry::Filter(f) => std::slice::from_mut(f).iter_mut(),
             Entry::Group(g) => g.filters.iter_mut(),
         });
+        let mut key = std::mem::take(&mut self.outcome_key);
         for f in filters {
             if f.field == FieldRef::Name {
                 let name = &f.field_name;
@@ -364,7 +370,41 @@ impl SubscriptionSet {
                     }),
                 };
             }
+            f.outcome = None;
+            let Some(slot) = f.slot else { continue };
+            // What decides a filter on a named field: the field, the state,
+            // the comparison and the value (the hint is the value's). Only
+            // scalar values, whose text is short and exact.
+            key.clear();
+            // The slot as four bytes' worth of chars, then names: every part
+            // but the last has a fixed form, so the key is exact.
+            key.extend(slot.to_le_bytes().map(char::from));
+            key.push_str(f.state.name());
+            key.push('\u{0}');
+            key.push_str(f.comparison.name());
+            key.push('\u{0}');
+            match &f.value {
+                Value::String(v) => {
+                    key.push('s');
+                    key.push_str(v);
+                }
+                Value::Number(n) => {
+                    if write!(key, "n{n}").is_err() {
+                        continue;
+                    }
+                }
+                Value::Bool(b) => key.push_str(if *b { "t" } else { "f" }),
+                Value::Null => key.push('z'),
+                Value::Array(_) | Value::Object(_) => continue,
+            }
+            f.outcome = match self.outcomes.get(key.as_str()) {
+                Some(id) => Some(*id),
+                None => u32::try_from(self.outcomes.len()).ok().inspect(|id| {
+                    self.outcomes.insert(key.clone(), *id);
+                }),
+            };
         }
+        self.outcome_key = key;
     }
 
     /// The ids whose subscriptions fire for this event, in insertion order.

@@ -291,6 +291,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             hint: Hint::of(&value),
             value,
             slot: None,
+            outcome: None,
         });
     };
     let resource_type = resource_type?;
