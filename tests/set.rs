@@ -28,20 +28,49 @@ const STATUS: [&str; 4] = ["CUR", "PLN", "CPL", "DED"];
 const KB: [&str; 4] = ["task.create", "task.update", "task.close", "comment.create"];
 const COMPARISONS: [&str; 6] = ["eq", "ne", "gt", "lt", "contains", "changed"];
 
+/// One filter; `old_ok`: the spec may read oldState (not a CREATE).
+fn workfront_filter(r: &mut Rng, old_ok: bool) -> Value {
+    let field = *r.pick(&["status", "priority", "name", "DE:Region", "tags", "done"]);
+    // Booleans and null only go with eq, ne and changed.
+    let cmp = if field == "done" {
+        *r.pick(&["eq", "ne", "changed"])
+    } else {
+        *r.pick(&COMPARISONS)
+    };
+    let value = match field {
+        // The same number as a number and as text: sets must not share
+        // their decisions unless the values are the same JSON.
+        "priority" if r.chance(30) => json!((r.next() % 4).to_string()),
+        "priority" => json!(r.next() % 4),
+        "tags" => json!(*r.pick(&["a", "b", "c"])),
+        "DE:Region" => json!(*r.pick(&["EMEA", "APAC"])),
+        "done" => r
+            .pick(&[json!(true), json!(false), json!("true"), Value::Null])
+            .clone(),
+        _ => json!(*r.pick(&STATUS)),
+    };
+    let mut filter = json!({"fieldName": field, "fieldValue": value, "comparison": cmp});
+    if old_ok && r.chance(20) {
+        filter["state"] = json!("oldState");
+    }
+    filter
+}
+
 fn workfront_spec(r: &mut Rng) -> Value {
+    let event_type = *r.pick(&TYPES);
+    let old_ok = event_type != "CREATE";
     let mut filters = Vec::new();
     for _ in 0..(r.next() % 4) {
-        let field = *r.pick(&["status", "priority", "name", "DE:Region", "tags"]);
-        let cmp = *r.pick(&COMPARISONS);
-        let value = match field {
-            "priority" => json!(r.next() % 4),
-            "tags" => json!(*r.pick(&["a", "b", "c"])),
-            "DE:Region" => json!(*r.pick(&["EMEA", "APAC"])),
-            _ => json!(*r.pick(&STATUS)),
-        };
-        filters.push(json!({"fieldName": field, "fieldValue": value, "comparison": cmp}));
+        filters.push(workfront_filter(r, old_ok));
     }
-    let mut spec = json!({"objCode": *r.pick(&CODES), "eventType": *r.pick(&TYPES), "url": "https://h.example.com/x", "authToken": "t", "filters": filters});
+    if r.chance(15) {
+        let inner: Vec<Value> = (0..2 + r.next() % 2)
+            .map(|_| workfront_filter(r, old_ok))
+            .collect();
+        filters
+            .push(json!({"type": "group", "connector": *r.pick(&["AND", "OR"]), "filters": inner}));
+    }
+    let mut spec = json!({"objCode": *r.pick(&CODES), "eventType": event_type, "url": "https://h.example.com/x", "authToken": "t", "filters": filters});
     if r.chance(30) {
         spec["filterConnector"] = json!("OR");
     }
@@ -54,6 +83,7 @@ fn workfront_spec(r: &mut Rng) -> Value {
 fn workfront_event(r: &mut Rng) -> Value {
     let state = |r: &mut Rng| {
         json!({"ID": format!("id{}", r.next() % 5), "objCode": *r.pick(&CODES), "status": *r.pick(&STATUS), "priority": r.next() % 4,
+               "done": r.pick(&[json!(true), json!(false), json!("false"), Value::Null]).clone(),
                "name": *r.pick(&STATUS), "tags": [*r.pick(&["a", "b", "c"]), *r.pick(&["a", "b", "c"])],
                "parameterValues": {"DE:Region": *r.pick(&["EMEA", "APAC"])}, "padding": "x".repeat((r.next() % 200) as usize)})
     };
