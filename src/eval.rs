@@ -98,8 +98,9 @@ pub fn matches_knowing<'e>(
 
 /// Field values of one event, looked up once and shared by every plan a
 /// set tries against it: its candidates mostly read the same few fields,
-/// and each lookup in a `serde_json` map is a SipHash (plus a second map
-/// for `parameterValues`). Keyed by the slot the set gave each field name.
+/// and each lookup walks the event (plus `parameterValues` when the key is
+/// not there). Keyed by the slot the set gave each field name. It also
+/// keeps each shared filter's decision (`Filter::outcome`).
 pub struct FieldMemo<'e> {
     seen: std::cell::RefCell<Vec<(u32, StateSel, Option<&'e Value>)>>,
     /// Filters decided so far, by their `Filter::outcome` number.
