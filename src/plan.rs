@@ -211,3 +211,21 @@ pub struct Plan {
     pub connector: Connector,
     pub entries: Vec<Entry>,
 }
+
+impl Plan {
+    /// Every filter, top-level and inside groups, in spec order.
+    pub fn filters(&self) -> impl Iterator<Item = &Filter> {
+        self.entries.iter().flat_map(|e| match e {
+            Entry::Filter(f) => std::slice::from_ref(f).iter(),
+            Entry::Group(g) => g.filters.iter(),
+        })
+    }
+
+    /// [`Plan::filters`], to change them (a set numbers them).
+    pub fn filters_mut(&mut self) -> impl Iterator<Item = &mut Filter> {
+        self.entries.iter_mut().flat_map(|e| match e {
+            Entry::Filter(f) => std::slice::from_mut(f).iter_mut(),
+            Entry::Group(g) => g.filters.iter_mut(),
+        })
+    }
+}

@@ -165,13 +165,6 @@ pub struct SubscriptionSet {
     outcome_key: String,
 }
 
-fn first_string<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
-    entry
-        .as_object()
-        .and_then(|m| crate::json::field(m, key))?
-        .as_str()
-}
-
 impl SubscriptionSet {
     /// Compile `[{id, spec, dialect?}, ...]`; invalid entries are reported in
     /// [`SubscriptionSet::errors`] and do not stop the others.
@@ -190,7 +183,8 @@ impl SubscriptionSet {
         for (i, entry) in list.iter().enumerate() {
             // Made only for an entry that fails.
             let path = || join("", i);
-            let id = first_string(entry, "id");
+            let entry_field = |key| entry.as_object().and_then(|m| crate::json::field(m, key));
+            let id = entry_field("id").and_then(Value::as_str);
             let fail = |code: &'static str, at: String, message: String| SetError {
                 id: id.map(str::to_string),
                 index: i,
@@ -214,7 +208,6 @@ impl SubscriptionSet {
                 ));
                 continue;
             }
-            let entry_field = |key| entry.as_object().and_then(|m| crate::json::field(m, key));
             let dialect = match entry_field("dialect") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(d)) => match Dialect::parse(d) {
@@ -354,12 +347,8 @@ impl SubscriptionSet {
 
     /// Give each plain field name a filter reads its set-wide number.
     fn number_fields(&mut self, sub: &mut Subscription) {
-        let filters = sub.plan_mut().entries.iter_mut().flat_map(|e| match e {
-            Entry::Filter(f) => std::slice::from_mut(f).iter_mut(),
-            Entry::Group(g) => g.filters.iter_mut(),
-        });
         let mut key = std::mem::take(&mut self.outcome_key);
-        for f in filters {
+        for f in sub.plan_mut().filters_mut() {
             if f.field == FieldRef::Name {
                 let name = &f.field_name;
                 f.slot = match self.slots.get(name) {

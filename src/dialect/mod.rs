@@ -72,7 +72,7 @@ impl Dialect {
         let asana_filters = filters.and_then(Value::as_array).is_some_and(|fs| {
             fs.iter()
                 .filter_map(Value::as_object)
-                .any(|f| f.keys().any(|k| k == "resource_type"))
+                .any(|f| crate::json::field(f, "resource_type").is_some())
         });
         let mut found = Vec::new();
         if has("objCode") {
@@ -300,7 +300,7 @@ pub fn add_projection(dialect: Dialect, plan: &Plan, p: &mut crate::projection::
 /// was a seventh of compiling a set). Strings are length-prefixed, so the
 /// encoding is exact. Keep in step with `add_fields`.
 pub fn projection_signature(dialect: Dialect, plan: &Plan, out: &mut Vec<u8>) {
-    use crate::plan::{Comparison, Entry, FieldRef, GateSource};
+    use crate::plan::{Comparison, FieldRef, GateSource};
     let text = |out: &mut Vec<u8>, s: &str| {
         out.extend_from_slice(&s.len().to_le_bytes());
         out.extend_from_slice(s.as_bytes());
@@ -320,11 +320,7 @@ pub fn projection_signature(dialect: Dialect, plan: &Plan, out: &mut Vec<u8>) {
             GateSource::None => out.push(3),
         }
     }
-    let filters = plan.entries.iter().flat_map(|e| match e {
-        Entry::Filter(f) => std::slice::from_ref(f).iter(),
-        Entry::Group(g) => g.filters.iter(),
-    });
-    for f in filters {
+    for f in plan.filters() {
         out.push(4);
         out.push(u8::from(f.comparison == Comparison::Changed));
         text(out, f.state.name());
@@ -343,7 +339,7 @@ pub fn projection_signature(dialect: Dialect, plan: &Plan, out: &mut Vec<u8>) {
 }
 
 fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projection) {
-    use crate::plan::{Comparison, Entry, FieldRef, GateSource, StateSel};
+    use crate::plan::{Comparison, FieldRef, GateSource, StateSel};
     // (path of the new state, path of the old state) in the event.
     let (new, old): (&[&str], Option<&[&str]>) = match dialect {
         Dialect::Workfront => (&["newState"], Some(&["oldState"])),
@@ -383,11 +379,7 @@ fn add_fields(dialect: Dialect, plan: &Plan, p: &mut crate::projection::Projecti
             GateSource::None => {}
         }
     }
-    let filters = plan.entries.iter().flat_map(|e| match e {
-        Entry::Filter(f) => std::slice::from_ref(f).iter(),
-        Entry::Group(g) => g.filters.iter(),
-    });
-    for f in filters {
+    for f in plan.filters() {
         let both;
         let states: &[&[&str]] = match (f.comparison, f.state, old) {
             (Comparison::Changed, _, Some(old)) => {
