@@ -3,8 +3,9 @@
 //! JSON with the event's own key order; the same inputs give the same bytes
 //! natively and in wasm.
 
-use crate::dialect::{kanboard, rservice, DeliverySettings, Event};
+use crate::dialect::Deliver;
 use crate::error::{Error, ErrorKind};
+use crate::event::Event;
 use crate::signing;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -39,7 +40,7 @@ impl EventTime {
         })
     }
 
-    fn from_json(v: &Value) -> Option<EventTime> {
+    pub fn from_json(v: &Value) -> Option<EventTime> {
         match v {
             Value::Number(n) => EventTime::from_millis(n.as_f64()?),
             Value::Object(m) => {
@@ -163,24 +164,22 @@ impl DeliverOptions {
         Ok(o)
     }
 
-    fn now_seconds(&self) -> i64 {
+    pub fn now_seconds(&self) -> i64 {
         self.now_ms.map_or(0, |ms| (ms / 1000.0).floor() as i64)
     }
 
-    fn timestamp(&self) -> i64 {
+    /// Unix seconds for signatures: the caller's, else now.
+    pub fn timestamp(&self) -> i64 {
         self.timestamp.unwrap_or_else(|| self.now_seconds())
     }
 
     /// 32 bytes for generated values: the caller's randomness, else a hash
     /// of `seed` (so native previews stay deterministic).
-    fn entropy(&self, seed: &str) -> [u8; 32] {
+    pub fn entropy(&self, seed: &str) -> [u8; 32] {
         self.random
             .unwrap_or_else(|| signing::hmac_sha256(b"hookmatch-preview", &[seed.as_bytes()]))
     }
 }
-
-/// Placeholder for a delivery preview whose event and options carry no subscription id.
-pub const PREVIEW_SUBSCRIPTION_ID: &str = "hookmatch-preview";
 
 fn headers(pairs: &[(&str, String)]) -> Map<String, Value> {
     pairs
@@ -189,7 +188,8 @@ fn headers(pairs: &[(&str, String)]) -> Map<String, Value> {
         .collect()
 }
 
-fn post(url: &str, pairs: &[(&str, String)], body: String) -> Delivery {
+/// A `POST` with these headers, in this order.
+pub fn post(url: &str, pairs: &[(&str, String)], body: String) -> Delivery {
     Delivery {
         method: "POST",
         url: url.to_string(),
@@ -198,110 +198,22 @@ fn post(url: &str, pairs: &[(&str, String)], body: String) -> Delivery {
     }
 }
 
-const JSON: &str = "application/json";
+pub const JSON: &str = "application/json";
 
-/// The delivery for a matched event.
+/// The delivery for a matched event, with any signature the caller asked for.
 pub fn build(
-    settings: &DeliverySettings,
+    vendor: &dyn Deliver,
     ev: &Event<'_>,
+    text: &str,
     opts: &DeliverOptions,
 ) -> Result<Delivery, Error> {
-    // Deliveries are built from a full parse, so this borrows.
-    let root = ev.root.to_value();
-    let root: &Value = &root;
-    let delivery = match settings {
-        DeliverySettings::Workfront {
-            url,
-            auth_token,
-            base64,
-        } => workfront(url, auth_token, *base64, ev, opts),
-        DeliverySettings::Asana { target } => {
-            let body = format!("{{\"events\":[{}]}}", root);
-            let mut pairs = vec![("Content-Type", JSON.to_string())];
-            if let Some(secret) = &opts.secret {
-                pairs.push(("X-Hook-Signature", signing::asana_signature(secret, &body)));
-            }
-            post(target, &pairs, body)
-        }
-        DeliverySettings::Kanboard { url, token } => post(
-            &kanboard::url_with_token(url, token),
-            &[
-                ("User-Agent", "Kanboard Webhook".into()),
-                ("Content-Type", JSON.into()),
-            ],
-            kanboard_body(root),
-        ),
-        DeliverySettings::RService { uri, .. } => {
-            post(uri, &[("Content-Type", JSON.into())], root.to_string())
-        }
-        DeliverySettings::Ricloud { url, secret } => ricloud(
-            url,
-            opts.secret.as_deref().unwrap_or(secret),
-            root.to_string(),
-            opts,
-        ),
-    };
-    sign(delivery, opts)
+    sign(vendor.deliver(ev, text, opts)?, opts)
 }
 
-/// The request a vendor sends with no event: Asana's handshake, R-Service's
-/// and ricloud's test deliveries.
-pub fn build_without_event(
-    settings: &DeliverySettings,
-    opts: &DeliverOptions,
-) -> Result<Delivery, Error> {
-    let delivery = match settings {
-        DeliverySettings::Asana { target } if opts.handshake => {
-            let secret = match &opts.secret {
-                Some(s) => s.clone(),
-                None => hex::encode(opts.entropy(target)),
-            };
-            post(target, &[("X-Hook-Secret", secret)], String::new())
-        }
-        DeliverySettings::RService { uri, event, .. } if opts.test => {
-            // The seed: "The object_id will always be equal to 12345 for these
-            // tests"; disabled webhooks can be tested too.
-            let mut body = Map::new();
-            body.insert("event".into(), event.clone().into());
-            body.insert("object_id".into(), rservice::TEST_OBJECT_ID.into());
-            body.insert("payload".into(), Value::Object(Map::new()));
-            post(
-                uri,
-                &[("Content-Type", JSON.into())],
-                Value::Object(body).to_string(),
-            )
-        }
-        DeliverySettings::Ricloud { url, secret } if opts.test => {
-            let id = opts
-                .webhook_id
-                .clone()
-                .unwrap_or_else(|| uuid(&opts.entropy(url)));
-            let mut body = Map::new();
-            body.insert("id".into(), id.into());
-            body.insert("type".into(), "webhook_config".into());
-            body.insert("action".into(), "test".into());
-            body.insert("data".into(), Value::Object(Map::new()));
-            ricloud(
-                url,
-                opts.secret.as_deref().unwrap_or(secret),
-                Value::Object(body).to_string(),
-                opts,
-            )
-        }
-        other => {
-            let what = match other {
-                DeliverySettings::Asana { .. } => {
-                    "an Asana preview without an event needs { handshake: true }"
-                }
-                DeliverySettings::RService { .. } | DeliverySettings::Ricloud { .. } => {
-                    "a preview without an event needs { test: true }"
-                }
-                _ => "this dialect has no delivery without an event; pass an event",
-            };
-            return Err(Error::new(ErrorKind::InvalidInput, what));
-        }
-    };
-    sign(delivery, opts)
+/// The request a vendor sends with no event (Asana's handshake, R-Service's
+/// and ricloud's test deliveries).
+pub fn build_without_event(vendor: &dyn Deliver, opts: &DeliverOptions) -> Result<Delivery, Error> {
+    sign(vendor.without_event(opts)?, opts)
 }
 
 /// Add the opt-in Standard Webhooks headers.
@@ -331,26 +243,8 @@ fn sign(mut d: Delivery, opts: &DeliverOptions) -> Result<Delivery, Error> {
     Ok(d)
 }
 
-fn ricloud(url: &str, secret: &str, body: String, opts: &DeliverOptions) -> Delivery {
-    let header = signing::ricloud_header(secret, opts.timestamp(), &body);
-    post(
-        url,
-        &[("Content-Type", JSON.into()), ("Ricloud-Signature", header)],
-        body,
-    )
-}
-
-/// Kanboard posts `{event_name, event_data}` exactly (other keys dropped).
-fn kanboard_body(root: &Value) -> String {
-    let mut body = Map::new();
-    for key in ["event_name", "event_data"] {
-        body.insert(key.into(), root.get(key).cloned().unwrap_or(Value::Null));
-    }
-    Value::Object(body).to_string()
-}
-
 /// A version 4 UUID from 16 of the bytes.
-fn uuid(bytes: &[u8; 32]) -> String {
+pub fn uuid(bytes: &[u8; 32]) -> String {
     let mut b = [0u8; 16];
     b.copy_from_slice(&bytes[..16]);
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -363,68 +257,5 @@ fn uuid(bytes: &[u8; 32]) -> String {
         &h[12..16],
         &h[16..20],
         &h[20..]
-    )
-}
-
-/// CONTRACT.md §2 "Delivery": `{eventType, subscriptionId, eventTime:{nano,
-/// epochSecond}, newState, oldState}` in that order; states as base64 of their
-/// JSON text when `base64Encoding` is on.
-fn workfront(
-    url: &str,
-    token: &str,
-    base64: bool,
-    ev: &Event<'_>,
-    opts: &DeliverOptions,
-) -> Delivery {
-    let root = ev.root.to_value();
-    let root = root.as_object();
-    let event_type = root
-        .and_then(|m| m.get("eventType"))
-        .cloned()
-        .unwrap_or(Value::Null);
-    let subscription_id = opts
-        .subscription_id
-        .clone()
-        .map(Value::String)
-        .or_else(|| {
-            root.and_then(|m| m.get("subscriptionId"))
-                .filter(|v| v.is_string())
-                .cloned()
-        })
-        .unwrap_or_else(|| Value::String(PREVIEW_SUBSCRIPTION_ID.into()));
-    let time = opts
-        .event_time
-        .or_else(|| {
-            root.and_then(|m| m.get("eventTime"))
-                .and_then(EventTime::from_json)
-        })
-        .or_else(|| opts.now_ms.and_then(EventTime::from_millis))
-        .unwrap_or(EventTime {
-            epoch_second: 0,
-            nano: 0,
-        });
-    let mut time_json = Map::new();
-    time_json.insert("nano".into(), time.nano.into());
-    time_json.insert("epochSecond".into(), time.epoch_second.into());
-    let state = |v: &Value| {
-        if base64 {
-            Value::String(crate::base64::encode(v.to_string().as_bytes()))
-        } else {
-            v.clone()
-        }
-    };
-    let mut body = Map::new();
-    body.insert("eventType".into(), event_type);
-    body.insert("subscriptionId".into(), subscription_id);
-    body.insert("eventTime".into(), Value::Object(time_json));
-    body.insert("newState".into(), state(&ev.new_state.at().to_value()));
-    body.insert("oldState".into(), state(&ev.old_state.at().to_value()));
-    post(
-        url,
-        &[
-            ("Content-Type", JSON.into()),
-            ("Authorization", format!("Bearer {token}")),
-        ],
-        Value::Object(body).to_string(),
     )
 }

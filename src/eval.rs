@@ -2,8 +2,7 @@
 //! to a yes/no (`matches`, short-circuiting, no allocation) or to a full
 //! [`Explanation`] (every check, with a reason).
 
-use crate::dialect::Event;
-use crate::doc::At;
+use crate::event::{At, Event};
 use crate::plan::{
     Comparison, Connector, Entry, FieldRef, Filter, GateCheck, GateSource, GateTest, Plan, StateSel,
 };
@@ -68,42 +67,62 @@ pub fn matches(plan: &Plan, ev: &Event<'_>) -> bool {
         && entries_pass(plan.connector, &plan.entries, &Fields { ev, memo: None })
 }
 
+/// What a [`crate::set::SubscriptionSet`] knows of one filter of a member:
+/// the number it gave the filter's field (each field of an event is then
+/// looked up once for all candidates) and the number it gave the filter's
+/// decision (filters that read the same field the same way share one, and
+/// are decided once per event). In [`Plan::filters`] order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FilterIds {
+    pub slot: Option<u32>,
+    pub outcome: Option<u32>,
+}
+
 /// [`matches`] when the caller has already proved part of the plan (the
 /// set's index): the gate (`gate_passed`), or that entry `passed` passes.
-/// Fields are read through `memo`. The answer is the one `matches` gives.
+/// Fields are read through `memo`, keyed by `ids`. The answer is the one
+/// `matches` gives.
 pub fn matches_knowing<'e>(
     plan: &Plan,
     ev: &'e Event<'e>,
     gate_passed: bool,
     passed: Option<usize>,
     memo: &FieldMemo<'e>,
+    ids: &[FilterIds],
 ) -> bool {
     if !gate_passed && !plan.gate.iter().all(|g| gate_passes(g, ev)) {
         return false;
     }
     let fields = Fields {
         ev,
-        memo: Some(memo),
+        memo: Some((memo, ids)),
     };
     match (passed, plan.connector) {
         (None, c) => entries_pass(c, &plan.entries, &fields),
         (Some(_), Connector::Or) => true,
-        (Some(i), Connector::And) => plan
-            .entries
-            .iter()
+        (Some(i), Connector::And) => with_offsets(&plan.entries)
             .enumerate()
-            .all(|(j, e)| j == i || entry_passes(e, &fields)),
+            .all(|(j, (at, e))| j == i || entry_passes(e, at, &fields)),
     }
+}
+
+/// Each entry with the position of its first filter in [`Plan::filters`].
+fn with_offsets(entries: &[Entry]) -> impl Iterator<Item = (usize, &Entry)> {
+    entries.iter().scan(0, |next, e| {
+        let at = *next;
+        *next += e.len();
+        Some((at, e))
+    })
 }
 
 /// Field values of one event, looked up once and shared by every plan a
 /// set tries against it: its candidates mostly read the same few fields,
 /// and each lookup walks the event (plus `parameterValues` when the key is
 /// not there). Keyed by the slot the set gave each field name. It also
-/// keeps each shared filter's decision (`Filter::outcome`).
+/// keeps each shared filter's decision ([`FilterIds::outcome`]).
 pub struct FieldMemo<'e> {
     seen: std::cell::RefCell<Vec<(u32, StateSel, Option<&'e Value>)>>,
-    /// Filters decided so far, by their `Filter::outcome` number.
+    /// Filters decided so far, by their [`FilterIds::outcome`] number.
     decided: std::cell::RefCell<Vec<(u32, bool)>>,
 }
 
@@ -163,28 +182,40 @@ impl Default for FieldMemo<'_> {
     }
 }
 
-/// Where filters read an event's fields: straight from it, or through a memo.
+/// Where filters read an event's fields: straight from it, or through a
+/// set's memo (with the set's ids of the plan's filters).
 struct Fields<'a, 'e> {
     ev: &'e Event<'e>,
-    memo: Option<&'a FieldMemo<'e>>,
+    memo: Option<(&'a FieldMemo<'e>, &'a [FilterIds])>,
 }
 
 impl<'e> Fields<'_, 'e> {
-    fn get(&self, f: &Filter, sel: StateSel) -> Option<&'e Value> {
+    /// The set's ids of the filter at `at` in [`Plan::filters`].
+    fn ids(&self, at: usize) -> FilterIds {
+        self.memo
+            .and_then(|(_, ids)| ids.get(at).copied())
+            .unwrap_or_default()
+    }
+
+    fn get(&self, f: &Filter, at: usize, sel: StateSel) -> Option<&'e Value> {
         let ev = self.ev;
-        match (self.memo, f.slot) {
-            (Some(memo), Some(slot)) => memo.get(slot, sel, || lookup(f, state_of(sel, ev))),
-            _ => lookup(f, state_of(sel, ev)),
+        match (self.memo, self.ids(at).slot) {
+            (Some((memo, _)), Some(slot)) => memo.get(slot, sel, || lookup(f, ev, sel)),
+            _ => lookup(f, ev, sel),
         }
     }
 }
 
-fn entry_passes(e: &Entry, fields: &Fields<'_, '_>) -> bool {
+/// Does entry `e`, whose first filter is at `at`, pass?
+fn entry_passes(e: &Entry, at: usize, fields: &Fields<'_, '_>) -> bool {
     match e {
-        Entry::Filter(f) => filter_passes(f, fields),
+        Entry::Filter(f) => filter_passes(f, at, fields),
         Entry::Group(g) => combine(
             g.connector,
-            g.filters.iter().map(|f| filter_passes(f, fields)),
+            g.filters
+                .iter()
+                .enumerate()
+                .map(|(j, f)| filter_passes(f, at + j, fields)),
         ),
     }
 }
@@ -193,9 +224,10 @@ fn entries_pass(connector: Connector, entries: &[Entry], fields: &Fields<'_, '_>
     if entries.is_empty() {
         return true;
     }
+    let mut each = with_offsets(entries);
     match connector {
-        Connector::And => entries.iter().all(|e| entry_passes(e, fields)),
-        Connector::Or => entries.iter().any(|e| entry_passes(e, fields)),
+        Connector::And => each.all(|(at, e)| entry_passes(e, at, fields)),
+        Connector::Or => each.any(|(at, e)| entry_passes(e, at, fields)),
     }
 }
 
@@ -207,7 +239,12 @@ fn combine(connector: Connector, mut results: impl Iterator<Item = bool>) -> boo
 }
 
 fn gate_value<'b>(g: &GateCheck, ev: &'b Event<'_>) -> Option<&'b Value> {
-    match &g.source {
+    gate_source_value(&g.source, ev)
+}
+
+/// The value a gate source points at in an event.
+pub fn gate_source_value<'b>(source: &GateSource, ev: &'b Event<'_>) -> Option<&'b Value> {
+    match source {
         GateSource::Root(path) => walk(ev.root, path).and_then(At::value),
         GateSource::State(key) => state_value(ev, key),
         GateSource::None => None,
@@ -250,21 +287,26 @@ fn walk<'b, S: AsRef<str>>(mut v: At<'b>, tokens: &[S]) -> Option<At<'b>> {
 }
 
 /// CONTRACT.md §2.2: the key equal to `fieldName`, else that key in the
-/// state's `parameterValues`; a `/…` name is a JSON Pointer.
-fn lookup<'b>(f: &Filter, state: At<'b>) -> Option<&'b Value> {
+/// event's containers (Workfront's `parameterValues`); a `/…` name is a
+/// JSON Pointer.
+fn lookup<'b>(f: &Filter, ev: &'b Event<'_>, sel: StateSel) -> Option<&'b Value> {
+    let state = state_of(sel, ev);
     match &f.field {
-        FieldRef::Name => named_field(state, &f.field_name),
+        FieldRef::Name => named_field(state, &f.field_name, ev.containers),
         FieldRef::Pointer(tokens) => walk(state, tokens)?.value(),
     }
 }
 
-/// A plain `fieldName`'s value in a state: the key, else that key in
-/// `parameterValues` (the set's `eq` hash reads fields through this too).
-pub fn named_field<'b>(state: At<'b>, name: &str) -> Option<&'b Value> {
-    state
-        .get(name)
-        .or_else(|| state.get("parameterValues")?.get(name))?
-        .value()
+/// A plain `fieldName`'s value in a state: the key, else that key in the
+/// first of `containers` that has it (the set's `eq` hash reads fields
+/// through this too).
+pub fn named_field<'b>(state: At<'b>, name: &str, containers: &[&str]) -> Option<&'b Value> {
+    let at = state.get(name).or_else(|| {
+        containers
+            .iter()
+            .find_map(|c| state.get(c).and_then(|c| c.get(name)))
+    })?;
+    at.value()
 }
 
 pub fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> At<'b> {
@@ -274,18 +316,21 @@ pub fn state_of<'b>(sel: StateSel, ev: &'b Event<'_>) -> At<'b> {
     }
 }
 
-fn filter_passes(f: &Filter, fields: &Fields<'_, '_>) -> bool {
-    match (fields.memo, f.outcome) {
-        (Some(memo), Some(id)) => memo.decide(id, || decide_filter(f, fields)),
-        _ => decide_filter(f, fields),
+fn filter_passes(f: &Filter, at: usize, fields: &Fields<'_, '_>) -> bool {
+    match (fields.memo, fields.ids(at).outcome) {
+        (Some((memo, _)), Some(id)) => memo.decide(id, || decide_filter(f, at, fields)),
+        _ => decide_filter(f, at, fields),
     }
 }
 
-fn decide_filter(f: &Filter, fields: &Fields<'_, '_>) -> bool {
+fn decide_filter(f: &Filter, at: usize, fields: &Fields<'_, '_>) -> bool {
     if f.comparison == Comparison::Changed {
-        return changed(fields.get(f, StateSel::Old), fields.get(f, StateSel::New));
+        return changed(
+            fields.get(f, at, StateSel::Old),
+            fields.get(f, at, StateSel::New),
+        );
     }
-    match fields.get(f, f.state) {
+    match fields.get(f, at, f.state) {
         None => f.comparison.passes_when_missing(),
         Some(actual) => test(f.comparison, actual, &f.value, &f.hint),
     }
@@ -388,6 +433,29 @@ fn contains_only(actual: &Value, expected: &Value) -> bool {
 }
 
 // ---------------------------------------------------------------- explaining
+
+/// The explanation of an envelope that holds no event (a heartbeat): one
+/// failing gate check that says so.
+pub fn heartbeat(reason: &str) -> Explanation {
+    Explanation {
+        matched: false,
+        gate: vec![Check {
+            index: None,
+            field: "events".into(),
+            comparison: "heartbeat".into(),
+            state: None,
+            expected: Value::String("at least one event".into()),
+            actual: Value::Array(Vec::new()),
+            present: true,
+            passed: false,
+            reason: reason.to_string(),
+            connector: None,
+            filters: None,
+        }],
+        connector: None,
+        filters: Vec::new(),
+    }
+}
 
 pub fn explain(plan: &Plan, ev: &Event<'_>) -> Explanation {
     let gate: Vec<Check> = plan.gate.iter().map(|g| explain_gate(g, ev)).collect();
@@ -501,11 +569,11 @@ fn explain_gate(g: &GateCheck, ev: &Event<'_>) -> Check {
 }
 
 fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
-    let passed = filter_passes(f, &Fields { ev, memo: None });
+    let passed = decide_filter(f, 0, &Fields { ev, memo: None });
     let name = &f.field_name;
     if f.comparison == Comparison::Changed {
-        let old = lookup(f, ev.old_state.at());
-        let new = lookup(f, ev.new_state.at());
+        let old = lookup(f, ev, StateSel::Old);
+        let new = lookup(f, ev, StateSel::New);
         let reason = match (old, new) {
             (None, None) => {
                 format!("{name} is in neither oldState nor newState, so it did not change")
@@ -538,7 +606,7 @@ fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
         };
     }
     let state = f.state.name();
-    let actual = lookup(f, state_of(f.state, ev));
+    let actual = lookup(f, ev, f.state);
     let reason = match actual {
         None if passed => format!(
             "{name} is not in {state}, so {} passes",

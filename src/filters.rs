@@ -451,8 +451,6 @@ fn parse_filter(
         state_given,
         value,
         hint,
-        slot: None,
-        outcome: None,
     })
 }
 

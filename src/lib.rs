@@ -1,23 +1,23 @@
 //! hookmatch: would this webhook subscription fire for this event, why (or
 //! why not), and what exactly would be delivered?
 //!
-//! The core is plain Rust (no `JsValue`): dialect adapters in [`dialect`]
-//! compile a spec into a [`plan::Plan`]; [`eval`] runs every plan;
-//! [`delivery`] and [`base64`] are their own modules. The wasm binding lives
+//! The core is plain Rust (no `JsValue`): each vendor is one module of
+//! [`dialect`] behind one trait, listed in one registry; its adapter compiles
+//! a spec into a [`plan::Plan`]; [`eval`] runs every plan; [`delivery`] and
+//! [`base64`] are their own modules. docs/architecture.md has the data flow. The wasm binding lives
 //! in `src/wasm/` and is compiled only for `wasm32`.
 
 pub mod base64;
 pub mod delivery;
 pub mod dialect;
-pub mod doc;
 pub mod error;
 pub mod eval;
+pub mod event;
 pub mod filters;
 pub mod json;
 pub mod plan;
 pub mod preview;
 pub mod projection;
-mod scan;
 pub mod set;
 pub mod signing;
 pub mod subscription;

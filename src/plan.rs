@@ -144,15 +144,6 @@ pub struct Filter {
     pub state_given: bool,
     pub value: Value,
     pub hint: Hint,
-    /// Set only by a [`crate::set::SubscriptionSet`]: this field's number in
-    /// the set, so the many plans tried against one event look each field
-    /// up once (see [`crate::eval::FieldMemo`]).
-    pub slot: Option<u32>,
-    /// Set only by a [`crate::set::SubscriptionSet`]: filters that read the
-    /// same field the same way (state, comparison, scalar value) share this
-    /// number, so the many plans tried against one event decide each such
-    /// filter once (see [`crate::eval::FieldMemo`]).
-    pub outcome: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,8 +158,22 @@ pub enum Entry {
     Group(Group),
 }
 
-/// A dialect-level condition, tested against a value the adapter pulls out of
-/// the event (see [`crate::dialect::EventView::gate`]).
+impl Entry {
+    /// How many filters the entry holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Entry::Filter(_) => 1,
+            Entry::Group(g) => g.filters.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A dialect-level condition, tested against a value the vendor's event
+/// holds (see [`GateSource`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GateCheck {
     /// Gate fields are the dialect's own names, never the user's.
@@ -218,14 +223,6 @@ impl Plan {
         self.entries.iter().flat_map(|e| match e {
             Entry::Filter(f) => std::slice::from_ref(f).iter(),
             Entry::Group(g) => g.filters.iter(),
-        })
-    }
-
-    /// [`Plan::filters`], to change them (a set numbers them).
-    pub fn filters_mut(&mut self) -> impl Iterator<Item = &mut Filter> {
-        self.entries.iter_mut().flat_map(|e| match e {
-            Entry::Filter(f) => std::slice::from_mut(f).iter_mut(),
-            Entry::Group(g) => g.filters.iter_mut(),
         })
     }
 }

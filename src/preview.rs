@@ -68,9 +68,9 @@ impl Document for Value {
     }
 }
 
-impl Document for crate::doc::Node<'_> {
+impl Document for crate::event::Node<'_> {
     fn into_items(self) -> Result<Vec<Self>, Self> {
-        use crate::doc::Node;
+        use crate::event::Node;
         match self {
             Node::Array(items) => Ok(items),
             Node::Whole(Value::Array(items)) => Ok(items.into_iter().map(Node::Whole).collect()),

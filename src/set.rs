@@ -1,19 +1,19 @@
 //! `SubscriptionSet`: one event against many subscriptions.
 //!
 //! Subscriptions are indexed by what an event must equal for them to fire:
-//! their dialect's gate (Workfront eventType+objCode, Kanboard event_name,
-//! R-Service event) and, inside a gate bucket, one top-level `eq` filter on a
+//! the gate fields their vendor names ([`crate::dialect::Vendor::index_fields`],
+//! e.g. Workfront's eventType and objCode) and, inside a gate bucket, one top-level `eq` filter on a
 //! plain string value, through a hash. An event is parsed once (projected to
 //! the union of the fields the set reads), prepared once per dialect, looks up
 //! its candidates, and only those are evaluated, in insertion order. The index
 //! only narrows: every candidate is still evaluated by its own plan, so the
 //! answers are exactly those of `Subscription::matches`.
 
-use crate::dialect::{self, Dialect, Event};
-use crate::doc::At;
+use crate::dialect::{Dialect, Single};
 use crate::error::{join, Error, ErrorKind};
-use crate::eval::{self, Explanation};
-use crate::plan::{Comparison, Connector, Entry, FieldRef, GateTest, StateSel};
+use crate::eval::{self, Explanation, FilterIds};
+use crate::event::{At, Event};
+use crate::plan::{Comparison, Connector, Entry, FieldRef, GateCheck, GateTest, Plan, StateSel};
 use crate::preview;
 use crate::projection::{self, Projection};
 use crate::subscription::{CompileOptions, Subscription};
@@ -47,9 +47,9 @@ pub struct SetPreview {
     pub counts: serde_json::Map<String, Value>,
 }
 
-/// How a subscription is found from an event: Workfront's eventType and
-/// objCode, or Kanboard's event_name / R-Service's event and "". Kept as two
-/// levels so an event looks its bucket up by borrowed strings.
+/// How a subscription is found from an event: the values of its vendor's
+/// index fields (a second one, or ""). Kept as two levels so an event
+/// looks its bucket up by borrowed strings.
 type GateKey<'a> = (&'a str, &'a str);
 
 /// Gate buckets of one dialect: first key, then second.
@@ -131,6 +131,8 @@ struct Member {
     gate_is_key: bool,
     /// The entry the `eq` hash decides: found through the hash, it passed.
     hashed_entry: Option<usize>,
+    /// The set's numbers for each of its plan's filters.
+    ids: Vec<FilterIds>,
 }
 
 /// A subscription worth evaluating, and what its lookup already proved.
@@ -153,14 +155,14 @@ pub struct SubscriptionSet {
     projection: Projection,
     errors: Vec<SetError>,
     /// A number per plain field name the members' filters read (their
-    /// `Filter::slot`), for the per-event lookup memo.
+    /// [`FilterIds::slot`]), for the per-event lookup memo.
     slots: HashMap<String, u32>,
-    /// The [`dialect::projection_signature`]s already in `projection`.
+    /// The [`projection::plan::signature`]s already in `projection`.
     projected: HashSet<Vec<u8>>,
     /// The buffer each member's signature is written into.
     signature: Vec<u8>,
-    /// A number per distinct filter decision (`Filter::outcome`), by the
-    /// key `number_fields` writes, and the buffer it writes it into.
+    /// A number per distinct filter decision ([`FilterIds::outcome`]), by
+    /// the key `number_filters` writes, and the buffer it writes it into.
     outcomes: HashMap<String, u32>,
     outcome_key: String,
 }
@@ -242,7 +244,7 @@ impl SubscriptionSet {
                 spec,
                 CompileOptions {
                     dialect,
-                    update: false,
+                    ..CompileOptions::default()
                 },
             ) {
                 Ok(sub) => set.insert(id_str.to_string(), sub),
@@ -292,7 +294,8 @@ impl SubscriptionSet {
                 match gate_key(&m.sub) {
                     Some((first, second)) => {
                         let bucket = self.buckets.get_mut(&m.sub.dialect());
-                        let bucket = bucket.and_then(|g| g.get_mut(first)?.get_mut(second));
+                        let bucket =
+                            bucket.and_then(|g| g.get_mut(first)?.get_mut(second.as_str()));
                         if let Some(b) = bucket {
                             b.remove(pos);
                         }
@@ -308,18 +311,19 @@ impl SubscriptionSet {
         true
     }
 
-    fn insert(&mut self, id: String, mut sub: Subscription) {
-        self.number_fields(&mut sub);
+    fn insert(&mut self, id: String, sub: Subscription) {
+        let ids = self.number_filters(sub.plan());
         let pos = self.members.len();
         let d = sub.dialect();
         if !self.dialects.contains(&d) {
             self.dialects.push(d);
         }
+        let shape = d.vendor().shape();
         let mut signature = std::mem::take(&mut self.signature);
         signature.clear();
-        dialect::projection_signature(d, sub.plan(), &mut signature);
+        projection::plan::signature(d.name(), shape, sub.plan(), &mut signature);
         if !self.projected.contains(&signature) {
-            dialect::add_projection(d, sub.plan(), &mut self.projection);
+            projection::plan::add(shape, sub.plan(), &mut self.projection);
             self.projected.insert(signature.clone());
         }
         self.signature = signature;
@@ -331,7 +335,9 @@ impl SubscriptionSet {
             Some((first, second)) => {
                 let gates = self.buckets.entry(d).or_default();
                 with_slot(gates, first, |seconds| {
-                    with_slot(seconds, second, |b: &mut Bucket| b.insert(pos, eq.as_ref()))
+                    with_slot(seconds, second.as_str(), |b: &mut Bucket| {
+                        b.insert(pos, eq.as_ref())
+                    })
                 });
             }
             None => self.wildcard.entry(d).or_default().insert(pos, eq.as_ref()),
@@ -342,16 +348,20 @@ impl SubscriptionSet {
             sub,
             gate_is_key,
             hashed_entry,
+            ids,
         }));
     }
 
-    /// Give each plain field name a filter reads its set-wide number.
-    fn number_fields(&mut self, sub: &mut Subscription) {
+    /// The set's numbers for a plan's filters: each plain field name its
+    /// set-wide slot, each scalar decision its set-wide outcome.
+    fn number_filters(&mut self, plan: &Plan) -> Vec<FilterIds> {
         let mut key = std::mem::take(&mut self.outcome_key);
-        for f in sub.plan_mut().filters_mut() {
+        let mut ids = Vec::with_capacity(plan.entries.len());
+        for f in plan.filters() {
+            let mut id = FilterIds::default();
             if f.field == FieldRef::Name {
                 let name = &f.field_name;
-                f.slot = match self.slots.get(name) {
+                id.slot = match self.slots.get(name) {
                     Some(slot) => Some(*slot),
                     // Past u32::MAX names a field is simply not memoized.
                     None => u32::try_from(self.slots.len()).ok().inspect(|slot| {
@@ -359,8 +369,8 @@ impl SubscriptionSet {
                     }),
                 };
             }
-            f.outcome = None;
-            let Some(slot) = f.slot else { continue };
+            ids.push(id);
+            let Some(slot) = id.slot else { continue };
             // What decides a filter on a named field: the field, the state,
             // the comparison and the value (the hint is the value's). Only
             // scalar values, whose text is short and exact.
@@ -386,19 +396,18 @@ impl SubscriptionSet {
                 Value::Null => key.push('z'),
                 Value::Array(_) | Value::Object(_) => continue,
             }
-            f.outcome = match self.outcomes.get(key.as_str()) {
+            let outcome = match self.outcomes.get(key.as_str()) {
                 Some(id) => Some(*id),
                 None => u32::try_from(self.outcomes.len()).ok().inspect(|id| {
                     self.outcomes.insert(key.clone(), *id);
                 }),
             };
+            if let Some(last) = ids.last_mut() {
+                last.outcome = outcome;
+            }
         }
         self.outcome_key = key;
-    }
-
-    /// The ids whose subscriptions fire for this event, in insertion order.
-    pub fn match_value(&self, event: &Value) -> Vec<&str> {
-        self.ids_at(&self.match_positions_at(At::Value(event)))
+        ids
     }
 
     /// `match` of JSON text, reading only the fields the set's plans read.
@@ -440,12 +449,11 @@ impl SubscriptionSet {
         // match was spent reallocating these).
         let mut candidates = Vec::with_capacity(64);
         for &d in &self.dialects {
-            let one = match dialect::single_event(d, event) {
-                Ok(one) => one,
-                Err(_) => continue,
+            let Ok(Single::Event(one)) = d.single_event(event) else {
+                continue;
             };
             // An event that is not of this dialect matches none of its subscriptions.
-            let Ok(ev) = dialect::prepare(d, one) else {
+            let Ok(ev) = d.prepare(one) else {
                 continue;
             };
             candidates.clear();
@@ -467,7 +475,8 @@ impl SubscriptionSet {
                 // the plan is evaluated as `matches` evaluates it.
                 let gate_passed = c.gate_passed && m.gate_is_key;
                 let passed_entry = m.hashed_entry.filter(|_| c.hashed_passed);
-                if eval::matches_knowing(m.sub.plan(), &ev, gate_passed, passed_entry, &memo) {
+                let plan = m.sub.plan();
+                if eval::matches_knowing(plan, &ev, gate_passed, passed_entry, &memo, &m.ids) {
                     out.push(c.pos);
                 }
             }
@@ -502,12 +511,14 @@ impl SubscriptionSet {
         let mut index = 0usize;
         preview::read_batch_with(input, &parse, |item| match item.event {
             Ok(doc) => {
-                // Envelopes (Asana bodies) count each event; other dialects see the document.
+                // An envelope (of a vendor in the set) counts each of its
+                // events; other documents are one event.
                 let doc = At::Node(&doc);
-                let docs: Vec<At<'_>> = match dialect::envelope(Dialect::Asana, doc) {
-                    Some(events) if self.dialects.contains(&Dialect::Asana) => events,
-                    _ => vec![doc],
-                };
+                let docs: Vec<At<'_>> = self
+                    .dialects
+                    .iter()
+                    .find_map(|d| d.envelope(doc))
+                    .unwrap_or_else(|| vec![doc]);
                 for d in docs {
                     result.total += 1;
                     index += 1;
@@ -562,7 +573,7 @@ fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidat
     out.extend(b.plain.iter().map(candidate(false)));
     for (field, values) in &b.by_field {
         // The evaluator's own lookup, so the hash sees what a filter sees.
-        match eval::named_field(eval::state_of(field.state, ev), &field.name) {
+        match eval::named_field(eval::state_of(field.state, ev), &field.name, ev.containers) {
             Some(Value::String(s)) => {
                 if let Some(list) = values.get(s) {
                     out.extend(list.iter().map(candidate(true)));
@@ -580,61 +591,56 @@ fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidat
     }
 }
 
+/// The gate check of `plan` for an index field, and the one string it needs.
+fn keyed<'p>(plan: &'p Plan, field: &str) -> Option<(&'p GateCheck, &'p str)> {
+    plan.gate.iter().find_map(|g| {
+        if g.field != field {
+            return None;
+        }
+        let value = match &g.test {
+            GateTest::Equals(Value::String(s)) => s.as_str(),
+            GateTest::OneOf(list) if list.len() == 1 => list.first()?.as_str()?,
+            _ => return None,
+        };
+        Some((g, value))
+    })
+}
+
 /// Is the subscription's whole gate what [`gate_key`] keys it by? Then an
 /// event found in its bucket has passed its gate.
 fn gate_is_key(sub: &Subscription) -> bool {
-    let gate = &sub.plan().gate;
-    let keyed: &[&str] = match sub.dialect() {
-        Dialect::Workfront => &["eventType", "objCode"],
-        Dialect::RService => &["event"],
-        Dialect::Kanboard => {
-            return matches!(gate.as_slice(), [g] if matches!(&g.test, GateTest::OneOf(l) if l.len() == 1))
-        }
-        Dialect::Asana | Dialect::Ricloud => return false,
-    };
-    gate.iter()
-        .all(|g| keyed.contains(&g.field) && matches!(g.test, GateTest::Equals(Value::String(_))))
-}
-
-/// The gate value a subscription needs, when its gate is plain equality.
-fn gate_key(sub: &Subscription) -> Option<GateKey<'_>> {
+    let fields = sub.dialect().vendor().index_fields();
     let plan = sub.plan();
-    let eq = |field: &str| {
-        plan.gate
-            .iter()
-            .find_map(|g| match (&g.test, g.field == field) {
-                (GateTest::Equals(Value::String(s)), true) => Some(s.as_str()),
-                _ => None,
-            })
-    };
-    match sub.dialect() {
-        Dialect::Workfront => Some((eq("eventType")?, eq("objCode")?)),
-        // A disabled webhook is indexed under its event too; its plan says no.
-        Dialect::RService => Some((eq("event")?, "")),
-        // Kanboard's gate is "one of"; subscriptions listing exactly one event
-        // are indexed by it, others try every event.
-        Dialect::Kanboard => plan.gate.iter().find_map(|g| match &g.test {
-            GateTest::OneOf(list) if list.len() == 1 => list[0].as_str().map(|s| (s, "")),
-            _ => None,
-        }),
-        Dialect::Asana | Dialect::Ricloud => None,
-    }
+    plan.gate
+        .iter()
+        .all(|g| fields.iter().any(|f| f.field == g.field) && keyed(plan, g.field).is_some())
 }
 
-/// The event's [`GateKey`], borrowed from the event.
-fn event_gate_key<'e>(d: Dialect, ev: &'e Event<'_>) -> Option<(&'e str, &'e str)> {
-    let root = ev.root;
-    match d {
-        Dialect::Workfront => {
-            // objCode as the evaluator's gate reads it; a non-string there
-            // fails every gate.
-            let code = eval::state_value(ev, "objCode")?.as_str()?;
-            Some((root.get("eventType")?.as_str()?, code))
-        }
-        Dialect::RService => Some((root.get("event")?.as_str()?, "")),
-        Dialect::Kanboard => Some((root.get("event_name")?.as_str()?, "")),
-        _ => None,
-    }
+/// The gate values a subscription needs, when its gate compares every
+/// index field of its vendor with one string.
+fn gate_key(sub: &Subscription) -> Option<(&str, String)> {
+    let fields = sub.dialect().vendor().index_fields();
+    let plan = sub.plan();
+    let (first, rest) = fields.split_first()?;
+    let (_, first) = keyed(plan, first.field)?;
+    let second = match rest.first() {
+        Some(f) => keyed(plan, f.field)?.1.to_string(),
+        None => String::new(),
+    };
+    Some((first, second))
+}
+
+/// The event's [`GateKey`], borrowed from the event, read as the gate
+/// reads it (a non-string there fails every gate).
+fn event_gate_key<'e>(d: Dialect, ev: &'e Event<'_>) -> Option<GateKey<'e>> {
+    let fields = d.vendor().index_fields();
+    let (first, rest) = fields.split_first()?;
+    let read = |f: &crate::dialect::IndexField| eval::gate_source_value(&f.source, ev)?.as_str();
+    let second = match rest.first() {
+        Some(f) => read(f)?,
+        None => "",
+    };
+    Some((read(first)?, second))
 }
 
 /// A top-level `eq` filter a hash can decide: AND-connected (or alone), on a

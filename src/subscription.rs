@@ -1,10 +1,10 @@
 //! A compiled subscription: parse and validate once, evaluate many times.
 
 use crate::delivery::{self, DeliverOptions, Delivery};
-use crate::dialect::{self, Compiled, Dialect, SpecMode};
-use crate::doc::At;
+use crate::dialect::{Compiled, Dialect, Single, SpecContext};
 use crate::error::{Diagnostic, Error};
 use crate::eval::{self, Explanation};
+use crate::event::At;
 use crate::preview::{self, PreviewError, PreviewOptions, PreviewResult, PreviewRow};
 use crate::projection::{self, Projection};
 use serde_json::Value;
@@ -25,6 +25,18 @@ pub struct CompileOptions {
     pub dialect: Option<Dialect>,
     /// `validate` only: check an update body (ricloud's update rule).
     pub update: bool,
+    /// Accept targets on private networks (Kanboard refuses them unless
+    /// `WEBHOOK_ALLOW_PRIVATE_NETWORKS` is set).
+    pub allow_private_networks: bool,
+}
+
+impl CompileOptions {
+    fn context(&self) -> SpecContext {
+        SpecContext {
+            update: self.update,
+            allow_private_networks: self.allow_private_networks,
+        }
+    }
 }
 
 /// Check a spec; `[]` when valid. Bad specs never make this fail: an
@@ -35,14 +47,7 @@ pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
         Err(e) => return vec![Diagnostic::error("unknown_dialect", "", e.message)],
     };
     let mut diags = Vec::new();
-    dialect::compile_with(
-        dialect,
-        spec,
-        SpecMode {
-            update: opts.update,
-        },
-        &mut diags,
-    );
+    dialect.compile(spec, &opts.context(), &mut diags);
     diags
 }
 
@@ -64,7 +69,11 @@ impl Subscription {
             None => Dialect::detect(spec)?,
         };
         let mut diags = Vec::new();
-        match dialect::compile(dialect, spec, &mut diags) {
+        let ctx = SpecContext {
+            update: false,
+            ..opts.context()
+        };
+        match dialect.compile(spec, &ctx, &mut diags) {
             Some(compiled) if !diags.iter().any(Diagnostic::is_error) => Ok(Subscription {
                 dialect,
                 compiled,
@@ -93,15 +102,11 @@ impl Subscription {
         &self.compiled.plan
     }
 
-    /// For the set, which numbers the fields of its members' filters.
-    pub(crate) fn plan_mut(&mut self) -> &mut crate::plan::Plan {
-        &mut self.compiled.plan
-    }
-
     /// The fields of an event this subscription reads.
     pub fn projection(&self) -> &Projection {
-        self.projection
-            .get_or_init(|| dialect::projection(self.dialect, &self.compiled.plan))
+        self.projection.get_or_init(|| {
+            projection::plan::of(self.dialect.vendor().shape(), &self.compiled.plan)
+        })
     }
 
     /// The normalized spec with secrets redacted.
@@ -114,12 +119,14 @@ impl Subscription {
     }
 
     fn matches_at(&self, event: At<'_>) -> Result<bool, Error> {
-        let one = dialect::single_event(self.dialect, event)?;
-        self.matches_one(one)
+        match self.dialect.single_event(event)? {
+            Single::Event(one) => self.matches_one(one),
+            Single::Heartbeat => Ok(false),
+        }
     }
 
     fn matches_one(&self, event: At<'_>) -> Result<bool, Error> {
-        let ev = dialect::prepare(self.dialect, event)?;
+        let ev = self.dialect.prepare(event)?;
         Ok(eval::matches(&self.compiled.plan, &ev))
     }
 
@@ -132,9 +139,13 @@ impl Subscription {
     }
 
     pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
-        let one = dialect::single_event(self.dialect, At::Value(event))?;
-        let ev = dialect::prepare(self.dialect, one)?;
-        Ok(eval::explain(&self.compiled.plan, &ev))
+        match self.dialect.single_event(At::Value(event))? {
+            Single::Event(one) => {
+                let ev = self.dialect.prepare(one)?;
+                Ok(eval::explain(&self.compiled.plan, &ev))
+            }
+            Single::Heartbeat => Ok(eval::heartbeat(self.dialect.vendor().heartbeat())),
+        }
     }
 
     pub fn explain_text(&self, event: &[u8]) -> Result<Explanation, Error> {
@@ -160,7 +171,7 @@ impl Subscription {
             match item.event {
                 // Only an envelope (Asana's body) holds several events; the
                 // common case allocates nothing per event.
-                Ok(ref doc) => match dialect::envelope(self.dialect, At::Node(doc)) {
+                Ok(ref doc) => match self.dialect.envelope(At::Node(doc)) {
                     Some(events) => events.into_iter().for_each(|e| one(Ok(e))),
                     None => one(Ok(At::Node(doc))),
                 },
@@ -185,7 +196,7 @@ impl Subscription {
         result.total += 1;
         let outcome = doc.and_then(|ev| {
             if opts.details {
-                let ev = dialect::prepare(self.dialect, ev)?;
+                let ev = self.dialect.prepare(ev)?;
                 let x = eval::explain(&self.compiled.plan, &ev);
                 Ok((x.matched, x.first_failure().unwrap_or_default().to_string()))
             } else {
@@ -237,13 +248,16 @@ impl Subscription {
         opts: &DeliverOptions,
     ) -> Result<Option<Delivery>, Error> {
         let Some(event) = event else {
-            return delivery::build_without_event(&self.compiled.delivery, opts).map(Some);
+            return delivery::build_without_event(&*self.compiled.delivery, opts).map(Some);
         };
-        let one = dialect::single_event(self.dialect, At::Value(event))?;
-        let ev = dialect::prepare(self.dialect, one)?;
+        let Single::Event(one) = self.dialect.single_event(At::Value(event))? else {
+            return Ok(None);
+        };
+        let ev = self.dialect.prepare(one)?;
         if !eval::matches(&self.compiled.plan, &ev) {
             return Ok(None);
         }
-        delivery::build(&self.compiled.delivery, &ev, opts).map(Some)
+        let text = one.to_value().to_string();
+        delivery::build(&*self.compiled.delivery, &ev, &text, opts).map(Some)
     }
 }

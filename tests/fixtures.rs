@@ -82,6 +82,7 @@ fn opts(dialect: &str, case: &Value) -> CompileOptions {
     CompileOptions {
         dialect: named.or(default),
         update: case.get("update").and_then(Value::as_bool).unwrap_or(false),
+        ..CompileOptions::default()
     }
 }
 

@@ -8,11 +8,22 @@ fuzz_target!(|data: &[u8]| {
     let (selector, spec) = data.split_first().map_or((0, data), |(s, rest)| (*s, rest));
     let dialect = match selector % 6 {
         0 => None,
-        n => Dialect::parse(Dialect::NAMES[(n - 1) as usize]).ok(),
+        n => Dialect::names()
+            .get(usize::from(n - 1))
+            .and_then(|name| Dialect::parse(name).ok()),
     };
     let update = selector & 0x80 != 0;
-    let _ = hookmatch::subscription::validate_text(spec, CompileOptions { dialect, update });
-    if let Ok(sub) = Subscription::compile_text(spec, CompileOptions { dialect, update: false }) {
+    let opts = CompileOptions {
+        dialect,
+        update,
+        allow_private_networks: selector & 0x40 != 0,
+    };
+    let _ = hookmatch::subscription::validate_text(spec, opts);
+    let compile = CompileOptions {
+        update: false,
+        ..opts
+    };
+    if let Ok(sub) = Subscription::compile_text(spec, compile) {
         let _ = sub.to_json().to_string();
     }
 });

@@ -4,16 +4,85 @@
 //! AND group of plan filters under an OR, so the shared evaluator does the
 //! comparing.
 
-use super::{
-    event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
-    Event, Normalized,
-};
-use crate::doc::{At, State};
+use super::spec::{self, Checkpoint, Unknown};
+use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, DeliverOptions, Delivery, JSON};
 use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
+use crate::event::{At, Event, State};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, Plan, StateSel};
+use crate::signing;
 use crate::text::{quote_short, type_name};
 use crate::value::Hint;
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// Asana webhooks.
+pub struct Asana;
+
+impl Vendor for Asana {
+    fn name(&self) -> &'static str {
+        "asana"
+    }
+
+    fn vendor(&self) -> &'static str {
+        "Asana"
+    }
+
+    /// `target`, or a `resource` (ricloud's responses tag themselves
+    /// `"resource": "webhook_config"`, which is not an Asana gid), or
+    /// filters with `resource_type`.
+    fn claims(&self, spec: &Map<String, Value>) -> bool {
+        let field = |k| crate::json::field(spec, k);
+        let resource = field("resource").is_some_and(|r| r != "webhook_config");
+        let filters = field("filters")
+            .and_then(Value::as_array)
+            .is_some_and(|fs| {
+                fs.iter()
+                    .filter_map(Value::as_object)
+                    .any(|f| crate::json::field(f, "resource_type").is_some())
+            });
+        field("target").is_some() || resource || filters
+    }
+
+    fn needs(&self) -> &'static str {
+        "resource and target"
+    }
+
+    fn compile(
+        &self,
+        spec: &Map<String, Value>,
+        _ctx: &SpecContext,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Compiled> {
+        compile(spec, diags)
+    }
+
+    fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
+        prepare(event)
+    }
+
+    fn shape(&self) -> &'static EventShape {
+        &EventShape {
+            new_state: &[],
+            old_state: None,
+            required: &[&["action"], &["resource", "resource_type"]],
+            containers: &[],
+            envelope: Some("events"),
+        }
+    }
+
+    fn heartbeat(&self) -> &'static str {
+        "this is a heartbeat ({\"events\":[]}): Asana sends one every 8 hours to check that the target answers; it carries no event, so nothing fires"
+    }
+
+    /// `{"events": [...]}`, the body Asana delivers (a heartbeat has none).
+    fn envelope<'a>(&self, doc: At<'a>) -> Option<Vec<At<'a>>> {
+        if !doc.is_object() || doc.get("action").is_some() {
+            return None;
+        }
+        doc.get("events")?.items()
+    }
+}
 
 pub const ACTIONS: [&str; 5] = ["changed", "added", "removed", "deleted", "undeleted"];
 
@@ -34,9 +103,17 @@ const RESPONSE_KEYS: [&str; 11] = [
 ];
 const FILTER_KEYS: [&str; 4] = ["resource_type", "resource_subtype", "action", "fields"];
 
-pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
-    warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
+fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let checkpoint = Checkpoint::new(diags);
+    spec::unknown_keys(
+        obj,
+        "",
+        "field",
+        &KNOWN_KEYS,
+        &RESPONSE_KEYS,
+        Unknown::Ignored,
+        diags,
+    );
 
     // A spec or a GET response: `resource` is a gid, or `{gid, name}`.
     let resource = match crate::json::field(obj, "resource") {
@@ -51,10 +128,10 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
                 None
             }
         },
-        _ => required_string(obj, "resource", diags).map(str::to_string),
+        _ => spec::required_string(obj, "resource", diags).map(str::to_string),
     };
 
-    let target = required_string(obj, "target", diags).and_then(|t| check_target(t, diags));
+    let target = spec::required_string(obj, "target", diags).and_then(|t| check_target(t, diags));
 
     let mut entries = Vec::new();
     let mut filters_json = Vec::new();
@@ -75,7 +152,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         )),
     }
 
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+    if checkpoint.failed(diags) {
         return None;
     }
     let (resource, target) = (resource?, target?);
@@ -95,7 +172,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             fields: normalized,
             filters_at: None,
         },
-        delivery: DeliverySettings::Asana { target },
+        delivery: Arc::new(AsanaDelivery { target }),
     })
 }
 
@@ -199,19 +276,16 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
         ));
         return None;
     };
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
-    for key in obj.keys() {
-        if !FILTER_KEYS.contains(&key.as_str()) {
-            diags.push(Diagnostic::warning(
-                "unknown_field",
-                join(path, key),
-                format!(
-                    "{}; it is ignored",
-                    unknown_message("filter field", key, &FILTER_KEYS)
-                ),
-            ));
-        }
-    }
+    let checkpoint = Checkpoint::new(diags);
+    spec::unknown_keys(
+        obj,
+        path,
+        "filter field",
+        &FILTER_KEYS,
+        &[],
+        Unknown::Ignored,
+        diags,
+    );
     let string = |key: &str, required: bool, diags: &mut Vec<Diagnostic>| -> Option<String> {
         match crate::json::field(obj, key) {
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
@@ -275,7 +349,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             "fields can only be given with action \"changed\": Asana only reports which field changed for changes",
         ));
     }
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+    if checkpoint.failed(diags) {
         return None;
     }
 
@@ -290,8 +364,6 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             state_given: false,
             hint: Hint::of(&value),
             value,
-            slot: None,
-            outcome: None,
         });
     };
     let resource_type = resource_type?;
@@ -335,18 +407,10 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
     Some((entry, Value::Object(json)))
 }
 
-/// `{"events": [...]}`, the body Asana delivers (a heartbeat has none).
-pub fn envelope(doc: At<'_>) -> Option<Vec<At<'_>>> {
-    if !doc.is_object() || doc.get("action").is_some() {
-        return None;
-    }
-    doc.get("events")?.items()
-}
-
 /// An Asana event: `{action, resource:{gid, resource_type, resource_subtype?}, parent?, change?, user?, created_at?}`.
-pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
-    let obj = event_object(event, "Asana")?;
-    event_string(obj, "action", "Asana")?;
+fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
+    let obj = spec::event_object(event, "Asana")?;
+    spec::event_string(obj, "action", "Asana")?;
     match obj.get("resource") {
         Some(r) if r.is_object() => {
             if r.get("resource_type").and_then(At::as_str).is_none() {
@@ -365,9 +429,46 @@ pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
             .at("/resource"))
         }
     }
-    Ok(Event {
-        root: event,
-        new_state: State::In(event),
-        old_state: super::empty_state(),
-    })
+    Ok(Event::new(event, State::In(event), spec::empty_state()))
+}
+
+/// How an Asana webhook delivers: `{"events":[…]}` to the target, signed
+/// with the handshake secret when the caller gives it.
+#[derive(Debug)]
+struct AsanaDelivery {
+    target: String,
+}
+
+impl Deliver for AsanaDelivery {
+    fn deliver(
+        &self,
+        ev: &Event<'_>,
+        _text: &str,
+        opts: &DeliverOptions,
+    ) -> Result<Delivery, Error> {
+        let body = format!("{{\"events\":[{}]}}", ev.root.to_value());
+        let mut pairs = vec![("Content-Type", JSON.to_string())];
+        if let Some(secret) = &opts.secret {
+            pairs.push(("X-Hook-Signature", signing::asana_signature(secret, &body)));
+        }
+        Ok(post(&self.target, &pairs, body))
+    }
+
+    fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
+        if !opts.handshake {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "an Asana preview without an event needs { handshake: true }",
+            ));
+        }
+        let secret = match &opts.secret {
+            Some(s) => s.clone(),
+            None => hex::encode(opts.entropy(&self.target)),
+        };
+        Ok(post(
+            &self.target,
+            &[("X-Hook-Secret", secret)],
+            String::new(),
+        ))
+    }
 }

@@ -2,16 +2,69 @@
 //! every internal event to one URL; `events` (a hookmatch narrowing of the
 //! seed's list) and `filters` (the shared extension) run in the receiver.
 
-use super::{
-    event_object, event_string, required_string, warn_unknown_keys, Compiled, DeliverySettings,
-    Event, Normalized,
-};
-use crate::doc::{At, State};
+use super::spec::{self, Checkpoint, Unknown};
+use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, DeliverOptions, Delivery, JSON};
 use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
+use crate::event::{At, Event, State};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::type_name;
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// Kanboard web hooks.
+pub struct Kanboard;
+
+impl Vendor for Kanboard {
+    fn name(&self) -> &'static str {
+        "kanboard"
+    }
+
+    fn vendor(&self) -> &'static str {
+        "Kanboard"
+    }
+
+    fn claims(&self, spec: &Map<String, Value>) -> bool {
+        let has = |k| crate::json::field(spec, k).is_some();
+        has("url") && (has("token") || has("events")) && !has("objCode")
+    }
+
+    fn needs(&self) -> &'static str {
+        "url and token (or events)"
+    }
+
+    fn compile(
+        &self,
+        spec: &Map<String, Value>,
+        _ctx: &SpecContext,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Compiled> {
+        compile(spec, diags)
+    }
+
+    fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
+        prepare(event)
+    }
+
+    fn shape(&self) -> &'static EventShape {
+        &EventShape {
+            new_state: &["event_data"],
+            old_state: None,
+            // `changes` drives the old state.
+            required: &[&["event_name"], &["event_data", "changes"]],
+            containers: &[],
+            envelope: None,
+        }
+    }
+
+    fn index_fields(&self) -> &'static [IndexField] {
+        &[IndexField {
+            field: "event_name",
+            source: GateSource::Root(&["event_name"]),
+        }]
+    }
+}
 
 /// The fourteen events of the seed, in its order.
 pub const EVENTS: [&str; 14] = [
@@ -33,11 +86,11 @@ pub const EVENTS: [&str; 14] = [
 
 const KNOWN_KEYS: [&str; 5] = ["url", "token", "events", "filters", "filterConnector"];
 
-pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
-    warn_unknown_keys(obj, &KNOWN_KEYS, &[], diags);
-    let url = super::url_field(obj, "url", diags);
-    let token = required_string(obj, "token", diags).map(str::to_string);
+fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let checkpoint = Checkpoint::new(diags);
+    spec::unknown_keys(obj, "", "field", &KNOWN_KEYS, &[], Unknown::Ignored, diags);
+    let url = spec::url_field(obj, "url", diags);
+    let token = spec::required_string(obj, "token", diags).map(str::to_string);
 
     let events: Vec<Value> = match crate::json::field(obj, "events") {
         None | Some(Value::Null) => EVENTS.iter().map(|e| Value::String((*e).into())).collect(),
@@ -92,13 +145,13 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     };
     let (connector, entries) = filters::parse_extension(obj, "Kanboard", diags);
 
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+    if checkpoint.failed(diags) {
         return None;
     }
     let (url, token) = (url?, token?);
     let mut normalized = Vec::with_capacity(8);
     normalized.push(("url", url.clone().into()));
-    normalized.push(("token", super::workfront::REDACTED.into()));
+    normalized.push(("token", super::REDACTED.into()));
     if crate::json::field(obj, "events").is_some_and(|e| !e.is_null()) {
         normalized.push(("events", Value::Array(events.clone())));
     }
@@ -117,7 +170,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             fields: normalized,
             filters_at,
         },
-        delivery: DeliverySettings::Kanboard { url, token },
+        delivery: Arc::new(KanboardDelivery { url, token }),
     })
 }
 
@@ -125,9 +178,9 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
 /// Kanboard sends only the new values; for `changed` (and `oldState`) the old
 /// state is `event_data` without the keys listed in `changes`, so a field in
 /// `changes` counts as changed and every other field as unchanged.
-pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
-    let obj = event_object(event, "Kanboard")?;
-    event_string(obj, "event_name", "Kanboard")?;
+fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
+    let obj = spec::event_object(event, "Kanboard")?;
+    spec::event_string(obj, "event_name", "Kanboard")?;
     let data = match obj.get("event_data") {
         Some(v) if v.is_object() => v,
         Some(other) => {
@@ -164,11 +217,38 @@ pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
         }
         _ => State::In(data),
     };
-    Ok(Event {
-        root: event,
-        new_state: State::In(data),
-        old_state,
-    })
+    Ok(Event::new(event, State::In(data), old_state))
+}
+
+/// How Kanboard delivers: `POST <url>?token=<token>` with the event's name and data.
+#[derive(Debug)]
+struct KanboardDelivery {
+    url: String,
+    token: String,
+}
+
+impl Deliver for KanboardDelivery {
+    fn deliver(
+        &self,
+        ev: &Event<'_>,
+        _text: &str,
+        _opts: &DeliverOptions,
+    ) -> Result<Delivery, Error> {
+        // Kanboard posts `{event_name, event_data}` exactly (other keys dropped).
+        let root = ev.root.to_value();
+        let mut body = Map::new();
+        for key in ["event_name", "event_data"] {
+            body.insert(key.into(), root.get(key).cloned().unwrap_or(Value::Null));
+        }
+        Ok(post(
+            &url_with_token(&self.url, &self.token),
+            &[
+                ("User-Agent", "Kanboard Webhook".into()),
+                ("Content-Type", JSON.into()),
+            ],
+            Value::Object(body).to_string(),
+        ))
+    }
 }
 
 /// `POST <url>?token=<token>`: an existing query string is kept, a fragment

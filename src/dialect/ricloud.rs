@@ -4,16 +4,62 @@
 //! config delivers; events `{id, type, action, data}` are signed with the
 //! secret.
 
-use super::{
-    event_object, event_string, optional_string, required_string, warn_unknown_keys, Compiled,
-    DeliverySettings, Event, Normalized, SpecMode,
-};
-use crate::doc::At;
-use crate::error::{unknown_message, Diagnostic, Error};
+use super::spec::{self, optional_string, Checkpoint, Unknown};
+use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, DeliverOptions, Delivery, JSON};
+use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::event::{At, Event};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
+use crate::signing;
 use crate::text::{quote_short, type_name};
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// ricloud webhook configs.
+pub struct Ricloud;
+
+impl Vendor for Ricloud {
+    fn name(&self) -> &'static str {
+        "ricloud"
+    }
+
+    fn vendor(&self) -> &'static str {
+        "ricloud"
+    }
+
+    fn claims(&self, spec: &Map<String, Value>) -> bool {
+        let has = |k| crate::json::field(spec, k).is_some();
+        has("url") && (has("secret") || has("state") || has("organisation"))
+    }
+
+    fn needs(&self) -> &'static str {
+        "url and secret, state or organisation"
+    }
+
+    fn compile(
+        &self,
+        spec: &Map<String, Value>,
+        ctx: &SpecContext,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Compiled> {
+        compile(spec, ctx, diags)
+    }
+
+    fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
+        prepare(event)
+    }
+
+    fn shape(&self) -> &'static EventShape {
+        &EventShape {
+            new_state: &["data"],
+            old_state: None,
+            required: &[&["type"], &["action"]],
+            containers: &[],
+            envelope: None,
+        }
+    }
+}
 
 pub const STATES: [&str; 4] = ["new", "valid", "invalid", "deactivated"];
 /// The seed: on update, "state" can only be set to `new` or `deactivated`.
@@ -30,22 +76,30 @@ const KNOWN_KEYS: [&str; 7] = [
 ];
 const RESPONSE_KEYS: [&str; 2] = ["id", "resource"];
 
-pub fn compile(
+fn compile(
     obj: &Map<String, Value>,
-    mode: SpecMode,
+    ctx: &SpecContext,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Compiled> {
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
-    warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
+    let checkpoint = Checkpoint::new(diags);
+    spec::unknown_keys(
+        obj,
+        "",
+        "field",
+        &KNOWN_KEYS,
+        &RESPONSE_KEYS,
+        Unknown::Ignored,
+        diags,
+    );
 
-    if mode.update {
+    if ctx.update {
         update(obj, diags);
         // An update body is only validated; it never compiles into a plan.
         return None;
     }
-    let url = super::url_field(obj, "url", diags);
-    let secret = required_string(obj, "secret", diags).map(str::to_string);
-    let state = super::required_choice(obj, "state", &STATES, "unknown_state", "state", diags)
+    let url = spec::url_field(obj, "url", diags);
+    let secret = spec::required_string(obj, "secret", diags).map(str::to_string);
+    let state = spec::required_choice(obj, "state", &STATES, "unknown_state", "state", diags)
         .map(str::to_string);
     match crate::json::field(obj, "organisation") {
         None | Some(Value::Null) | Some(Value::String(_)) | Some(Value::Number(_)) => {}
@@ -72,7 +126,7 @@ pub fn compile(
     }
     let (connector, entries) = filters::parse_extension(obj, "ricloud", diags);
 
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+    if checkpoint.failed(diags) {
         return None;
     }
     let (url, secret, state) = (url?, secret?, state?);
@@ -93,9 +147,9 @@ pub fn compile(
     }];
     let mut normalized = Vec::with_capacity(8);
     normalized.push(("url", url.clone().into()));
-    normalized.push(("secret", super::workfront::REDACTED.into()));
+    normalized.push(("secret", super::REDACTED.into()));
     normalized.push(("state", state.into()));
-    super::copy_present(obj, &["organisation", "date_created"], &mut normalized);
+    spec::copy_present(obj, &["organisation", "date_created"], &mut normalized);
     let filters_at = (!entries.is_empty()).then_some(normalized.len());
     Some(Compiled {
         plan: Plan {
@@ -107,14 +161,14 @@ pub fn compile(
             fields: normalized,
             filters_at,
         },
-        delivery: DeliverySettings::Ricloud { url, secret },
+        delivery: Arc::new(RicloudDelivery { url, secret }),
     })
 }
 
 /// `validate(spec, { update: true })`: an update body `{url?, state?}`.
 fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
     if obj.contains_key("url") {
-        super::url_field(obj, "url", diags);
+        spec::url_field(obj, "url", diags);
     }
     match crate::json::field(obj, "state") {
         None => {}
@@ -147,13 +201,64 @@ fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
 }
 
 /// A ricloud event `{id, type, action, data, ...}`; filters read `data`.
-pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
-    let obj = event_object(event, "ricloud")?;
-    event_string(obj, "type", "ricloud")?;
-    event_string(obj, "action", "ricloud")?;
-    Ok(Event {
-        root: event,
-        new_state: super::event_data(obj, "data")?,
-        old_state: super::empty_state(),
-    })
+fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
+    let obj = spec::event_object(event, "ricloud")?;
+    spec::event_string(obj, "type", "ricloud")?;
+    spec::event_string(obj, "action", "ricloud")?;
+    Ok(Event::new(
+        event,
+        spec::event_data(obj, "data")?,
+        spec::empty_state(),
+    ))
+}
+
+/// How ricloud delivers: the event to the config's url, signed with the
+/// config's secret.
+#[derive(Debug)]
+struct RicloudDelivery {
+    url: String,
+    secret: String,
+}
+
+impl RicloudDelivery {
+    fn post(&self, body: String, opts: &DeliverOptions) -> Delivery {
+        let secret = opts.secret.as_deref().unwrap_or(&self.secret);
+        let header = signing::ricloud_header(secret, opts.timestamp(), &body);
+        post(
+            &self.url,
+            &[("Content-Type", JSON.into()), ("Ricloud-Signature", header)],
+            body,
+        )
+    }
+}
+
+impl Deliver for RicloudDelivery {
+    fn deliver(
+        &self,
+        ev: &Event<'_>,
+        _text: &str,
+        opts: &DeliverOptions,
+    ) -> Result<Delivery, Error> {
+        Ok(self.post(ev.root.to_value().to_string(), opts))
+    }
+
+    /// ricloud's `webhook_config.test` event.
+    fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
+        if !opts.test {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "a ricloud preview without an event needs { test: true }",
+            ));
+        }
+        let id = opts
+            .webhook_id
+            .clone()
+            .unwrap_or_else(|| crate::delivery::uuid(&opts.entropy(&self.url)));
+        let mut body = Map::new();
+        body.insert("id".into(), id.into());
+        body.insert("type".into(), "webhook_config".into());
+        body.insert("action".into(), "test".into());
+        body.insert("data".into(), Value::Object(Map::new()));
+        Ok(self.post(Value::Object(body).to_string(), opts))
+    }
 }

@@ -2,16 +2,67 @@
 //! disabled?, mail_exceptions_to?, webhook_policy?, source?, sourceID?}`.
 //! A webhook fires for one event (noun.verb) unless it is disabled.
 
-use super::{
-    event_object, event_string, loose_bool, optional_string, warn_unknown_keys, Compiled,
-    DeliverySettings, Event, Normalized,
-};
-use crate::doc::At;
+use super::spec::{self, loose_bool, optional_string, Checkpoint, Unknown};
+use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, DeliverOptions, Delivery, JSON};
 use crate::error::{Diagnostic, Error, ErrorKind};
+use crate::event::{At, Event};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::{quote_short, type_name};
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// R-Service webhooks.
+pub struct RService;
+
+impl Vendor for RService {
+    fn name(&self) -> &'static str {
+        "rservice"
+    }
+
+    fn vendor(&self) -> &'static str {
+        "R-Service"
+    }
+
+    fn claims(&self, spec: &Map<String, Value>) -> bool {
+        crate::json::field(spec, "event").is_some() && crate::json::field(spec, "uri").is_some()
+    }
+
+    fn needs(&self) -> &'static str {
+        "event and uri"
+    }
+
+    fn compile(
+        &self,
+        spec: &Map<String, Value>,
+        _ctx: &SpecContext,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Compiled> {
+        compile(spec, diags)
+    }
+
+    fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
+        prepare(event)
+    }
+
+    fn shape(&self) -> &'static EventShape {
+        &EventShape {
+            new_state: &["payload"],
+            old_state: None,
+            required: &[&["event"], &["object_id"]],
+            containers: &[],
+            envelope: None,
+        }
+    }
+
+    fn index_fields(&self) -> &'static [IndexField] {
+        &[IndexField {
+            field: "event",
+            source: GateSource::Root(&["event"]),
+        }]
+    }
+}
 
 /// Every event of the seed's catalog, verbatim.
 pub const EVENTS: [&str; 77] = [
@@ -125,11 +176,19 @@ const RESPONSE_KEYS: [&str; 6] = [
     "description_attachments",
 ];
 
-pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
-    warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
+fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let checkpoint = Checkpoint::new(diags);
+    spec::unknown_keys(
+        obj,
+        "",
+        "field",
+        &KNOWN_KEYS,
+        &RESPONSE_KEYS,
+        Unknown::Ignored,
+        diags,
+    );
 
-    let event = super::required_choice(
+    let event = spec::required_choice(
         obj,
         "event",
         &EVENTS,
@@ -138,7 +197,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         diags,
     )
     .map(str::to_string);
-    let uri = super::url_field(obj, "uri", diags);
+    let uri = spec::url_field(obj, "uri", diags);
     let name = optional_string(obj, "name", diags);
     if let Some(d) = optional_string(obj, "description", diags) {
         if d.len() > MAX_DESCRIPTION_BYTES {
@@ -195,7 +254,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     let disabled = loose_bool(obj, "disabled", diags);
     let (connector, entries) = filters::parse_extension(obj, "R-Service", diags);
 
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+    if checkpoint.failed(diags) {
         return None;
     }
     let (event, uri) = (event?, uri?);
@@ -222,7 +281,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     normalized.push(("event", event.clone().into()));
     normalized.push(("uri", uri.clone().into()));
     normalized.push(("name", name.unwrap_or(&event).into()));
-    super::copy_present(
+    spec::copy_present(
         obj,
         &[
             "description",
@@ -245,11 +304,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             fields: normalized,
             filters_at,
         },
-        delivery: DeliverySettings::RService {
-            uri,
-            event,
-            disabled,
-        },
+        delivery: Arc::new(RServiceDelivery { uri, event }),
     })
 }
 
@@ -277,9 +332,9 @@ fn is_email(s: &str) -> bool {
 }
 
 /// An R-Service event `{event, object_id, payload?}`; filters read `payload`.
-pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
-    let obj = event_object(event, "R-Service")?;
-    event_string(obj, "event", "R-Service")?;
+fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
+    let obj = spec::event_object(event, "R-Service")?;
+    spec::event_string(obj, "event", "R-Service")?;
     if obj.get("object_id").is_none() {
         return Err(Error::new(
             ErrorKind::InvalidEvent,
@@ -287,11 +342,53 @@ pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
         )
         .at("/object_id"));
     }
-    Ok(Event {
-        root: event,
-        new_state: super::event_data(obj, "payload")?,
-        old_state: super::empty_state(),
-    })
+    Ok(Event::new(
+        event,
+        spec::event_data(obj, "payload")?,
+        spec::empty_state(),
+    ))
+}
+
+/// How R-Service delivers: the event as JSON to the webhook's uri.
+#[derive(Debug)]
+struct RServiceDelivery {
+    uri: String,
+    event: String,
+}
+
+impl Deliver for RServiceDelivery {
+    fn deliver(
+        &self,
+        ev: &Event<'_>,
+        _text: &str,
+        _opts: &DeliverOptions,
+    ) -> Result<Delivery, Error> {
+        Ok(post(
+            &self.uri,
+            &[("Content-Type", JSON.into())],
+            ev.root.to_value().to_string(),
+        ))
+    }
+
+    /// The seed: "The object_id will always be equal to 12345 for these
+    /// tests"; disabled webhooks can be tested too.
+    fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
+        if !opts.test {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "an R-Service preview without an event needs { test: true }",
+            ));
+        }
+        let mut body = Map::new();
+        body.insert("event".into(), self.event.clone().into());
+        body.insert("object_id".into(), TEST_OBJECT_ID.into());
+        body.insert("payload".into(), Value::Object(Map::new()));
+        Ok(post(
+            &self.uri,
+            &[("Content-Type", JSON.into())],
+            Value::Object(body).to_string(),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -2,14 +2,77 @@
 //! Subscription API" page, `help/quicksilver/wf-api/general/event-subs-api.md`
 //! in `AdobeDocs/workfront.en`, read 2026-11; see docs/workfront.md).
 
-use super::{required_string, warn_unknown_keys, Compiled, DeliverySettings, Event, Normalized};
+use super::spec::{self, Checkpoint, Unknown};
+use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
 use crate::base64;
-use crate::doc::{At, State};
+use crate::delivery::{post, DeliverOptions, Delivery, EventTime, JSON};
 use crate::error::{Diagnostic, Error, ErrorKind};
+use crate::event::{At, Event, State};
 use crate::filters::{self, FilterContext};
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
 use crate::text::type_name;
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// Adobe Workfront event subscriptions.
+pub struct Workfront;
+
+impl Vendor for Workfront {
+    fn name(&self) -> &'static str {
+        "workfront"
+    }
+
+    fn vendor(&self) -> &'static str {
+        "Workfront"
+    }
+
+    fn claims(&self, spec: &Map<String, Value>) -> bool {
+        crate::json::field(spec, "objCode").is_some()
+    }
+
+    fn needs(&self) -> &'static str {
+        "objCode, eventType, url, authToken"
+    }
+
+    fn compile(
+        &self,
+        spec: &Map<String, Value>,
+        _ctx: &SpecContext,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Compiled> {
+        compile(spec, diags)
+    }
+
+    fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
+        prepare(event)
+    }
+
+    fn shape(&self) -> &'static EventShape {
+        &EventShape {
+            new_state: &["newState"],
+            old_state: Some(&["oldState"]),
+            required: &[&["eventType"]],
+            containers: &CONTAINERS,
+            envelope: None,
+        }
+    }
+
+    fn index_fields(&self) -> &'static [IndexField] {
+        &[
+            IndexField {
+                field: "eventType",
+                source: GateSource::Root(&["eventType"]),
+            },
+            IndexField {
+                field: "objCode",
+                source: GateSource::State("objCode"),
+            },
+        ]
+    }
+}
+
+/// Custom fields (`DE:Budget`) are found under the state's `parameterValues`.
+const CONTAINERS: [&str; 1] = ["parameterValues"];
 
 /// Every objCode Workfront accepts. The seed's list (translated in the
 /// Portuguese seed; the codes are Workfront's own) plus the objects Adobe's
@@ -74,13 +137,19 @@ const RESPONSE_KEYS: [&str; 5] = [
     "subscriptionVersion",
 ];
 
-pub const REDACTED: &str = "[redacted]";
+fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let checkpoint = Checkpoint::new(diags);
+    spec::unknown_keys(
+        obj,
+        "",
+        "field",
+        &KNOWN_KEYS,
+        &RESPONSE_KEYS,
+        Unknown::Ignored,
+        diags,
+    );
 
-pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
-    warn_unknown_keys(obj, &KNOWN_KEYS, &RESPONSE_KEYS, diags);
-
-    let obj_code = super::required_choice(
+    let obj_code = spec::required_choice(
         obj,
         "objCode",
         &OBJ_CODES,
@@ -89,7 +158,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         diags,
     );
 
-    let event_type = super::required_choice(
+    let event_type = spec::required_choice(
         obj,
         "eventType",
         &EVENT_TYPES,
@@ -119,9 +188,9 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         }
     };
 
-    let url = super::url_field(obj, "url", diags);
+    let url = spec::url_field(obj, "url", diags);
 
-    let auth_token = required_string(obj, "authToken", diags).map(str::to_string);
+    let auth_token = spec::required_string(obj, "authToken", diags).map(str::to_string);
 
     let base64 = match crate::json::field(obj, "base64Encoding") {
         None | Some(Value::Null) => false,
@@ -148,7 +217,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
     };
     let (connector, entries) = filters::parse(obj, ctx, diags);
 
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+    if checkpoint.failed(diags) {
         return None;
     }
     let (obj_code, event_type, url, auth_token) = (obj_code?, event_type?, url?, auth_token?);
@@ -180,7 +249,7 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
         normalized.push(("objId", id.clone().into()));
     }
     normalized.push(("url", url.clone().into()));
-    normalized.push(("authToken", REDACTED.into()));
+    normalized.push(("authToken", super::REDACTED.into()));
     let filters_at = (!entries.is_empty()).then_some(normalized.len());
     normalized.push(("base64Encoding", base64.into()));
 
@@ -194,18 +263,18 @@ pub fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<
             fields: normalized,
             filters_at,
         },
-        delivery: DeliverySettings::Workfront {
+        delivery: Arc::new(WorkfrontDelivery {
             url,
             auth_token,
             base64,
-        },
+        }),
     })
 }
 
 /// A Workfront event: `{eventType, subscriptionId?, eventTime?, newState, oldState}`
 /// with states as objects or base64 of their JSON text.
-pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
-    let obj = super::event_object(event, "Workfront")?;
+fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
+    let obj = spec::event_object(event, "Workfront")?;
     match obj.get("eventType") {
         Some(v) if v.as_str().is_some() => {}
         Some(other) => {
@@ -230,21 +299,19 @@ pub fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
         )
         .at("/newState"));
     }
-    Ok(Event {
-        root: event,
-        new_state: state(obj, "newState")?,
-        old_state: state(obj, "oldState")?,
-    })
+    let mut ev = Event::new(event, state(obj, "newState")?, state(obj, "oldState")?);
+    ev.containers = &CONTAINERS;
+    Ok(ev)
 }
 
 /// A state: an object, absent/null (empty), or base64 of a JSON object
 /// (`base64Encoding: true` deliveries).
 fn state<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
     let Some(v) = obj.get(key) else {
-        return Ok(super::empty_state());
+        return Ok(spec::empty_state());
     };
     if v.is_null() {
-        return Ok(super::empty_state());
+        return Ok(spec::empty_state());
     }
     if v.is_object() {
         return Ok(State::In(v));
@@ -281,4 +348,79 @@ fn state<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
         .at(crate::error::join("", key)));
     }
     Ok(State::Made(value))
+}
+
+/// How a Workfront subscription delivers: `POST url` with the bearer token.
+#[derive(Debug)]
+struct WorkfrontDelivery {
+    url: String,
+    auth_token: String,
+    base64: bool,
+}
+
+/// Placeholder for a delivery preview whose event and options carry no subscription id.
+pub const PREVIEW_SUBSCRIPTION_ID: &str = "hookmatch-preview";
+
+impl Deliver for WorkfrontDelivery {
+    /// CONTRACT.md §2 "Delivery": `{eventType, subscriptionId, eventTime:{nano,
+    /// epochSecond}, newState, oldState}` in that order; states as base64 of their
+    /// JSON text when `base64Encoding` is on.
+    fn deliver(
+        &self,
+        ev: &Event<'_>,
+        _text: &str,
+        opts: &DeliverOptions,
+    ) -> Result<Delivery, Error> {
+        let root = ev.root.to_value();
+        let root = root.as_object();
+        let event_type = root
+            .and_then(|m| m.get("eventType"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let subscription_id = opts
+            .subscription_id
+            .clone()
+            .map(Value::String)
+            .or_else(|| {
+                root.and_then(|m| m.get("subscriptionId"))
+                    .filter(|v| v.is_string())
+                    .cloned()
+            })
+            .unwrap_or_else(|| Value::String(PREVIEW_SUBSCRIPTION_ID.into()));
+        let time = opts
+            .event_time
+            .or_else(|| {
+                root.and_then(|m| m.get("eventTime"))
+                    .and_then(EventTime::from_json)
+            })
+            .or_else(|| opts.now_ms.and_then(EventTime::from_millis))
+            .unwrap_or(EventTime {
+                epoch_second: 0,
+                nano: 0,
+            });
+        let mut time_json = Map::new();
+        time_json.insert("nano".into(), time.nano.into());
+        time_json.insert("epochSecond".into(), time.epoch_second.into());
+        let state = |v: &Value| {
+            if self.base64 {
+                Value::String(crate::base64::encode(v.to_string().as_bytes()))
+            } else {
+                v.clone()
+            }
+        };
+        let mut body = Map::new();
+        body.insert("eventType".into(), event_type);
+        body.insert("subscriptionId".into(), subscription_id);
+        body.insert("eventTime".into(), Value::Object(time_json));
+        body.insert("newState".into(), state(&ev.new_state.at().to_value()));
+        body.insert("oldState".into(), state(&ev.old_state.at().to_value()));
+        Ok(post(
+            &self.url,
+            &[
+                ("Content-Type", JSON.into()),
+                ("Authorization", format!("Bearer {}", self.auth_token)),
+            ],
+            Value::Object(body).to_string(),
+        ))
+    }
 }

@@ -705,7 +705,11 @@ fn compile_options(options: Option<&JsValue>) -> Result<CompileOptions, JsValue>
         Some(Dialect::parse(&name).map_err(|e| js_error(&e))?)
     };
     let update = get(o, "update")?.is_truthy();
-    Ok(CompileOptions { dialect, update })
+    Ok(CompileOptions {
+        dialect,
+        update,
+        ..CompileOptions::default()
+    })
 }
 
 fn alphabet_option(options: Option<&JsValue>) -> Result<Alphabet, JsValue> {

@@ -1,4 +1,6 @@
-//! What the evaluator reads an event through.
+//! What the evaluator reads an event through: the shared [`Event`] view
+//! a vendor's `prepare` makes, over a document that is either a plain
+//! value or a projected node tree.
 //!
 //! An event is either a plain `serde_json::Value` (a full parse: `explain`,
 //! `deliver`, objects) or a projected [`Node`] tree that the scanner builds
@@ -126,6 +128,35 @@ impl<'a> At<'a> {
         match self {
             At::Node(Node::Whole(v)) | At::Value(v) => Cow::Borrowed(v),
             At::Node(n) => Cow::Owned(n.to_value()),
+        }
+    }
+}
+
+/// What the evaluator sees of an event: the whole document, and the two
+/// states filters read (`newState`/`oldState` for Workfront; the event's data
+/// as the new state for vendors that send one).
+#[derive(Debug)]
+pub struct Event<'a> {
+    pub root: At<'a>,
+    pub new_state: State<'a>,
+    pub old_state: State<'a>,
+    /// Objects of a state that a plain field name is also looked up in,
+    /// in order (Workfront's `parameterValues`; Kanboard's `task`).
+    pub containers: &'static [&'static str],
+    /// The event's own JSON text, when the caller has it (a vendor that
+    /// limits the size of what it sends measures it).
+    pub text: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    /// An event whose states are `new_state` and `old_state`.
+    pub fn new(root: At<'a>, new_state: State<'a>, old_state: State<'a>) -> Event<'a> {
+        Event {
+            root,
+            new_state,
+            old_state,
+            containers: &[],
+            text: None,
         }
     }
 }

@@ -12,8 +12,8 @@
 //! So the fast path changes how fast a document is read, never whether it is
 //! accepted or what it holds.
 
-use crate::doc::Node;
-use crate::projection::Projection;
+use super::paths::Projection;
+use crate::event::Node;
 use serde_json::Value;
 
 /// Deepest nesting followed here. serde_json rejects 128 levels; stopping

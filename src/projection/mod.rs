@@ -1,0 +1,112 @@
+//! The fast event path: parse JSON text keeping only the fields compiled
+//! plans read, skipping the rest without building a tree.
+//!
+//! Skipped values are still fully validated the way a full parse validates
+//! them (strings decoded, escapes and surrogates checked, numbers parsed,
+//! nesting bounded), so a document is rejected exactly when
+//! `serde_json::from_str::<Value>` rejects it; the answer of a plan on the
+//! projected tree is the answer on the full tree because every path a plan
+//! reads is kept whole.
+//!
+//! The parts depend on [`paths::Projection`] only: [`scan`] (the
+//! hand-written scanner), [`reference`] (serde_json, which decides whatever
+//! the scanner is unsure of) and [`plan`] (what a compiled plan reads).
+
+mod paths;
+pub mod plan;
+pub mod reference;
+pub(crate) mod scan;
+
+pub use paths::Projection;
+pub use reference::parse_with_serde;
+
+use crate::event::Node;
+
+/// Parse JSON text keeping only what `p` names. Errors are serde_json's,
+/// exactly as a full parse would report them.
+pub fn parse<'p>(text: &str, p: &'p Projection) -> Result<Node<'p>, serde_json::Error> {
+    if let Some(node) = scan::project(text, p) {
+        return Ok(node);
+    }
+    parse_with_serde(text, p).map(Node::Whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn proj(paths: &[&[&str]]) -> Projection {
+        let mut p = Projection::default();
+        for path in paths {
+            p.keep(path);
+        }
+        p
+    }
+
+    #[test]
+    fn keeps_only_what_is_named() {
+        let p = proj(&[
+            &["eventType"],
+            &["newState", "objCode"],
+            &["newState", "tags"],
+        ]);
+        let v = parse(r#"{"eventType":"UPDATE","x":{"deep":[1,2,{"a":"b"}]},"newState":{"objCode":"PROJ","name":"n","tags":["a","b"]}}"#, &p).unwrap().to_value();
+        assert_eq!(
+            v,
+            json!({"eventType":"UPDATE","newState":{"objCode":"PROJ","tags":["a","b"]}})
+        );
+    }
+
+    #[test]
+    fn rejects_exactly_what_a_full_parse_rejects() {
+        let p = proj(&[&["a"]]);
+        for bad in [
+            r#"{"a":1,"b":1e400}"#,
+            r#"{"a":1,"b":"\ud800"}"#,
+            r#"{"a":1,"b":"\x"}"#,
+            r#"{"a":1,"b":[1,]}"#,
+            r#"{"a":1,"b":tru}"#,
+            r#"{"a":1} x"#,
+            r#"{"a":1,"b":"tab	here"}"#,
+        ] {
+            assert!(serde_json::from_str::<Value>(bad).is_err(), "{bad}");
+            assert!(parse(bad, &p).is_err(), "{bad}");
+        }
+        let deep = format!("{{\"a\":1,\"b\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(serde_json::from_str::<Value>(&deep).is_err());
+        assert!(parse(&deep, &p).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_last_wins_like_a_full_parse() {
+        let p = proj(&[&["a"]]);
+        assert_eq!(
+            parse(r#"{"a":1,"a":2}"#, &p).unwrap().to_value(),
+            json!({"a":2})
+        );
+        let full: Value = serde_json::from_str(r#"{"a":{"x":1},"a":{"y":2}}"#).unwrap();
+        assert_eq!(
+            parse(r#"{"a":{"x":1},"a":{"y":2}}"#, &Projection::everything())
+                .unwrap()
+                .to_value(),
+            full
+        );
+    }
+
+    #[test]
+    fn items_project_array_elements() {
+        let mut p = Projection::default();
+        p.node(&["events"]).items = Some(Box::new(proj(&[&["action"]])));
+        let v = parse(
+            r#"{"events":[{"action":"added","big":"x"},{"action":"changed"}]}"#,
+            &p,
+        )
+        .unwrap()
+        .to_value();
+        assert_eq!(
+            v,
+            json!({"events":[{"action":"added"},{"action":"changed"}]})
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! [`Projection`]: which parts of a document the plans read.
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Which parts of a document to keep. A node keeps everything (`all`), or
+/// the listed object keys (each with its own projection), and for arrays at
+/// this node, `items` projects each element (else arrays are kept whole).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Projection {
+    pub all: bool,
+    keys: BTreeMap<String, Projection>,
+    /// One bit per kept key, picked by its length and first and last bytes
+    /// (a one-word Bloom filter): most keys of an event are turned away by
+    /// one test, before any string compare.
+    signature: u64,
+    pub items: Option<Box<Projection>>,
+}
+
+impl Projection {
+    pub fn everything() -> Projection {
+        Projection {
+            all: true,
+            ..Projection::default()
+        }
+    }
+
+    /// Keep the value at `path` whole (and the objects on the way).
+    pub fn keep<S: AsRef<str>>(&mut self, path: &[S]) {
+        if self.all {
+            return;
+        }
+        match path.split_first() {
+            None => *self = Projection::everything(),
+            Some((head, rest)) => self.with_child(head.as_ref(), &mut |c| c.keep(rest)),
+        }
+    }
+
+    /// [`Projection::keep`] of `prefix` then `path`, without joining them.
+    pub fn keep_at<S: AsRef<str>>(&mut self, prefix: &[&str], path: &[S]) {
+        if self.all {
+            return;
+        }
+        match prefix.split_first() {
+            None => self.keep(path),
+            Some((head, rest)) => self.with_child(head, &mut |c| c.keep_at(rest, path)),
+        }
+    }
+
+    /// Make the objects at `path` exist (kept as objects, not whole).
+    pub fn ensure<S: AsRef<str>>(&mut self, path: &[S]) {
+        if let Some((head, rest)) = path.split_first() {
+            self.with_child(head.as_ref(), &mut |c| c.ensure(rest));
+        }
+    }
+
+    /// Run `f` on the child at `key`, made if needed. Most keys are there
+    /// already (a set adds every member's fields to one union), so this
+    /// looks up by `&str` and allocates only for a new key: the allocating
+    /// lookup was an eighth of compiling a set. (`dyn`: one copy of this
+    /// for every caller, not one per closure.)
+    fn with_child(&mut self, key: &str, f: &mut dyn FnMut(&mut Projection)) {
+        self.signature |= signature_bit(key);
+        match self.keys.get_mut(key) {
+            Some(child) => f(child),
+            None => f(self.keys.entry(key.to_string()).or_default()),
+        }
+    }
+
+    /// The node at `path`, created if needed (for adding `items`).
+    pub fn node<S: AsRef<str>>(&mut self, path: &[S]) -> &mut Projection {
+        match path.split_first() {
+            None => self,
+            Some((head, rest)) => self.entry(head.as_ref()).node(rest),
+        }
+    }
+
+    fn entry(&mut self, key: &str) -> &mut Projection {
+        self.signature |= signature_bit(key);
+        self.keys.entry(key.to_string()).or_default()
+    }
+
+    /// The kept key equal to `key`, with what to keep under it.
+    #[inline]
+    pub fn child(&self, key: &str) -> Option<(&String, &Projection)> {
+        if self.signature & signature_bit(key) == 0 {
+            return None;
+        }
+        self.keys.get_key_value(key)
+    }
+
+    /// The projection as data, for the JS glue that copies the same fields
+    /// out of an object before it crosses into wasm: `{"all": true}`, or
+    /// `{"keys": {name: projection}, "items": projection | null}`.
+    pub fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        if self.all {
+            out.insert("all".into(), Value::Bool(true));
+            return Value::Object(out);
+        }
+        let keys: Map<String, Value> = self
+            .keys
+            .iter()
+            .map(|(k, p)| (k.clone(), p.to_json()))
+            .collect();
+        out.insert("keys".into(), Value::Object(keys));
+        out.insert(
+            "items".into(),
+            self.items.as_ref().map_or(Value::Null, |p| p.to_json()),
+        );
+        Value::Object(out)
+    }
+
+    /// How many keys are kept at this node.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// For a batch document: the same fields, and an array's elements
+    /// projected alike (a JSON array of events).
+    pub fn for_batch(&self) -> Projection {
+        let mut p = self.clone();
+        p.items = Some(Box::new(self.clone()));
+        p
+    }
+
+    pub fn merge(&mut self, other: &Projection) {
+        if self.all {
+            return;
+        }
+        if other.all {
+            *self = Projection::everything();
+            return;
+        }
+        for (k, p) in &other.keys {
+            self.with_child(k, &mut |c| c.merge(p));
+        }
+        if let Some(items) = &other.items {
+            match &mut self.items {
+                Some(mine) => mine.merge(items),
+                None => self.items = Some(items.clone()),
+            }
+        }
+    }
+}
+
+#[inline]
+fn signature_bit(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let first = b.first().map_or(0, |c| usize::from(*c));
+    let last = b.last().map_or(0, |c| usize::from(*c));
+    1 << ((b.len().wrapping_mul(31) ^ first.wrapping_mul(7) ^ last.wrapping_mul(131)) % 64)
+}
