@@ -356,15 +356,14 @@ pub fn test(c: Comparison, actual: &Value, expected: &Value, hint: &Hint) -> boo
                 Comparison::Lt => o == Ordering::Less,
                 _ => o != Ordering::Greater,
             };
-            let one = |v: &Value| compare_scalar(v, expected, hint).is_some_and(ok);
+            // An array or object field is never greater or less than a value.
             match actual {
-                Value::Array(items) => items.iter().any(one),
-                Value::Object(_) => false,
-                v => one(v),
+                Value::Array(_) | Value::Object(_) => false,
+                v => compare_scalar(v, expected, hint).is_some_and(ok),
             }
         }
         Comparison::Contains => contains(actual, expected, hint),
-        Comparison::NotContains => !contains(actual, expected, hint),
+        Comparison::NotContains => not_contains(actual, expected, hint),
         Comparison::ContainsOnly => contains_only(actual, expected),
         Comparison::In => match (actual, expected) {
             (Value::Array(items), Value::Array(list)) => {
@@ -373,7 +372,7 @@ pub fn test(c: Comparison, actual: &Value, expected: &Value, hint: &Hint) -> boo
             (a, Value::Array(list)) => list.iter().any(|e| typed_eq(a, e)),
             (a, e) => typed_eq(a, e),
         },
-        // `changed` reads both states; see `filter_passes`.
+        // `changed` reads both states; see `decide_filter`.
         Comparison::Changed => false,
     }
 }
@@ -382,37 +381,54 @@ fn scalar_eq(a: &Value, e: &Value, hint: &Hint) -> bool {
     compare_scalar(a, e, hint) == Some(Ordering::Equal)
 }
 
+/// `eq` compares the whole value (Workfront's version 2 subscriptions send
+/// a multi-select field as an array even with one value): an array field
+/// equals only an array with the same elements in the same order, and an
+/// object `fieldValue` asks for a sub-object.
 fn equals(actual: &Value, expected: &Value, hint: &Hint) -> bool {
     match (actual, expected) {
         (Value::Object(a), Value::Object(e)) => object_subset(a, e),
-        (Value::Array(items), Value::Object(e)) => items
-            .iter()
-            .any(|i| i.as_object().is_some_and(|m| object_subset(m, e))),
-        (Value::Array(items), Value::Array(_)) => {
-            typed_eq(actual, expected) || items.iter().any(|i| typed_eq(i, expected))
-        }
-        (Value::Array(items), _) => items.iter().any(|i| scalar_eq(i, expected, hint)),
-        (_, Value::Object(_) | Value::Array(_)) | (Value::Object(_), _) => false,
+        (Value::Array(_), Value::Array(_)) => typed_eq(actual, expected),
+        (Value::Array(_) | Value::Object(_), _) | (_, Value::Array(_) | Value::Object(_)) => false,
         _ => scalar_eq(actual, expected, hint),
     }
 }
 
-fn contains(actual: &Value, expected: &Value, hint: &Hint) -> bool {
-    match (actual, expected) {
+/// Is the one value `e` in the field: a substring of a string, an element
+/// of an array, a sub-object of an object?
+fn contains_one(actual: &Value, e: &Value, hint: &Hint) -> bool {
+    match (actual, e) {
         (Value::String(s), Value::String(e)) => s.contains(e.as_str()),
         (Value::String(s), Value::Number(n)) => s.contains(n.to_string().as_str()),
-        (Value::String(s), Value::Array(es)) => es
-            .iter()
-            .all(|e| matches!(e, Value::String(x) if s.contains(x.as_str()))),
-        (Value::Array(items), Value::Array(es)) => {
-            es.iter().all(|e| items.iter().any(|i| typed_eq(i, e)))
-        }
         (Value::Array(items), Value::Object(e)) => items
             .iter()
             .any(|i| i.as_object().is_some_and(|m| object_subset(m, e))),
-        (Value::Array(items), _) => items.iter().any(|i| scalar_eq(i, expected, hint)),
+        (Value::Array(items), Value::Array(_)) => items.iter().any(|i| typed_eq(i, e)),
+        (Value::Array(items), _) => items.iter().any(|i| scalar_eq(i, e, hint)),
         (Value::Object(a), Value::Object(e)) => object_subset(a, e),
         _ => false,
+    }
+}
+
+/// `contains`: the value is in the field; an array `fieldValue` asks for
+/// every one of its elements.
+fn contains(actual: &Value, expected: &Value, hint: &Hint) -> bool {
+    match (actual, expected) {
+        (Value::String(_) | Value::Array(_), Value::Array(es)) => {
+            es.iter().all(|e| contains_one(actual, e, &Hint::of(e)))
+        }
+        _ => contains_one(actual, expected, hint),
+    }
+}
+
+/// `notContains`: the value is not in the field; with an array
+/// `fieldValue`, none of its elements is.
+fn not_contains(actual: &Value, expected: &Value, hint: &Hint) -> bool {
+    match (actual, expected) {
+        (Value::String(_) | Value::Array(_), Value::Array(es)) => {
+            !es.iter().any(|e| contains_one(actual, e, &Hint::of(e)))
+        }
+        _ => !contains_one(actual, expected, hint),
     }
 }
 
@@ -656,15 +672,25 @@ fn describe(f: &Filter, actual: &Value, passed: bool) -> String {
         show(actual),
         show(&f.value)
     );
-    if let Some(basis) = basis(actual, &f.value, &f.hint) {
+    if let Some(basis) = basis(f.comparison, actual, &f.value, &f.hint) {
         s.push_str(basis);
     }
     s
 }
 
-/// How two scalars were compared, when it is not obvious.
-fn basis(actual: &Value, expected: &Value, hint: &Hint) -> Option<&'static str> {
+/// How the two values were compared, when it is not obvious.
+fn basis(c: Comparison, actual: &Value, expected: &Value, hint: &Hint) -> Option<&'static str> {
+    let whole = matches!(c, Comparison::Eq | Comparison::Ne);
     match (actual, expected) {
+        (Value::Array(_), Value::Array(_)) if whole && contains_only(actual, expected) => Some(
+            " (the same values in another order: eq compares the whole array in order; containsOnly compares them as a set)",
+        ),
+        (Value::Array(_), e) if whole && !e.is_array() => Some(
+            " (the field is an array, a multi-select field, and eq compares the whole value, so a single value never equals it: write fieldValue as an array, e.g. [\"x\"], or use containsOnly)",
+        ),
+        (Value::Array(_) | Value::Object(_), _) if c.is_ordering() => {
+            Some(" (an array or object is never greater or less than a value)")
+        }
         (Value::String(a), Value::String(_))
             if hint.instant.is_some() && parse_instant(a).is_some() =>
         {
@@ -681,5 +707,142 @@ fn basis(actual: &Value, expected: &Value, hint: &Hint) -> Option<&'static str> 
         }
         (Value::Null, e) | (e, Value::Null) if !e.is_null() => Some(" (null only equals null)"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// CONTRACT.md §2.3 as amended 2026-11-30, row by row: each comparison
+    /// of a present field, written out by hand (not derived from another
+    /// comparison).
+    #[test]
+    fn comparison_truth_table() {
+        use Comparison::*;
+        let rows: &[(Comparison, Value, Value, bool)] = &[
+            // eq/ne compare the whole value.
+            (Eq, json!("CUR"), json!("CUR"), true),
+            (Eq, json!("CUR"), json!("cur"), false),
+            (Ne, json!("CUR"), json!("cur"), true),
+            (Ne, json!("CUR"), json!("CUR"), false),
+            (Eq, json!(["a"]), json!("a"), false),
+            (Ne, json!(["a"]), json!("a"), true),
+            (Eq, json!(["a"]), json!(["a"]), true),
+            (Eq, json!(["a", "b"]), json!(["a", "b"]), true),
+            (Eq, json!(["a", "b"]), json!(["b", "a"]), false),
+            (Ne, json!(["a", "b"]), json!(["b", "a"]), true),
+            (Eq, json!([1, 2]), json!([1.0, 2]), true),
+            (Eq, json!([{"a": 1}]), json!({"a": 1}), false),
+            (Eq, json!({"a": 1, "b": 2}), json!({"a": 1}), true),
+            (Eq, json!({"a": 1}), json!({"a": 2}), false),
+            (Eq, json!(5), json!("5"), true),
+            (Eq, json!("5"), json!(5), true),
+            (Eq, json!("05"), json!(5), false),
+            (Eq, json!(true), json!("true"), true),
+            (Eq, json!(null), json!(null), true),
+            (Eq, json!(null), json!("null"), false),
+            (Ne, json!(null), json!("x"), true),
+            // Ordering: scalars only.
+            (Gt, json!(10), json!("9"), true),
+            (Gt, json!("10"), json!("9"), false),
+            (Gt, json!([10]), json!(9), false),
+            (Lt, json!([1]), json!(9), false),
+            (Gte, json!({"a": 1}), json!(0), false),
+            (
+                Gte,
+                json!("2022-12-11T16:00:00.000-0800"),
+                json!("2022-12-12T00:00:00Z"),
+                true,
+            ),
+            (
+                Lt,
+                json!("2022-12-11T16:00:00.000-0800"),
+                json!("2022-12-12T00:00:00Z"),
+                false,
+            ),
+            // contains: substring of a string, element of an array.
+            (Contains, json!("Project - Updated"), json!("Updated"), true),
+            (
+                Contains,
+                json!("Project - Updated"),
+                json!("updated"),
+                false,
+            ),
+            (
+                Contains,
+                json!(["Choice 1", "Choice 2"]),
+                json!("Choice 1"),
+                true,
+            ),
+            (
+                Contains,
+                json!(["Choice 1", "Choice 2"]),
+                json!("Choice"),
+                false,
+            ),
+            (Contains, json!(["a", "b", "c"]), json!(["a", "c"]), true),
+            (Contains, json!(["a", "b"]), json!(["a", "z"]), false),
+            (Contains, json!([1, 2]), json!("2"), true),
+            (Contains, json!(12), json!("1"), false),
+            (Contains, json!("abc"), json!(["a", "c"]), true),
+            (
+                Contains,
+                json!([{"id": 1, "n": "x"}]),
+                json!({"id": 1}),
+                true,
+            ),
+            // notContains: none of the values is in the field.
+            (NotContains, json!("Project - Updated"), json!("New"), true),
+            (
+                NotContains,
+                json!("Project - Updated"),
+                json!("Updated"),
+                false,
+            ),
+            (
+                NotContains,
+                json!(["Choice 2", "Choice 3"]),
+                json!("Choice 1"),
+                true,
+            ),
+            (
+                NotContains,
+                json!(["Choice 2", "Choice 3"]),
+                json!("Choice 2"),
+                false,
+            ),
+            (NotContains, json!(["a", "b"]), json!(["a", "z"]), false),
+            (NotContains, json!(["a", "b"]), json!(["y", "z"]), true),
+            (NotContains, json!(12), json!("1"), true),
+            // containsOnly: the same set, any order; a scalar is one option.
+            (
+                ContainsOnly,
+                json!(["Choice 3", "Choice 4"]),
+                json!(["Choice 4", "Choice 3"]),
+                true,
+            ),
+            (
+                ContainsOnly,
+                json!(["Choice 3", "Choice 4"]),
+                json!(["Choice 3"]),
+                false,
+            ),
+            (
+                ContainsOnly,
+                json!(["Choice 3"]),
+                json!(["Choice 3", "Choice 4"]),
+                false,
+            ),
+            (ContainsOnly, json!(["Choice 3"]), json!("Choice 3"), true),
+            (ContainsOnly, json!(["a", "b"]), json!("a"), false),
+            (ContainsOnly, json!("a"), json!(["a"]), true),
+            (ContainsOnly, json!({"a": 1}), json!(["a"]), false),
+        ];
+        for (c, actual, expected, want) in rows {
+            let got = test(*c, actual, expected, &Hint::of(expected));
+            assert_eq!(got, *want, "{} {actual} {expected}", c.name());
+        }
     }
 }

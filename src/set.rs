@@ -55,8 +55,8 @@ type GateKey<'a> = (&'a str, &'a str);
 /// Gate buckets of one dialect: first key, then second.
 type Gates = HashMap<String, HashMap<String, Bucket>>;
 
-/// A top-level `eq` on a string that means "the field is this string (or an
-/// array holding it)": the only filters whose pass/fail a hash decides.
+/// A top-level `eq` on a string that means "the field is this string": the
+/// only filters whose pass/fail a hash decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct FieldKey {
     state: StateSel,
@@ -573,20 +573,10 @@ fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidat
     out.extend(b.plain.iter().map(candidate(false)));
     for (field, values) in &b.by_field {
         // The evaluator's own lookup, so the hash sees what a filter sees.
-        match eval::named_field(eval::state_of(field.state, ev), &field.name, ev.containers) {
-            Some(Value::String(s)) => {
-                if let Some(list) = values.get(s) {
-                    out.extend(list.iter().map(candidate(true)));
-                }
-            }
-            Some(Value::Array(items)) => {
-                for i in items {
-                    if let Some(list) = i.as_str().and_then(|s| values.get(s)) {
-                        out.extend(list.iter().map(candidate(true)));
-                    }
-                }
-            }
-            _ => {}
+        // Only a string equals a string `fieldValue` (an array field never does).
+        let field = eval::named_field(eval::state_of(field.state, ev), &field.name, ev.containers);
+        if let Some(list) = field.and_then(Value::as_str).and_then(|s| values.get(s)) {
+            out.extend(list.iter().map(candidate(true)));
         }
     }
 }
@@ -645,8 +635,7 @@ fn event_gate_key<'e>(d: Dialect, ev: &'e Event<'_>) -> Option<GateKey<'e>> {
 
 /// A top-level `eq` filter a hash can decide: AND-connected (or alone), on a
 /// plain field name, with a string value that is not a number, a date-time
-/// or a boolean (so typed equality is exactly string equality, or an array
-/// element equal to it).
+/// or a boolean (so typed equality is exactly string equality).
 fn eq_key(sub: &Subscription) -> Option<EqKey<'_>> {
     let plan = sub.plan();
     if plan.connector != Connector::And && plan.entries.len() > 1 {

@@ -46,8 +46,9 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// A string in JSON number syntax (`-12`, `3.5`, `1e3`), as f64. Rust's own
-/// parser also takes `inf`, `NaN`, `+1` and `.5`; those stay strings here.
+/// A string in JSON number syntax (RFC 8259 §6: `-12`, `3.5`, `1e3`), as
+/// f64. Rust's own parser also takes `inf`, `NaN`, `+1`, `.5` and leading
+/// zeros (`01`); those stay strings here, as they would in a JSON document.
 pub fn parse_number(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let mut i = 0;
@@ -58,7 +59,8 @@ pub fn parse_number(s: &str) -> Option<f64> {
     while i < b.len() && b[i].is_ascii_digit() {
         i += 1;
     }
-    if i == int_start {
+    // int = zero / ( digit1-9 *DIGIT ): "0" alone, or no leading zero.
+    if i == int_start || (b[int_start] == b'0' && i - int_start > 1) {
         return None;
     }
     if b.get(i) == Some(&b'.') {
@@ -331,7 +333,12 @@ mod tests {
     fn numbers_in_json_syntax_only() {
         assert_eq!(parse_number("100"), Some(100.0));
         assert_eq!(parse_number("-1.5e2"), Some(-150.0));
-        for s in ["inf", "NaN", "+1", ".5", "5.", "1e", "", "-", "0x10", " 1"] {
+        assert_eq!(parse_number("0"), Some(0.0));
+        assert_eq!(parse_number("-0.5"), Some(-0.5));
+        assert_eq!(parse_number("10"), Some(10.0));
+        for s in [
+            "inf", "NaN", "+1", ".5", "5.", "1e", "", "-", "0x10", " 1", "01", "00", "-01", "007.5",
+        ] {
             assert_eq!(parse_number(s), None, "{s}");
         }
     }
