@@ -80,6 +80,8 @@ pub struct DeliverOptions {
     pub test: bool,
     /// Asana's handshake request, with `deliver(null, …)`.
     pub handshake: bool,
+    /// Asana's heartbeat (`{"events":[]}`), with `deliver(null, …)`.
+    pub heartbeat: bool,
     pub signature: Option<SignatureScheme>,
     /// The caller's clock (ms), used when neither the options nor the event give a time.
     pub now_ms: Option<f64>,
@@ -93,77 +95,6 @@ fn invalid(message: &str, path: &str) -> Error {
 }
 
 impl DeliverOptions {
-    /// Read the options object (`null` is no options).
-    pub fn from_json(v: &Value) -> Result<DeliverOptions, Error> {
-        let mut o = DeliverOptions::default();
-        let Some(m) = v.as_object() else {
-            if v.is_null() {
-                return Ok(o);
-            }
-            return Err(invalid("deliver options must be an object", ""));
-        };
-        let string = |key: &str| -> Result<Option<String>, Error> {
-            match m.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(invalid(
-                    &format!("opts.{key} must be a string"),
-                    &format!("/{key}"),
-                )),
-            }
-        };
-        let flag = |key: &str| -> Result<bool, Error> {
-            match m.get(key) {
-                None | Some(Value::Null) => Ok(false),
-                Some(Value::Bool(b)) => Ok(*b),
-                Some(_) => Err(invalid(
-                    &format!("opts.{key} must be true or false"),
-                    &format!("/{key}"),
-                )),
-            }
-        };
-        o.subscription_id = string("subscriptionId")?;
-        o.secret = string("secret")?;
-        o.webhook_id = string("webhookId")?;
-        o.test = flag("test")?;
-        o.handshake = flag("handshake")?;
-        if let Some(t) = m.get("eventTime").filter(|t| !t.is_null()) {
-            o.event_time = Some(EventTime::from_json(t).ok_or_else(|| {
-                invalid(
-                    "opts.eventTime must be milliseconds since the epoch or {epochSecond, nano}",
-                    "/eventTime",
-                )
-            })?);
-        }
-        match m.get("timestamp") {
-            None | Some(Value::Null) => {}
-            Some(Value::Number(n)) if n.as_i64().is_some_and(|t| t >= 0) => {
-                o.timestamp = n.as_i64()
-            }
-            Some(_) => {
-                return Err(invalid(
-                    "opts.timestamp must be whole Unix seconds",
-                    "/timestamp",
-                ))
-            }
-        }
-        match string("signature")?.as_deref() {
-            None => {}
-            Some("standard-webhooks") => o.signature = Some(SignatureScheme::StandardWebhooks),
-            Some(other) => {
-                return Err(invalid(
-                    &crate::error::unknown_message(
-                        "signature scheme",
-                        other,
-                        &["standard-webhooks"],
-                    ),
-                    "/signature",
-                ))
-            }
-        }
-        Ok(o)
-    }
-
     pub fn now_seconds(&self) -> i64 {
         self.now_ms.map_or(0, |ms| (ms / 1000.0).floor() as i64)
     }

@@ -143,8 +143,9 @@ pub struct Event<'a> {
     /// Objects of a state that a plain field name is also looked up in,
     /// in order (Workfront's `parameterValues`; Kanboard's `task`).
     pub containers: &'static [&'static str],
-    /// The event's own JSON text, when the caller has it (a vendor that
-    /// limits the size of what it sends measures it).
+    /// The event's own JSON text (a vendor that limits the size of what it
+    /// sends measures it). `None` only where the caller knows the event is
+    /// small: an element of a batch document too small to matter.
     pub text: Option<&'a str>,
 }
 

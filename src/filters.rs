@@ -371,14 +371,16 @@ fn parse_filter(
             (StateSel::New, true)
         }
     };
-    if ctx.create_only && state == StateSel::Old && comparison != Comparison::Changed {
+    // Adobe: "`oldState` is not possible on CREATE `eventTypes`", whatever
+    // the comparison.
+    if ctx.create_only && state == StateSel::Old {
         diags.push(Diagnostic::error(
             "old_state_on_create",
             state_path(),
             "oldState is not possible on CREATE subscriptions: a CREATE event's oldState is empty",
         ));
     }
-    if ctx.create_only && comparison == Comparison::Changed {
+    if ctx.create_only && comparison == Comparison::Changed && state != StateSel::Old {
         diags.push(Diagnostic::warning(
             "changed_on_create",
             cmp_path(),

@@ -153,6 +153,8 @@ pub struct SubscriptionSet {
     wildcard: HashMap<Dialect, Bucket>,
     dialects: Vec<Dialect>,
     projection: Projection,
+    /// `projection` for batch documents, made on first use after a change.
+    batch_projection: std::sync::OnceLock<Projection>,
     errors: Vec<SetError>,
     /// A number per plain field name the members' filters read (their
     /// [`FilterIds::slot`]), for the per-event lookup memo.
@@ -240,6 +242,22 @@ impl SubscriptionSet {
                 ));
                 continue;
             };
+            // A spec given as its JSON text, as `add` and `compile` take it.
+            let parsed;
+            let spec = match spec {
+                Value::String(text) => match crate::json::parse(text.as_bytes(), "the spec") {
+                    Ok(v) => {
+                        parsed = v;
+                        &parsed
+                    }
+                    Err(e) => {
+                        set.errors
+                            .push(fail(e.code(), join(&path(), "spec"), e.message));
+                        continue;
+                    }
+                },
+                other => other,
+            };
             match Subscription::compile(
                 spec,
                 CompileOptions {
@@ -325,6 +343,7 @@ impl SubscriptionSet {
         if !self.projected.contains(&signature) {
             projection::plan::add(shape, sub.plan(), &mut self.projection);
             self.projected.insert(signature.clone());
+            self.batch_projection = std::sync::OnceLock::new();
         }
         self.signature = signature;
         let eq = eq_key(&sub);
@@ -421,7 +440,7 @@ impl SubscriptionSet {
         let text = crate::json::utf8(event, "the event")?;
         let node = projection::parse(text, &self.projection)
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
-        Ok(self.match_positions_at(At::Node(&node)))
+        Ok(self.match_positions_at(At::Node(&node), Some(text)))
     }
 
     /// The id at an insertion position (`None` once removed).
@@ -443,19 +462,25 @@ impl SubscriptionSet {
         positions.iter().filter_map(|p| self.id_at(*p)).collect()
     }
 
-    fn match_positions_at(&self, event: At<'_>) -> Vec<usize> {
+    /// `event` is a document whose JSON text is `text` (when known).
+    fn match_positions_at(&self, event: At<'_>, text: Option<&str>) -> Vec<usize> {
         let mut out = Vec::new();
         // Grown once, not doubling through 4, 8, 16... (a tenth of a set
         // match was spent reallocating these).
         let mut candidates = Vec::with_capacity(64);
         for &d in &self.dialects {
-            let Ok(Single::Event(one)) = d.single_event(event) else {
+            let single = match d.single_event(event) {
+                Ok(single) => single,
+                Err(_) => continue,
+            };
+            let (Single::Event(one) | Single::Enveloped(one)) = single else {
                 continue;
             };
             // An event that is not of this dialect matches none of its subscriptions.
-            let Ok(ev) = d.prepare(one) else {
+            let Ok(mut ev) = d.prepare(one) else {
                 continue;
             };
+            ev.text = text.and_then(|t| d.event_text(t, &single));
             candidates.clear();
             let memo = eval::FieldMemo::new();
             let bucket = event_gate_key(d, &ev)
@@ -476,7 +501,9 @@ impl SubscriptionSet {
                 let gate_passed = c.gate_passed && m.gate_is_key;
                 let passed_entry = m.hashed_entry.filter(|_| c.hashed_passed);
                 let plan = m.sub.plan();
-                if eval::matches_knowing(plan, &ev, gate_passed, passed_entry, &memo, &m.ids) {
+                if eval::matches_knowing(plan, &ev, gate_passed, passed_entry, &memo, &m.ids)
+                    && !m.sub.refuses(&ev)
+                {
                     out.push(c.pos);
                 }
             }
@@ -504,50 +531,57 @@ impl SubscriptionSet {
 
     /// Count matches per id over a batch (the same inputs as `Subscription::preview`).
     pub fn preview(&self, input: &[u8]) -> Result<SetPreview, Error> {
-        let mut counts: Vec<usize> = vec![0; self.members.len()];
-        let mut result = SetPreview::default();
-        let batch = self.projection.for_batch();
-        let parse = |text: &str| projection::parse(text, &batch);
-        let mut index = 0usize;
-        preview::read_batch_with(input, &parse, |item| match item.event {
-            Ok(doc) => {
-                // An envelope (of a vendor in the set) counts each of its
-                // events; other documents are one event.
-                let doc = At::Node(&doc);
-                let docs: Vec<At<'_>> = self
-                    .dialects
-                    .iter()
-                    .find_map(|d| d.envelope(doc))
-                    .unwrap_or_else(|| vec![doc]);
-                for d in docs {
-                    result.total += 1;
-                    index += 1;
-                    for p in self.match_positions_at(d) {
-                        if let Some(c) = counts.get_mut(p) {
-                            *c += 1;
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                result.errors.push(preview::PreviewError {
-                    index,
-                    line: item.line,
-                    code: e.code(),
-                    message: e.message,
-                });
-                result.total += 1;
-                index += 1;
-            }
-        })?;
+        self.preview_with(input, preview::Format::Auto)
+    }
+
+    pub fn preview_with(&self, input: &[u8], format: preview::Format) -> Result<SetPreview, Error> {
+        let mut state = SetPreviewState::new(format);
+        self.preview_push(&mut state, input)?;
+        Ok(self.preview_finish(state))
+    }
+
+    /// Feed the next chunk of a batch (see [`Subscription::preview_push`]).
+    pub fn preview_push(&self, state: &mut SetPreviewState, chunk: &[u8]) -> Result<(), Error> {
+        let mut sink = SetEvents {
+            set: self,
+            tally: &mut state.tally,
+        };
+        state.reader.push(chunk, &mut sink)
+    }
+
+    /// The end of the input: matches per id, in insertion order.
+    pub fn preview_finish(&self, state: SetPreviewState) -> SetPreview {
+        let SetPreviewState { reader, mut tally } = state;
+        reader.finish(&mut SetEvents {
+            set: self,
+            tally: &mut tally,
+        });
+        let mut result = SetPreview {
+            total: tally.total,
+            errors: tally.errors,
+            counts: serde_json::Map::new(),
+        };
         for (pos, m) in self.members.iter().enumerate() {
             if let Some(m) = m {
-                result
-                    .counts
-                    .insert(m.id.clone(), counts.get(pos).copied().unwrap_or(0).into());
+                let n = tally.counts.get(pos).copied().unwrap_or(0);
+                result.counts.insert(m.id.clone(), n.into());
             }
         }
-        Ok(result)
+        result
+    }
+
+    fn batch_projection(&self) -> &Projection {
+        self.batch_projection
+            .get_or_init(|| self.projection.for_batch())
+    }
+
+    /// The smallest message limit of the members' vendors, if any.
+    fn size_limit(&self) -> Option<usize> {
+        self.members
+            .iter()
+            .flatten()
+            .filter_map(|m| m.sub.size_limit())
+            .min()
     }
 
     /// Ids in insertion order.
@@ -557,6 +591,105 @@ impl SubscriptionSet {
             .flatten()
             .map(|m| m.id.as_str())
             .collect()
+    }
+}
+
+/// A set's preview fed in chunks: the reader and what has been counted.
+#[derive(Debug)]
+pub struct SetPreviewState {
+    reader: preview::Reader,
+    tally: SetTally,
+}
+
+impl SetPreviewState {
+    pub fn new(format: preview::Format) -> SetPreviewState {
+        SetPreviewState {
+            reader: preview::Reader::new(format),
+            tally: SetTally::default(),
+        }
+    }
+
+    /// Events read so far.
+    pub fn events(&self) -> usize {
+        self.tally.total
+    }
+
+    /// Events that fired at least one member so far.
+    pub fn matched(&self) -> usize {
+        self.tally.matched
+    }
+
+    /// Bytes read so far.
+    pub fn bytes(&self) -> usize {
+        self.reader.bytes()
+    }
+}
+
+#[derive(Debug, Default)]
+struct SetTally {
+    total: usize,
+    matched: usize,
+    errors: Vec<preview::PreviewError>,
+    /// Matched events per insertion position.
+    counts: Vec<usize>,
+}
+
+/// A set's preview as the batch reader's [`preview::Sink`].
+struct SetEvents<'a> {
+    set: &'a SubscriptionSet,
+    tally: &'a mut SetTally,
+}
+
+impl preview::Sink for SetEvents<'_> {
+    fn document(&mut self, text: &str, line: Option<usize>, array_is_events: bool) {
+        let set = self.set;
+        let tally = &mut *self.tally;
+        let texts = set
+            .size_limit()
+            .is_some_and(|limit| text.len() / 3 * 4 + 512 > limit);
+        preview::events_of(
+            text,
+            line,
+            array_is_events,
+            set.batch_projection(),
+            // An envelope (of a vendor in the set) counts each of its events.
+            &|doc| set.dialects.iter().find_map(|d| d.envelope(doc)),
+            texts,
+            &mut |event| match event {
+                Ok((at, text)) => {
+                    tally.total += 1;
+                    let positions = set.match_positions_at(at, text);
+                    if !positions.is_empty() {
+                        tally.matched += 1;
+                    }
+                    for p in positions {
+                        if tally.counts.len() <= p {
+                            tally.counts.resize(p + 1, 0);
+                        }
+                        if let Some(c) = tally.counts.get_mut(p) {
+                            *c += 1;
+                        }
+                    }
+                }
+                Err(e) => tally.error(line, e),
+            },
+        );
+    }
+
+    fn error(&mut self, line: Option<usize>, error: Error) {
+        self.tally.error(line, error);
+    }
+}
+
+impl SetTally {
+    fn error(&mut self, line: Option<usize>, e: Error) {
+        self.errors.push(preview::PreviewError {
+            index: self.total,
+            line,
+            code: e.code(),
+            message: e.message,
+        });
+        self.total += 1;
     }
 }
 

@@ -5,7 +5,7 @@ use crate::dialect::{Compiled, Dialect, Single, SpecContext};
 use crate::error::{Diagnostic, Error};
 use crate::eval::{self, Explanation};
 use crate::event::At;
-use crate::preview::{self, PreviewError, PreviewOptions, PreviewResult, PreviewRow};
+use crate::preview::{self, PreviewOptions, PreviewResult, PreviewState, Tally};
 use crate::projection::{self, Projection};
 use serde_json::Value;
 
@@ -17,6 +17,45 @@ pub struct Subscription {
     /// The fields of an event the plan reads (the fast text path), made on
     /// first use: members of a set never need their own.
     projection: std::sync::OnceLock<Projection>,
+    /// The same for batch documents (an array's elements projected alike).
+    batch_projection: std::sync::OnceLock<Projection>,
+}
+
+/// A subscription's preview as the batch reader's [`preview::Sink`].
+struct Events<'a> {
+    sub: &'a Subscription,
+    tally: &'a mut Tally,
+}
+
+impl preview::Sink for Events<'_> {
+    fn document(&mut self, text: &str, line: Option<usize>, array_is_events: bool) {
+        let sub = self.sub;
+        let tally = &mut *self.tally;
+        let details = tally.wants_details();
+        // Each event's own text is needed only where the vendor measures
+        // messages and this document is large enough to matter.
+        let texts = sub
+            .compiled
+            .delivery
+            .size_limit()
+            .is_some_and(|limit| text.len() / 3 * 4 + 512 > limit);
+        preview::events_of(
+            text,
+            line,
+            array_is_events,
+            sub.batch_projection(),
+            &|doc| sub.dialect.envelope(doc),
+            texts,
+            &mut |event| {
+                let outcome = event.and_then(|(at, text)| sub.preview_one(at, text, details));
+                tally.record(line, outcome);
+            },
+        );
+    }
+
+    fn error(&mut self, line: Option<usize>, error: Error) {
+        self.tally.record(line, Err(error));
+    }
 }
 
 /// Options for `compile` and `validate`.
@@ -79,6 +118,7 @@ impl Subscription {
                 compiled,
                 warnings: diags,
                 projection: std::sync::OnceLock::new(),
+                batch_projection: std::sync::OnceLock::new(),
             }),
             _ => Err(Error::from_diagnostics(diags)),
         }
@@ -102,6 +142,17 @@ impl Subscription {
         &self.compiled.plan
     }
 
+    /// Would the vendor refuse to send this event although the plan
+    /// matches it (a message over its size limit)?
+    pub(crate) fn refuses(&self, ev: &crate::event::Event<'_>) -> bool {
+        self.compiled.delivery.refuses(ev).is_some()
+    }
+
+    /// The largest message its vendor sends, when it has a limit.
+    pub fn size_limit(&self) -> Option<usize> {
+        self.compiled.delivery.size_limit()
+    }
+
     /// The fields of an event this subscription reads.
     pub fn projection(&self) -> &Projection {
         self.projection.get_or_init(|| {
@@ -115,19 +166,40 @@ impl Subscription {
     }
 
     pub fn matches(&self, event: &Value) -> Result<bool, Error> {
-        self.matches_at(At::Value(event))
+        let text = self.text_if_large(event);
+        self.matches_at(At::Value(event), text.as_deref())
     }
 
-    fn matches_at(&self, event: At<'_>) -> Result<bool, Error> {
-        match self.dialect.single_event(event)? {
-            Single::Event(one) => self.matches_one(one),
+    /// A value's JSON text where its vendor limits message sizes and the
+    /// value may be large enough to matter; `None`: it is known small.
+    fn text_if_large(&self, event: &Value) -> Option<String> {
+        let limit = self.size_limit()?;
+        let cap = (limit.saturating_sub(512)) / 4 * 3;
+        (crate::value::json_len_bound(event, cap) >= cap).then(|| event.to_string())
+    }
+
+    /// `doc` is the document whose JSON text is `text` (`None`: known to
+    /// be small).
+    fn matches_at(&self, doc: At<'_>, text: Option<&str>) -> Result<bool, Error> {
+        let single = self.dialect.single_event(doc)?;
+        match single {
+            Single::Event(one) | Single::Enveloped(one) => {
+                let text = text.and_then(|t| self.dialect.event_text(t, &single));
+                self.matches_one(one, text)
+            }
             Single::Heartbeat => Ok(false),
         }
     }
 
-    fn matches_one(&self, event: At<'_>) -> Result<bool, Error> {
-        let ev = self.dialect.prepare(event)?;
-        Ok(eval::matches(&self.compiled.plan, &ev))
+    /// Does the event fire the subscription: its plan passes and the
+    /// vendor would deliver it?
+    fn matches_one(&self, event: At<'_>, text: Option<&str>) -> Result<bool, Error> {
+        let mut ev = self.dialect.prepare(event)?;
+        ev.text = text;
+        Ok(
+            eval::matches(&self.compiled.plan, &ev)
+                && self.compiled.delivery.refuses(&ev).is_none(),
+        )
     }
 
     /// `matches` of JSON text, reading only the fields the plan needs.
@@ -135,21 +207,40 @@ impl Subscription {
         let text = crate::json::utf8(event, "the event")?;
         let node = projection::parse(text, self.projection())
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
-        self.matches_at(At::Node(&node))
+        self.matches_at(At::Node(&node), Some(text))
     }
 
     pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
-        match self.dialect.single_event(At::Value(event))? {
-            Single::Event(one) => {
-                let ev = self.dialect.prepare(one)?;
-                Ok(eval::explain(&self.compiled.plan, &ev))
+        let text = self.text_if_large(event);
+        self.explain_at(event, text.as_deref())
+    }
+
+    fn explain_at(&self, event: &Value, text: Option<&str>) -> Result<Explanation, Error> {
+        let single = self.dialect.single_event(At::Value(event))?;
+        match single {
+            Single::Event(one) | Single::Enveloped(one) => {
+                let mut ev = self.dialect.prepare(one)?;
+                ev.text = text.and_then(|t| self.dialect.event_text(t, &single));
+                Ok(self.explain_event(&ev))
             }
             Single::Heartbeat => Ok(eval::heartbeat(self.dialect.vendor().heartbeat())),
         }
     }
 
+    /// The plan's explanation, with the vendor's refusal (if any) as a
+    /// failing gate check.
+    fn explain_event(&self, ev: &crate::event::Event<'_>) -> Explanation {
+        let mut x = eval::explain(&self.compiled.plan, ev);
+        if let Some(check) = self.compiled.delivery.refuses(ev) {
+            x.gate.push(check);
+            x.matched = false;
+        }
+        x
+    }
+
     pub fn explain_text(&self, event: &[u8]) -> Result<Explanation, Error> {
-        self.explain(&crate::json::parse(event, "the event")?)
+        let value = crate::json::parse(event, "the event")?;
+        self.explain_at(&value, std::str::from_utf8(event).ok())
     }
 
     /// Evaluate a batch; bad events become `errors` entries.
@@ -158,106 +249,92 @@ impl Subscription {
     }
 
     pub fn preview_with(&self, input: &[u8], opts: PreviewOptions) -> Result<PreviewResult, Error> {
-        let mut result = PreviewResult::default();
-        let mut rows = Vec::new();
-        let mut index = 0usize;
-        let batch = self.projection().for_batch();
-        let parse = |text: &str| projection::parse(text, &batch);
-        preview::read_batch_with(input, &parse, |item| {
-            let mut one = |doc: Result<At<'_>, Error>| {
-                self.preview_one(doc, item.line, index, opts, &mut result, &mut rows);
-                index += 1;
-            };
-            match item.event {
-                // Only an envelope (Asana's body) holds several events; the
-                // common case allocates nothing per event.
-                Ok(ref doc) => match self.dialect.envelope(At::Node(doc)) {
-                    Some(events) => events.into_iter().for_each(|e| one(Ok(e))),
-                    None => one(Ok(At::Node(doc))),
-                },
-                Err(e) => one(Err(e)),
-            }
-        })?;
-        if opts.details {
-            result.results = Some(rows);
-        }
-        Ok(result)
+        let mut state = PreviewState::new(opts);
+        self.preview_push(&mut state, input)?;
+        Ok(self.preview_finish(state))
     }
 
+    /// Feed the next chunk of a batch to a preview started with
+    /// [`PreviewState::new`]: the answer is the same however the input is cut.
+    pub fn preview_push(&self, state: &mut PreviewState, chunk: &[u8]) -> Result<(), Error> {
+        let mut sink = Events {
+            sub: self,
+            tally: &mut state.tally,
+        };
+        state.reader.push(chunk, &mut sink)
+    }
+
+    /// The end of the input: the preview's result.
+    pub fn preview_finish(&self, state: PreviewState) -> PreviewResult {
+        let PreviewState { reader, mut tally } = state;
+        reader.finish(&mut Events {
+            sub: self,
+            tally: &mut tally,
+        });
+        tally.finish()
+    }
+
+    /// The projection batch documents are parsed with.
+    fn batch_projection(&self) -> &Projection {
+        self.batch_projection
+            .get_or_init(|| self.projection().for_batch())
+    }
+
+    /// One event of a batch: matched or not (and why not, with details).
     fn preview_one(
         &self,
-        doc: Result<At<'_>, Error>,
-        line: Option<usize>,
-        index: usize,
-        opts: PreviewOptions,
-        result: &mut PreviewResult,
-        rows: &mut Vec<PreviewRow>,
-    ) {
-        result.total += 1;
-        let outcome = doc.and_then(|ev| {
-            if opts.details {
-                let ev = self.dialect.prepare(ev)?;
-                let x = eval::explain(&self.compiled.plan, &ev);
-                Ok((x.matched, x.first_failure().unwrap_or_default().to_string()))
-            } else {
-                self.matches_one(ev).map(|m| (m, String::new()))
-            }
-        });
-        match outcome {
-            Ok((matched, reason)) => {
-                if matched {
-                    result.matched += 1;
-                    result.matches.push(index);
-                }
-                if opts.details {
-                    rows.push(PreviewRow {
-                        index,
-                        line,
-                        matched,
-                        reason,
-                        code: None,
-                    });
-                }
-            }
-            Err(e) => {
-                if opts.details {
-                    rows.push(PreviewRow {
-                        index,
-                        line,
-                        matched: false,
-                        reason: e.message.clone(),
-                        code: Some(e.code()),
-                    });
-                }
-                result.errors.push(PreviewError {
-                    index,
-                    line,
-                    code: e.code(),
-                    message: e.message,
-                });
-            }
+        event: At<'_>,
+        text: Option<&str>,
+        details: bool,
+    ) -> Result<(bool, String), Error> {
+        if !details {
+            return self.matches_one(event, text).map(|m| (m, String::new()));
         }
+        let mut ev = self.dialect.prepare(event)?;
+        ev.text = text;
+        let x = self.explain_event(&ev);
+        Ok((x.matched, x.first_failure().unwrap_or_default().to_string()))
     }
 
     /// The request the vendor would send, or `None` when the event does not
-    /// match. With no event: Asana's handshake (`handshake`) or a vendor's
-    /// test delivery (`test`).
+    /// fire the subscription. With no event: Asana's handshake
+    /// (`handshake`) or heartbeat (`heartbeat`), or a vendor's test
+    /// delivery (`test`).
     pub fn deliver(
         &self,
         event: Option<&Value>,
         opts: &DeliverOptions,
     ) -> Result<Option<Delivery>, Error> {
-        let Some(event) = event else {
+        let text = event.map(Value::to_string);
+        self.deliver_text(text.as_deref().map(str::as_bytes), opts)
+    }
+
+    /// [`Subscription::deliver`] of an event's JSON text: the body keeps its
+    /// numbers as written.
+    pub fn deliver_text(
+        &self,
+        event: Option<&[u8]>,
+        opts: &DeliverOptions,
+    ) -> Result<Option<Delivery>, Error> {
+        let Some(bytes) = event else {
             return delivery::build_without_event(&*self.compiled.delivery, opts).map(Some);
         };
-        let Single::Event(one) = self.dialect.single_event(At::Value(event))? else {
+        let value = crate::json::parse(bytes, "the event")?;
+        let doc_text = std::str::from_utf8(bytes).unwrap_or_default();
+        let single = self.dialect.single_event(At::Value(&value))?;
+        let (Single::Event(one) | Single::Enveloped(one)) = single else {
             return Ok(None);
         };
-        let ev = self.dialect.prepare(one)?;
-        if !eval::matches(&self.compiled.plan, &ev) {
+        let text = self
+            .dialect
+            .event_text(doc_text, &single)
+            .unwrap_or(doc_text);
+        let mut ev = self.dialect.prepare(one)?;
+        ev.text = Some(text);
+        if !eval::matches(&self.compiled.plan, &ev) || self.compiled.delivery.refuses(&ev).is_some()
+        {
             return Ok(None);
         }
-        let text = one.to_value().to_string();
-        delivery::build(&*self.compiled.delivery, &ev, &text, opts).map(Some)
+        delivery::build(&*self.compiled.delivery, &ev, text, opts).map(Some)
     }
 }

@@ -291,6 +291,39 @@ pub fn same_json(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// An upper bound of the length of `v`'s compact JSON text, or `cap` once
+/// it reaches `cap` (the walk stops there). A string of n bytes is at most
+/// 6n + 2 bytes of JSON (every byte a six-byte `\\u00XX` escape).
+pub fn json_len_bound(v: &Value, cap: usize) -> usize {
+    fn walk(v: &Value, total: &mut usize, cap: usize) {
+        if *total >= cap {
+            return;
+        }
+        match v {
+            Value::Null | Value::Bool(_) => *total += 5,
+            Value::Number(_) => *total += 40,
+            Value::String(s) => *total += 6 * s.len() + 2,
+            Value::Array(items) => {
+                *total += 2;
+                for i in items {
+                    *total += 1;
+                    walk(i, total, cap);
+                }
+            }
+            Value::Object(m) => {
+                *total += 2;
+                for (k, v) in m {
+                    *total += 6 * k.len() + 4;
+                    walk(v, total, cap);
+                }
+            }
+        }
+    }
+    let mut total = 0;
+    walk(v, &mut total, cap);
+    total.min(cap)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,6 +410,18 @@ mod tests {
             Some(Ordering::Less)
         );
         assert_eq!(cmp(json!(2), json!(2.5)), Some(Ordering::Less));
+    }
+
+    #[test]
+    fn the_length_bound_is_an_upper_bound() {
+        for v in [
+            json!(null),
+            json!({"a\u{1}": ["x\n\"", 1.5e300, -1, true, {"k": "é\u{1F600}"}]}),
+            json!([[], {}, "", 0]),
+        ] {
+            assert!(json_len_bound(&v, usize::MAX) >= v.to_string().len(), "{v}");
+        }
+        assert_eq!(json_len_bound(&json!(vec!["x"; 100]), 50), 50);
     }
 
     #[test]

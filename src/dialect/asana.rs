@@ -442,11 +442,13 @@ struct AsanaDelivery {
 impl Deliver for AsanaDelivery {
     fn deliver(
         &self,
-        ev: &Event<'_>,
-        _text: &str,
+        _ev: &Event<'_>,
+        text: &str,
         opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
-        let body = format!("{{\"events\":[{}]}}", ev.root.to_value());
+        let mut body = String::from("{\"events\":[");
+        crate::rawjson::write_compact(text, crate::rawjson::Style::Plain, &mut body);
+        body.push_str("]}");
         let mut pairs = vec![("Content-Type", JSON.to_string())];
         if let Some(secret) = &opts.secret {
             pairs.push(("X-Hook-Signature", signing::asana_signature(secret, &body)));
@@ -454,11 +456,21 @@ impl Deliver for AsanaDelivery {
         Ok(post(&self.target, &pairs, body))
     }
 
+    /// The handshake (`X-Hook-Secret`, empty body) or a heartbeat
+    /// (`{"events":[]}` every 8 hours, signed like any delivery).
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
+        if opts.heartbeat {
+            let body = "{\"events\":[]}".to_string();
+            let mut pairs = vec![("Content-Type", JSON.to_string())];
+            if let Some(secret) = &opts.secret {
+                pairs.push(("X-Hook-Signature", signing::asana_signature(secret, &body)));
+            }
+            return Ok(post(&self.target, &pairs, body));
+        }
         if !opts.handshake {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
-                "an Asana preview without an event needs { handshake: true }",
+                "an Asana delivery without an event is the handshake or a heartbeat: pass handshake: true or heartbeat: true",
             ));
         }
         let secret = match &opts.secret {

@@ -123,6 +123,19 @@ impl fmt::Debug for Dialect {
 }
 
 impl Dialect {
+    /// The JSON text of the one event of `doc_text`: the document itself,
+    /// or the first element of its envelope.
+    pub fn event_text<'t>(self, doc_text: &'t str, single: &Single<'_>) -> Option<&'t str> {
+        match single {
+            Single::Event(_) => Some(doc_text),
+            Single::Enveloped(_) => {
+                let envelope = crate::rawjson::member(doc_text, self.0.shape().envelope?)?;
+                crate::rawjson::items(envelope)?.first().copied()
+            }
+            Single::Heartbeat => None,
+        }
+    }
+
     /// The dialect of a vendor that is not in the registry (a test's own).
     pub const fn of(vendor: &'static dyn Vendor) -> Dialect {
         Dialect(vendor)
@@ -212,7 +225,7 @@ impl Dialect {
         match self.envelope(doc).as_deref() {
             None => Ok(Single::Event(doc)),
             Some([]) => Ok(Single::Heartbeat),
-            Some([one]) => Ok(Single::Event(*one)),
+            Some([one]) => Ok(Single::Enveloped(*one)),
             Some(many) => Err(Error::new(
                 ErrorKind::InvalidEvent,
                 format!(
@@ -231,7 +244,10 @@ impl Dialect {
 /// What a single-event call reads from a document.
 #[derive(Debug, Clone, Copy)]
 pub enum Single<'a> {
+    /// The document is the event.
     Event(At<'a>),
+    /// The one event of an envelope.
+    Enveloped(At<'a>),
     /// An envelope with no events (Asana's heartbeat): nothing fires.
     Heartbeat,
 }
@@ -291,6 +307,12 @@ pub trait Deliver: fmt::Debug + Send + Sync {
     /// plan matches, and why (Workfront's 1 MB message limit). `None`: it
     /// delivers.
     fn refuses(&self, _ev: &Event<'_>) -> Option<crate::eval::Check> {
+        None
+    }
+
+    /// The largest message the vendor sends, in bytes, when it has a
+    /// limit ([`Deliver::refuses`] then needs the event's whole text).
+    fn size_limit(&self) -> Option<usize> {
         None
     }
 }

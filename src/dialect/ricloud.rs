@@ -98,9 +98,18 @@ fn compile(
         return None;
     }
     let url = spec::url_field(obj, "url", diags);
-    let secret = spec::required_string(obj, "secret", diags).map(str::to_string);
-    let state = spec::required_choice(obj, "state", &STATES, "unknown_state", "state", diags)
-        .map(str::to_string);
+    // The create request is `{url}` alone (seed 001: url is its only
+    // parameter; ricloud generates the secret, and a new config is `new`
+    // until its webhook_config.test passes).
+    let secret = match crate::json::field(obj, "secret") {
+        None | Some(Value::Null) => None,
+        Some(_) => spec::required_string(obj, "secret", diags).map(str::to_string),
+    };
+    let state = match crate::json::field(obj, "state") {
+        None | Some(Value::Null) => Some("new".to_string()),
+        Some(_) => spec::required_choice(obj, "state", &STATES, "unknown_state", "state", diags)
+            .map(str::to_string),
+    };
     match crate::json::field(obj, "organisation") {
         None | Some(Value::Null) | Some(Value::String(_)) | Some(Value::Number(_)) => {}
         Some(other) => diags.push(Diagnostic::error(
@@ -129,12 +138,12 @@ fn compile(
     if checkpoint.failed(diags) {
         return None;
     }
-    let (url, secret, state) = (url?, secret?, state?);
+    let (url, state) = (url?, state?);
     let valid = state == "valid";
-    let reason = if valid {
-        "the config is valid, so it delivers".to_string()
-    } else {
-        format!("the config's state is {state:?}; ricloud only delivers through a valid config")
+    let reason = match state.as_str() {
+        "valid" => "the config is valid, so it delivers".to_string(),
+        "new" => "the config's state is \"new\": ricloud only delivers through a valid config, and a new one becomes valid when its webhook_config.test passes (deliver(null, { test: true }) previews that test)".to_string(),
+        other => format!("the config's state is {other:?}; ricloud only delivers through a valid config"),
     };
     let gate = vec![GateCheck {
         field: "state",
@@ -147,7 +156,9 @@ fn compile(
     }];
     let mut normalized = Vec::with_capacity(8);
     normalized.push(("url", url.clone().into()));
-    normalized.push(("secret", super::REDACTED.into()));
+    if secret.is_some() {
+        normalized.push(("secret", super::REDACTED.into()));
+    }
     normalized.push(("state", state.into()));
     spec::copy_present(obj, &["organisation", "date_created"], &mut normalized);
     let filters_at = (!entries.is_empty()).then_some(normalized.len());
@@ -217,29 +228,40 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
 #[derive(Debug)]
 struct RicloudDelivery {
     url: String,
-    secret: String,
+    /// The config's own secret; `None` for a create request (ricloud
+    /// generates it).
+    secret: Option<String>,
 }
 
 impl RicloudDelivery {
-    fn post(&self, body: String, opts: &DeliverOptions) -> Delivery {
-        let secret = opts.secret.as_deref().unwrap_or(&self.secret);
+    /// The config's secret signs `Ricloud-Signature`; `opts.secret` serves
+    /// only a config that has none (it may be a Standard Webhooks key).
+    fn post(&self, body: String, opts: &DeliverOptions) -> Result<Delivery, Error> {
+        let secret = self.secret.as_deref().or(opts.secret.as_deref()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "this config has no secret yet (ricloud generates it when the config is created); pass the secret option to sign the preview",
+            )
+            .at("/secret")
+        })?;
         let header = signing::ricloud_header(secret, opts.timestamp(), &body);
-        post(
+        Ok(post(
             &self.url,
             &[("Content-Type", JSON.into()), ("Ricloud-Signature", header)],
             body,
-        )
+        ))
     }
 }
 
 impl Deliver for RicloudDelivery {
     fn deliver(
         &self,
-        ev: &Event<'_>,
-        _text: &str,
+        _ev: &Event<'_>,
+        text: &str,
         opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
-        Ok(self.post(ev.root.to_value().to_string(), opts))
+        let body = crate::rawjson::compact(text, crate::rawjson::Style::Plain);
+        self.post(body, opts)
     }
 
     /// ricloud's `webhook_config.test` event.
@@ -259,6 +281,6 @@ impl Deliver for RicloudDelivery {
         body.insert("type".into(), "webhook_config".into());
         body.insert("action".into(), "test".into());
         body.insert("data".into(), Value::Object(Map::new()));
-        Ok(self.post(Value::Object(body).to_string(), opts))
+        self.post(Value::Object(body).to_string(), opts)
     }
 }

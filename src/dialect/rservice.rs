@@ -359,15 +359,12 @@ struct RServiceDelivery {
 impl Deliver for RServiceDelivery {
     fn deliver(
         &self,
-        ev: &Event<'_>,
-        _text: &str,
+        _ev: &Event<'_>,
+        text: &str,
         _opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
-        Ok(post(
-            &self.uri,
-            &[("Content-Type", JSON.into())],
-            ev.root.to_value().to_string(),
-        ))
+        let body = crate::rawjson::compact(text, crate::rawjson::Style::Plain);
+        Ok(post(&self.uri, &[("Content-Type", JSON.into())], body))
     }
 
     /// The seed: "The object_id will always be equal to 12345 for these

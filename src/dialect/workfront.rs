@@ -74,17 +74,20 @@ impl Vendor for Workfront {
 /// Custom fields (`DE:Budget`) are found under the state's `parameterValues`.
 const CONTAINERS: [&str; 1] = ["parameterValues"];
 
-/// Every objCode Workfront accepts. The seed's list (translated in the
-/// Portuguese seed; the codes are Workfront's own) plus the objects Adobe's
-/// current page adds: approvals (spelled in lower case there), document
-/// versions, proof approvals and staffing plans. `TMSHT` is the contract's
-/// spelling of Timesheet and `TSHET` the current page's; both are accepted.
-pub const OBJ_CODES: [&str; 32] = [
+/// Every objCode Workfront accepts: the codes of Adobe's "Event
+/// subscription resource fields" page (`help/quicksilver/wf-api/api/event-sub-resource-fields.md`,
+/// AdobeDocs/workfront.en at 7c4ce73, 2026-06-22), which added custom fields
+/// (`PARAM`) and custom forms (`CTGY`), plus the two the "Event Subscription
+/// API" page lists besides them (`DOCV`, `PRFAPL`). Codes are case-sensitive
+/// (the approval objects are lower case on both pages). The seed's `TMSHT`
+/// is not a code: Timesheet is `TSHET` (docs/vendors/workfront.md).
+pub const OBJ_CODES: [&str; 33] = [
     "approval",
     "approval_stage",
     "approval_stage_participant",
     "ASSGN",
     "CMPY",
+    "CTGY",
     "DOCU",
     "DOCV",
     "EXPNS",
@@ -92,6 +95,7 @@ pub const OBJ_CODES: [&str; 32] = [
     "HOUR",
     "NOTE",
     "OPTASK",
+    "PARAM",
     "PORT",
     "PRFAPL",
     "PRGM",
@@ -108,11 +112,14 @@ pub const OBJ_CODES: [&str; 32] = [
     "STAFFR",
     "TASK",
     "TMPL",
-    "TMSHT",
     "TSHET",
     "USER",
     "WORKSPACE",
 ];
+
+/// Objects whose payload identifies them by lower-case `id` (the resource
+/// fields page lists `id`, not `ID`, for these); an objId is compared with it.
+const LOWER_CASE_ID: [&str; 3] = ["RECORD", "RECORD_TYPE", "WORKSPACE"];
 
 pub const EVENT_TYPES: [&str; 3] = ["CREATE", "DELETE", "UPDATE"];
 
@@ -127,15 +134,30 @@ const KNOWN_KEYS: [&str; 8] = [
     "base64Encoding",
 ];
 
-/// Read-only fields that Workfront's GET responses carry; a spec pasted from
-/// a response has them, and they change nothing, so they are not warned about.
-const RESPONSE_KEYS: [&str; 5] = [
+/// Read-only fields of the subscription GET responses on the "Event
+/// Subscription API" page (e889906, 2026-08-20); a spec pasted from a
+/// response has them and they change nothing. Any other extra key is an
+/// error: "Do not include extra body fields in the request, as this will
+/// result in the failure of the API to create a subscription"
+/// (`event-sub-best-practice.md`).
+const RESPONSE_KEYS: [&str; 7] = [
     "id",
     "customerId",
     "version",
     "dateVersionUpdated",
-    "subscriptionVersion",
+    "date_created",
+    "date_modified",
+    "subscription_url",
 ];
+
+/// "Event subscription messages or objects cannot be larger than 1 MB"
+/// (`event-subs-faq.md`, `setup-event-sub-endpoint.md`): a message whose
+/// body is longer than this many bytes is not delivered. 1 MB is read as
+/// 1 MiB (docs/vendors/workfront.md says why).
+pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+
+/// The FAQ: "this token value could be anything under 255 characters".
+pub const MAX_AUTH_TOKEN_CHARS: usize = 255;
 
 fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     let checkpoint = Checkpoint::new(diags);
@@ -145,18 +167,11 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         "field",
         &KNOWN_KEYS,
         &RESPONSE_KEYS,
-        Unknown::Ignored,
+        Unknown::Refused,
         diags,
     );
 
-    let obj_code = spec::required_choice(
-        obj,
-        "objCode",
-        &OBJ_CODES,
-        "unknown_obj_code",
-        "objCode",
-        diags,
-    );
+    let obj_code = obj_code(obj, diags);
 
     let event_type = spec::required_choice(
         obj,
@@ -191,6 +206,9 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
     let url = spec::url_field(obj, "url", diags);
 
     let auth_token = spec::required_string(obj, "authToken", diags).map(str::to_string);
+    if let Some(token) = &auth_token {
+        check_auth_token(token, diags);
+    }
 
     let base64 = match crate::json::field(obj, "base64Encoding") {
         None | Some(Value::Null) => false,
@@ -235,9 +253,14 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         },
     ];
     if let Some(id) = &obj_id {
+        let key = if LOWER_CASE_ID.contains(&obj_code) {
+            "id"
+        } else {
+            "ID"
+        };
         gate.push(GateCheck {
             field: "objId",
-            source: GateSource::State("ID"),
+            source: GateSource::State(key),
             test: GateTest::Equals(Value::String(id.clone())),
         });
     }
@@ -269,6 +292,42 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             base64,
         }),
     })
+}
+
+/// `objCode`: one of [`OBJ_CODES`], with a hint for anything else.
+fn obj_code<'a>(obj: &'a Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<&'a str> {
+    let code = spec::required_string(obj, "objCode", diags)?;
+    if OBJ_CODES.contains(&code) {
+        return Some(code);
+    }
+    let message = if code == "TMSHT" {
+        "unknown objCode \"TMSHT\"; Workfront's objCode for timesheets is \"TSHET\" (the seed's list spelled it TMSHT)".to_string()
+    } else {
+        crate::error::unknown_message("objCode", code, &OBJ_CODES)
+    };
+    diags.push(Diagnostic::error("unknown_obj_code", "/objCode", message));
+    None
+}
+
+/// `authToken` as GET responses show it (`"****234_"`: at most the last 4
+/// characters, a short token fully masked) would be delivered as the mask;
+/// one of 255 characters or more is over what the FAQ allows.
+fn check_auth_token(token: &str, diags: &mut Vec<Diagnostic>) {
+    if token.starts_with("****") {
+        diags.push(Diagnostic::warning(
+            "masked_secret",
+            "/authToken",
+            "authToken is masked, as Workfront's GET responses show it; a subscription created with it would send the mask as its bearer token. Give the real token",
+        ));
+    }
+    let chars = token.chars().count();
+    if chars > MAX_AUTH_TOKEN_CHARS {
+        diags.push(Diagnostic::warning(
+            "too_long",
+            "/authToken",
+            format!("authToken is {chars} characters; Workfront takes tokens under {MAX_AUTH_TOKEN_CHARS} characters"),
+        ));
+    }
 }
 
 /// A Workfront event: `{eventType, subscriptionId?, eventTime?, newState, oldState}`
@@ -361,66 +420,148 @@ struct WorkfrontDelivery {
 /// Placeholder for a delivery preview whose event and options carry no subscription id.
 pub const PREVIEW_SUBSCRIPTION_ID: &str = "hookmatch-preview";
 
-impl Deliver for WorkfrontDelivery {
-    /// CONTRACT.md §2 "Delivery": `{eventType, subscriptionId, eventTime:{nano,
-    /// epochSecond}, newState, oldState}` in that order; states as base64 of their
-    /// JSON text when `base64Encoding` is on.
-    fn deliver(
-        &self,
-        ev: &Event<'_>,
-        _text: &str,
-        opts: &DeliverOptions,
-    ) -> Result<Delivery, Error> {
-        let root = ev.root.to_value();
-        let root = root.as_object();
-        let event_type = root
-            .and_then(|m| m.get("eventType"))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let subscription_id = opts
-            .subscription_id
-            .clone()
-            .map(Value::String)
-            .or_else(|| {
-                root.and_then(|m| m.get("subscriptionId"))
-                    .filter(|v| v.is_string())
-                    .cloned()
-            })
-            .unwrap_or_else(|| Value::String(PREVIEW_SUBSCRIPTION_ID.into()));
+/// The subscription version every subscription has had since Adobe
+/// migrated the last version 1 subscriptions (2026-01-15,
+/// `event-subs-versioning.md`).
+const VERSION: &str = "v2";
+
+impl WorkfrontDelivery {
+    /// The message Workfront sends for the event whose JSON text is `text`,
+    /// in the order of the current payload examples (`event-subs-api.md`,
+    /// "Examples of Event Payloads"): `eventType, subscriptionId,
+    /// eventTime {nano, epochSecond}, eventVersion, subscriptionVersion,
+    /// newState, oldState`; states as base64 of their JSON text when
+    /// `base64Encoding` is on. Numbers keep their text as written.
+    fn body(&self, text: &str, opts: &DeliverOptions) -> Result<String, Error> {
+        use crate::rawjson::{self, Style};
+        let member = |key| rawjson::member(text, key);
+        let string_member = |key| member(key).filter(|raw| raw.starts_with('"'));
+        let mut out = String::with_capacity(text.len() + 160);
+        out.push_str("{\"eventType\":");
+        match member("eventType") {
+            Some(raw) => rawjson::write_compact(raw, Style::Plain, &mut out),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"subscriptionId\":");
+        match (&opts.subscription_id, string_member("subscriptionId")) {
+            (Some(id), _) => rawjson::write_string(id, Style::Plain, &mut out),
+            (None, Some(raw)) => rawjson::write_compact(raw, Style::Plain, &mut out),
+            (None, None) => rawjson::write_string(PREVIEW_SUBSCRIPTION_ID, Style::Plain, &mut out),
+        }
         let time = opts
             .event_time
             .or_else(|| {
-                root.and_then(|m| m.get("eventTime"))
-                    .and_then(EventTime::from_json)
+                let raw = member("eventTime")?;
+                EventTime::from_json(&serde_json::from_str(raw).ok()?)
             })
             .or_else(|| opts.now_ms.and_then(EventTime::from_millis))
             .unwrap_or(EventTime {
                 epoch_second: 0,
                 nano: 0,
             });
-        let mut time_json = Map::new();
-        time_json.insert("nano".into(), time.nano.into());
-        time_json.insert("epochSecond".into(), time.epoch_second.into());
-        let state = |v: &Value| {
-            if self.base64 {
-                Value::String(crate::base64::encode(v.to_string().as_bytes()))
-            } else {
-                v.clone()
+        out.push_str(&format!(
+            ",\"eventTime\":{{\"nano\":{},\"epochSecond\":{}}}",
+            time.nano, time.epoch_second
+        ));
+        for key in ["eventVersion", "subscriptionVersion"] {
+            out.push_str(",\"");
+            out.push_str(key);
+            out.push_str("\":");
+            match string_member(key) {
+                Some(raw) => rawjson::write_compact(raw, Style::Plain, &mut out),
+                None => rawjson::write_string(VERSION, Style::Plain, &mut out),
             }
-        };
-        let mut body = Map::new();
-        body.insert("eventType".into(), event_type);
-        body.insert("subscriptionId".into(), subscription_id);
-        body.insert("eventTime".into(), Value::Object(time_json));
-        body.insert("newState".into(), state(&ev.new_state.at().to_value()));
-        body.insert("oldState".into(), state(&ev.old_state.at().to_value()));
+        }
+        for key in ["newState", "oldState"] {
+            out.push_str(",\"");
+            out.push_str(key);
+            out.push_str("\":");
+            let state = state_text(member(key), key)?;
+            if self.base64 {
+                let b64 = crate::base64::encode(state.as_bytes());
+                rawjson::write_string(&b64, Style::Plain, &mut out);
+            } else {
+                out.push_str(&state);
+            }
+        }
+        out.push('}');
+        Ok(out)
+    }
+}
+
+/// A state's JSON text, compact: as written, or decoded from base64; an
+/// absent or null state is `{}`.
+fn state_text(raw: Option<&str>, key: &str) -> Result<String, Error> {
+    use crate::rawjson::{self, Style};
+    match raw {
+        None | Some("null") => Ok("{}".to_string()),
+        Some(raw) if raw.starts_with('"') => {
+            let b64 = rawjson::decode_string(raw).unwrap_or_default();
+            let bytes = base64::decode(b64.as_bytes()).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidEvent,
+                    format!("{key} is a string but not valid base64: {}", e.message),
+                )
+                .at(crate::error::join("", key))
+            })?;
+            let text = std::str::from_utf8(&bytes).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidEvent,
+                    format!("{key} is base64 of text that is not UTF-8"),
+                )
+                .at(crate::error::join("", key))
+            })?;
+            Ok(rawjson::compact(text, Style::Plain))
+        }
+        Some(raw) => Ok(rawjson::compact(raw, Style::Plain)),
+    }
+}
+
+impl Deliver for WorkfrontDelivery {
+    fn deliver(
+        &self,
+        _ev: &Event<'_>,
+        text: &str,
+        opts: &DeliverOptions,
+    ) -> Result<Delivery, Error> {
         Ok(post(
             &self.url,
             &[
                 ("Content-Type", JSON.into()),
                 ("Authorization", format!("Bearer {}", self.auth_token)),
             ],
-            Value::Object(body).to_string(),
+            self.body(text, opts)?,
         ))
+    }
+
+    /// A message over [`MAX_MESSAGE_BYTES`] is not delivered. A body is at
+    /// most 4/3 of the event's text (base64 states) plus the fields
+    /// Workfront adds, so most events are known to fit without writing it.
+    fn refuses(&self, ev: &Event<'_>) -> Option<crate::eval::Check> {
+        // Without its text the event is known to be small (see `Event::text`).
+        let text = ev.text?;
+        if text.len() / 3 * 4 + 512 <= MAX_MESSAGE_BYTES {
+            return None;
+        }
+        let size = self.body(text, &DeliverOptions::default()).ok()?.len();
+        (size > MAX_MESSAGE_BYTES).then(|| crate::eval::Check {
+            index: None,
+            field: "messageSize".into(),
+            comparison: "lte".into(),
+            state: None,
+            expected: MAX_MESSAGE_BYTES.into(),
+            actual: size.into(),
+            present: true,
+            passed: false,
+            reason: format!(
+                "the message would be {size} bytes; Workfront does not deliver messages larger than 1 MB ({MAX_MESSAGE_BYTES} bytes)"
+            ),
+            connector: None,
+            filters: None,
+        })
+    }
+
+    fn size_limit(&self) -> Option<usize> {
+        Some(MAX_MESSAGE_BYTES)
     }
 }

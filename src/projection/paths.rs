@@ -18,6 +18,16 @@ pub struct Projection {
 }
 
 impl Projection {
+    /// A projection that keeps nothing (parsing with it only validates).
+    pub const fn nothing() -> Projection {
+        Projection {
+            all: false,
+            keys: BTreeMap::new(),
+            signature: 0,
+            items: None,
+        }
+    }
+
     pub fn everything() -> Projection {
         Projection {
             all: true,

@@ -141,7 +141,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
 /// Skip a value, validating it as a full parse would: unlike serde's
 /// `IgnoredAny` (which serde_json skips without decoding), strings are decoded (escapes and surrogates checked) and
 /// numbers parsed (out-of-range numbers rejected).
-struct Skip;
+pub struct Skip;
 
 impl<'de> DeserializeSeed<'de> for Skip {
     type Value = ();

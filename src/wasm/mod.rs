@@ -3,11 +3,14 @@
 //! bad input throw, always as an `Error` named `HookmatchError` with a `code`.
 
 use crate::base64::{self, Alphabet};
-use crate::delivery::DeliverOptions;
-use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind};
+use crate::options::{
+    AlphabetName, Base64OptionsIn, DeliverOptionsIn, LimitsIn, PreviewOptionsIn, SpecOptions,
+    VerifyOptionsIn,
+};
 use crate::subscription::{self, CompileOptions, Subscription as CoreSubscription};
 use js_sys::{Reflect, Uint8Array, JSON};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -310,7 +313,7 @@ impl JsSubscription {
         #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
         options: Option<CompileOptionsArg>,
     ) -> Result<JsSubscription, JsValue> {
-        let opts = compile_options(options.as_ref().map(AsRef::as_ref))?;
+        let opts = spec_options(options.as_ref().map(AsRef::as_ref), "compile options")?;
         let text = input_text(&spec, "the spec")?;
         CoreSubscription::compile_text(text.as_bytes(), opts)
             .map(|inner| JsSubscription { inner })
@@ -349,16 +352,57 @@ impl JsSubscription {
         #[wasm_bindgen(unchecked_param_type = "EventsInput")] events: JsValue,
         options: Option<PreviewOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        let details = match options.as_ref().map(AsRef::<JsValue>::as_ref) {
-            Some(o) => get(o, "details")?.is_truthy(),
-            None => false,
-        };
+        let mut opts: crate::preview::PreviewOptions = read_options::<PreviewOptionsIn>(
+            options.as_ref().map(AsRef::as_ref),
+            "preview options",
+        )?
+        .into();
+        if js_sys::Array::is_array(&events) {
+            // An array of events has no lines.
+            opts.format = crate::preview::Format::Json;
+        }
         let bytes = input_bytes(&events, "the events")?;
         let result = self
             .inner
-            .preview_with(&bytes, crate::preview::PreviewOptions { details })
+            .preview_with(&bytes, opts)
             .map_err(|e| js_error(&e))?;
         to_js(&result)
+    }
+
+    /// Start a chunked preview (`previewStream` in the entries).
+    #[wasm_bindgen(js_name = "__previewStart", skip_typescript)]
+    pub fn preview_start(&self, options: JsValue) -> Result<PreviewSession, JsValue> {
+        let opts: crate::preview::PreviewOptions =
+            read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?.into();
+        Ok(PreviewSession {
+            state: Some(crate::preview::PreviewState::new(opts)),
+        })
+    }
+
+    /// Feed a chunk to a chunked preview: `[bytes read, events, matched]`.
+    #[wasm_bindgen(js_name = "__previewPush", skip_typescript)]
+    pub fn preview_push(
+        &self,
+        session: &mut PreviewSession,
+        chunk: &[u8],
+    ) -> Result<Vec<f64>, JsValue> {
+        let state = session.state()?;
+        self.inner
+            .preview_push(state, chunk)
+            .map_err(|e| js_error(&e))?;
+        let r = &state.tally.result;
+        Ok(vec![
+            state.reader.bytes() as f64,
+            r.total as f64,
+            r.matched as f64,
+        ])
+    }
+
+    /// The end of a chunked preview: its result.
+    #[wasm_bindgen(js_name = "__previewFinish", skip_typescript)]
+    pub fn preview_finish(&self, session: &mut PreviewSession) -> Result<JsValue, JsValue> {
+        let state = session.state.take().ok_or_else(ended)?;
+        to_js(&self.inner.preview_finish(state))
     }
 
     /// The request the vendor would send, or `null` when the event does not
@@ -370,30 +414,22 @@ impl JsSubscription {
         #[wasm_bindgen(unchecked_param_type = "EventInput | null")] event: JsValue,
         options: Option<DeliverOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        let mut opts = match options
-            .as_ref()
-            .map(AsRef::<JsValue>::as_ref)
-            .filter(|o| !o.is_undefined() && !o.is_null())
-        {
-            Some(o) => {
-                let text = input_text(o, "the deliver options")?;
-                let value = crate::json::parse(text.as_bytes(), "the deliver options")
-                    .map_err(|e| js_error(&e))?;
-                DeliverOptions::from_json(&value).map_err(|e| js_error(&e))?
-            }
-            None => DeliverOptions::default(),
-        };
+        let mut opts = read_options::<DeliverOptionsIn>(
+            options.as_ref().map(AsRef::as_ref),
+            "deliver options",
+        )?
+        .into_options()
+        .map_err(|e| js_error(&e))?;
         opts.now_ms = Some(js_sys::Date::now());
         opts.random = random_bytes();
-        let value = if event.is_null() || event.is_undefined() {
+        let bytes = if event.is_null() || event.is_undefined() {
             None
         } else {
-            let text = input_bytes(&event, "the event")?;
-            Some(crate::json::parse(&text, "the event").map_err(|e| js_error(&e))?)
+            Some(input_bytes(&event, "the event")?)
         };
         match self
             .inner
-            .deliver(value.as_ref(), &opts)
+            .deliver_text(bytes.as_deref(), &opts)
             .map_err(|e| js_error(&e))?
         {
             Some(d) => to_js(&d),
@@ -501,8 +537,61 @@ impl JsSubscriptionSet {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventsInput")] events: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let format = if js_sys::Array::is_array(&events) {
+            crate::preview::Format::Json
+        } else {
+            crate::preview::Format::Auto
+        };
         let bytes = input_bytes(&events, "the events")?;
-        to_js(&self.inner.preview(&bytes).map_err(|e| js_error(&e))?)
+        to_js(
+            &self
+                .inner
+                .preview_with(&bytes, format)
+                .map_err(|e| js_error(&e))?,
+        )
+    }
+
+    /// Start a chunked preview (`previewStream` in the entries).
+    #[wasm_bindgen(js_name = "__previewStart", skip_typescript)]
+    pub fn preview_start(&self, options: JsValue) -> Result<SetPreviewSession, JsValue> {
+        let opts = read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?;
+        if opts.details {
+            return Err(js_error(
+                &Error::new(
+                    ErrorKind::InvalidInput,
+                    "a set's preview counts matches per id; it has no details",
+                )
+                .at("/details"),
+            ));
+        }
+        Ok(SetPreviewSession {
+            state: Some(crate::set::SetPreviewState::new(opts.format.into())),
+        })
+    }
+
+    /// Feed a chunk to a chunked preview: `[bytes read, events, matched]`.
+    #[wasm_bindgen(js_name = "__previewPush", skip_typescript)]
+    pub fn preview_push(
+        &self,
+        session: &mut SetPreviewSession,
+        chunk: &[u8],
+    ) -> Result<Vec<f64>, JsValue> {
+        let state = session.state.as_mut().ok_or_else(ended)?;
+        self.inner
+            .preview_push(state, chunk)
+            .map_err(|e| js_error(&e))?;
+        Ok(vec![
+            state.bytes() as f64,
+            state.events() as f64,
+            state.matched() as f64,
+        ])
+    }
+
+    /// The end of a chunked preview: its result.
+    #[wasm_bindgen(js_name = "__previewFinish", skip_typescript)]
+    pub fn preview_finish(&self, session: &mut SetPreviewSession) -> Result<JsValue, JsValue> {
+        let state = session.state.take().ok_or_else(ended)?;
+        to_js(&self.inner.preview_finish(state))
     }
 
     /// Add a subscription; throws like `Subscription.compile` on an invalid spec or a used id.
@@ -512,7 +601,7 @@ impl JsSubscriptionSet {
         #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
         options: Option<CompileOptionsArg>,
     ) -> Result<(), JsValue> {
-        let opts = compile_options(options.as_ref().map(AsRef::as_ref))?;
+        let opts = spec_options(options.as_ref().map(AsRef::as_ref), "add options")?;
         let text = input_text(&spec, "the spec")?;
         let value =
             crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("")))?;
@@ -542,7 +631,7 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
     options: Option<ValidateOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let opts = compile_options(options.as_ref().map(AsRef::as_ref))?;
+    let opts = spec_options(options.as_ref().map(AsRef::as_ref), "validate options")?;
     let text = input_text(&spec, "the spec")?;
     let diags = subscription::validate_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
     to_js(&diags)
@@ -568,16 +657,15 @@ pub fn verify(
     };
     let text = input_text(&delivery, "the delivery")?;
     let value = crate::json::parse(text.as_bytes(), "the delivery").map_err(|e| js_error(&e))?;
-    let mut opts = crate::signing::VerifyOptions {
-        now: (js_sys::Date::now() / 1000.0).floor() as i64,
-        tolerance: None,
+    let given =
+        read_options::<VerifyOptionsIn>(options.as_ref().map(AsRef::as_ref), "verify options")?;
+    let seconds = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let opts = crate::signing::VerifyOptions {
+        now: given
+            .now
+            .map_or((js_sys::Date::now() / 1000.0).floor() as i64, seconds),
+        tolerance: given.tolerance.map(seconds),
     };
-    if let Some(o) = options.as_ref().map(AsRef::<JsValue>::as_ref) {
-        opts.tolerance = seconds(o, "tolerance")?;
-        if let Some(now) = seconds(o, "now")? {
-            opts.now = now;
-        }
-    }
     crate::signing::verify(&value, &secret, opts).map_err(|e| js_error(&e))
 }
 
@@ -588,7 +676,7 @@ pub fn encode_base64(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
     options: Option<Base64OptionsArg>,
 ) -> Result<String, JsValue> {
-    let alphabet = alphabet_option(options.as_ref().map(AsRef::as_ref))?;
+    let alphabet = alphabet(options.as_ref().map(AsRef::as_ref))?;
     if let Some(s) = input.dyn_ref::<js_sys::JsString>() {
         check_js_string_size(s, "the input")?;
         return Ok(base64::encode_with(&js_string_bytes(s), alphabet));
@@ -609,7 +697,7 @@ pub fn decode_base64(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     options: Option<Base64OptionsArg>,
 ) -> Result<Uint8Array, JsValue> {
-    let alphabet = alphabet_option(options.as_ref().map(AsRef::as_ref))?;
+    let alphabet = alphabet(options.as_ref().map(AsRef::as_ref))?;
     let Some(s) = input.dyn_ref::<js_sys::JsString>() else {
         return Err(js_error(&Error::new(
             ErrorKind::InvalidInput,
@@ -635,100 +723,94 @@ pub fn decode_base64(
 pub fn set_limits(
     #[wasm_bindgen(unchecked_param_type = "Limits")] limits: JsValue,
 ) -> Result<(), JsValue> {
-    let max = get(&limits, "maxInputBytes")?;
-    if !max.is_undefined() {
-        match max.as_f64() {
-            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 4_294_967_295.0 => {
-                crate::json::set_max_input_bytes(n as usize)
-            }
-            _ => {
-                return Err(js_error(
-                    &Error::new(
-                        ErrorKind::InvalidInput,
-                        "maxInputBytes must be a whole number of bytes",
-                    )
-                    .at("/maxInputBytes"),
-                ))
-            }
-        }
+    let limits = read_options::<LimitsIn>(Some(&limits), "limits")?;
+    if let Some(max) = limits.max_input_bytes {
+        crate::json::set_max_input_bytes(max as usize);
     }
     Ok(())
 }
 
 // ------------------------------------------------------------ conversions
 
-/// An optional non-negative number of seconds from an options object.
-fn seconds(o: &JsValue, key: &str) -> Result<Option<i64>, JsValue> {
-    let v = get(o, key)?;
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n.floor() as i64)),
-        _ => Err(js_error(
-            &Error::new(
-                ErrorKind::InvalidInput,
-                format!("options.{key} must be a number of seconds"),
-            )
-            .at(format!("/{key}")),
-        )),
-    }
+thread_local! {
+    /// `JSON.stringify`'s replacer for options: a function or symbol
+    /// becomes `null`, so an unknown key that holds one is still named
+    /// (the plain `JSON.stringify` drops it without a word).
+    static REPLACER: Closure<dyn Fn(JsValue, JsValue) -> JsValue> =
+        Closure::new(|_key: JsValue, value: JsValue| {
+            if value.is_function() || value.is_symbol() {
+                JsValue::NULL
+            } else {
+                value
+            }
+        });
 }
 
-fn get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    if !obj.is_object() {
-        return Ok(JsValue::UNDEFINED);
-    }
-    Reflect::get(obj, &JsValue::from_str(key))
-}
-
-fn compile_options(options: Option<&JsValue>) -> Result<CompileOptions, JsValue> {
-    let Some(o) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
-        return Ok(CompileOptions::default());
+/// An options object (or `undefined`/`null`: every default) as its Rust struct.
+fn read_options<T: DeserializeOwned + Default>(
+    o: Option<&JsValue>,
+    what: &str,
+) -> Result<T, JsValue> {
+    let Some(o) = o.filter(|o| !o.is_undefined() && !o.is_null()) else {
+        return Ok(T::default());
     };
-    if !o.is_object() {
+    if !o.is_object() || js_sys::Array::is_array(o) {
         return Err(js_error(&Error::new(
             ErrorKind::InvalidInput,
-            "options must be an object such as { dialect: \"workfront\" }",
+            format!("{what} must be an object, such as {{ dialect: \"workfront\" }}"),
         )));
     }
-    let d = get(o, "dialect")?;
-    let dialect = if d.is_undefined() || d.is_null() {
-        None
-    } else {
-        let Some(name) = d.as_string() else {
-            return Err(js_error(&Error::new(
-                ErrorKind::UnknownDialect,
-                "options.dialect must be a string",
-            )));
-        };
-        Some(Dialect::parse(&name).map_err(|e| js_error(&e))?)
-    };
-    let update = get(o, "update")?.is_truthy();
-    Ok(CompileOptions {
-        dialect,
-        update,
-        ..CompileOptions::default()
-    })
+    let text = REPLACER
+        .with(|r| JSON::stringify_with_replacer(o, r.as_ref().unchecked_ref()))
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| {
+            js_error(&Error::new(
+                ErrorKind::InvalidInput,
+                format!("{what} cannot be read as JSON (a cycle or a BigInt)"),
+            ))
+        })?;
+    crate::options::parse(&text, what).map_err(|e| js_error(&e))
 }
 
-fn alphabet_option(options: Option<&JsValue>) -> Result<Alphabet, JsValue> {
-    let Some(o) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
-        return Ok(Alphabet::Standard);
-    };
-    let a = get(o, "alphabet")?;
-    match a.as_string().as_deref() {
-        None if a.is_undefined() => Ok(Alphabet::Standard),
-        Some("standard") | Some("base64") => Ok(Alphabet::Standard),
-        Some("url") | Some("base64url") => Ok(Alphabet::Url),
-        _ => Err(js_error(
-            &Error::new(
-                ErrorKind::InvalidInput,
-                "alphabet must be \"standard\" or \"url\"",
-            )
-            .at("/alphabet"),
-        )),
+fn spec_options(o: Option<&JsValue>, what: &str) -> Result<CompileOptions, JsValue> {
+    read_options::<SpecOptions>(o, what)?
+        .to_compile()
+        .map_err(|e| js_error(&e))
+}
+
+fn alphabet(o: Option<&JsValue>) -> Result<Alphabet, JsValue> {
+    Ok(
+        match read_options::<Base64OptionsIn>(o, "base64 options")?.alphabet {
+            AlphabetName::Standard => Alphabet::Standard,
+            AlphabetName::Url => Alphabet::Url,
+        },
+    )
+}
+
+/// A chunked preview's state, between calls.
+#[wasm_bindgen(skip_typescript)]
+pub struct PreviewSession {
+    state: Option<crate::preview::PreviewState>,
+}
+
+impl PreviewSession {
+    fn state(&mut self) -> Result<&mut crate::preview::PreviewState, JsValue> {
+        self.state.as_mut().ok_or_else(ended)
     }
+}
+
+/// A set's chunked preview state, between calls.
+#[wasm_bindgen(skip_typescript)]
+pub struct SetPreviewSession {
+    state: Option<crate::set::SetPreviewState>,
+}
+
+fn ended() -> JsValue {
+    js_error(&Error::new(
+        ErrorKind::InvalidInput,
+        "this preview stream has already finished",
+    ))
 }
 
 /// A JSON input as text: strings as they are, anything else through
