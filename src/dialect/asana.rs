@@ -103,6 +103,59 @@ const RESPONSE_KEYS: [&str; 11] = [
 ];
 const FILTER_KEYS: [&str; 4] = ["resource_type", "resource_subtype", "action", "fields"];
 
+/// Resources whose webhooks "_must_ specify filters" (Asana's webhook
+/// guide, "Filtering", developer-docs 3920826).
+const HIGHER_LEVEL: [&str; 3] = ["team", "portfolio", "workspace"];
+
+/// What reaches a higher-level webhook (the same section): no events from
+/// tasks, subtasks and stories; projects with any action; memberships
+/// only `added` and `removed`.
+fn higher_level_actions(resource_type: &str) -> Option<&'static [&'static str]> {
+    match resource_type {
+        "task" | "subtask" | "story" => Some(&[]),
+        "team_membership" | "workspace_membership" => Some(&["added", "removed"]),
+        _ => None,
+    }
+}
+
+/// A filter of a webhook on a team, portfolio or workspace: `fields` is
+/// refused (the OpenAPI's WebhookFilter.fields: "Subscriptions created on
+/// higher-level resources such as a Workspace, Team, or Portfolio do not
+/// support fields"), and a filter for events that never propagate that
+/// high can never pass.
+fn check_higher_level(f: &Value, kind: &str, path: &str, diags: &mut Vec<Diagnostic>) {
+    let Some(obj) = f.as_object() else { return };
+    if crate::json::field(obj, "fields").is_some_and(|v| !v.is_null()) {
+        diags.push(Diagnostic::error(
+            "fields_unsupported",
+            join(path, "fields"),
+            format!("Asana does not support fields in filters of a webhook on a {kind}"),
+        ));
+    }
+    let Some(rt) = crate::json::field(obj, "resource_type").and_then(Value::as_str) else {
+        return;
+    };
+    let action = crate::json::field(obj, "action").and_then(Value::as_str);
+    match higher_level_actions(rt) {
+        Some([]) => diags.push(Diagnostic::warning(
+            "never_delivered",
+            join(path, "resource_type"),
+            format!("Asana does not propagate {rt} events to a webhook on a {kind}, so this filter never passes"),
+        )),
+        Some(allowed) if action.is_some_and(|a| !allowed.contains(&a)) => {
+            diags.push(Diagnostic::warning(
+                "never_delivered",
+                join(path, "action"),
+                format!(
+                    "a webhook on a {kind} receives {rt} events only for the actions {}, so this filter never passes",
+                    allowed.join(" and ")
+                ),
+            ))
+        }
+        _ => {}
+    }
+}
+
 fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     let checkpoint = Checkpoint::new(diags);
     spec::unknown_keys(
@@ -116,6 +169,12 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
     );
 
     // A spec or a GET response: `resource` is a gid, or `{gid, name}`.
+    // A GET response names the resource's type; a create request does not.
+    let resource_kind = match crate::json::field(obj, "resource") {
+        Some(Value::Object(r)) => r.get("resource_type").and_then(Value::as_str),
+        _ => None,
+    };
+    let higher_level = resource_kind.filter(|k| HIGHER_LEVEL.contains(k));
     let resource = match crate::json::field(obj, "resource") {
         Some(Value::Object(r)) => match r.get("gid") {
             Some(Value::String(g)) if !g.is_empty() => Some(g.clone()),
@@ -139,7 +198,11 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         None | Some(Value::Null) => {}
         Some(Value::Array(list)) => {
             for (i, f) in list.iter().enumerate() {
-                if let Some((entry, json)) = filter(f, &join("/filters", i), diags) {
+                let path = join("/filters", i);
+                if let Some(kind) = higher_level {
+                    check_higher_level(f, kind, &path, diags);
+                }
+                if let Some((entry, json)) = filter(f, &path, diags) {
                     entries.push(entry);
                     filters_json.push(json);
                 }
@@ -150,6 +213,18 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             "/filters",
             format!("filters must be an array, got {}", type_name(other)),
         )),
+    }
+    if let Some(kind) = higher_level {
+        let none = crate::json::field(obj, "filters")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty);
+        if none {
+            diags.push(Diagnostic::error(
+                "filters_required",
+                "/filters",
+                format!("Asana requires filters on webhooks created on a {kind}: give at least one filter, e.g. {{\"resource_type\": \"project\", \"action\": \"added\"}}"),
+            ));
+        }
     }
 
     if checkpoint.failed(diags) {
@@ -311,7 +386,8 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             }
         }
     };
-    let resource_type = string("resource_type", true, diags);
+    // Not required: the OpenAPI's WebhookFilter lists no required property.
+    let resource_type = string("resource_type", false, diags);
     let subtype = string("resource_subtype", false, diags);
     let action = string("action", false, diags);
     if let Some(a) = &action {
@@ -366,14 +442,15 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             value,
         });
     };
-    let resource_type = resource_type?;
-    leaf(
-        "resource.resource_type",
-        &["resource", "resource_type"],
-        Comparison::Eq,
-        resource_type.clone().into(),
-    );
-    json.insert("resource_type".into(), resource_type.into());
+    if let Some(resource_type) = resource_type {
+        leaf(
+            "resource.resource_type",
+            &["resource", "resource_type"],
+            Comparison::Eq,
+            resource_type.clone().into(),
+        );
+        json.insert("resource_type".into(), resource_type.into());
+    }
     if let Some(s) = subtype {
         leaf(
             "resource.resource_subtype",

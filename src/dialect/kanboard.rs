@@ -1,6 +1,9 @@
-//! Kanboard web hooks (seed 003): `{url, token, events?}`. Kanboard sends
-//! every internal event to one URL; `events` (a hookmatch narrowing of the
-//! seed's list) and `filters` (the shared extension) run in the receiver.
+//! Kanboard web hooks: `{url, token, events?}`, after the seed (003) and, where
+//! they differ, Kanboard's current source (kanboard/kanboard 2cba210,
+//! 2026-08-01; docs/vendors/kanboard.md cites each file). Kanboard sends
+//! every event its notification subscriber routes to one URL; `events` (a
+//! hookmatch narrowing) and `filters` (the shared extension) run in the
+//! receiver.
 
 use super::spec::{self, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
@@ -40,7 +43,7 @@ impl Vendor for Kanboard {
         _ctx: &SpecContext,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Compiled> {
-        compile(spec, diags)
+        compile(spec, _ctx, diags)
     }
 
     fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
@@ -53,7 +56,7 @@ impl Vendor for Kanboard {
             old_state: None,
             // `changes` drives the old state.
             required: &[&["event_name"], &["event_data", "changes"]],
-            containers: &[],
+            containers: &CONTAINERS,
             envelope: None,
         }
     }
@@ -66,30 +69,78 @@ impl Vendor for Kanboard {
     }
 }
 
-/// The fourteen events of the seed, in its order.
-pub const EVENTS: [&str; 14] = [
-    "comment.create",
-    "comment.update",
-    "file.create",
-    "task.move.project",
-    "task.move.column",
-    "task.move.position",
-    "task.move.swimlane",
-    "task.update",
+/// The events Kanboard's web hook receives: those its
+/// `NotificationSubscriber` (app/Subscriber/NotificationSubscriber.php)
+/// routes to notifications, less the two mention events, which
+/// `NotificationJob` sends to the mentioned user only
+/// (app/Job/NotificationJob.php). Six more than the seed's fourteen, and
+/// the seed's `file.create` is now `task.file.create`.
+pub const EVENTS: [&str; 19] = [
     "task.create",
+    "task.update",
     "task.close",
     "task.open",
+    "task.move.column",
+    "task.move.project",
+    "task.move.position",
+    "task.move.swimlane",
     "task.assignee_change",
-    "subtask.update",
     "subtask.create",
+    "subtask.update",
+    "subtask.delete",
+    "comment.create",
+    "comment.update",
+    "comment.delete",
+    "task.file.create",
+    "task.file.destroy",
+    "task_internal_link.create_update",
+    "task_internal_link.delete",
 ];
+
+/// Names older Kanboards sent, and what they are called now.
+const RENAMED: [(&str, &str); 1] = [("file.create", "task.file.create")];
+
+/// Events that go to the mentioned user, never to the web hook.
+const MENTIONS: [&str; 2] = ["task.user.mention", "comment.user.mention"];
+
+/// The objects of an event's data (current Kanboard nests them: the
+/// `EventBuilder`s put the task, subtask, comment, file or link under its
+/// own key beside the task). A plain field name is looked up in the data,
+/// then in the event's own object, then in its task.
+const CONTAINERS: [&str; 5] = ["subtask", "comment", "file", "task_link", "task"];
+
+/// The objects a plain field name is looked up in for an event, in order.
+fn containers_for(event_name: &str) -> &'static [&'static str] {
+    if event_name.starts_with("subtask.") {
+        &["subtask", "task"]
+    } else if event_name.starts_with("comment.") {
+        &["comment", "task"]
+    } else if event_name.starts_with("task.file.") {
+        &["file", "task"]
+    } else if event_name.starts_with("task_internal_link.") {
+        &["task_link", "task"]
+    } else {
+        &["task"]
+    }
+}
+
+/// The user agent of Kanboard's HTTP client (app/Core/Http/Client.php,
+/// `HTTP_USER_AGENT`).
+pub const USER_AGENT: &str = "Kanboard";
 
 const KNOWN_KEYS: [&str; 5] = ["url", "token", "events", "filters", "filterConnector"];
 
-fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+fn compile(
+    obj: &Map<String, Value>,
+    ctx: &SpecContext,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Compiled> {
     let checkpoint = Checkpoint::new(diags);
     spec::unknown_keys(obj, "", "field", &KNOWN_KEYS, &[], Unknown::Ignored, diags);
     let url = spec::url_field(obj, "url", diags);
+    if let Some(u) = &url {
+        check_target(u, ctx, diags);
+    }
     let token = spec::required_string(obj, "token", diags).map(str::to_string);
 
     let events: Vec<Value> = match crate::json::field(obj, "events") {
@@ -105,17 +156,36 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             let mut out: Vec<Value> = Vec::new();
             for (i, e) in list.iter().enumerate() {
                 let path = join("/events", i);
+                let renamed = e
+                    .as_str()
+                    .and_then(|n| RENAMED.iter().find(|(old, _)| *old == n));
                 match e {
-                    Value::String(name) if EVENTS.contains(&name.as_str()) => {
-                        if out.contains(e) {
+                    Value::String(name) if EVENTS.contains(&name.as_str()) || renamed.is_some() => {
+                        let current = renamed.map_or(name.as_str(), |(_, new)| *new);
+                        if let Some((old, new)) = renamed {
+                            diags.push(Diagnostic::warning(
+                                "renamed_event",
+                                path.clone(),
+                                format!("{old} is the old name of {new}: current Kanboard sends {new}, which is what this entry matches"),
+                            ));
+                        }
+                        let current = Value::String(current.into());
+                        if out.contains(&current) {
                             diags.push(Diagnostic::warning(
                                 "duplicate_event",
                                 path,
                                 format!("{name} is listed twice"),
                             ));
                         } else {
-                            out.push(e.clone());
+                            out.push(current);
                         }
+                    }
+                    Value::String(name) if MENTIONS.contains(&name.as_str()) => {
+                        diags.push(Diagnostic::error(
+                            "unknown_event",
+                            path,
+                            format!("Kanboard sends {name} to the mentioned user only, never to the web hook"),
+                        ))
                     }
                     Value::String(name) => diags.push(Diagnostic::error(
                         "unknown_event",
@@ -174,13 +244,16 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
     })
 }
 
-/// A Kanboard event `{event_name, event_data}`. Filters read `event_data`.
-/// Kanboard sends only the new values; for `changed` (and `oldState`) the old
-/// state is `event_data` without the keys listed in `changes`, so a field in
-/// `changes` counts as changed and every other field as unchanged.
+/// A Kanboard event `{event_name, event_data, event_author?}`. Filters read
+/// `event_data`; a plain field name is also found in the event's own
+/// object (`subtask`, `comment`, …) and its `task`, where current Kanboard
+/// nests them. Kanboard sends only new values: the old state (for
+/// `changed` and `oldState`) is the data without the keys listed in its
+/// `changes`, taken out at the top level and in those objects, so a field
+/// in `changes` counts as changed and every other field as unchanged.
 fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = spec::event_object(event, "Kanboard")?;
-    spec::event_string(obj, "event_name", "Kanboard")?;
+    let name = spec::event_string(obj, "event_name", "Kanboard")?;
     let data = match obj.get("event_data") {
         Some(v) if v.is_object() => v,
         Some(other) => {
@@ -197,8 +270,7 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
             )
         }
     };
-    // The old state is the data with the changed keys taken out (their
-    // values before the change are not in the event).
+    let containers = containers_for(name);
     let changes = data
         .get("changes")
         .and_then(At::value)
@@ -211,16 +283,50 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
             };
             for key in changes.keys() {
                 old.shift_remove(key);
+                for c in containers {
+                    if let Some(Value::Object(inner)) = old.get_mut(*c) {
+                        inner.shift_remove(key);
+                    }
+                }
             }
             old.shift_remove("changes");
             State::Made(Value::Object(old))
         }
         _ => State::In(data),
     };
-    Ok(Event::new(event, State::In(data), old_state))
+    let mut ev = Event::new(event, State::In(data), old_state);
+    ev.containers = containers;
+    Ok(ev)
 }
 
-/// How Kanboard delivers: `POST <url>?token=<token>` with the event's name and data.
+/// Kanboard's `WebhookNotification` refuses private-network URLs unless
+/// `WEBHOOK_ALLOW_PRIVATE_NETWORKS` is true; it appends the token after
+/// any fragment, which is then never sent.
+fn check_target(url: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) {
+    let Ok(parsed) = crate::urls::parse_http_url(url) else {
+        return;
+    };
+    if !ctx.allow_private_networks {
+        if let Some(why) = crate::urls::private_network_host(parsed.host) {
+            diags.push(Diagnostic::error(
+                "forbidden_target",
+                "/url",
+                format!("Kanboard does not send web hooks to private networks: {why}. If your Kanboard sets WEBHOOK_ALLOW_PRIVATE_NETWORKS, compile with the allowPrivateNetworks option"),
+            ));
+        }
+    }
+    if url.contains('#') {
+        diags.push(Diagnostic::warning(
+            "token_after_fragment",
+            "/url",
+            "Kanboard appends ?token=… after the URL's fragment (#…), which HTTP clients never send: the receiver gets no token. Remove the fragment",
+        ));
+    }
+}
+
+/// How Kanboard delivers (app/Notification/WebhookNotification.php):
+/// the token appended to the URL as it is, and `{event_name, event_data,
+/// event_author}` as PHP's `json_encode` writes it, through its HTTP client.
 #[derive(Debug)]
 struct KanboardDelivery {
     url: String,
@@ -230,79 +336,68 @@ struct KanboardDelivery {
 impl Deliver for KanboardDelivery {
     fn deliver(
         &self,
-        ev: &Event<'_>,
-        _text: &str,
+        _ev: &Event<'_>,
+        text: &str,
         _opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
-        // Kanboard posts `{event_name, event_data}` exactly (other keys dropped).
-        let root = ev.root.to_value();
-        let mut body = Map::new();
-        for key in ["event_name", "event_data"] {
-            body.insert(key.into(), root.get(key).cloned().unwrap_or(Value::Null));
+        use crate::rawjson::{self, Style};
+        let mut body = String::with_capacity(text.len() + 64);
+        for (i, key) in ["event_name", "event_data", "event_author"]
+            .iter()
+            .enumerate()
+        {
+            body.push_str(if i == 0 { "{" } else { "," });
+            rawjson::write_string(key, Style::Php, &mut body);
+            body.push(':');
+            // event_author: the logged-in user's name, null for jobs; a
+            // preview takes it from the event when the event has one.
+            match rawjson::member(text, key) {
+                Some(raw) => rawjson::write_compact(raw, Style::Php, &mut body),
+                None => body.push_str("null"),
+            }
         }
+        body.push('}');
         Ok(post(
             &url_with_token(&self.url, &self.token),
             &[
-                ("User-Agent", "Kanboard Webhook".into()),
-                ("Content-Type", JSON.into()),
+                ("User-Agent", USER_AGENT.into()),
+                ("Content-type", JSON.into()),
             ],
-            Value::Object(body).to_string(),
+            body,
         ))
     }
 }
 
-/// `POST <url>?token=<token>`: an existing query string is kept, a fragment
-/// stays last, and the token is percent-encoded (RFC 3986 unreserved kept).
+/// Kanboard's URL: `&token=` when the URL holds a `?` anywhere, else
+/// `?token=`, and the token as it is (Kanboard does not encode it; its
+/// tokens are hex).
 pub fn url_with_token(url: &str, token: &str) -> String {
-    let (base, fragment) = match url.find('#') {
-        Some(i) => url.split_at(i),
-        None => (url, ""),
-    };
-    let sep = if base.contains('?') {
-        if base.ends_with('?') || base.ends_with('&') {
-            ""
-        } else {
-            "&"
-        }
-    } else {
-        "?"
-    };
-    let mut out = String::with_capacity(url.len() + token.len() + 8);
-    out.push_str(base);
-    out.push_str(sep);
-    out.push_str("token=");
-    for b in token.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out.push_str(fragment);
-    out
+    let sep = if url.contains('?') { "&" } else { "?" };
+    format!("{url}{sep}token={token}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::url_with_token;
 
+    /// WebhookNotification::notifyProject and its test (`http://localhost/?task-creation&token=`).
     #[test]
-    fn token_goes_in_the_query() {
+    fn token_goes_in_the_query_as_kanboard_appends_it() {
         assert_eq!(
             url_with_token("https://h/x", "abc"),
             "https://h/x?token=abc"
         );
         assert_eq!(
-            url_with_token("https://h/x?a=1", "abc"),
-            "https://h/x?a=1&token=abc"
+            url_with_token("http://localhost/?task-creation", "abc"),
+            "http://localhost/?task-creation&token=abc"
         );
         assert_eq!(
             url_with_token("https://h/x?", "abc"),
-            "https://h/x?token=abc"
+            "https://h/x?&token=abc"
         );
         assert_eq!(
-            url_with_token("https://h/x#f", "a b&c/é"),
-            "https://h/x?token=a%20b%26c%2F%C3%A9#f"
+            url_with_token("https://h/x#f", "a b"),
+            "https://h/x#f?token=a b"
         );
     }
 }
