@@ -4,8 +4,7 @@ import init from "./hookmatch.js";
 await init({ module_or_path: new URL("./hookmatch_bg.wasm", import.meta.url) });
 
 import * as glue from "./hookmatch.js";
-import { install } from "./objects.js";
+import { install } from "./runtime.js";
 
-install(glue);
-
+export const { HookmatchError } = install(glue);
 export * from "./hookmatch.js";

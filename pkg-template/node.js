@@ -5,8 +5,7 @@ import { initSync } from "./hookmatch.js";
 initSync({ module: readFileSync(new URL("./hookmatch_bg.wasm", import.meta.url)) });
 
 import * as glue from "./hookmatch.js";
-import { install } from "./objects.js";
+import { install } from "./runtime.js";
 
-install(glue);
-
+export const { HookmatchError } = install(glue);
 export * from "./hookmatch.js";

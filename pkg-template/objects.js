@@ -23,6 +23,23 @@ const PLAIN = Symbol("plain");
 /** Nesting past this goes to the plain path, where the parser's limit (128) decides. */
 const MAX_DEPTH = 100;
 
+/**
+ * A string the wasm parser rejects (a lone surrogate, which JSON.stringify
+ * writes as a \ud800 escape): the plain path reports it, read or not, so
+ * an object answers as its text does.
+ */
+const wellFormed = typeof String.prototype.isWellFormed === "function"
+  ? (s) => s.isWellFormed()
+  : (s) => !/[\ud800-\udfff]/.test(s) || /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/.test(s);
+
+/**
+ * An upper bound of what a value adds to its JSON text (a string of n
+ * units is at most 6n + 2 bytes: every unit a \u00XX escape).
+ */
+function size(v) {
+  return typeof v === "string" ? 6 * v.length + 2 : typeof v === "number" ? 40 : 5;
+}
+
 function isPlainObject(v) {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
@@ -47,8 +64,11 @@ function deep(v) {
  * are plain scalars are passed over without a call, which is most of an
  * event.
  */
-function walk(v, p, depth, ancestors) {
-  if (!deep(v)) return v;
+function walk(v, p, depth, ancestors, budget) {
+  if (!deep(v)) {
+    if (typeof v === "string" && !wellFormed(v)) throw PLAIN;
+    return v;
+  }
   if (typeof v === "bigint") throw PLAIN;
   if (typeof v.toJSON === "function" || depth >= MAX_DEPTH || ancestors.includes(v)) throw PLAIN;
   const array = Array.isArray(v);
@@ -63,8 +83,10 @@ function walk(v, p, depth, ancestors) {
     if (p !== null) out = new Array(v.length);
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      if (out !== null) out[i] = walk(x, each, depth + 1, ancestors);
-      else if (deep(x)) walk(x, null, depth + 1, ancestors);
+      if (budget !== null && (budget.left -= size(x) + 1) < 0) throw PLAIN;
+      if (out !== null) out[i] = walk(x, each, depth + 1, ancestors, budget);
+      else if (deep(x)) walk(x, null, depth + 1, ancestors, budget);
+      else if (typeof x === "string" && !wellFormed(x)) throw PLAIN;
     }
   } else {
     // A plain object, not a null-prototype one: JSON.stringify of the copy
@@ -73,12 +95,15 @@ function walk(v, p, depth, ancestors) {
     if (p !== null) out = {};
     for (const k of Object.keys(v)) {
       const x = v[k];
+      if (!wellFormed(k)) throw PLAIN;
+      if (budget !== null && (budget.left -= 6 * k.length + 4 + size(x)) < 0) throw PLAIN;
       const child = p === null ? null : p.all ? WHOLE : hasOwn.call(p.keys, k) ? p.keys[k] : null;
       if (child === null) {
-        if (deep(x)) walk(x, null, depth + 1, ancestors);
+        if (deep(x)) walk(x, null, depth + 1, ancestors, budget);
+        else if (typeof x === "string" && !wellFormed(x)) throw PLAIN;
         continue;
       }
-      const y = walk(x, child, depth + 1, ancestors);
+      const y = walk(x, child, depth + 1, ancestors, budget);
       // Assigning "__proto__" would set the copy's prototype: define it.
       if (k === "__proto__") Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
       else out[k] = y;
@@ -105,7 +130,10 @@ function patch(proto, method, projections) {
           p = JSON.parse(this.__projection());
           projections.set(this, p);
         }
-        text = JSON.stringify(walk(event, p, 0, []));
+        // A vendor that limits message sizes measures the whole text of a
+        // large event: past `wholeAbove` bytes the plain path sends it all.
+        const budget = p.wholeAbove === undefined ? null : { left: p.wholeAbove };
+        text = JSON.stringify(walk(event, p, 0, [], budget));
       } catch {
         text = undefined;
       }
@@ -117,8 +145,8 @@ function patch(proto, method, projections) {
   proto[method] = projected;
 }
 
-/** Install the object fast path on the glue's classes (every entry calls this once). */
-export function install(glue) {
+/** Install the object fast path on the glue's classes (runtime.js calls this once). */
+export function installObjects(glue) {
   const projections = new WeakMap();
   patch(glue.Subscription.prototype, "matches", projections);
   patch(glue.SubscriptionSet.prototype, "match", projections);

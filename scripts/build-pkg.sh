@@ -24,16 +24,17 @@ done
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
 
-# The require entry: the nodejs glue with the same object fast path as the
-# ESM entries (objects.js turned into CommonJS, one source for both).
-sed 's/^export function install(/function install(/' pkg-template/objects.js > pkg/cjs/objects.js
-printf '\nmodule.exports = { install };\n' >> pkg/cjs/objects.js
+# The require entry: the nodejs glue with the same runtime as the ESM
+# entries (runtime.js and objects.js bundled into CommonJS by esbuild: one
+# source for both).
+node_modules/.bin/esbuild pkg-template/runtime.js --bundle --format=cjs --platform=neutral \
+  --log-level=warning --outfile=pkg/cjs/runtime.js
 cat > pkg/cjs/index.js <<'JS'
-// CommonJS entry: the wasm-bindgen nodejs glue, with objects projected
-// before they cross into wasm (see ../objects.js).
+// CommonJS entry: the wasm-bindgen nodejs glue with the runtime every
+// entry installs (see ../runtime.js).
 const glue = require("./hookmatch.js");
-require("./objects.js").install(glue);
-module.exports = glue;
+const { HookmatchError } = require("./runtime.js").install(glue);
+module.exports = { ...glue, HookmatchError };
 JS
 
 size=$(stat -c %s pkg/hookmatch_bg.wasm)

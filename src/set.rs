@@ -448,6 +448,11 @@ impl SubscriptionSet {
         self.members.get(pos)?.as_ref().map(|m| m.id.as_str())
     }
 
+    /// [`Subscription::projection_export`] of the set.
+    pub fn projection_export(&self) -> Value {
+        crate::subscription::export(&self.projection, self.size_limit())
+    }
+
     /// The union of the fields the members read.
     pub fn projection(&self) -> &Projection {
         &self.projection
@@ -646,14 +651,14 @@ impl preview::Sink for SetEvents<'_> {
         let tally = &mut *self.tally;
         let texts = set
             .size_limit()
-            .is_some_and(|limit| text.len() / 3 * 4 + 512 > limit);
+            .is_some_and(|limit| text.len() > crate::dialect::surely_fits_below(limit));
         preview::events_of(
             text,
             line,
             array_is_events,
             set.batch_projection(),
             // An envelope (of a vendor in the set) counts each of its events.
-            &|doc| set.dialects.iter().find_map(|d| d.envelope(doc)),
+            &set.dialects,
             texts,
             &mut |event| match event {
                 Ok((at, text)) => {

@@ -21,6 +21,18 @@ pub struct Subscription {
     batch_projection: std::sync::OnceLock<Projection>,
 }
 
+/// A projection as data, with the size past which events go whole.
+pub(crate) fn export(p: &Projection, size_limit: Option<usize>) -> Value {
+    let mut v = p.to_json();
+    if let (Some(limit), Some(m)) = (size_limit, v.as_object_mut()) {
+        m.insert(
+            "wholeAbove".into(),
+            crate::dialect::surely_fits_below(limit).into(),
+        );
+    }
+    v
+}
+
 /// A subscription's preview as the batch reader's [`preview::Sink`].
 struct Events<'a> {
     sub: &'a Subscription,
@@ -38,13 +50,13 @@ impl preview::Sink for Events<'_> {
             .compiled
             .delivery
             .size_limit()
-            .is_some_and(|limit| text.len() / 3 * 4 + 512 > limit);
+            .is_some_and(|limit| text.len() > crate::dialect::surely_fits_below(limit));
         preview::events_of(
             text,
             line,
             array_is_events,
             sub.batch_projection(),
-            &|doc| sub.dialect.envelope(doc),
+            &sub.dialect,
             texts,
             &mut |event| {
                 let outcome = event.and_then(|(at, text)| sub.preview_one(at, text, details));
@@ -153,6 +165,13 @@ impl Subscription {
         self.compiled.delivery.size_limit()
     }
 
+    /// The projection as data for the JS object walk (`objects.js`), with
+    /// `wholeAbove`: the event text length past which its vendor needs the
+    /// whole event to measure the message.
+    pub fn projection_export(&self) -> Value {
+        export(self.projection(), self.size_limit())
+    }
+
     /// The fields of an event this subscription reads.
     pub fn projection(&self) -> &Projection {
         self.projection.get_or_init(|| {
@@ -174,7 +193,7 @@ impl Subscription {
     /// value may be large enough to matter; `None`: it is known small.
     fn text_if_large(&self, event: &Value) -> Option<String> {
         let limit = self.size_limit()?;
-        let cap = (limit.saturating_sub(512)) / 4 * 3;
+        let cap = crate::dialect::surely_fits_below(limit);
         (crate::value::json_len_bound(event, cap) >= cap).then(|| event.to_string())
     }
 
@@ -272,6 +291,17 @@ impl Subscription {
             tally: &mut tally,
         });
         tally.finish()
+    }
+
+    /// The JSON text of event `index` of a batch, read as `preview` reads
+    /// it (the playground's detail view).
+    pub fn event_text_at(
+        &self,
+        input: &[u8],
+        format: preview::Format,
+        index: usize,
+    ) -> Result<Option<String>, Error> {
+        preview::event_text_at(input, format, index, self.batch_projection(), &self.dialect)
     }
 
     /// The projection batch documents are parsed with.

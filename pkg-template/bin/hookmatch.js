@@ -2,9 +2,8 @@
 // hookmatch CLI: preview, validate and deliver from a terminal or CI.
 //
 // Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.
-import { readFileSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { Subscription, validate } from "../node.js";
-import { previewChunks } from "../batch.js";
 
 const USAGE = `usage:
   hookmatch preview SPEC EVENTS [--dialect D] [--json]
@@ -92,36 +91,49 @@ function pad(s, n) {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
-function preview([specFile, eventsFile], flags) {
+/** A file (or standard input) as a stream of byte chunks. */
+function streamOf(name) {
+  if (name === "-") {
+    if (stdinUsed) usage("only one input can be read from standard input");
+    stdinUsed = true;
+    return process.stdin;
+  }
+  return createReadStream(name);
+}
+
+async function preview([specFile, eventsFile], flags) {
   if (!specFile || !eventsFile) usage("preview needs SPEC and EVENTS");
   const sub = compile(specFile, flags);
-  const events = new Uint8Array(readInput(eventsFile));
-  const result = { total: 0, matched: 0, matches: [], errors: [], results: [] };
-  // A progress bar on stderr for long previews, only when a person watches.
-  const bar = process.stderr.isTTY && events.length > 8 << 20;
-  try {
-    for (const step of previewChunks(sub, events, { details: true })) {
-      result.total = step.total;
-      result.matched = step.matched;
-      for (const row of step.rows) {
-        result.results.push(row);
-        if (row.matched) result.matches.push(row.index);
-      }
-      result.errors.push(...step.errors);
-      if (bar) {
-        const pct = step.size ? Math.floor((step.processed / step.size) * 100) : 100;
-        const filled = Math.floor(pct / 4);
-        process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(25 - filled)}] ${pct}% ${step.total} events`);
-      }
+  let size = 0;
+  if (eventsFile !== "-") {
+    try {
+      size = (await import("node:fs")).statSync(eventsFile).size;
+    } catch (e) {
+      fail(`cannot read ${eventsFile}: ${e.code || e.message}`);
     }
+  }
+  // A progress bar on stderr for long previews, only when a person watches.
+  const bar = process.stderr.isTTY && size > 8 << 20;
+  let result;
+  try {
+    result = await sub.previewStream(streamOf(eventsFile), {
+      details: true,
+      onProgress: bar
+        ? ({ bytes, events }) => {
+            const pct = size ? Math.min(100, Math.floor((bytes / size) * 100)) : 100;
+            const filled = Math.floor(pct / 4);
+            process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(25 - filled)}] ${pct}% ${events} events`);
+          }
+        : undefined,
+    });
   } catch (e) {
     if (e && e.name === "HookmatchError") fail("cannot read the events", e);
+    if (e && e.code) fail(`cannot read ${eventsFile}: ${e.code}`);
     throw e;
   }
   if (bar) process.stderr.write("\n");
   if (flags.json) {
-    const { results, ...summary } = result;
-    process.stdout.write(`${JSON.stringify({ ...summary, results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     const out = [];
     out.push(`${pad("#", 6)}${pad("line", 6)}${pad("result", 10)}reason`);
@@ -176,7 +188,7 @@ if (command === "-h" || command === "--help" || command === "help") {
 const { positional, flags } = parseArgs(rest);
 switch (command) {
   case "preview":
-    preview(positional, flags);
+    await preview(positional, flags);
     break;
   case "validate":
     validateCmd(positional, flags);

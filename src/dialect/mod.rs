@@ -349,6 +349,14 @@ impl Normalized {
     }
 }
 
+/// The longest event text whose message surely fits under a vendor's
+/// size `limit` without being written: a message is at most 4/3 of the
+/// event's text (base64 states) plus a few hundred bytes of fields the
+/// vendor adds. Longer events are measured exactly.
+pub fn surely_fits_below(limit: usize) -> usize {
+    limit.saturating_sub(512) / 4 * 3
+}
+
 /// What `toJSON` shows instead of a secret.
 pub const REDACTED: &str = "[redacted]";
 

@@ -540,7 +540,7 @@ impl Deliver for WorkfrontDelivery {
     fn refuses(&self, ev: &Event<'_>) -> Option<crate::eval::Check> {
         // Without its text the event is known to be small (see `Event::text`).
         let text = ev.text?;
-        if text.len() / 3 * 4 + 512 <= MAX_MESSAGE_BYTES {
+        if text.len() <= super::surely_fits_below(MAX_MESSAGE_BYTES) {
             return None;
         }
         let size = self.body(text, &DeliverOptions::default()).ok()?.len();

@@ -67,7 +67,7 @@ pub fn events_of(
     line: Option<usize>,
     array_is_events: bool,
     projection: &Projection,
-    envelope: &dyn Fn(At<'_>) -> Option<Vec<At<'_>>>,
+    envelope: &dyn Envelopes,
     texts: bool,
     each: &mut dyn FnMut(Result<BatchEvent<'_>, Error>),
 ) {
@@ -92,12 +92,92 @@ pub fn events_of(
             return;
         }
     }
-    match envelope(root) {
+    match envelope.split(root) {
         // Only an envelope holds several events; the common case
         // allocates nothing per event.
-        Some(events) => events.into_iter().for_each(|e| each(Ok((e, None)))),
+        Some((events, key)) => {
+            let item_texts = texts
+                .then(|| crate::rawjson::member(doc, key).and_then(crate::rawjson::items))
+                .flatten();
+            for (i, e) in events.into_iter().enumerate() {
+                let text = item_texts.as_ref().and_then(|t| t.get(i).copied());
+                each(Ok((e, text)));
+            }
+        }
         None => each(Ok((root, Some(doc)))),
     }
+}
+
+/// Who splits envelope documents (a dialect, or the dialects of a set),
+/// and the key of the envelope's array.
+pub trait Envelopes {
+    fn split<'d>(&self, doc: At<'d>) -> Option<(Vec<At<'d>>, &'static str)>;
+}
+
+impl Envelopes for crate::dialect::Dialect {
+    fn split<'d>(&self, doc: At<'d>) -> Option<(Vec<At<'d>>, &'static str)> {
+        let key = self.vendor().shape().envelope?;
+        Some((self.envelope(doc)?, key))
+    }
+}
+
+impl Envelopes for Vec<crate::dialect::Dialect> {
+    fn split<'d>(&self, doc: At<'d>) -> Option<(Vec<At<'d>>, &'static str)> {
+        self.iter().find_map(|d| d.split(doc))
+    }
+}
+
+/// The JSON text of event `index` of a batch (counted as a preview counts
+/// them), read as a preview reads it; `None` past the end or for an event
+/// that could not be read.
+pub fn event_text_at(
+    input: &[u8],
+    format: Format,
+    index: usize,
+    projection: &Projection,
+    envelope: &dyn Envelopes,
+) -> Result<Option<String>, Error> {
+    struct Find<'a> {
+        index: usize,
+        seen: usize,
+        found: Option<String>,
+        projection: &'a Projection,
+        envelope: &'a dyn Envelopes,
+    }
+    impl Sink for Find<'_> {
+        fn document(&mut self, text: &str, line: Option<usize>, array_is_events: bool) {
+            if self.found.is_some() {
+                return;
+            }
+            let (want, seen, found) = (self.index, &mut self.seen, &mut self.found);
+            events_of(
+                text,
+                line,
+                array_is_events,
+                self.projection,
+                self.envelope,
+                true,
+                &mut |e| {
+                    if *seen == want {
+                        *found = e.ok().and_then(|(_, t)| t).map(str::to_string);
+                    }
+                    *seen += 1;
+                },
+            );
+        }
+        fn error(&mut self, _line: Option<usize>, _error: Error) {
+            self.seen += 1;
+        }
+    }
+    let mut find = Find {
+        index,
+        seen: 0,
+        found: None,
+        projection,
+        envelope,
+    };
+    read::read_all(input, format, &mut find)?;
+    Ok(find.found)
 }
 
 /// What a subscription's preview has counted so far.

@@ -180,6 +180,19 @@ thread_local! {
     static ENCODER: TextEncoder = TextEncoder::new();
 }
 
+thread_local! {
+    /// The `HookmatchError` class the entries export (runtime.js hands it
+    /// over when it installs), so `instanceof` holds for what wasm throws.
+    static ERROR_CLASS: std::cell::RefCell<Option<js_sys::Function>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Make `class` (`new class(message, code)`) the class of every error thrown.
+#[wasm_bindgen(js_name = "__setErrorClass", skip_typescript)]
+pub fn set_error_class(class: js_sys::Function) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
+}
+
 /// A JS string's UTF-8 bytes, written straight into wasm memory by
 /// `TextEncoder.encodeInto`. wasm-bindgen's own string argument copies char
 /// by char in JS (measured: 70% of `decodeBase64`'s time on 1 MiB); this is
@@ -305,7 +318,7 @@ impl JsSubscription {
     /// The fields this subscription reads, as JSON (see `objects.js`).
     #[wasm_bindgen(js_name = "__projection", skip_typescript)]
     pub fn projection_json(&self) -> String {
-        self.inner.projection().to_json().to_string()
+        self.inner.projection_export().to_string()
     }
 
     /// Parse, validate and plan a spec once; throws `HookmatchError` with every diagnostic when invalid.
@@ -437,6 +450,26 @@ impl JsSubscription {
         }
     }
 
+    /// The JSON text of event `index` of a batch, read as `preview` reads
+    /// it (the playground's detail view); `undefined` past the end.
+    #[wasm_bindgen(js_name = "__eventAt", skip_typescript)]
+    pub fn event_at(
+        &self,
+        events: JsValue,
+        index: u32,
+        options: JsValue,
+    ) -> Result<Option<String>, JsValue> {
+        let mut opts: crate::preview::PreviewOptions =
+            read_options::<PreviewOptionsIn>(Some(&options), "options")?.into();
+        if js_sys::Array::is_array(&events) {
+            opts.format = crate::preview::Format::Json;
+        }
+        let bytes = input_bytes(&events, "the events")?;
+        self.inner
+            .event_text_at(&bytes, opts.format, index as usize)
+            .map_err(|e| js_error(&e))
+    }
+
     /// The normalized spec, secrets redacted.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
@@ -464,7 +497,7 @@ impl JsSubscriptionSet {
     /// The fields the set's members read, as JSON (see `objects.js`).
     #[wasm_bindgen(js_name = "__projection", skip_typescript)]
     pub fn projection_json(&self) -> String {
-        self.inner.projection().to_json().to_string()
+        self.inner.projection_export().to_string()
     }
 
     /// Compile `[{ id, spec, dialect? }]` (or its JSON text). Invalid entries
@@ -891,12 +924,25 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn js_error(e: &Error) -> JsValue {
-    let err = js_sys::Error::new(&e.message);
-    err.set_name("HookmatchError");
+    let code = e.public_code();
+    let constructed = ERROR_CLASS.with(|c| {
+        let class = c.borrow().clone()?;
+        let args = js_sys::Array::of2(&JsValue::from_str(&e.message), &JsValue::from_str(code));
+        Reflect::construct(&class, &args).ok()
+    });
+    let err: JsValue = match constructed {
+        Some(err) => err,
+        // Only the bare glue, without an entry's runtime: a plain Error.
+        None => {
+            let err = js_sys::Error::new(&e.message);
+            err.set_name("HookmatchError");
+            err.into()
+        }
+    };
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&err, &JsValue::from_str(k), &v);
     };
-    set("code", JsValue::from_str(e.public_code()));
+    set("code", JsValue::from_str(code));
     if let Some(p) = &e.path {
         set("path", JsValue::from_str(p));
     }
@@ -914,5 +960,5 @@ fn js_error(e: &Error) -> JsValue {
     if let Some(o) = e.offset {
         set("offset", JsValue::from_f64(o as f64));
     }
-    err.into()
+    err
 }

@@ -183,7 +183,7 @@ test("deliver: the Workfront envelope, plain and base64, decodes back to the sta
   assert.equal(plain.url, spec.url);
   assert.deepEqual(plain.headers, { "Content-Type": "application/json", Authorization: `Bearer ${spec.authToken}` });
   const body = JSON.parse(plain.body);
-  assert.deepEqual(Object.keys(body), ["eventType", "subscriptionId", "eventTime", "newState", "oldState"]);
+  assert.deepEqual(Object.keys(body), ["eventType", "subscriptionId", "eventTime", "eventVersion", "subscriptionVersion", "newState", "oldState"]);
   assert.deepEqual(body.eventTime, { nano: 998000000, epochSecond: 1507319336 });
   assert.deepEqual(body.newState, event.newState);
   const encoded = Subscription.compile({ ...spec, base64Encoding: "true" }).deliver(event);

@@ -109,12 +109,13 @@ test("r-service: test delivery with object_id 12345, allowed for a disabled webh
   assert.match(x.gate[0].reason, /disabled/);
 });
 
-test("kanboard: token in the query string, URL-encoded, existing query kept", () => {
-  const sub = Subscription.compile({ url: "https://kb.example.com/hook?x=1", token: "t/ k" });
+test("kanboard: the token appended as Kanboard appends it, its client's headers", () => {
+  const sub = Subscription.compile({ url: "https://kb.example.com/hook?x=1", token: "0a1b2c" });
   const d = sub.deliver(ev("kanboard", "task-create.json"));
-  assert.equal(d.url, "https://kb.example.com/hook?x=1&token=t%2F%20k");
-  assert.equal(new URL(d.url).searchParams.get("token"), "t/ k");
-  assert.deepEqual(d.headers, { "User-Agent": "Kanboard Webhook", "Content-Type": "application/json" });
+  assert.equal(d.url, "https://kb.example.com/hook?x=1&token=0a1b2c");
+  assert.equal(new URL(d.url).searchParams.get("token"), "0a1b2c");
+  assert.deepEqual(d.headers, { "User-Agent": "Kanboard", "Content-type": "application/json" });
+  assert.deepEqual(Object.keys(JSON.parse(d.body)), ["event_name", "event_data", "event_author"]);
 });
 
 test("secrets only where the vendor puts them; toJSON and explain redact them", () => {

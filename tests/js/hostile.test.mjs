@@ -53,8 +53,12 @@ test("10 MB strings in specs and events", () => {
   const sub = Subscription.compile(spec);
   const event = JSON.parse(UPDATE);
   event.newState.name = big + "!";
-  assert.equal(sub.matches(event), true);
+  // A 10 MB message is over Workfront's 1 MB limit: the filter passes, the
+  // vendor does not deliver.
+  assert.equal(sub.matches(event), false);
   const x = sub.explain(event);
+  assert.equal(x.filters[0].passed, true);
+  assert.equal(x.gate.find((c) => !c.passed)?.field, "messageSize");
   assert.ok(x.filters[0].reason.length < 400, "reasons quote long strings briefly");
   const diags = validate({ ...JSON.parse(SPEC), objCode: big });
   assert.equal(diags[0].code, "unknown_obj_code");

@@ -194,19 +194,39 @@ test("a BigInt, a cycle or deep nesting anywhere in the object is reported as fo
 });
 
 test("only the fields read cross into wasm: the size limit counts those (the fast path is taken)", () => {
-  const sub = Subscription.compile(SPEC);
-  const e = base();
-  e.newState.skipped = "x".repeat(1 << 20);
+  const sub = Subscription.compile({ url: "https://kb.example.com/hook", token: "t", events: ["task.create"] });
+  const e = { event_name: "task.create", event_data: { task_id: 1, skipped: "x".repeat(1 << 20) } };
   setLimits({ maxInputBytes: 64 * 1024 });
   try {
     throwsHookmatch(assert, () => sub.matches(JSON.stringify(e)), "too_large");
     assert.equal(sub.matches(e), true);
     // What is read still counts.
-    e.newState.status = "y".repeat(1 << 20);
+    e.event_name = "task.create" + " ".repeat(1 << 20);
     throwsHookmatch(assert, () => sub.matches(e), "too_large");
   } finally {
     setLimits({ maxInputBytes: 0 });
   }
+});
+
+test("a vendor that measures messages gets a large object whole (Workfront's 1 MB)", () => {
+  const sub = Subscription.compile(SPEC);
+  const e = base();
+  e.newState.skipped = "x".repeat(1 << 20);
+  assert.equal(sub.matches(e), false, "over 1 MB: not delivered, though unread");
+  assert.equal(sub.matches(e), sub.matches(JSON.stringify(e)));
+  e.newState.skipped = "x".repeat(100_000);
+  assert.equal(sub.matches(e), true);
+});
+
+test("a lone surrogate in an unread field answers as the object's text does", () => {
+  const sub = Subscription.compile(SPEC);
+  const e = base();
+  e.newState.unread = "a\ud800b";
+  throwsHookmatch(assert, () => sub.matches(JSON.stringify(e)), "invalid_json");
+  throwsHookmatch(assert, () => sub.matches(e), "invalid_json");
+  const k = base();
+  k.newState["key\udc00"] = 1;
+  throwsHookmatch(assert, () => sub.matches(k), "invalid_json");
 });
 
 test("a set projects objects by the union of its members' fields, and again after add", () => {

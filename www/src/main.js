@@ -127,7 +127,6 @@ function run(bytes) {
 }
 
 function onProgress(p) {
-  rows.push(...p.rows);
   ui.progress.value = p.size ? p.processed / p.size : 1;
   ui.progressText.textContent = `${Math.round((p.processed / Math.max(p.size, 1)) * 100)}% · ${p.total} events · ${p.matched} matched`;
   render();
@@ -141,6 +140,8 @@ function onDone(d) {
     ui.progressText.textContent = "";
     return;
   }
+  // Assigned, not spread: a push(...rows) of 100k rows overflows the stack.
+  rows = d.rows ?? [];
   ui.summary.textContent = `${d.matched} of ${d.total} events matched; ${d.errors.length} could not be read`;
   ui.summary.dataset.matched = d.matched;
   ui.summary.dataset.total = d.total;
