@@ -49,10 +49,15 @@ function guardLifetime(cls, HookmatchError) {
     }
     if (typeof d.value === "function") {
       const f = d.value;
+      // An async method (previewStream) rejects instead of throwing.
+      const isAsync = f.constructor?.name === "AsyncFunction";
       Object.defineProperty(proto, name, {
         ...d,
         value: function (...args) {
-          if (this.__wbg_ptr === 0) throw freed(name);
+          if (this.__wbg_ptr === 0) {
+            if (isAsync) return Promise.reject(freed(name));
+            throw freed(name);
+          }
           return f.apply(this, args);
         },
       });

@@ -380,3 +380,111 @@ impl<'de> serde::Deserialize<'de> for Checked {
             .map(|()| Checked)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a sink saw: documents with their line and array flag, errors
+    /// with their line and code.
+    #[derive(Default)]
+    struct Seen(Vec<(String, Option<usize>, bool)>);
+
+    impl Sink for Seen {
+        fn document(&mut self, text: &str, line: Option<usize>, array_is_events: bool) {
+            self.0.push((text.to_string(), line, array_is_events));
+        }
+        fn error(&mut self, line: Option<usize>, error: Error) {
+            self.0.push((format!("error {}", error.code()), line, false));
+        }
+    }
+
+    fn read(input: &str, format: Format) -> Vec<(String, Option<usize>, bool)> {
+        let mut seen = Seen::default();
+        read_all(input.as_bytes(), format, &mut seen).unwrap();
+        seen.0
+    }
+
+    fn doc(text: &str, line: Option<usize>, array: bool) -> (String, Option<usize>, bool) {
+        (text.to_string(), line, array)
+    }
+
+    #[test]
+    fn ndjson_lines_and_a_lone_array_line() {
+        assert_eq!(
+            read("{\"a\":1}\r\n\n{\"a\":2}", Format::Auto),
+            [doc("{\"a\":1}", Some(1), false), doc("{\"a\":2}", Some(3), false)]
+        );
+        assert_eq!(read("[1,2]\n", Format::Auto), [doc("[1,2]", Some(1), true)]);
+        assert_eq!(
+            read("[1]\n[2]\n", Format::Auto),
+            [doc("[1]", Some(1), false), doc("[2]", Some(2), false)]
+        );
+    }
+
+    /// A differential run found a cut-off first line made the whole batch
+    /// one error: the rest is NDJSON and is read.
+    #[test]
+    fn a_cut_off_first_line_is_one_bad_line() {
+        // The reader hands the broken line to the sink (whose parse reports
+        // it), and the rest as lines.
+        let got = read("{\"eventType\":\"UPD\n{\"a\":1}\n{\"a\":2}\n", Format::Auto);
+        assert_eq!(
+            got,
+            [
+                doc("{\"eventType\":\"UPD", Some(1), false),
+                doc("{\"a\":1}", Some(2), false),
+                doc("{\"a\":2}", Some(3), false)
+            ]
+        );
+    }
+
+    /// What `jq` prints: documents one after another, each an event.
+    #[test]
+    fn pretty_documents_one_after_another() {
+        let got = read("{\n \"a\": 1\n}\n{\n \"a\": 2\n}\n", Format::Auto);
+        assert_eq!(
+            got,
+            [doc("{\n \"a\": 1\n}", Some(1), false), doc("{\n \"a\": 2\n}", Some(4), false)]
+        );
+        // A broken document after good ones is one error at its line.
+        let got = read("{\n \"a\": 1\n}\n{\n \"a\": \n}\n", Format::Auto);
+        assert_eq!(got[0].1, Some(1));
+        assert_eq!(got[1].0, "error invalid_json");
+        assert_eq!(got[1].1, Some(6));
+    }
+
+    #[test]
+    fn one_document_and_a_broken_one() {
+        assert_eq!(
+            read("[\n {\"a\":1}\n]\n", Format::Auto),
+            [doc("[\n {\"a\":1}\n]", None, true)]
+        );
+        let got = read("[\n {\"a\":1},\n {\"a\":\n", Format::Auto);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "error invalid_json");
+        // An error message says "the batch", not "the events is".
+        let mut seen = Vec::new();
+        struct Msg<'a>(&'a mut Vec<String>);
+        impl Sink for Msg<'_> {
+            fn document(&mut self, _: &str, _: Option<usize>, _: bool) {}
+            fn error(&mut self, _: Option<usize>, e: Error) {
+                self.0.push(e.message);
+            }
+        }
+        read_all(b"[\n {", Format::Auto, &mut Msg(&mut seen)).unwrap();
+        assert!(seen[0].starts_with("the batch is not valid JSON"), "{}", seen[0]);
+    }
+
+    #[test]
+    fn formats_can_be_forced_and_blank_input_is_empty() {
+        assert_eq!(read("{\"a\":1}", Format::Json), [doc("{\"a\":1}", None, true)]);
+        assert_eq!(
+            read("{\n\"a\":1}\n", Format::Ndjson),
+            [doc("{", Some(1), false), doc("\"a\":1}", Some(2), false)]
+        );
+        assert!(read(" \n\r\n", Format::Auto).is_empty());
+        assert!(read("\u{feff}", Format::Auto).is_empty());
+        assert!(read("", Format::Json).is_empty());
+    }
+}

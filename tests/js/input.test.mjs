@@ -79,3 +79,13 @@ test("a syntax error in a string event keeps its line and column", () => {
   assert.deepEqual(viaString, outcome(() => sub.matches(new TextEncoder().encode(bad))));
   assert.equal(sub.matches(event("é😀", "")), true);
 });
+
+test("an array of events has no lines; text keeps its lines", () => {
+  const sub = Subscription.compile({ objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: "t" });
+  const r = sub.preview([{ eventType: "UPDATE" }, 42]);
+  assert.equal(r.errors.length, 2);
+  assert.ok(r.errors.every((e) => e.line === undefined), JSON.stringify(r.errors));
+  const t = sub.preview('{"eventType":"UPDATE"}\n42\n');
+  assert.deepEqual(t.errors.map((e) => e.line), [1, 2]);
+  sub.free();
+});

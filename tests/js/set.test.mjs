@@ -70,3 +70,13 @@ test("compile reports invalid entries with id and path and keeps the rest; add, 
   throwsHookmatch(assert, () => set.match("{"), "invalid_json");
   set.free();
 });
+
+test("SubscriptionSet.compile takes specs as JSON text, as add does", () => {
+  const spec = { objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: "t" };
+  const set = SubscriptionSet.compile([{ id: "text", spec: JSON.stringify(spec) }, { id: "object", spec }, { id: "bad", spec: "{nope" }]);
+  assert.deepEqual(set.ids(), ["text", "object"]);
+  assert.equal(set.errors[0].id, "bad");
+  assert.equal(set.errors[0].code, "invalid_json");
+  assert.equal(set.errors[0].path, "/2/spec");
+  set.free();
+});

@@ -15,6 +15,7 @@ const hookmatchWorker :Workerd.Worker = (
     (name = "hookmatch", esModule = embed "../../pkg/workerd.js"),
     (name = "hookmatch.js", esModule = embed "../../pkg/hookmatch.js"),
     (name = "objects.js", esModule = embed "../../pkg/objects.js"),
+    (name = "runtime.js", esModule = embed "../../pkg/runtime.js"),
     (name = "hookmatch_bg.wasm", wasm = embed "../../pkg/hookmatch_bg.wasm"),
   ],
   compatibilityDate = "2025-01-01",
