@@ -8,7 +8,7 @@ SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
 NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
-.PHONY: help tools pkg preview test bench-summary test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
+.PHONY: help tools pkg preview test bench-summary bench-stream test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
@@ -90,6 +90,11 @@ www: pkg
 
 serve: www
 	node www/serve.mjs
+
+# Peak memory of previewStream on a 1 GB NDJSON stream made on the fly.
+bench-stream: pkg
+	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+	node --expose-gc bench/stream-memory.mjs 1
 
 # Medians across runs: one run's absolute times move with the machine's slow
 # stretches; bench/summary.mjs takes each ratio within its run.

@@ -142,7 +142,8 @@ fn byte_by_byte_equals_whole() {
             let whole = sub.preview_with(input, opts).unwrap();
             let mut state = PreviewState::new(opts);
             for b in input {
-                sub.preview_push(&mut state, std::slice::from_ref(b)).unwrap();
+                sub.preview_push(&mut state, std::slice::from_ref(b))
+                    .unwrap();
             }
             assert_eq!(sub.preview_finish(state), whole);
         }

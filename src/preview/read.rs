@@ -95,21 +95,26 @@ impl Reader {
         self.bytes
     }
 
-    /// Read the next chunk. Fails only when the input grows past the limit.
+    /// Read the next chunk. Fails only when what the reader must hold (a
+    /// JSON input, or one NDJSON line) grows past the input limit: an
+    /// NDJSON stream of any length is read in bounded memory.
     pub fn push(&mut self, chunk: &[u8], sink: &mut dyn Sink) -> Result<(), Error> {
         self.bytes += chunk.len();
-        crate::json::check_size(self.bytes, "the events")?;
         if self.bom_checked {
             self.feed(chunk, sink);
-            return Ok(());
+        } else {
+            // A byte-order mark can be cut across the first chunks.
+            self.head.extend_from_slice(chunk);
+            if self.head.len() < BOM.len() && BOM.starts_with(&self.head) {
+                return Ok(());
+            }
+            self.release_head(sink);
         }
-        // A byte-order mark can be cut across the first chunks.
-        self.head.extend_from_slice(chunk);
-        if self.head.len() < BOM.len() && BOM.starts_with(&self.head) {
-            return Ok(());
-        }
-        self.release_head(sink);
-        Ok(())
+        let what = match self.mode {
+            Mode::Ndjson => "a line of the events",
+            Mode::Undecided | Mode::Json => "the events",
+        };
+        crate::json::check_size(self.buf.len(), what)
     }
 
     fn release_head(&mut self, sink: &mut dyn Sink) {
@@ -256,8 +261,13 @@ fn is_json(bytes: &[u8]) -> bool {
 /// A projection that keeps nothing: parsing with it only validates.
 static NOTHING: Projection = Projection::nothing();
 
-/// One NDJSON line to the sink (a line that is not UTF-8 is an error).
+/// One NDJSON line to the sink (a line that is not UTF-8, or longer than
+/// the input limit, is an error).
 fn emit_line(line: &[u8], no: usize, array_is_events: bool, sink: &mut dyn Sink) {
+    if let Err(mut e) = crate::json::check_size(line.len(), &format!("line {no}")) {
+        e.line = Some(crate::json::to_u32(no));
+        return sink.error(Some(no), e);
+    }
     match std::str::from_utf8(line) {
         Ok(text) => sink.document(text, Some(no), array_is_events),
         Err(_) => {
@@ -395,7 +405,8 @@ mod tests {
             self.0.push((text.to_string(), line, array_is_events));
         }
         fn error(&mut self, line: Option<usize>, error: Error) {
-            self.0.push((format!("error {}", error.code()), line, false));
+            self.0
+                .push((format!("error {}", error.code()), line, false));
         }
     }
 
@@ -413,7 +424,10 @@ mod tests {
     fn ndjson_lines_and_a_lone_array_line() {
         assert_eq!(
             read("{\"a\":1}\r\n\n{\"a\":2}", Format::Auto),
-            [doc("{\"a\":1}", Some(1), false), doc("{\"a\":2}", Some(3), false)]
+            [
+                doc("{\"a\":1}", Some(1), false),
+                doc("{\"a\":2}", Some(3), false)
+            ]
         );
         assert_eq!(read("[1,2]\n", Format::Auto), [doc("[1,2]", Some(1), true)]);
         assert_eq!(
@@ -445,7 +459,10 @@ mod tests {
         let got = read("{\n \"a\": 1\n}\n{\n \"a\": 2\n}\n", Format::Auto);
         assert_eq!(
             got,
-            [doc("{\n \"a\": 1\n}", Some(1), false), doc("{\n \"a\": 2\n}", Some(4), false)]
+            [
+                doc("{\n \"a\": 1\n}", Some(1), false),
+                doc("{\n \"a\": 2\n}", Some(4), false)
+            ]
         );
         // A broken document after good ones is one error at its line.
         let got = read("{\n \"a\": 1\n}\n{\n \"a\": \n}\n", Format::Auto);
@@ -473,12 +490,19 @@ mod tests {
             }
         }
         read_all(b"[\n {", Format::Auto, &mut Msg(&mut seen)).unwrap();
-        assert!(seen[0].starts_with("the batch is not valid JSON"), "{}", seen[0]);
+        assert!(
+            seen[0].starts_with("the batch is not valid JSON"),
+            "{}",
+            seen[0]
+        );
     }
 
     #[test]
     fn formats_can_be_forced_and_blank_input_is_empty() {
-        assert_eq!(read("{\"a\":1}", Format::Json), [doc("{\"a\":1}", None, true)]);
+        assert_eq!(
+            read("{\"a\":1}", Format::Json),
+            [doc("{\"a\":1}", None, true)]
+        );
         assert_eq!(
             read("{\n\"a\":1}\n", Format::Ndjson),
             [doc("{", Some(1), false), doc("\"a\":1}", Some(2), false)]

@@ -174,3 +174,22 @@ test("unknown option keys are invalid_input naming the key; every error is a Hoo
   assert.equal(sub.preview("", { details: undefined }).total, 0, "undefined values are absent");
   sub.free();
 });
+
+test("the input limit bounds what a stream holds (a line), not the stream's length", async () => {
+  const sub = Subscription.compile(specs.workfront);
+  const line = `${JSON.stringify({ eventType: "UPDATE", newState: { objCode: "PROJ" }, oldState: {} })}\n`;
+  setLimits({ maxInputBytes: 1000 });
+  try {
+    const r = await sub.previewStream(Array.from({ length: 100 }, () => line));
+    assert.equal(r.total, 100);
+    throwsHookmatch(assert, () => sub.preview(line.repeat(100)), "too_large");
+    // A line past the limit is one bad line; the rest is read.
+    const long = await sub.previewStream([line, `{"long":"${"x".repeat(2000)}"}\n`, line]);
+    assert.equal(long.total, 3);
+    assert.deepEqual(long.errors.map((e) => [e.index, e.line, e.code]), [[1, 2, "too_large"]]);
+    // An unfinished line past the limit stops the stream.
+    await assert.rejects(sub.previewStream([line, `{"long":"${"x".repeat(2000)}`]), (e) => e.code === "too_large");
+  } finally {
+    setLimits({ maxInputBytes: 0 });
+  }
+});
