@@ -2,83 +2,144 @@
 //! text at the boundary. Unknown keys are refused (`invalid_input` naming
 //! the key), so a typo never silently changes nothing; a wrong type names
 //! the option's path.
+//!
+//! The objects are flat, so each struct reads its keys through [`Object`]
+//! rather than a serde derive: measured in wasm, the derives and the float
+//! formatting serde's error messages pull in cost 52 KB before wasm-opt
+//! (docs/decisions.md).
 
 use crate::delivery::{DeliverOptions, EventTime, SignatureScheme};
 use crate::dialect::Dialect;
 use crate::error::{suggest, Error, ErrorKind};
 use crate::preview::{Format, PreviewOptions};
 use crate::subscription::CompileOptions;
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// An options struct: its keys, and how it is read from an object.
+pub trait Options: Default {
+    /// Every key the options object may hold.
+    const KEYS: &'static [&'static str];
+    fn read(o: &Object<'_>) -> Result<Self, Error>;
+}
 
 /// Read an options object from its JSON text; `null` is every default.
-pub fn parse<T: DeserializeOwned + Default>(text: &str, what: &str) -> Result<T, Error> {
-    if text.trim() == "null" {
-        return Ok(T::default());
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let detail = inner
-            .find(" at line")
-            .map_or(inner.as_str(), |i| &inner[..i]);
-        let (message, path) = match unknown_field(detail) {
-            Some((key, known)) => {
-                let hint = match suggest(key, &known) {
-                    Some(s) => format!("did you mean \"{s}\"?"),
-                    None => format!("expected one of {}", known.join(", ")),
-                };
-                // The path already ends with the unknown key.
-                (
-                    format!("{what} has no option \"{key}\"; {hint}"),
-                    pointer(&path),
-                )
-            }
-            None => (format!("{what}: {path}: {detail}"), pointer(&path)),
+/// Unknown keys are refused, naming the key and the closest known one.
+pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
+    let value = crate::json::parse(text.as_bytes(), what)
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e.message))?;
+    let map = match &value {
+        Value::Null => return Ok(T::default()),
+        Value::Object(map) => map,
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("{what} must be an object"),
+            ))
+        }
+    };
+    if let Some(key) = map.keys().find(|k| !T::KEYS.contains(&k.as_str())) {
+        let hint = match suggest(key, T::KEYS) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None => format!("expected one of {}", T::KEYS.join(", ")),
         };
-        Error::new(ErrorKind::InvalidInput, message).at(path)
-    })
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{what} has no option {}; {hint}",
+                crate::text::quote_short(key)
+            ),
+        )
+        .at(crate::error::join("", key)));
+    }
+    T::read(&Object { map, what })
 }
 
-/// serde's "unknown field `k`, expected `a` or `b`" as the key and the known ones.
-fn unknown_field(detail: &str) -> Option<(&str, Vec<&str>)> {
-    let rest = detail.strip_prefix("unknown field `")?;
-    let (key, rest) = rest.split_once('`')?;
-    let known = rest.split('`').skip(1).step_by(2).collect();
-    Some((key, known))
+/// An options object being read, key by key, each wrong type naming its key.
+pub struct Object<'a> {
+    map: &'a Map<String, Value>,
+    what: &'a str,
 }
 
-/// serde_path_to_error's `a.b[0]` as a JSON Pointer.
-fn pointer(path: &str) -> String {
-    if path == "." {
-        return String::new();
+impl Object<'_> {
+    /// A present, non-null value.
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.map.get(key).filter(|v| !v.is_null())
     }
-    let mut out = String::new();
-    for part in path.split('.') {
-        let (name, indexes) = part.split_once('[').map_or((part, ""), |(n, i)| (n, i));
-        if !name.is_empty() {
-            out = crate::error::join(&out, name);
-        }
-        for i in indexes.split('[').filter(|s| !s.is_empty()) {
-            out = crate::error::join(&out, i.trim_end_matches(']'));
+
+    fn wrong(&self, key: &str, expected: &str) -> Error {
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!("{} {key} must be {expected}", self.what),
+        )
+        .at(crate::error::join("", key))
+    }
+
+    pub fn flag(&self, key: &str) -> Result<bool, Error> {
+        match self.get(key) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(self.wrong(key, "true or false")),
         }
     }
-    out
+
+    pub fn string(&self, key: &str) -> Result<Option<String>, Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.wrong(key, "a string")),
+        }
+    }
+
+    /// One of `names` (the first is the default when absent).
+    pub fn choice(&self, key: &str, names: &[&'static str]) -> Result<usize, Error> {
+        match self.get(key) {
+            None => Ok(0),
+            Some(Value::String(s)) => names
+                .iter()
+                .position(|n| n == s)
+                .ok_or_else(|| self.wrong(key, &format!("one of {}", names.join(", ")))),
+            Some(_) => Err(self.wrong(key, &format!("one of {}", names.join(", ")))),
+        }
+    }
+
+    /// A whole number from 0 to `max`.
+    pub fn whole(&self, key: &str, max: u64) -> Result<Option<u64>, Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .filter(|n| *n <= max)
+                .map(Some)
+                .ok_or_else(|| self.wrong(key, &format!("a whole number from 0 to {max}"))),
+            Some(_) => Err(self.wrong(key, "a whole number")),
+        }
+    }
+
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.get(key)
+    }
 }
 
 /// `dialect` and how specs are read (`compile`, `validate`, `set.add`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub struct SpecOptions {
     pub dialect: Option<String>,
     /// `validate` only: check an update body (ricloud).
-    #[serde(default)]
     pub update: bool,
     /// Accept targets on private networks (Kanboard refuses them unless
     /// its `WEBHOOK_ALLOW_PRIVATE_NETWORKS` is set).
-    #[serde(default)]
     pub allow_private_networks: bool,
+}
+
+impl Options for SpecOptions {
+    const KEYS: &'static [&'static str] = &["dialect", "update", "allowPrivateNetworks"];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        Ok(SpecOptions {
+            dialect: o.string("dialect")?,
+            update: o.flag("update")?,
+            allow_private_networks: o.flag("allowPrivateNetworks")?,
+        })
+    }
 }
 
 impl SpecOptions {
@@ -96,150 +157,133 @@ impl SpecOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FormatName {
-    #[default]
-    Auto,
-    Ndjson,
-    Json,
-}
-
-impl From<FormatName> for Format {
-    fn from(f: FormatName) -> Format {
-        match f {
-            FormatName::Auto => Format::Auto,
-            FormatName::Ndjson => Format::Ndjson,
-            FormatName::Json => Format::Json,
-        }
-    }
-}
+const FORMATS: [&str; 3] = ["auto", "ndjson", "json"];
 
 /// `preview` and `previewStream` (whose `signal` and `onProgress` stay in JS).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub struct PreviewOptionsIn {
-    #[serde(default)]
     pub details: bool,
-    #[serde(default)]
-    pub format: FormatName,
+    pub format: Format,
+}
+
+impl Options for PreviewOptionsIn {
+    const KEYS: &'static [&'static str] = &["details", "format"];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        Ok(PreviewOptionsIn {
+            details: o.flag("details")?,
+            format: [Format::Auto, Format::Ndjson, Format::Json][o.choice("format", &FORMATS)?],
+        })
+    }
 }
 
 impl From<PreviewOptionsIn> for PreviewOptions {
     fn from(o: PreviewOptionsIn) -> PreviewOptions {
         PreviewOptions {
             details: o.details,
-            format: o.format.into(),
+            format: o.format,
         }
     }
 }
 
-/// `{ epochSecond, nano }` or milliseconds since the epoch.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum EventTimeIn {
-    Millis(f64),
-    Parts {
-        #[serde(rename = "epochSecond")]
-        epoch_second: i64,
-        #[serde(default)]
-        nano: u32,
-    },
-}
-
-#[derive(Debug, Deserialize)]
-pub enum SignatureName {
-    #[serde(rename = "standard-webhooks")]
-    StandardWebhooks,
-}
-
 /// `deliver`'s options.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct DeliverOptionsIn {
-    pub subscription_id: Option<String>,
-    pub event_time: Option<EventTimeIn>,
-    pub secret: Option<String>,
-    pub webhook_id: Option<String>,
-    pub timestamp: Option<u64>,
-    #[serde(default)]
-    pub test: bool,
-    #[serde(default)]
-    pub handshake: bool,
-    #[serde(default)]
-    pub heartbeat: bool,
-    pub signature: Option<SignatureName>,
-}
+#[derive(Debug, Default)]
+pub struct DeliverOptionsIn(pub DeliverOptions);
 
-impl DeliverOptionsIn {
-    pub fn into_options(self) -> Result<DeliverOptions, Error> {
-        let event_time = match self.event_time {
+impl Options for DeliverOptionsIn {
+    const KEYS: &'static [&'static str] = &[
+        "subscriptionId",
+        "eventTime",
+        "secret",
+        "webhookId",
+        "timestamp",
+        "test",
+        "handshake",
+        "heartbeat",
+        "signature",
+    ];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        let event_time = match o.value("eventTime") {
             None => None,
-            Some(EventTimeIn::Millis(ms)) => Some(EventTime::from_millis(ms).ok_or_else(bad_time)?),
-            Some(EventTimeIn::Parts { epoch_second, nano }) if nano < 1_000_000_000 => {
-                Some(EventTime { epoch_second, nano })
-            }
-            Some(_) => return Err(bad_time()),
+            Some(v) => Some(EventTime::from_json(v).ok_or_else(|| {
+                o.wrong(
+                    "eventTime",
+                    "milliseconds since the epoch or {epochSecond, nano}",
+                )
+            })?),
         };
-        Ok(DeliverOptions {
-            subscription_id: self.subscription_id,
+        let signature = match o.choice("signature", &["", "standard-webhooks"])? {
+            1 => Some(SignatureScheme::StandardWebhooks),
+            _ if o.value("signature") == Some(&Value::String(String::new())) => {
+                return Err(o.wrong("signature", "\"standard-webhooks\""))
+            }
+            _ => None,
+        };
+        let timestamp = o.whole("timestamp", i64::MAX as u64)?.map(|t| t as i64);
+        Ok(DeliverOptionsIn(DeliverOptions {
+            subscription_id: o.string("subscriptionId")?,
             event_time,
-            secret: self.secret,
-            webhook_id: self.webhook_id,
-            timestamp: self.timestamp.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
-            test: self.test,
-            handshake: self.handshake,
-            heartbeat: self.heartbeat,
-            signature: self
-                .signature
-                .map(|SignatureName::StandardWebhooks| SignatureScheme::StandardWebhooks),
+            secret: o.string("secret")?,
+            webhook_id: o.string("webhookId")?,
+            timestamp,
+            test: o.flag("test")?,
+            handshake: o.flag("handshake")?,
+            heartbeat: o.flag("heartbeat")?,
+            signature,
             now_ms: None,
             random: None,
+        }))
+    }
+}
+
+/// `verify`'s options.
+#[derive(Debug, Default)]
+pub struct VerifyOptionsIn {
+    /// Largest accepted signature age, seconds.
+    pub tolerance: Option<i64>,
+    /// Now, in Unix seconds.
+    pub now: Option<i64>,
+}
+
+impl Options for VerifyOptionsIn {
+    const KEYS: &'static [&'static str] = &["tolerance", "now"];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        let seconds = |k| Ok::<_, Error>(o.whole(k, i64::MAX as u64)?.map(|t| t as i64));
+        Ok(VerifyOptionsIn {
+            tolerance: seconds("tolerance")?,
+            now: seconds("now")?,
         })
     }
 }
 
-fn bad_time() -> Error {
-    Error::new(
-        ErrorKind::InvalidInput,
-        "eventTime must be milliseconds since the epoch or {epochSecond, nano}",
-    )
-    .at("/eventTime")
-}
-
-/// `verify`'s options.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VerifyOptionsIn {
-    /// Largest accepted signature age, seconds.
-    pub tolerance: Option<u64>,
-    /// Now, in Unix seconds.
-    pub now: Option<u64>,
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-pub enum AlphabetName {
-    #[default]
-    #[serde(rename = "standard", alias = "base64")]
-    Standard,
-    #[serde(rename = "url", alias = "base64url")]
-    Url,
-}
-
-/// `encodeBase64` / `decodeBase64` options.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `encodeBase64` / `decodeBase64` options: `alphabet` is `"standard"`
+/// (or `"base64"`) or `"url"` (or `"base64url"`).
+#[derive(Debug, Default)]
 pub struct Base64OptionsIn {
-    #[serde(default)]
-    pub alphabet: AlphabetName,
+    pub url: bool,
+}
+
+impl Options for Base64OptionsIn {
+    const KEYS: &'static [&'static str] = &["alphabet"];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        let i = o.choice("alphabet", &["standard", "base64", "url", "base64url"])?;
+        Ok(Base64OptionsIn { url: i >= 2 })
+    }
 }
 
 /// `setLimits`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub struct LimitsIn {
     /// Largest input accepted, bytes; 0 restores the default.
-    pub max_input_bytes: Option<u32>,
+    pub max_input_bytes: Option<u64>,
+}
+
+impl Options for LimitsIn {
+    const KEYS: &'static [&'static str] = &["maxInputBytes"];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        Ok(LimitsIn {
+            max_input_bytes: o.whole("maxInputBytes", u64::from(u32::MAX))?,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -266,16 +310,19 @@ mod tests {
         let e = parse::<PreviewOptionsIn>(r#"{"format": "csv"}"#, "preview options").unwrap_err();
         assert_eq!(e.path.as_deref(), Some("/format"));
         assert!(e.message.contains("ndjson"), "{}", e.message);
+        let e = parse::<VerifyOptionsIn>(r#"{"now": 1.5}"#, "verify options").unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("/now"));
+        let e = parse::<LimitsIn>(r#"{"maxInputBytes": -1}"#, "limits").unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("/maxInputBytes"));
     }
 
     #[test]
     fn null_and_defaults() {
-        let o = parse::<DeliverOptionsIn>("null", "x").unwrap();
+        let o = parse::<DeliverOptionsIn>("null", "x").unwrap().0;
         assert!(!o.test && o.secret.is_none());
-        let o: DeliverOptions = parse::<DeliverOptionsIn>(r#"{"eventTime": 1507319336998}"#, "x")
+        let o = parse::<DeliverOptionsIn>(r#"{"eventTime": 1507319336998, "secret": null}"#, "x")
             .unwrap()
-            .into_options()
-            .unwrap();
+            .0;
         assert_eq!(
             o.event_time,
             Some(EventTime {
@@ -283,5 +330,8 @@ mod tests {
                 nano: 998_000_000
             })
         );
+        assert!(o.secret.is_none());
+        let b = parse::<Base64OptionsIn>(r#"{"alphabet": "base64url"}"#, "x").unwrap();
+        assert!(b.url);
     }
 }

@@ -176,8 +176,12 @@ pub fn decode_string(raw: &str) -> Option<String> {
     if !inner.contains('\\') {
         return Some(inner.to_string());
     }
-    // serde_json decodes escapes exactly as the parse that accepted it.
-    serde_json::from_str::<String>(raw).ok()
+    // serde_json decodes escapes exactly as the parse that accepted it (as
+    // a Value: its String visitor would pull float formatting into the wasm).
+    match serde_json::from_slice::<serde_json::Value>(raw.as_bytes()).ok()? {
+        serde_json::Value::String(s) => Some(s),
+        _ => None,
+    }
 }
 
 /// `s` as a JSON string literal in `style`.

@@ -241,7 +241,7 @@ fn delivery(sub: &Subscription, d: &Value, expect: &Value) -> Result<(), Failed>
         .get("options")
         .map_or("null".to_string(), Value::to_string);
     let opts = parse::<DeliverOptionsIn>(&opts_text, "deliver options")
-        .and_then(|o| o.into_options())
+        .map(|o| o.0)
         .map_err(|e| fail(e.message))?;
     let text = event_text(d);
     let got = sub.deliver_text(text.as_deref().map(str::as_bytes), &opts);

@@ -259,7 +259,7 @@ fn golden_deliveries() {
             &case["opts"].to_string(),
             "deliver options",
         )
-        .and_then(|o| o.into_options())
+        .map(|o| o.0)
         .unwrap();
         let delivery = sub
             .deliver_text(event.as_deref().map(str::as_bytes), &options)

@@ -29,8 +29,7 @@ fuzz_target!(|data: &[u8]| {
     let cut = data.iter().position(|b| *b == 0).unwrap_or(data.len());
     let (event, opts) = data.split_at(cut);
     let opts = std::str::from_utf8(opts.get(1..).unwrap_or_default()).unwrap_or("null");
-    let Ok(opts) = parse::<DeliverOptionsIn>(opts, "deliver options") else { return };
-    let Ok(mut opts) = opts.into_options() else { return };
+    let Ok(DeliverOptionsIn(mut opts)) = parse::<DeliverOptionsIn>(opts, "deliver options") else { return };
     opts.secret = None;
     let event = (!event.is_empty()).then_some(event);
     for sub in subs() {

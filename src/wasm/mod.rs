@@ -5,12 +5,10 @@
 use crate::base64::{self, Alphabet};
 use crate::error::{Error, ErrorKind};
 use crate::options::{
-    AlphabetName, Base64OptionsIn, DeliverOptionsIn, LimitsIn, PreviewOptionsIn, SpecOptions,
-    VerifyOptionsIn,
+    Base64OptionsIn, DeliverOptionsIn, LimitsIn, PreviewOptionsIn, SpecOptions, VerifyOptionsIn,
 };
 use crate::subscription::{self, CompileOptions, Subscription as CoreSubscription};
 use js_sys::{Reflect, Uint8Array, JSON};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -427,12 +425,10 @@ impl JsSubscription {
         #[wasm_bindgen(unchecked_param_type = "EventInput | null")] event: JsValue,
         options: Option<DeliverOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        let mut opts = read_options::<DeliverOptionsIn>(
+        let DeliverOptionsIn(mut opts) = read_options::<DeliverOptionsIn>(
             options.as_ref().map(AsRef::as_ref),
             "deliver options",
-        )?
-        .into_options()
-        .map_err(|e| js_error(&e))?;
+        )?;
         opts.now_ms = Some(js_sys::Date::now());
         opts.random = random_bytes();
         let bytes = if event.is_null() || event.is_undefined() {
@@ -598,7 +594,7 @@ impl JsSubscriptionSet {
             ));
         }
         Ok(SetPreviewSession {
-            state: Some(crate::set::SetPreviewState::new(opts.format.into())),
+            state: Some(crate::set::SetPreviewState::new(opts.format)),
         })
     }
 
@@ -692,12 +688,11 @@ pub fn verify(
     let value = crate::json::parse(text.as_bytes(), "the delivery").map_err(|e| js_error(&e))?;
     let given =
         read_options::<VerifyOptionsIn>(options.as_ref().map(AsRef::as_ref), "verify options")?;
-    let seconds = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let opts = crate::signing::VerifyOptions {
         now: given
             .now
-            .map_or((js_sys::Date::now() / 1000.0).floor() as i64, seconds),
-        tolerance: given.tolerance.map(seconds),
+            .unwrap_or((js_sys::Date::now() / 1000.0).floor() as i64),
+        tolerance: given.tolerance,
     };
     crate::signing::verify(&value, &secret, opts).map_err(|e| js_error(&e))
 }
@@ -780,10 +775,7 @@ thread_local! {
 }
 
 /// An options object (or `undefined`/`null`: every default) as its Rust struct.
-fn read_options<T: DeserializeOwned + Default>(
-    o: Option<&JsValue>,
-    what: &str,
-) -> Result<T, JsValue> {
+fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> Result<T, JsValue> {
     let Some(o) = o.filter(|o| !o.is_undefined() && !o.is_null()) else {
         return Ok(T::default());
     };
@@ -814,9 +806,10 @@ fn spec_options(o: Option<&JsValue>, what: &str) -> Result<CompileOptions, JsVal
 
 fn alphabet(o: Option<&JsValue>) -> Result<Alphabet, JsValue> {
     Ok(
-        match read_options::<Base64OptionsIn>(o, "base64 options")?.alphabet {
-            AlphabetName::Standard => Alphabet::Standard,
-            AlphabetName::Url => Alphabet::Url,
+        if read_options::<Base64OptionsIn>(o, "base64 options")?.url {
+            Alphabet::Url
+        } else {
+            Alphabet::Standard
         },
     )
 }
