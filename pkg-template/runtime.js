@@ -35,14 +35,18 @@ export function install(glue) {
 function guardLifetime(cls, HookmatchError) {
   const proto = cls.prototype;
   if (proto.__hookmatchGuarded) return;
-  const freed = (name) => new HookmatchError(`this ${cls.name} was freed; ${name} cannot be used after free()`, "freed");
+  // 0 after free(); undefined for an object made with `new` instead of compile.
+  const unusable = (obj, name) =>
+    obj.__wbg_ptr === 0
+      ? new HookmatchError(`this ${cls.name} was freed; ${name} cannot be used after free()`, "freed")
+      : new HookmatchError(`make a ${cls.name} with ${cls.name}.compile(…), not new ${cls.name}()`, "invalid_input");
   for (const name of Object.getOwnPropertyNames(proto)) {
     if (name === "constructor") continue;
     const d = Object.getOwnPropertyDescriptor(proto, name);
     if (name === "free") {
       const free = d.value;
       proto.free = function () {
-        if (this.__wbg_ptr === 0) return;
+        if (!this.__wbg_ptr) return;
         free.call(this);
       };
       continue;
@@ -54,9 +58,9 @@ function guardLifetime(cls, HookmatchError) {
       Object.defineProperty(proto, name, {
         ...d,
         value: function (...args) {
-          if (this.__wbg_ptr === 0) {
-            if (isAsync) return Promise.reject(freed(name));
-            throw freed(name);
+          if (!this.__wbg_ptr) {
+            if (isAsync) return Promise.reject(unusable(this, name));
+            throw unusable(this, name);
           }
           return f.apply(this, args);
         },
@@ -66,7 +70,7 @@ function guardLifetime(cls, HookmatchError) {
       Object.defineProperty(proto, name, {
         ...d,
         get() {
-          if (this.__wbg_ptr === 0) throw freed(name);
+          if (!this.__wbg_ptr) throw unusable(this, name);
           return get.call(this);
         },
       });

@@ -553,11 +553,12 @@ impl JsSubscriptionSet {
     pub fn explain(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
-        id: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let id = id_string(&id)?;
         let bytes = input_bytes(&event, "the event")?;
         let value = crate::json::parse(&bytes, "the event").map_err(|e| js_error(&e))?;
-        to_js(&self.inner.explain(&value, id).map_err(|e| js_error(&e))?)
+        to_js(&self.inner.explain(&value, &id).map_err(|e| js_error(&e))?)
     }
 
     /// Matches per id over a batch.
@@ -626,25 +627,30 @@ impl JsSubscriptionSet {
     /// Add a subscription; throws like `Subscription.compile` on an invalid spec or a used id.
     pub fn add(
         &mut self,
-        id: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
         options: Option<CompileOptionsArg>,
     ) -> Result<(), JsValue> {
+        let id = id_string(&id)?;
         let opts = spec_options(options.as_ref().map(AsRef::as_ref), "add options")?;
         let text = input_text(&spec, "the spec")?;
         let value =
             crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("")))?;
-        self.inner.add(id, &value, opts).map_err(|e| js_error(&e))
+        self.inner.add(&id, &value, opts).map_err(|e| js_error(&e))
     }
 
     /// Remove a subscription; `false` when the id is not in the set.
-    pub fn remove(&mut self, id: &str) -> bool {
-        if let Some(pos) = self.inner.position(id) {
+    pub fn remove(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<bool, JsValue> {
+        let id = id_string(&id)?;
+        if let Some(pos) = self.inner.position(&id) {
             if let Some(slot) = self.js_ids.borrow_mut().get_mut(pos) {
                 *slot = None;
             }
         }
-        self.inner.remove(id)
+        Ok(self.inner.remove(&id))
     }
 
     /// Ids in insertion order.
@@ -812,6 +818,14 @@ fn alphabet(o: Option<&JsValue>) -> Result<Alphabet, JsValue> {
             Alphabet::Standard
         },
     )
+}
+
+/// A member id: a string, or `invalid_input` (wasm-bindgen's own `&str`
+/// conversion would read out of bounds on a number).
+fn id_string(id: &JsValue) -> Result<String, JsValue> {
+    id.as_string().ok_or_else(|| {
+        js_error(&Error::new(ErrorKind::InvalidInput, "the id must be a string").at("/id"))
+    })
 }
 
 /// A chunked preview's state, between calls.

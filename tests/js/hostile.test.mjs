@@ -2,7 +2,7 @@
 // data or a HookmatchError, and the module keeps working afterwards.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Subscription, validate, decodeBase64 } from "hookmatch";
+import { Subscription, SubscriptionSet, validate, decodeBase64 } from "hookmatch";
 import { read, throwsHookmatch } from "./helpers.mjs";
 
 const SPEC = read("specs/seed-create-request.json");
@@ -120,4 +120,21 @@ test("duplicate keys: the last one wins, as in JSON.parse (and Java's Jackson, w
   // Duplicated spec keys too: the last filters win.
   const twice = Subscription.compile('{"objCode":"PROJ","eventType":"UPDATE","url":"https://h.example.com","authToken":"t","filters":[{"fieldName":"a","fieldValue":1}],"filters":[]}');
   assert.deepEqual(twice.toJSON().filters, undefined);
+});
+
+// Regression: a number where a member id belongs made wasm-bindgen's own
+// string conversion read out of bounds (a wasm trap), and an object made
+// with `new` reached wasm with a null pointer. Every misuse is a
+// HookmatchError, and the module keeps working after each.
+test("misuse of the set's id arguments and of `new` answers with HookmatchError", () => {
+  const spec = { objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: "t" };
+  const set = SubscriptionSet.compile([{ id: "a", spec }]);
+  for (const f of [() => set.explain("{}", 42), () => set.add(42, spec), () => set.remove(42), () => set.remove(), () => set.explain("{}")]) {
+    throwsHookmatch(assert, f, "invalid_input");
+  }
+  for (const f of [() => new Subscription().matches("{}"), () => new SubscriptionSet().size]) {
+    throwsHookmatch(assert, f, "invalid_input");
+  }
+  assert.deepEqual(set.match({ eventType: "UPDATE", newState: { objCode: "PROJ" }, oldState: {} }), ["a"]);
+  set.free();
 });
