@@ -23,6 +23,13 @@ done
 
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
+# The .d.ts: wasm-bindgen's (the classes and functions), then the inputs'
+# types and the outputs' (generated from the Rust types by a test).
+for d in pkg pkg/cjs; do
+  { cat "$d/hookmatch.d.ts"; echo; cat pkg-template/api.d.ts; echo; cat pkg-template/generated.d.ts; } > "$d/hookmatch.d.ts.new"
+  mv "$d/hookmatch.d.ts.new" "$d/hookmatch.d.ts"
+done
+rm -f pkg/api.d.ts pkg/generated.d.ts
 
 # The require entry: the nodejs glue with the same runtime as the ESM
 # entries (runtime.js and objects.js bundled into CommonJS by esbuild: one

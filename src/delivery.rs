@@ -4,17 +4,21 @@
 //! natively and in wasm.
 
 use crate::dialect::Deliver;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Code, Error};
 use crate::event::Event;
 use crate::signing;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// The request a vendor would send.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Delivery {
+    #[cfg_attr(test, ts(type = "\"POST\""))]
     pub method: &'static str,
     pub url: String,
     /// Header names in the order the vendor sends them.
+    #[cfg_attr(test, ts(type = "Record<string, string>"))]
     pub headers: Map<String, Value>,
     pub body: String,
 }
@@ -91,7 +95,7 @@ pub struct DeliverOptions {
 }
 
 fn invalid(message: &str, path: &str) -> Error {
-    Error::new(ErrorKind::InvalidInput, message.to_string()).at(path)
+    Error::new(Code::InvalidInput, message.to_string()).at(path)
 }
 
 impl DeliverOptions {

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// How bad a [`Diagnostic`] is. Errors stop `compile`; warnings never do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -13,16 +14,18 @@ pub enum Severity {
 
 /// One finding about a spec, pointing at the place it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: &'static str,
+    #[cfg_attr(test, ts(type = "ErrorCode"))]
+    pub code: Code,
     /// RFC 6901 JSON Pointer into the spec; `""` is the whole spec.
     pub path: String,
     pub message: String,
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -31,11 +34,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             code,
@@ -49,40 +48,314 @@ impl Diagnostic {
     }
 }
 
-/// What went wrong, as a stable snake_case code. New kinds may be added.
+/// Every stable code hookmatch reports: thrown errors' `code` and
+/// diagnostics' `code`, one enum (the TypeScript union `ErrorCode` and the
+/// README's list are generated from [`Code::ALL`] by `tests/typescript.rs`).
+/// New codes may be added; none is renamed.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Text that is not JSON, e.g. `{"objCode": }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    // --- thrown
+    /// Text that is not JSON, e.g. `{"objCode": }` (with `line` and `column`).
     InvalidJson,
-    /// A spec with at least one error diagnostic, e.g. `{"objCode":"PROJ"}` (no eventType).
+    /// A spec with at least one error diagnostic (`compile` reports the first diagnostic's own code).
     InvalidSpec,
     /// An event of the wrong shape, e.g. `42`, or a Workfront state whose base64 is not JSON.
     InvalidEvent,
-    /// Base64 text with a character outside the alphabet, bad length or bad padding, e.g. `"ab$="`.
+    /// Base64 text with a character outside the alphabet, bad length or bad padding (with the byte `offset`).
     InvalidBase64,
-    /// A spec whose dialect cannot be told from its shape, e.g. `{"name":"x"}`.
+    /// A spec whose dialect cannot be told from its shape, or a `dialect` option that names none.
     UnknownDialect,
-    /// An input above the configured size limit.
+    /// An input (or, in a stream, a line) above the input limit (`setLimits`).
     TooLarge,
-    /// An argument of the wrong type or an option that does not exist, e.g. `preview(42)`.
+    /// Misuse: an argument of the wrong type, or an option that does not exist.
     InvalidInput,
-    /// An API that this build does not offer yet.
-    NotImplemented,
+    /// A method of a `Subscription` or `SubscriptionSet` called after `free()`.
+    Freed,
+    // --- error diagnostics
+    /// A spec field of the wrong JSON type.
+    InvalidType,
+    /// A required spec field is absent.
+    MissingField,
+    /// A required string is empty.
+    EmptyField,
+    /// A filter's `fieldName` is empty.
+    EmptyFieldName,
+    /// A target that is not an absolute http(s) URL.
+    InvalidUrl,
+    /// A value outside what the field takes (e.g. `base64Encoding`).
+    InvalidValue,
+    /// A key the vendor does not take: an error where the vendor refuses it (Workfront's top level), else a warning.
+    UnknownField,
+    /// A Workfront `objCode` not on Adobe's lists.
+    UnknownObjCode,
+    /// A Workfront `eventType` other than CREATE, DELETE, UPDATE.
+    UnknownEventType,
+    /// A connector other than AND or OR.
+    UnknownConnector,
+    /// A comparison outside Workfront's ten.
+    UnknownComparison,
+    /// A filter `state`, or a ricloud config `state`, that does not exist.
+    UnknownState,
+    /// `oldState` in a filter of a CREATE subscription.
+    OldStateOnCreate,
+    /// A `fieldValue` its comparison cannot use.
+    InvalidFieldValue,
+    /// A `/`-field name that is not an RFC 6901 pointer.
+    InvalidPointer,
+    /// A filter `type` other than `group`.
+    UnknownFilterType,
+    /// A filter group with fewer than 2 filters.
+    GroupTooSmall,
+    /// A filter group with more than 5 filters.
+    GroupTooLarge,
+    /// A group inside a group.
+    NestedGroup,
+    /// More than 10 filter groups.
+    TooManyGroups,
+    /// A target the vendor refuses (Asana's 403 hosts; Kanboard's private networks).
+    ForbiddenTarget,
+    /// An Asana filter action outside changed, added, removed, deleted, undeleted.
+    UnknownAction,
+    /// Asana `fields` without `action: "changed"`.
+    FieldsNeedChanged,
+    /// Asana `fields` on a webhook on a team, portfolio or workspace.
+    FieldsUnsupported,
+    /// An Asana webhook on a team, portfolio or workspace without filters.
+    FiltersRequired,
+    /// An event name the vendor never sends (Kanboard, R-Service).
+    UnknownEvent,
+    /// A Kanboard `events` list that is empty.
+    EmptyEvents,
+    /// A value over the vendor's length limit (a warning for Workfront's authToken).
+    TooLong,
+    /// An R-Service `mail_exceptions_to` entry that is not an e-mail address.
+    InvalidEmail,
+    /// A ricloud update that sets a state only ricloud sets.
+    StateNotSettable,
+    /// A ricloud update of a field that cannot change.
+    ReadOnlyField,
+    /// A set entry without a string id or a spec.
+    InvalidEntry,
+    /// A set entry whose id is already used.
+    DuplicateId,
+    // --- warning diagnostics
+    /// A field Workfront documents as not filterable.
+    UnfilterableField,
+    /// A `fieldValue` that `changed` ignores.
+    IgnoredFieldValue,
+    /// `changed` on a CREATE subscription (the old state is empty).
+    ChangedOnCreate,
+    /// A plain-http Asana target.
+    InsecureTarget,
+    /// Filters on a vendor that does not filter: the receiver must run them.
+    ReceiverSideFilter,
+    /// A Kanboard event listed twice.
+    DuplicateEvent,
+    /// A Kanboard event under its old name (`file.create`).
+    RenamedEvent,
+    /// A Kanboard URL with a fragment: the token lands after it and is never sent.
+    TokenAfterFragment,
+    /// An Asana filter for events that never reach a higher-level webhook.
+    NeverDelivered,
+    /// A masked `authToken` (`****…`), as GET responses show it.
+    MaskedSecret,
+    /// An R-Service webhook policy signature the preview cannot show.
+    UnsignedPreview,
+    /// A ricloud `date_created` that is not a date-time.
+    InvalidDate,
 }
 
-impl ErrorKind {
-    pub fn code(self) -> &'static str {
+impl Code {
+    /// Every code, in the order of the enum.
+    pub const ALL: [Code; 53] = [
+        Code::InvalidJson,
+        Code::InvalidSpec,
+        Code::InvalidEvent,
+        Code::InvalidBase64,
+        Code::UnknownDialect,
+        Code::TooLarge,
+        Code::InvalidInput,
+        Code::Freed,
+        Code::InvalidType,
+        Code::MissingField,
+        Code::EmptyField,
+        Code::EmptyFieldName,
+        Code::InvalidUrl,
+        Code::InvalidValue,
+        Code::UnknownField,
+        Code::UnknownObjCode,
+        Code::UnknownEventType,
+        Code::UnknownConnector,
+        Code::UnknownComparison,
+        Code::UnknownState,
+        Code::OldStateOnCreate,
+        Code::InvalidFieldValue,
+        Code::InvalidPointer,
+        Code::UnknownFilterType,
+        Code::GroupTooSmall,
+        Code::GroupTooLarge,
+        Code::NestedGroup,
+        Code::TooManyGroups,
+        Code::ForbiddenTarget,
+        Code::UnknownAction,
+        Code::FieldsNeedChanged,
+        Code::FieldsUnsupported,
+        Code::FiltersRequired,
+        Code::UnknownEvent,
+        Code::EmptyEvents,
+        Code::TooLong,
+        Code::InvalidEmail,
+        Code::StateNotSettable,
+        Code::ReadOnlyField,
+        Code::InvalidEntry,
+        Code::DuplicateId,
+        Code::UnfilterableField,
+        Code::IgnoredFieldValue,
+        Code::ChangedOnCreate,
+        Code::InsecureTarget,
+        Code::ReceiverSideFilter,
+        Code::DuplicateEvent,
+        Code::RenamedEvent,
+        Code::TokenAfterFragment,
+        Code::NeverDelivered,
+        Code::MaskedSecret,
+        Code::UnsignedPreview,
+        Code::InvalidDate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
-            ErrorKind::InvalidJson => "invalid_json",
-            ErrorKind::InvalidSpec => "invalid_spec",
-            ErrorKind::InvalidEvent => "invalid_event",
-            ErrorKind::InvalidBase64 => "invalid_base64",
-            ErrorKind::UnknownDialect => "unknown_dialect",
-            ErrorKind::TooLarge => "too_large",
-            ErrorKind::InvalidInput => "invalid_input",
-            ErrorKind::NotImplemented => "not_implemented",
+            Code::InvalidJson => "invalid_json",
+            Code::InvalidSpec => "invalid_spec",
+            Code::InvalidEvent => "invalid_event",
+            Code::InvalidBase64 => "invalid_base64",
+            Code::UnknownDialect => "unknown_dialect",
+            Code::TooLarge => "too_large",
+            Code::InvalidInput => "invalid_input",
+            Code::Freed => "freed",
+            Code::InvalidType => "invalid_type",
+            Code::MissingField => "missing_field",
+            Code::EmptyField => "empty_field",
+            Code::EmptyFieldName => "empty_field_name",
+            Code::InvalidUrl => "invalid_url",
+            Code::InvalidValue => "invalid_value",
+            Code::UnknownField => "unknown_field",
+            Code::UnknownObjCode => "unknown_obj_code",
+            Code::UnknownEventType => "unknown_event_type",
+            Code::UnknownConnector => "unknown_connector",
+            Code::UnknownComparison => "unknown_comparison",
+            Code::UnknownState => "unknown_state",
+            Code::OldStateOnCreate => "old_state_on_create",
+            Code::InvalidFieldValue => "invalid_field_value",
+            Code::InvalidPointer => "invalid_pointer",
+            Code::UnknownFilterType => "unknown_filter_type",
+            Code::GroupTooSmall => "group_too_small",
+            Code::GroupTooLarge => "group_too_large",
+            Code::NestedGroup => "nested_group",
+            Code::TooManyGroups => "too_many_groups",
+            Code::ForbiddenTarget => "forbidden_target",
+            Code::UnknownAction => "unknown_action",
+            Code::FieldsNeedChanged => "fields_need_changed",
+            Code::FieldsUnsupported => "fields_unsupported",
+            Code::FiltersRequired => "filters_required",
+            Code::UnknownEvent => "unknown_event",
+            Code::EmptyEvents => "empty_events",
+            Code::TooLong => "too_long",
+            Code::InvalidEmail => "invalid_email",
+            Code::StateNotSettable => "state_not_settable",
+            Code::ReadOnlyField => "read_only_field",
+            Code::InvalidEntry => "invalid_entry",
+            Code::DuplicateId => "duplicate_id",
+            Code::UnfilterableField => "unfilterable_field",
+            Code::IgnoredFieldValue => "ignored_field_value",
+            Code::ChangedOnCreate => "changed_on_create",
+            Code::InsecureTarget => "insecure_target",
+            Code::ReceiverSideFilter => "receiver_side_filter",
+            Code::DuplicateEvent => "duplicate_event",
+            Code::RenamedEvent => "renamed_event",
+            Code::TokenAfterFragment => "token_after_fragment",
+            Code::NeverDelivered => "never_delivered",
+            Code::MaskedSecret => "masked_secret",
+            Code::UnsignedPreview => "unsigned_preview",
+            Code::InvalidDate => "invalid_date",
         }
+    }
+
+    /// Kept for the old name: [`Code::as_str`].
+    pub fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    /// How the code is reported: `"thrown"`, or a diagnostic's usual severity.
+    pub fn group(self) -> &'static str {
+        match self {
+            Code::InvalidJson
+            | Code::InvalidSpec
+            | Code::InvalidEvent
+            | Code::InvalidBase64
+            | Code::UnknownDialect
+            | Code::TooLarge
+            | Code::InvalidInput
+            | Code::Freed => "thrown",
+            Code::InvalidType
+            | Code::MissingField
+            | Code::EmptyField
+            | Code::EmptyFieldName
+            | Code::InvalidUrl
+            | Code::InvalidValue
+            | Code::UnknownField
+            | Code::UnknownObjCode
+            | Code::UnknownEventType
+            | Code::UnknownConnector
+            | Code::UnknownComparison
+            | Code::UnknownState
+            | Code::OldStateOnCreate
+            | Code::InvalidFieldValue
+            | Code::InvalidPointer
+            | Code::UnknownFilterType
+            | Code::GroupTooSmall
+            | Code::GroupTooLarge
+            | Code::NestedGroup
+            | Code::TooManyGroups
+            | Code::ForbiddenTarget
+            | Code::UnknownAction
+            | Code::FieldsNeedChanged
+            | Code::FieldsUnsupported
+            | Code::FiltersRequired
+            | Code::UnknownEvent
+            | Code::EmptyEvents
+            | Code::TooLong
+            | Code::InvalidEmail
+            | Code::StateNotSettable
+            | Code::ReadOnlyField
+            | Code::InvalidEntry
+            | Code::DuplicateId => "error",
+            Code::UnfilterableField
+            | Code::IgnoredFieldValue
+            | Code::ChangedOnCreate
+            | Code::InsecureTarget
+            | Code::ReceiverSideFilter
+            | Code::DuplicateEvent
+            | Code::RenamedEvent
+            | Code::TokenAfterFragment
+            | Code::NeverDelivered
+            | Code::MaskedSecret
+            | Code::UnsignedPreview
+            | Code::InvalidDate => "warning",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -90,7 +363,7 @@ impl ErrorKind {
 /// invalid spec, every diagnostic found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    pub kind: ErrorKind,
+    pub kind: Code,
     pub path: Option<String>,
     pub message: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -103,7 +376,7 @@ pub struct Error {
 }
 
 impl Error {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(kind: Code, message: impl Into<String>) -> Self {
         Error {
             kind,
             path: None,
@@ -133,7 +406,7 @@ impl Error {
             None => (String::new(), "invalid spec".to_string()),
         };
         Error {
-            kind: ErrorKind::InvalidSpec,
+            kind: Code::InvalidSpec,
             path: Some(path),
             message,
             diagnostics,
@@ -146,13 +419,13 @@ impl Error {
     /// The code reported to JS. CONTRACT.md §1: compiling an invalid spec
     /// throws "with the first error diagnostic's code/path/message", so an
     /// invalid spec reports e.g. `unknown_comparison`, not `invalid_spec`.
-    pub fn public_code(&self) -> &'static str {
-        if self.kind == ErrorKind::InvalidSpec {
+    pub fn public_code(&self) -> Code {
+        if self.kind == Code::InvalidSpec {
             if let Some(d) = self.diagnostics.iter().find(|d| d.is_error()) {
                 return d.code;
             }
         }
-        self.kind.code()
+        self.kind
     }
 }
 

@@ -16,30 +16,42 @@ use std::cmp::Ordering;
 
 /// One tested condition, as CONTRACT.md §1 shapes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Check {
+    /// The filter's position (in its group, for a group's filters); none for a gate check.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub index: Option<usize>,
     pub field: String,
     pub comparison: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"newState\" | \"oldState\""))]
     pub state: Option<&'static str>,
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub expected: Value,
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub actual: Value,
     pub present: bool,
     pub passed: bool,
     pub reason: String,
     /// For a filter group: its connector and its filters' checks.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"AND\" | \"OR\""))]
     pub connector: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub filters: Option<Vec<Check>>,
 }
 
+/// Why a subscription fires for an event or not: the dialect-level gate
+/// (objCode, eventType, event name, state …), then one check per filter.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Explanation {
     pub matched: bool,
     pub gate: Vec<Check>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "\"AND\" | \"OR\""))]
     pub connector: Option<&'static str>,
     pub filters: Vec<Check>,
 }

@@ -3,7 +3,7 @@
 //! R-Service and ricloud specs may carry it as a hookmatch extension, so it
 //! lives here rather than in one dialect.
 
-use crate::error::{join, unknown_message, Diagnostic};
+use crate::error::{join, unknown_message, Code, Diagnostic};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, StateSel};
 use crate::text::{quote_short, type_name};
 use crate::value::Hint;
@@ -19,17 +19,11 @@ pub const MAX_GROUP_FILTERS: usize = 5;
 pub struct FilterContext<'a> {
     /// The subscription only sees CREATE events, whose `oldState` is empty.
     pub create_only: bool,
-    /// The Workfront objCode, for the fields Workfront cannot filter on.
-    pub obj_code: Option<&'a str>,
+    /// Fields the vendor documents as not filterable for this spec, and
+    /// the vendor's name for the warning.
+    pub unfilterable: &'a [&'a str],
+    pub vendor: &'a str,
 }
-
-/// Fields Workfront documents as not filterable: `(objCode, fieldName)`.
-const UNFILTERABLE: [(&str, &str); 4] = [
-    ("DOCU", "groups"),
-    ("RECORD", "data"),
-    ("RECORD_TYPE", "data"),
-    ("RECORD_TYPE", "fields"),
-];
 
 const FILTER_KEYS: [&str; 5] = ["fieldName", "fieldValue", "comparison", "state", "type"];
 const GROUP_KEYS: [&str; 3] = ["type", "connector", "filters"];
@@ -44,7 +38,7 @@ pub fn parse_extension(
 ) -> (Connector, Vec<Entry>) {
     if spec.contains_key("filters") || spec.contains_key("filterConnector") {
         diags.push(Diagnostic::warning(
-            "receiver_side_filter",
+            Code::ReceiverSideFilter,
             if spec.contains_key("filters") { "/filters" } else { "/filterConnector" },
             format!(
                 "{vendor} itself does not filter: it sends every event, and these filters (a hookmatch extension) must run in your receiver"
@@ -109,7 +103,7 @@ pub fn parse(
         Some(Value::Array(list)) => list,
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 "/filters",
                 format!(
                     "filters must be an array of filters, got {}",
@@ -126,7 +120,7 @@ pub fn parse(
         let path = || join("/filters", i);
         let Some(obj) = item.as_object() else {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 path(),
                 format!("each filter must be an object, got {}", type_name(item)),
             ));
@@ -143,7 +137,7 @@ pub fn parse(
     }
     if groups > MAX_GROUPS {
         diags.push(Diagnostic::error(
-            "too_many_groups",
+            Code::TooManyGroups,
             "/filters",
             format!(
                 "a subscription may have at most {MAX_GROUPS} filter groups; this one has {groups}"
@@ -157,7 +151,7 @@ fn parse_connector(v: &Value, path: &str, what: &str, diags: &mut Vec<Diagnostic
     match v {
         Value::String(s) => Connector::parse(s).unwrap_or_else(|| {
             diags.push(Diagnostic::error(
-                "unknown_connector",
+                Code::UnknownConnector,
                 path,
                 unknown_message(what, s, &["AND", "OR"]),
             ));
@@ -165,7 +159,7 @@ fn parse_connector(v: &Value, path: &str, what: &str, diags: &mut Vec<Diagnostic
         }),
         other => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 path,
                 format!("{what} must be \"AND\" or \"OR\", got {}", type_name(other)),
             ));
@@ -185,7 +179,7 @@ fn parse_group(
         Some(Value::String(t)) if t == "group" => {}
         Some(Value::String(t)) => {
             diags.push(Diagnostic::error(
-                "unknown_filter_type",
+                Code::UnknownFilterType,
                 type_path,
                 unknown_message("filter type", t, &["group"]),
             ));
@@ -193,7 +187,7 @@ fn parse_group(
         }
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 type_path,
                 format!("type must be \"group\", got {}", type_name(other)),
             ));
@@ -212,7 +206,7 @@ fn parse_group(
         Some(v) => parse_connector(v, &join(path, "connector"), "connector", diags),
         None => {
             diags.push(Diagnostic::error(
-                "missing_field",
+                Code::MissingField,
                 join(path, "connector"),
                 "a filter group needs its own connector, \"AND\" or \"OR\"",
             ));
@@ -224,7 +218,7 @@ fn parse_group(
         Some(Value::Array(list)) => list,
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 filters_path,
                 format!(
                     "a group's filters must be an array, got {}",
@@ -235,7 +229,7 @@ fn parse_group(
         }
         None => {
             diags.push(Diagnostic::error(
-                "missing_field",
+                Code::MissingField,
                 filters_path,
                 format!(
                     "a filter group needs filters ({MIN_GROUP_FILTERS} to {MAX_GROUP_FILTERS})"
@@ -246,9 +240,9 @@ fn parse_group(
     };
     if list.len() < MIN_GROUP_FILTERS || list.len() > MAX_GROUP_FILTERS {
         let code = if list.len() < MIN_GROUP_FILTERS {
-            "group_too_small"
+            Code::GroupTooSmall
         } else {
-            "group_too_large"
+            Code::GroupTooLarge
         };
         diags.push(Diagnostic::error(
             code,
@@ -264,7 +258,7 @@ fn parse_group(
         let fpath = join(&filters_path, j);
         match item.as_object() {
             Some(f) if f.contains_key("type") => diags.push(Diagnostic::error(
-                "nested_group",
+                Code::NestedGroup,
                 fpath,
                 "filter groups cannot be nested: a group holds plain filters only",
             )),
@@ -274,7 +268,7 @@ fn parse_group(
                 }
             }
             None => diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 fpath,
                 format!("each filter must be an object, got {}", type_name(item)),
             )),
@@ -301,7 +295,7 @@ fn parse_filter(
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::String(_)) => {
             diags.push(Diagnostic::error(
-                "empty_field_name",
+                Code::EmptyFieldName,
                 name_path(),
                 "fieldName must not be empty",
             ));
@@ -309,7 +303,7 @@ fn parse_filter(
         }
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 name_path(),
                 format!("fieldName must be a string, got {}", type_name(other)),
             ));
@@ -317,7 +311,7 @@ fn parse_filter(
         }
         None => {
             diags.push(Diagnostic::error(
-                "missing_field",
+                Code::MissingField,
                 name_path(),
                 "a filter needs a fieldName",
             ));
@@ -330,7 +324,7 @@ fn parse_filter(
         None => Comparison::Eq,
         Some(Value::String(s)) => Comparison::parse(s).unwrap_or_else(|| {
             diags.push(Diagnostic::error(
-                "unknown_comparison",
+                Code::UnknownComparison,
                 cmp_path(),
                 unknown_message("comparison", s, &Comparison::NAMES),
             ));
@@ -338,7 +332,7 @@ fn parse_filter(
         }),
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 cmp_path(),
                 format!("comparison must be a string, got {}", type_name(other)),
             ));
@@ -353,7 +347,7 @@ fn parse_filter(
         Some(Value::String(s)) if s == "oldState" => (StateSel::Old, true),
         Some(Value::String(s)) => {
             diags.push(Diagnostic::error(
-                "unknown_state",
+                Code::UnknownState,
                 state_path(),
                 unknown_message("state", s, &["newState", "oldState"]),
             ));
@@ -361,7 +355,7 @@ fn parse_filter(
         }
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 state_path(),
                 format!(
                     "state must be \"newState\" or \"oldState\", got {}",
@@ -375,14 +369,14 @@ fn parse_filter(
     // the comparison.
     if ctx.create_only && state == StateSel::Old {
         diags.push(Diagnostic::error(
-            "old_state_on_create",
+            Code::OldStateOnCreate,
             state_path(),
             "oldState is not possible on CREATE subscriptions: a CREATE event's oldState is empty",
         ));
     }
     if ctx.create_only && comparison == Comparison::Changed && state != StateSel::Old {
         diags.push(Diagnostic::warning(
-            "changed_on_create",
+            Code::ChangedOnCreate,
             cmp_path(),
             "on CREATE events oldState is empty, so changed passes whenever the field is present",
         ));
@@ -394,7 +388,7 @@ fn parse_filter(
         None if comparison == Comparison::Changed => Value::Null,
         None => {
             diags.push(Diagnostic::error(
-                "missing_field",
+                Code::MissingField,
                 value_path(),
                 format!(
                     "fieldValue is required for comparison \"{}\"",
@@ -411,7 +405,7 @@ fn parse_filter(
             Some(tokens) => FieldRef::Pointer(tokens),
             None => {
                 diags.push(Diagnostic::error(
-                    "invalid_pointer",
+                    Code::InvalidPointer,
                     join(&path(), "fieldName"),
                     format!(
                         "fieldName {} starts with \"/\" so it is read as a JSON Pointer, but \"~\" must be followed by 0 or 1",
@@ -425,20 +419,19 @@ fn parse_filter(
         FieldRef::Name
     };
 
-    if let Some(code) = ctx.obj_code {
-        let top = match &field {
-            FieldRef::Name => Some(field_name.as_str()),
-            FieldRef::Pointer(t) => t.first().map(String::as_str),
-        };
-        if let Some(top) = top {
-            if UNFILTERABLE.iter().any(|(c, f)| *c == code && *f == top) {
-                diags.push(Diagnostic::warning(
-                    "unfilterable_field",
-                    join(&path(), "fieldName"),
-                    format!("Workfront does not filter on {code}.{top}: this filter will not work in Workfront"),
-                ));
-            }
-        }
+    let top = match &field {
+        FieldRef::Name => Some(field_name.as_str()),
+        FieldRef::Pointer(t) => t.first().map(String::as_str),
+    };
+    if let Some(top) = top.filter(|t| ctx.unfilterable.contains(t)) {
+        diags.push(Diagnostic::warning(
+            Code::UnfilterableField,
+            join(&path(), "fieldName"),
+            format!(
+                "{} does not filter on {top}: this filter will not work in {}",
+                ctx.vendor, ctx.vendor
+            ),
+        ));
     }
 
     if diags.iter().filter(|d| d.is_error()).count() > before {
@@ -468,7 +461,7 @@ fn check_value(
         Comparison::Changed => {
             if !matches!(v, Value::Null) && v != &Value::String(String::new()) {
                 diags.push(Diagnostic::warning(
-                    "ignored_field_value",
+                    Code::IgnoredFieldValue,
                     path(),
                     "changed ignores fieldValue; it compares oldState with newState",
                 ));
@@ -507,7 +500,7 @@ fn check_value(
         _ => None,
     };
     if let Some(why) = problem {
-        diags.push(Diagnostic::error("invalid_field_value", path(), why));
+        diags.push(Diagnostic::error(Code::InvalidFieldValue, path(), why));
     }
 }
 
@@ -521,7 +514,7 @@ fn warn_unknown_keys(
     for key in obj.keys() {
         if !known.contains(&key.as_str()) {
             diags.push(Diagnostic::warning(
-                "unknown_field",
+                Code::UnknownField,
                 join(&path(), key),
                 unknown_message(&format!("{what} field"), key, known),
             ));

@@ -1,7 +1,7 @@
 //! JSON input with limits: size is checked before parsing, nesting is bounded
 //! by serde_json's recursion limit (128), and syntax errors carry line/column.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Code, Error};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -34,7 +34,7 @@ pub fn check_size(len: usize, what: &str) -> Result<(), Error> {
     let max = max_input_bytes();
     if len > max {
         return Err(Error::new(
-            ErrorKind::TooLarge,
+            Code::TooLarge,
             format!("{what} is {len} bytes, above the limit of {max} bytes (see setLimits)"),
         ));
     }
@@ -75,7 +75,7 @@ pub fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Error> {
                 .map_or(0, |i| i + 1)
             + 1;
         let mut err = Error::new(
-            ErrorKind::InvalidJson,
+            Code::InvalidJson,
             format!("{what} is not valid JSON: invalid UTF-8 at line {line} column {column}"),
         );
         err.line = Some(to_u32(line));
@@ -97,7 +97,7 @@ pub fn syntax_error(e: &serde_json::Error, what: &str) -> Error {
         detail
     };
     let mut err = Error::new(
-        ErrorKind::InvalidJson,
+        Code::InvalidJson,
         format!("{what} is not valid JSON: {detail}"),
     );
     if e.line() > 0 {
@@ -115,7 +115,7 @@ pub fn line_syntax_error(e: &serde_json::Error, line: usize) -> Error {
         .find(" at line")
         .map_or(detail.as_str(), |i| &detail[..i]);
     let mut err = Error::new(
-        ErrorKind::InvalidJson,
+        Code::InvalidJson,
         format!(
             "line {line} is not valid JSON: {head} at column {}",
             e.column()
@@ -142,7 +142,7 @@ mod tests {
     #[test]
     fn syntax_errors_have_line_and_column() {
         let err = parse(b"{\n  \"a\": ,\n}", "spec").unwrap_err();
-        assert_eq!(err.kind, ErrorKind::InvalidJson);
+        assert_eq!(err.kind, Code::InvalidJson);
         assert_eq!(err.line, Some(2));
         assert!(err.column.is_some());
     }
@@ -161,6 +161,6 @@ mod tests {
     #[test]
     fn invalid_utf8_is_rejected() {
         let err = parse(b"{\"a\":\"\xff\"}", "event").unwrap_err();
-        assert_eq!(err.kind, ErrorKind::InvalidJson);
+        assert_eq!(err.kind, Code::InvalidJson);
     }
 }

@@ -24,6 +24,8 @@ pub mod set;
 pub mod signing;
 pub mod subscription;
 pub mod text;
+#[cfg(test)]
+mod typescript;
 pub mod urls;
 pub mod value;
 
@@ -34,7 +36,7 @@ pub mod wasm;
 
 pub use delivery::{DeliverOptions, Delivery};
 pub use dialect::Dialect;
-pub use error::{Diagnostic, Error, ErrorKind, Severity};
+pub use error::{Code, Diagnostic, Error, Severity};
 pub use eval::{Check, Explanation};
 pub use preview::PreviewResult;
 pub use set::SubscriptionSet;

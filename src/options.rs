@@ -10,7 +10,7 @@
 
 use crate::delivery::{DeliverOptions, EventTime, SignatureScheme};
 use crate::dialect::Dialect;
-use crate::error::{suggest, Error, ErrorKind};
+use crate::error::{suggest, Code, Error};
 use crate::preview::{Format, PreviewOptions};
 use crate::subscription::CompileOptions;
 use serde_json::{Map, Value};
@@ -26,13 +26,13 @@ pub trait Options: Default {
 /// Unknown keys are refused, naming the key and the closest known one.
 pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
     let value = crate::json::parse(text.as_bytes(), what)
-        .map_err(|e| Error::new(ErrorKind::InvalidInput, e.message))?;
+        .map_err(|e| Error::new(Code::InvalidInput, e.message))?;
     let map = match &value {
         Value::Null => return Ok(T::default()),
         Value::Object(map) => map,
         _ => {
             return Err(Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 format!("{what} must be an object"),
             ))
         }
@@ -43,7 +43,7 @@ pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
             None => format!("expected one of {}", T::KEYS.join(", ")),
         };
         return Err(Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             format!(
                 "{what} has no option {}; {hint}",
                 crate::text::quote_short(key)
@@ -68,7 +68,7 @@ impl Object<'_> {
 
     fn wrong(&self, key: &str, expected: &str) -> Error {
         Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             format!("{} {key} must be {expected}", self.what),
         )
         .at(crate::error::join("", key))
@@ -314,6 +314,41 @@ mod tests {
         assert_eq!(e.path.as_deref(), Some("/now"));
         let e = parse::<LimitsIn>(r#"{"maxInputBytes": -1}"#, "limits").unwrap_err();
         assert_eq!(e.path.as_deref(), Some("/maxInputBytes"));
+    }
+
+    /// The TypeScript of each options object (pkg-template/api.d.ts) lists
+    /// exactly the keys its struct reads.
+    #[test]
+    fn the_typescript_options_are_the_structs_keys() {
+        let dts = include_str!("../pkg-template/api.d.ts");
+        let keys_of = |interface: &str| -> Vec<String> {
+            let start = dts
+                .find(&format!("export interface {interface} "))
+                .unwrap_or_else(|| panic!("no interface {interface}"));
+            let body = &dts[start..];
+            let body = &body[body.find('{').unwrap() + 1..body.find("\n}").unwrap()];
+            body.lines()
+                .filter_map(|l| {
+                    let l = l.trim();
+                    let name = l.split(['?', ':']).next()?;
+                    (!l.starts_with("/**") && !l.starts_with('*') && l.contains("?:"))
+                        .then(|| name.to_string())
+                })
+                .collect()
+        };
+        let check = |interface: &str, keys: &[&str]| {
+            let mut have = keys_of(interface);
+            let mut want: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            have.sort();
+            want.sort();
+            assert_eq!(have, want, "{interface}");
+        };
+        check("CompileOptions", SpecOptions::KEYS);
+        check("PreviewOptions", PreviewOptionsIn::KEYS);
+        check("DeliverOptions", DeliverOptionsIn::KEYS);
+        check("VerifyOptions", VerifyOptionsIn::KEYS);
+        check("Base64Options", Base64OptionsIn::KEYS);
+        check("Limits", LimitsIn::KEYS);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! answers are exactly those of `Subscription::matches`.
 
 use crate::dialect::{Dialect, Single};
-use crate::error::{join, Error, ErrorKind};
+use crate::error::{join, Code, Error};
 use crate::eval::{self, Explanation, FilterIds};
 use crate::event::{At, Event};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, GateCheck, GateTest, Plan, StateSel};
@@ -28,11 +28,14 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// An entry that did not compile: its id, where in the input, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SetError {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub id: Option<String>,
     pub index: usize,
-    pub code: &'static str,
+    #[cfg_attr(test, ts(type = "ErrorCode"))]
+    pub code: Code,
     /// JSON Pointer into the entries array, e.g. `/3/spec/filters/0/comparison`.
     pub path: String,
     pub message: String,
@@ -40,10 +43,13 @@ pub struct SetError {
 
 /// What `preview` of a set reports.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SetPreviewResult"))]
 pub struct SetPreview {
     pub total: usize,
     pub errors: Vec<preview::PreviewError>,
     /// Matched events per id, in insertion order (every id, zeros included).
+    #[cfg_attr(test, ts(type = "Record<string, number>"))]
     pub counts: serde_json::Map<String, Value>,
 }
 
@@ -175,7 +181,7 @@ impl SubscriptionSet {
     pub fn compile(entries: &Value) -> Result<SubscriptionSet, Error> {
         let list = entries.as_array().ok_or_else(|| {
             Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 "SubscriptionSet.compile takes an array of { id, spec, dialect? }",
             )
             .at("")
@@ -189,7 +195,7 @@ impl SubscriptionSet {
             let path = || join("", i);
             let entry_field = |key| entry.as_object().and_then(|m| crate::json::field(m, key));
             let id = entry_field("id").and_then(Value::as_str);
-            let fail = |code: &'static str, at: String, message: String| SetError {
+            let fail = |code: Code, at: String, message: String| SetError {
                 id: id.map(str::to_string),
                 index: i,
                 code,
@@ -198,7 +204,7 @@ impl SubscriptionSet {
             };
             let Some(id_str) = id else {
                 set.errors.push(fail(
-                    "invalid_entry",
+                    Code::InvalidEntry,
                     join(&path(), "id"),
                     "each entry needs an id string".into(),
                 ));
@@ -206,7 +212,7 @@ impl SubscriptionSet {
             };
             if set.positions.contains_key(id_str) {
                 set.errors.push(fail(
-                    "duplicate_id",
+                    Code::DuplicateId,
                     join(&path(), "id"),
                     format!("id {id_str:?} is used twice"),
                 ));
@@ -218,7 +224,7 @@ impl SubscriptionSet {
                     Ok(d) => Some(d),
                     Err(e) => {
                         set.errors.push(fail(
-                            "unknown_dialect",
+                            Code::UnknownDialect,
                             join(&path(), "dialect"),
                             e.message,
                         ));
@@ -227,7 +233,7 @@ impl SubscriptionSet {
                 },
                 _ => {
                     set.errors.push(fail(
-                        "invalid_entry",
+                        Code::InvalidEntry,
                         join(&path(), "dialect"),
                         "dialect must be a string".into(),
                     ));
@@ -236,7 +242,7 @@ impl SubscriptionSet {
             };
             let Some(spec) = entry_field("spec") else {
                 set.errors.push(fail(
-                    "invalid_entry",
+                    Code::InvalidEntry,
                     join(&path(), "spec"),
                     "each entry needs a spec".into(),
                 ));
@@ -252,7 +258,7 @@ impl SubscriptionSet {
                     }
                     Err(e) => {
                         set.errors
-                            .push(fail(e.code(), join(&path(), "spec"), e.message));
+                            .push(fail(e.kind, join(&path(), "spec"), e.message));
                         continue;
                     }
                 },
@@ -292,7 +298,7 @@ impl SubscriptionSet {
     pub fn add(&mut self, id: &str, spec: &Value, opts: CompileOptions) -> Result<(), Error> {
         if self.positions.contains_key(id) {
             return Err(Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 format!("id {id:?} is already in the set"),
             )
             .at("/id"));
@@ -527,7 +533,7 @@ impl SubscriptionSet {
             .and_then(Option::as_ref)
             .ok_or_else(|| {
                 Error::new(
-                    ErrorKind::InvalidInput,
+                    Code::InvalidInput,
                     format!("no subscription with id {id:?} in the set"),
                 )
             })?;
@@ -607,6 +613,19 @@ pub struct SetPreviewState {
 }
 
 impl SetPreviewState {
+    /// A set's preview from `preview`'s options: a set counts matches per
+    /// id, so `details` (rows per event) is refused.
+    pub fn with_options(opts: preview::PreviewOptions) -> Result<SetPreviewState, Error> {
+        if opts.details {
+            return Err(Error::new(
+                Code::InvalidInput,
+                "a set's preview counts matches per id; it has no details (use a Subscription's preview)",
+            )
+            .at("/details"));
+        }
+        Ok(SetPreviewState::new(opts.format))
+    }
+
     pub fn new(format: preview::Format) -> SetPreviewState {
         SetPreviewState {
             reader: preview::Reader::new(format),
@@ -691,7 +710,7 @@ impl SetTally {
         self.errors.push(preview::PreviewError {
             index: self.total,
             line,
-            code: e.code(),
+            code: e.kind,
             message: e.message,
         });
         self.total += 1;

@@ -6,7 +6,7 @@
 //! - ricloud: `Ricloud-Signature: t=<unix seconds>,s=<base64 HMAC-SHA256 of
 //!   "t.body">` (as `reincubate/ricloud`'s `signing.py` builds it).
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Code, Error};
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
@@ -16,8 +16,6 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Default Standard Webhooks tolerance, seconds (the spec's 5 minutes).
 pub const STANDARD_TOLERANCE: i64 = 300;
-/// ricloud's receiver rejects signatures older than this, seconds.
-pub const RICLOUD_TOLERANCE: i64 = 600;
 
 fn mac(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
     // RFC 2104 key processing done here (hash a key longer than the 64-byte
@@ -40,12 +38,10 @@ pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac(key, parts).finalize().into_bytes().into()
 }
 
-fn verify_mac(key: &[u8], parts: &[&[u8]], signature: &[u8]) -> bool {
+/// Does `signature` equal the HMAC-SHA256 of `parts` under `key`
+/// (compared in constant time)?
+pub fn verify_mac(key: &[u8], parts: &[&[u8]], signature: &[u8]) -> bool {
     mac(key, parts).verify_slice(signature).is_ok()
-}
-
-pub fn asana_signature(secret: &str, body: &str) -> String {
-    hex::encode(hmac_sha256(secret.as_bytes(), &[body.as_bytes()]))
 }
 
 /// The signing key of a Standard Webhooks secret: the base64 after `whsec_`.
@@ -53,7 +49,7 @@ pub fn standard_key(secret: &str) -> Result<Vec<u8>, Error> {
     let b64 = secret.strip_prefix("whsec_").unwrap_or(secret);
     crate::base64::decode(b64.as_bytes()).map_err(|e| {
         Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             format!(
                 "a Standard Webhooks secret is \"whsec_\" followed by base64; {}",
                 e.message
@@ -72,12 +68,6 @@ pub fn standard_signature(key: &[u8], id: &str, timestamp: i64, body: &str) -> S
     format!("v1,{}", crate::base64::encode(&sig))
 }
 
-pub fn ricloud_header(secret: &str, timestamp: i64, body: &str) -> String {
-    let ts = timestamp.to_string();
-    let sig = hmac_sha256(secret.as_bytes(), &[ts.as_bytes(), b".", body.as_bytes()]);
-    format!("t={ts},s={}", crate::base64::encode(&sig))
-}
-
 /// How `verify` judges time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifyOptions {
@@ -87,7 +77,8 @@ pub struct VerifyOptions {
     pub tolerance: Option<i64>,
 }
 
-fn header<'a>(headers: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+/// A header's value, its name matched without regard to case.
+pub fn header<'a>(headers: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -95,13 +86,14 @@ fn header<'a>(headers: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
 }
 
 /// Check a delivery's signature under `secret`, whichever scheme it carries
-/// (Standard Webhooks, Asana, ricloud). A missing, malformed, stale or wrong
-/// signature is `false`; only a delivery without headers/body, or a Standard
-/// Webhooks secret that is not base64, is an error.
+/// (Standard Webhooks, or a vendor's own: [`crate::dialect::Vendor::verify`]).
+/// A missing, malformed, stale or wrong signature is `false`; only a
+/// delivery without headers/body, or a Standard Webhooks secret that is not
+/// base64, is an error.
 pub fn verify(delivery: &Value, secret: &str, opts: VerifyOptions) -> Result<bool, Error> {
     let bad = || {
         Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             "verify needs a delivery: { headers, body }",
         )
     };
@@ -114,11 +106,11 @@ pub fn verify(delivery: &Value, secret: &str, opts: VerifyOptions) -> Result<boo
     // A delivery may carry several schemes (ricloud's own header beside
     // Standard Webhooks' headers): it verifies when any of them does with
     // this secret.
-    let asana = header(headers, "x-hook-signature").map(|sig| {
-        hex::decode(sig).is_ok_and(|sig| verify_mac(secret.as_bytes(), &[body.as_bytes()], &sig))
-    });
-    let ricloud = header(headers, "ricloud-signature").map(|v| ricloud_ok(v, secret, body, opts));
-    if asana == Some(true) || ricloud == Some(true) {
+    let vendors: Vec<bool> = crate::dialect::REGISTRY
+        .iter()
+        .filter_map(|v| v.verify(headers, body, secret, opts))
+        .collect();
+    if vendors.contains(&true) {
         return Ok(true);
     }
     let Some(sigs) = header(headers, "webhook-signature") else {
@@ -127,7 +119,7 @@ pub fn verify(delivery: &Value, secret: &str, opts: VerifyOptions) -> Result<boo
     let key = match standard_key(secret) {
         Ok(key) => key,
         // Not a `whsec_` key: an error only when nothing else could use it.
-        Err(_) if asana.is_some() || ricloud.is_some() => return Ok(false),
+        Err(_) if !vendors.is_empty() => return Ok(false),
         Err(e) => return Err(e),
     };
     let (Some(id), Some(ts)) = (
@@ -150,31 +142,6 @@ pub fn verify(delivery: &Value, secret: &str, opts: VerifyOptions) -> Result<boo
             .and_then(|b64| crate::base64::decode(b64.as_bytes()).ok())
             .is_some_and(|sig| verify_mac(&key, &parts, &sig))
     }))
-}
-
-/// `Ricloud-Signature: t=<unix seconds>,s=<base64 HMAC>` checked as
-/// ricloud's `Signature.verify` checks it.
-fn ricloud_ok(value: &str, secret: &str, body: &str, opts: VerifyOptions) -> bool {
-    let Some((t, s)) = value.split_once(',') else {
-        return false;
-    };
-    let (Some(t), Some(s)) = (t.strip_prefix("t="), s.strip_prefix("s=")) else {
-        return false;
-    };
-    let Ok(t_num) = t.parse::<i64>() else {
-        return false;
-    };
-    let Ok(sig) = crate::base64::decode(s.as_bytes()) else {
-        return false;
-    };
-    if opts.now - t_num > opts.tolerance.unwrap_or(RICLOUD_TOLERANCE) {
-        return false;
-    }
-    verify_mac(
-        secret.as_bytes(),
-        &[t.as_bytes(), b".", body.as_bytes()],
-        &sig,
-    )
 }
 
 #[cfg(test)]
@@ -251,37 +218,11 @@ mod tests {
     }
 
     #[test]
-    fn asana_and_ricloud_round_trip() {
-        let body = r#"{"events":[]}"#;
-        let d =
-            json!({"headers": {"X-Hook-Signature": asana_signature("s3cret", body)}, "body": body});
+    fn a_delivery_without_a_signature_is_false_and_no_delivery_is_an_error() {
         let at = VerifyOptions {
             now: 0,
             tolerance: None,
         };
-        assert!(verify(&d, "s3cret", at).unwrap());
-        assert!(!verify(&d, "other", at).unwrap());
-        let tampered = json!({"headers": d["headers"], "body": r#"{"events":[1]}"#});
-        assert!(!verify(&tampered, "s3cret", at).unwrap());
-        let r = json!({"headers": {"Ricloud-Signature": ricloud_header("k", 1000, body)}, "body": body});
-        assert!(verify(
-            &r,
-            "k",
-            VerifyOptions {
-                now: 1500,
-                tolerance: None
-            }
-        )
-        .unwrap());
-        assert!(!verify(
-            &r,
-            "k",
-            VerifyOptions {
-                now: 1601,
-                tolerance: None
-            }
-        )
-        .unwrap());
         assert!(verify(&json!({"headers": {}, "body": ""}), "k", at).is_ok_and(|ok| !ok));
         assert!(verify(&json!(42), "k", at).is_err());
     }

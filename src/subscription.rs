@@ -2,7 +2,7 @@
 
 use crate::delivery::{self, DeliverOptions, Delivery};
 use crate::dialect::{Compiled, Dialect, Single, SpecContext};
-use crate::error::{Diagnostic, Error};
+use crate::error::{Code, Diagnostic, Error};
 use crate::eval::{self, Explanation};
 use crate::event::At;
 use crate::preview::{self, PreviewOptions, PreviewResult, PreviewState, Tally};
@@ -95,7 +95,7 @@ impl CompileOptions {
 pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
     let dialect = match opts.dialect.map_or_else(|| Dialect::detect(spec), Ok) {
         Ok(d) => d,
-        Err(e) => return vec![Diagnostic::error("unknown_dialect", "", e.message)],
+        Err(e) => return vec![Diagnostic::error(Code::UnknownDialect, "", e.message)],
     };
     let mut diags = Vec::new();
     dialect.compile(spec, &opts.context(), &mut diags);
@@ -106,8 +106,8 @@ pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
 pub fn validate_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, Error> {
     match crate::json::parse(spec, "the spec") {
         Ok(v) => Ok(validate(&v, opts)),
-        Err(e) if e.kind == crate::error::ErrorKind::InvalidJson => {
-            Ok(vec![Diagnostic::error("invalid_json", "", e.message)])
+        Err(e) if e.kind == crate::error::Code::InvalidJson => {
+            Ok(vec![Diagnostic::error(Code::InvalidJson, "", e.message)])
         }
         Err(e) => Err(e),
     }

@@ -179,7 +179,7 @@ fn invalid_entries_are_reported_with_id_and_path_and_the_rest_compile() {
     let errs: Vec<(Option<&str>, &str, &str)> = set
         .errors()
         .iter()
-        .map(|e| (e.id.as_deref(), e.code, e.path.as_str()))
+        .map(|e| (e.id.as_deref(), e.code.as_str(), e.path.as_str()))
         .collect();
     assert_eq!(
         errs,

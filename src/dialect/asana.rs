@@ -7,7 +7,7 @@
 use super::spec::{self, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
 use crate::delivery::{post, DeliverOptions, Delivery, JSON};
-use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
+use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event, State};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, Plan, StateSel};
 use crate::signing;
@@ -71,6 +71,22 @@ impl Vendor for Asana {
         }
     }
 
+    /// `X-Hook-Signature`: the hex HMAC-SHA256 of the body under the
+    /// handshake secret.
+    fn verify(
+        &self,
+        headers: &Map<String, Value>,
+        body: &str,
+        secret: &str,
+        _opts: signing::VerifyOptions,
+    ) -> Option<bool> {
+        let sig = signing::header(headers, "x-hook-signature")?;
+        Some(
+            hex::decode(sig)
+                .is_ok_and(|sig| signing::verify_mac(secret.as_bytes(), &[body.as_bytes()], &sig)),
+        )
+    }
+
     fn heartbeat(&self) -> &'static str {
         "this is a heartbeat ({\"events\":[]}): Asana sends one every 8 hours to check that the target answers; it carries no event, so nothing fires"
     }
@@ -127,7 +143,7 @@ fn check_higher_level(f: &Value, kind: &str, path: &str, diags: &mut Vec<Diagnos
     let Some(obj) = f.as_object() else { return };
     if crate::json::field(obj, "fields").is_some_and(|v| !v.is_null()) {
         diags.push(Diagnostic::error(
-            "fields_unsupported",
+            Code::FieldsUnsupported,
             join(path, "fields"),
             format!("Asana does not support fields in filters of a webhook on a {kind}"),
         ));
@@ -138,13 +154,13 @@ fn check_higher_level(f: &Value, kind: &str, path: &str, diags: &mut Vec<Diagnos
     let action = crate::json::field(obj, "action").and_then(Value::as_str);
     match higher_level_actions(rt) {
         Some([]) => diags.push(Diagnostic::warning(
-            "never_delivered",
+            Code::NeverDelivered,
             join(path, "resource_type"),
             format!("Asana does not propagate {rt} events to a webhook on a {kind}, so this filter never passes"),
         )),
         Some(allowed) if action.is_some_and(|a| !allowed.contains(&a)) => {
             diags.push(Diagnostic::warning(
-                "never_delivered",
+                Code::NeverDelivered,
                 join(path, "action"),
                 format!(
                     "a webhook on a {kind} receives {rt} events only for the actions {}, so this filter never passes",
@@ -180,7 +196,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             Some(Value::String(g)) if !g.is_empty() => Some(g.clone()),
             _ => {
                 diags.push(Diagnostic::error(
-                    "missing_field",
+                    Code::MissingField,
                     "/resource/gid",
                     "resource must be a gid string, or an object with one",
                 ));
@@ -209,7 +225,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             }
         }
         Some(other) => diags.push(Diagnostic::error(
-            "invalid_type",
+            Code::InvalidType,
             "/filters",
             format!("filters must be an array, got {}", type_name(other)),
         )),
@@ -220,7 +236,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             .is_none_or(Vec::is_empty);
         if none {
             diags.push(Diagnostic::error(
-                "filters_required",
+                Code::FiltersRequired,
                 "/filters",
                 format!("Asana requires filters on webhooks created on a {kind}: give at least one filter, e.g. {{\"resource_type\": \"project\", \"action\": \"added\"}}"),
             ));
@@ -258,7 +274,7 @@ fn check_target(t: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
         Ok(u) => u,
         Err(why) => {
             diags.push(Diagnostic::error(
-                "invalid_url",
+                Code::InvalidUrl,
                 "/target",
                 format!(
                     "target {} is not an absolute http(s) URL: {why}",
@@ -270,7 +286,7 @@ fn check_target(t: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
     };
     if let Some(why) = unreachable_host(url.host) {
         diags.push(Diagnostic::error(
-            "forbidden_target",
+            Code::ForbiddenTarget,
             "/target",
             format!("Asana refuses this target with 403 Forbidden: {why}"),
         ));
@@ -278,7 +294,7 @@ fn check_target(t: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
     }
     if !url.https {
         diags.push(Diagnostic::warning(
-            "insecure_target",
+            Code::InsecureTarget,
             "/target",
             "the target is plain http: Asana's documentation only shows https targets, and the X-Hook-Secret handshake would cross the network unencrypted",
         ));
@@ -345,7 +361,7 @@ pub fn unreachable_host(host: &str) -> Option<String> {
 fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, Value)> {
     let Some(obj) = f.as_object() else {
         diags.push(Diagnostic::error(
-            "invalid_type",
+            Code::InvalidType,
             path,
             format!("each filter must be an object, got {}", type_name(f)),
         ));
@@ -367,7 +383,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             None | Some(Value::Null) if !required => None,
             None | Some(Value::Null) => {
                 diags.push(Diagnostic::error(
-                    "missing_field",
+                    Code::MissingField,
                     join(path, key),
                     format!("an Asana filter needs {key} (e.g. \"task\")"),
                 ));
@@ -375,7 +391,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
             }
             Some(other) => {
                 diags.push(Diagnostic::error(
-                    "invalid_type",
+                    Code::InvalidType,
                     join(path, key),
                     format!(
                         "{key} must be a non-empty string, got {}",
@@ -393,7 +409,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
     if let Some(a) = &action {
         if !ACTIONS.contains(&a.as_str()) {
             diags.push(Diagnostic::error(
-                "unknown_action",
+                Code::UnknownAction,
                 join(path, "action"),
                 unknown_message("action", a, &ACTIONS),
             ));
@@ -411,7 +427,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
         }
         Some(_) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 join(path, "fields"),
                 "fields must be a non-empty array of field names, e.g. [\"due_on\"]",
             ));
@@ -420,7 +436,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
     };
     if fields.is_some() && action.as_deref() != Some("changed") {
         diags.push(Diagnostic::error(
-            "fields_need_changed",
+            Code::FieldsNeedChanged,
             join(path, "fields"),
             "fields can only be given with action \"changed\": Asana only reports which field changed for changes",
         ));
@@ -492,7 +508,7 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
         Some(r) if r.is_object() => {
             if r.get("resource_type").and_then(At::as_str).is_none() {
                 return Err(Error::new(
-                    ErrorKind::InvalidEvent,
+                    Code::InvalidEvent,
                     "resource needs a resource_type string",
                 )
                 .at("/resource/resource_type"));
@@ -500,13 +516,18 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
         }
         _ => {
             return Err(Error::new(
-                ErrorKind::InvalidEvent,
+                Code::InvalidEvent,
                 "an Asana event needs resource: {gid, resource_type}",
             )
             .at("/resource"))
         }
     }
     Ok(Event::new(event, State::In(event), spec::empty_state()))
+}
+
+/// `X-Hook-Signature` of a body under the handshake secret.
+pub fn signature(secret: &str, body: &str) -> String {
+    hex::encode(signing::hmac_sha256(secret.as_bytes(), &[body.as_bytes()]))
 }
 
 /// How an Asana webhook delivers: `{"events":[…]}` to the target, signed
@@ -528,7 +549,7 @@ impl Deliver for AsanaDelivery {
         body.push_str("]}");
         let mut pairs = vec![("Content-Type", JSON.to_string())];
         if let Some(secret) = &opts.secret {
-            pairs.push(("X-Hook-Signature", signing::asana_signature(secret, &body)));
+            pairs.push(("X-Hook-Signature", signature(secret, &body)));
         }
         Ok(post(&self.target, &pairs, body))
     }
@@ -540,13 +561,13 @@ impl Deliver for AsanaDelivery {
             let body = "{\"events\":[]}".to_string();
             let mut pairs = vec![("Content-Type", JSON.to_string())];
             if let Some(secret) = &opts.secret {
-                pairs.push(("X-Hook-Signature", signing::asana_signature(secret, &body)));
+                pairs.push(("X-Hook-Signature", signature(secret, &body)));
             }
             return Ok(post(&self.target, &pairs, body));
         }
         if !opts.handshake {
             return Err(Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 "an Asana delivery without an event is the handshake or a heartbeat: pass handshake: true or heartbeat: true",
             ));
         }

@@ -8,7 +8,7 @@
 use super::spec::{self, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
 use crate::delivery::{post, DeliverOptions, Delivery, JSON};
-use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
+use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event, State};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
@@ -148,7 +148,7 @@ fn compile(
         Some(Value::Array(list)) => {
             if list.is_empty() {
                 diags.push(Diagnostic::error(
-                    "empty_events",
+                    Code::EmptyEvents,
                     "/events",
                     "events is empty, so nothing would ever be delivered; leave it out to receive every event",
                 ));
@@ -164,7 +164,7 @@ fn compile(
                         let current = renamed.map_or(name.as_str(), |(_, new)| *new);
                         if let Some((old, new)) = renamed {
                             diags.push(Diagnostic::warning(
-                                "renamed_event",
+                                Code::RenamedEvent,
                                 path.clone(),
                                 format!("{old} is the old name of {new}: current Kanboard sends {new}, which is what this entry matches"),
                             ));
@@ -172,7 +172,7 @@ fn compile(
                         let current = Value::String(current.into());
                         if out.contains(&current) {
                             diags.push(Diagnostic::warning(
-                                "duplicate_event",
+                                Code::DuplicateEvent,
                                 path,
                                 format!("{name} is listed twice"),
                             ));
@@ -182,18 +182,18 @@ fn compile(
                     }
                     Value::String(name) if MENTIONS.contains(&name.as_str()) => {
                         diags.push(Diagnostic::error(
-                            "unknown_event",
+                            Code::UnknownEvent,
                             path,
                             format!("Kanboard sends {name} to the mentioned user only, never to the web hook"),
                         ))
                     }
                     Value::String(name) => diags.push(Diagnostic::error(
-                        "unknown_event",
+                        Code::UnknownEvent,
                         path,
                         unknown_message("Kanboard event", name, &EVENTS),
                     )),
                     other => diags.push(Diagnostic::error(
-                        "invalid_type",
+                        Code::InvalidType,
                         path,
                         format!("each event must be a string, got {}", type_name(other)),
                     )),
@@ -203,7 +203,7 @@ fn compile(
         }
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 "/events",
                 format!(
                     "events must be an array of event names, got {}",
@@ -258,14 +258,14 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
         Some(v) if v.is_object() => v,
         Some(other) => {
             return Err(Error::new(
-                ErrorKind::InvalidEvent,
+                Code::InvalidEvent,
                 format!("event_data must be an object, got {}", other.type_name()),
             )
             .at("/event_data"))
         }
         None => {
             return Err(
-                Error::new(ErrorKind::InvalidEvent, "a Kanboard event needs event_data")
+                Error::new(Code::InvalidEvent, "a Kanboard event needs event_data")
                     .at("/event_data"),
             )
         }
@@ -307,9 +307,9 @@ fn check_target(url: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) {
         return;
     };
     if !ctx.allow_private_networks {
-        if let Some(why) = crate::urls::private_network_host(parsed.host) {
+        if let Some(why) = private_network_host(parsed.host) {
             diags.push(Diagnostic::error(
-                "forbidden_target",
+                Code::ForbiddenTarget,
                 "/url",
                 format!("Kanboard does not send web hooks to private networks: {why}. If your Kanboard sets WEBHOOK_ALLOW_PRIVATE_NETWORKS, compile with the allowPrivateNetworks option"),
             ));
@@ -317,7 +317,7 @@ fn check_target(url: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) {
     }
     if url.contains('#') {
         diags.push(Diagnostic::warning(
-            "token_after_fragment",
+            Code::TokenAfterFragment,
             "/url",
             "Kanboard appends ?token=… after the URL's fragment (#…), which HTTP clients never send: the receiver gets no token. Remove the fragment",
         ));
@@ -399,5 +399,151 @@ mod tests {
             url_with_token("https://h/x#f", "a b"),
             "https://h/x#f?token=a b"
         );
+    }
+}
+
+/// Why Kanboard would refuse `host` as a private-network target, if it
+/// would: its `HttpClient::isPrivateURL` (app/Core/Http/Client.php, kanboard
+/// 2cba210) resolves the host and refuses an address in PHP's
+/// `FILTER_FLAG_NO_PRIV_RANGE | FILTER_FLAG_NO_RES_RANGE` ranges. hookmatch
+/// cannot resolve names, so it judges IP literals (every form
+/// `gethostbyname` takes, such as `127.1` or `2130706433`) and `localhost`;
+/// a name that resolves to a private address is not caught here.
+pub fn private_network_host(host: &str) -> Option<String> {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    if h == "localhost" {
+        return Some(format!("{host} resolves to 127.0.0.1, a loopback address"));
+    }
+    if let Some(inner) = h.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+        let ip: std::net::Ipv6Addr = inner.parse().ok()?;
+        return private_v6(ip).map(|range| format!("{host} is in {range}"));
+    }
+    let ip = inet_aton(&h)?;
+    private_v4(ip).map(|range| format!("{host} is in {range}"))
+}
+
+/// PHP's private and reserved IPv4 ranges.
+fn private_v4(ip: u32) -> Option<&'static str> {
+    let [a, b, _, _] = ip.to_be_bytes();
+    match (a, b) {
+        (10, _) => Some("the private range 10.0.0.0/8"),
+        (172, 16..=31) => Some("the private range 172.16.0.0/12"),
+        (192, 168) => Some("the private range 192.168.0.0/16"),
+        (0, _) => Some("the reserved range 0.0.0.0/8"),
+        (127, _) => Some("the loopback range 127.0.0.0/8"),
+        (169, 254) => Some("the link-local range 169.254.0.0/16"),
+        (240..=255, _) => Some("the reserved range 240.0.0.0/4"),
+        _ => None,
+    }
+}
+
+/// PHP's private and reserved IPv6 ranges.
+fn private_v6(ip: std::net::Ipv6Addr) -> Option<&'static str> {
+    let s = ip.segments();
+    if ip.is_unspecified() {
+        return Some("the unspecified address ::");
+    }
+    if ip.is_loopback() {
+        return Some("the loopback address ::1");
+    }
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return private_v4(u32::from(v4)).or(Some("the IPv4-mapped range ::ffff:0:0/96"));
+    }
+    if s[0] & 0xfe00 == 0xfc00 {
+        return Some("the unique local range fc00::/7");
+    }
+    if s[0] & 0xffc0 == 0xfe80 {
+        return Some("the link-local range fe80::/10");
+    }
+    None
+}
+
+/// An IPv4 address in any form `inet_aton` (and so `gethostbyname`)
+/// takes: one to four parts, each decimal, octal (`0…`) or hex (`0x…`).
+fn inet_aton(s: &str) -> Option<u32> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut nums = Vec::with_capacity(parts.len());
+    for p in &parts {
+        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X"))
+        {
+            (h, 16)
+        } else if p.len() > 1 && p.starts_with('0') {
+            (&p[1..], 8)
+        } else {
+            (*p, 10)
+        };
+        if digits.is_empty() && radix != 16 {
+            return None;
+        }
+        let n = if digits.is_empty() {
+            0
+        } else {
+            u64::from_str_radix(digits, radix).ok()?
+        };
+        nums.push(n);
+    }
+    let (last, init) = nums.split_last()?;
+    if init.iter().any(|n| *n > 255) {
+        return None;
+    }
+    let shift_bits = 8 * (4 - nums.len() as u32 + 1);
+    let max_last: u64 = if shift_bits >= 32 {
+        u64::from(u32::MAX)
+    } else {
+        (1u64 << shift_bits) - 1
+    };
+    if *last > max_last {
+        return None;
+    }
+    let mut ip: u64 = 0;
+    for (i, n) in init.iter().enumerate() {
+        ip |= n << (24 - 8 * i as u32);
+    }
+    u32::try_from(ip | last).ok()
+}
+
+#[cfg(test)]
+mod private_tests {
+    use super::private_network_host;
+
+    #[test]
+    fn kanboards_private_and_reserved_ranges() {
+        for host in [
+            "localhost",
+            "127.0.0.1",
+            "127.1",
+            "2130706433",
+            "0x7f.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "240.0.0.1",
+            "[::1]",
+            "[::]",
+            "[fd00::1]",
+            "[fe80::1]",
+            "[::ffff:192.168.1.1]",
+            "LOCALHOST.",
+        ] {
+            assert!(private_network_host(host).is_some(), "{host}");
+        }
+        for host in [
+            "example.com",
+            "8.8.8.8",
+            "172.32.0.1",
+            "192.169.0.1",
+            "100.64.0.1",
+            "[2001:db8::1]",
+            "kanboard.local",
+            "1.2.3.4.5",
+        ] {
+            assert!(private_network_host(host).is_none(), "{host}");
+        }
     }
 }

@@ -17,7 +17,7 @@ pub mod spec;
 pub mod workfront;
 
 use crate::delivery::{DeliverOptions, Delivery};
-use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::error::{unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::plan::Plan;
 use serde_json::{Map, Value};
@@ -60,6 +60,18 @@ pub trait Vendor: Sync + Send + 'static {
     fn envelope<'a>(&self, _doc: At<'a>) -> Option<Vec<At<'a>>> {
         None
     }
+    /// Check a delivery's signature in this vendor's own scheme under
+    /// `secret`: `None` when the delivery carries none of it.
+    fn verify(
+        &self,
+        _headers: &Map<String, Value>,
+        _body: &str,
+        _secret: &str,
+        _opts: crate::signing::VerifyOptions,
+    ) -> Option<bool> {
+        None
+    }
+
     /// What an explanation says of an envelope with no events.
     fn heartbeat(&self) -> &'static str {
         "this delivery body holds no event, so nothing fires"
@@ -159,7 +171,7 @@ impl Dialect {
         match REGISTRY.iter().find(|v| v.name() == s) {
             Some(v) => Ok(Dialect(*v)),
             None => Err(Error::new(
-                ErrorKind::UnknownDialect,
+                Code::UnknownDialect,
                 unknown_message("dialect", s, &Dialect::names()),
             )),
         }
@@ -197,7 +209,7 @@ impl Dialect {
     ) -> Option<Compiled> {
         let Some(obj) = spec.as_object() else {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 "",
                 format!(
                     "a {} spec must be a JSON object, got {}",
@@ -227,7 +239,7 @@ impl Dialect {
             Some([]) => Ok(Single::Heartbeat),
             Some([one]) => Ok(Single::Enveloped(*one)),
             Some(many) => Err(Error::new(
-                ErrorKind::InvalidEvent,
+                Code::InvalidEvent,
                 format!(
                     "this is a delivery body with {} events; pass it to preview, or pass one event",
                     many.len()
@@ -258,7 +270,7 @@ fn unknown_dialect(why: &str) -> Error {
         .map(|v| format!("{} needs {}", v.name(), v.needs()))
         .collect();
     Error::new(
-        ErrorKind::UnknownDialect,
+        Code::UnknownDialect,
         format!(
             "cannot tell the dialect: {why}. Name the dialect (the dialect option, or --dialect) or give the fields of one: {}",
             needs.join("; ")
@@ -298,7 +310,7 @@ pub trait Deliver: fmt::Debug + Send + Sync {
     /// test delivery).
     fn without_event(&self, _opts: &DeliverOptions) -> Result<Delivery, Error> {
         Err(Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             "this dialect sends nothing without an event; pass an event",
         ))
     }

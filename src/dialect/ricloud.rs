@@ -7,7 +7,7 @@
 use super::spec::{self, optional_string, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
 use crate::delivery::{post, DeliverOptions, Delivery, JSON};
-use crate::error::{unknown_message, Diagnostic, Error, ErrorKind};
+use crate::error::{unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
@@ -48,6 +48,29 @@ impl Vendor for Ricloud {
 
     fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
         prepare(event)
+    }
+
+    /// `Ricloud-Signature: t=<unix seconds>,s=<base64 HMAC>` checked as
+    /// ricloud's `Signature.verify` checks it (600 seconds by default, as
+    /// its receiver's `verify_request`).
+    fn verify(
+        &self,
+        headers: &Map<String, Value>,
+        body: &str,
+        secret: &str,
+        opts: signing::VerifyOptions,
+    ) -> Option<bool> {
+        let value = signing::header(headers, "ricloud-signature")?;
+        let check = || {
+            let (t, s) = value.split_once(',')?;
+            let (t, s) = (t.strip_prefix("t=")?, s.strip_prefix("s=")?);
+            let t_num = t.parse::<i64>().ok()?;
+            let sig = crate::base64::decode(s.as_bytes()).ok()?;
+            let fresh = opts.now - t_num <= opts.tolerance.unwrap_or(TOLERANCE);
+            let parts: [&[u8]; 3] = [t.as_bytes(), b".", body.as_bytes()];
+            Some(fresh && signing::verify_mac(secret.as_bytes(), &parts, &sig))
+        };
+        Some(check().unwrap_or(false))
     }
 
     fn shape(&self) -> &'static EventShape {
@@ -107,13 +130,13 @@ fn compile(
     };
     let state = match crate::json::field(obj, "state") {
         None | Some(Value::Null) => Some("new".to_string()),
-        Some(_) => spec::required_choice(obj, "state", &STATES, "unknown_state", "state", diags)
+        Some(_) => spec::required_choice(obj, "state", &STATES, Code::UnknownState, "state", diags)
             .map(str::to_string),
     };
     match crate::json::field(obj, "organisation") {
         None | Some(Value::Null) | Some(Value::String(_)) | Some(Value::Number(_)) => {}
         Some(other) => diags.push(Diagnostic::error(
-            "invalid_type",
+            Code::InvalidType,
             "/organisation",
             format!(
                 "organisation is an organisation ID (a string or number), got {}",
@@ -124,7 +147,7 @@ fn compile(
     if let Some(d) = optional_string(obj, "date_created", diags) {
         if crate::value::parse_instant(d).is_none() {
             diags.push(Diagnostic::warning(
-                "invalid_date",
+                Code::InvalidDate,
                 "/date_created",
                 format!(
                     "date_created {} is not an ISO 8601 date-time",
@@ -185,17 +208,17 @@ fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
         None => {}
         Some(Value::String(s)) if SETTABLE_STATES.contains(&s.as_str()) => {}
         Some(Value::String(s)) if STATES.contains(&s.as_str()) => diags.push(Diagnostic::error(
-            "state_not_settable",
+            Code::StateNotSettable,
             "/state",
             format!("an update can only set state to \"new\" or \"deactivated\"; {s:?} is set by ricloud's own test"),
         )),
         Some(Value::String(s)) => diags.push(Diagnostic::error(
-            "unknown_state",
+            Code::UnknownState,
             "/state",
             unknown_message("state", s, &SETTABLE_STATES),
         )),
         Some(other) => diags.push(Diagnostic::error(
-            "invalid_type",
+            Code::InvalidType,
             "/state",
             format!("state must be \"new\" or \"deactivated\", got {}", type_name(other)),
         )),
@@ -203,7 +226,7 @@ fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
     for key in ["secret", "organisation", "date_created"] {
         if obj.contains_key(key) {
             diags.push(Diagnostic::error(
-                "read_only_field",
+                Code::ReadOnlyField,
                 crate::error::join("", key),
                 format!("{key} cannot be changed by an update; only url and state can"),
             ));
@@ -223,6 +246,17 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     ))
 }
 
+/// ricloud's receiver rejects signatures older than this, seconds.
+pub const TOLERANCE: i64 = 600;
+
+/// `Ricloud-Signature` of a body: `t=<unix seconds>,s=<base64 HMAC-SHA256 of
+/// "t.body">` (signing.py `Signature.sign`, `to_header`).
+pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
+    let ts = timestamp.to_string();
+    let sig = signing::hmac_sha256(secret.as_bytes(), &[ts.as_bytes(), b".", body.as_bytes()]);
+    format!("t={ts},s={}", crate::base64::encode(&sig))
+}
+
 /// How ricloud delivers: the event to the config's url, signed with the
 /// config's secret.
 #[derive(Debug)]
@@ -239,12 +273,12 @@ impl RicloudDelivery {
     fn post(&self, body: String, opts: &DeliverOptions) -> Result<Delivery, Error> {
         let secret = self.secret.as_deref().or(opts.secret.as_deref()).ok_or_else(|| {
             Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 "this config has no secret yet (ricloud generates it when the config is created); pass the secret option to sign the preview",
             )
             .at("/secret")
         })?;
-        let header = signing::ricloud_header(secret, opts.timestamp(), &body);
+        let header = signature(secret, opts.timestamp(), &body);
         Ok(post(
             &self.url,
             &[("Content-Type", JSON.into()), ("Ricloud-Signature", header)],
@@ -268,7 +302,7 @@ impl Deliver for RicloudDelivery {
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
         if !opts.test {
             return Err(Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 "a ricloud preview without an event needs { test: true }",
             ));
         }
@@ -282,5 +316,30 @@ impl Deliver for RicloudDelivery {
         body.insert("action".into(), "test".into());
         body.insert("data".into(), Value::Object(Map::new()));
         self.post(Value::Object(body).to_string(), opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing::{verify, VerifyOptions};
+    use serde_json::json;
+
+    #[test]
+    fn ricloud_and_asana_signatures_round_trip_and_refuse_stale_or_tampered() {
+        let body = r#"{"events":[]}"#;
+        let at = |now| VerifyOptions {
+            now,
+            tolerance: None,
+        };
+        let r = json!({"headers": {"Ricloud-Signature": signature("k", 1000, body)}, "body": body});
+        assert!(verify(&r, "k", at(1500)).unwrap());
+        assert!(!verify(&r, "k", at(1601)).unwrap(), "older than 600 s");
+        assert!(!verify(&r, "other", at(1500)).unwrap());
+        let tampered = json!({"headers": r["headers"], "body": "{}"});
+        assert!(!verify(&tampered, "k", at(1500)).unwrap());
+        let a = json!({"headers": {"X-Hook-Signature": super::super::asana::signature("s3cret", body)}, "body": body});
+        assert!(verify(&a, "s3cret", at(0)).unwrap());
+        assert!(!verify(&a, "other", at(0)).unwrap());
     }
 }

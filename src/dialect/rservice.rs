@@ -5,7 +5,7 @@
 use super::spec::{self, loose_bool, optional_string, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
 use crate::delivery::{post, DeliverOptions, Delivery, JSON};
-use crate::error::{Diagnostic, Error, ErrorKind};
+use crate::error::{Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::filters;
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
@@ -192,7 +192,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         obj,
         "event",
         &EVENTS,
-        "unknown_event",
+        Code::UnknownEvent,
         "R-Service event",
         diags,
     )
@@ -202,7 +202,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
     if let Some(d) = optional_string(obj, "description", diags) {
         if d.len() > MAX_DESCRIPTION_BYTES {
             diags.push(Diagnostic::error(
-                "too_long",
+                Code::TooLong,
                 "/description",
                 format!("description is {} bytes; R-Service allows at most 64 KB ({MAX_DESCRIPTION_BYTES} bytes)", d.len()),
             ));
@@ -216,7 +216,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             let n = v.chars().count();
             if n > max {
                 diags.push(Diagnostic::error(
-                    "too_long",
+                    Code::TooLong,
                     crate::error::join("", key),
                     format!("{key} is {n} characters; R-Service allows at most {max}"),
                 ));
@@ -228,7 +228,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             let address = address.trim();
             if !is_email(address) {
                 diags.push(Diagnostic::error(
-                    "invalid_email",
+                    Code::InvalidEmail,
                     "/mail_exceptions_to",
                     format!(
                         "{} is not an e-mail address; mail_exceptions_to is a comma-separated list such as john.doe@example.com,jane.doe@example.com",
@@ -243,7 +243,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         Some(Value::Number(_)) | Some(Value::String(_)) => warn_policy(diags),
         Some(Value::Object(p)) if p.contains_key("id") => warn_policy(diags),
         Some(other) => diags.push(Diagnostic::error(
-            "invalid_type",
+            Code::InvalidType,
             "/webhook_policy",
             format!(
                 "webhook_policy is a reference: an id or {{\"id\": …}}, got {}",
@@ -310,7 +310,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
 
 fn warn_policy(diags: &mut Vec<Diagnostic>) {
     diags.push(Diagnostic::warning(
-        "unsigned_preview",
+        Code::UnsignedPreview,
         "/webhook_policy",
         "R-Service signs messages with the webhook policy's key; the delivery preview cannot show that signature",
     ));
@@ -336,11 +336,9 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = spec::event_object(event, "R-Service")?;
     spec::event_string(obj, "event", "R-Service")?;
     if obj.get("object_id").is_none() {
-        return Err(Error::new(
-            ErrorKind::InvalidEvent,
-            "an R-Service event needs object_id",
-        )
-        .at("/object_id"));
+        return Err(
+            Error::new(Code::InvalidEvent, "an R-Service event needs object_id").at("/object_id"),
+        );
     }
     Ok(Event::new(
         event,
@@ -372,7 +370,7 @@ impl Deliver for RServiceDelivery {
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
         if !opts.test {
             return Err(Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 "an R-Service preview without an event needs { test: true }",
             ));
         }

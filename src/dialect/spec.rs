@@ -1,7 +1,7 @@
 //! Reading specs and events: the checks every vendor module shares, each
 //! reporting with a JSON Pointer into the input.
 
-use crate::error::{join, unknown_message, Diagnostic, Error, ErrorKind};
+use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, State};
 use crate::text::{quote_short, type_name};
 use serde_json::{Map, Value};
@@ -52,11 +52,11 @@ pub fn unknown_keys(
             continue;
         }
         let base = unknown_message(what, key, known);
-        let (diag, message): (fn(_, _, String) -> Diagnostic, String) = match how {
+        let (diag, message): (fn(Code, String, String) -> Diagnostic, String) = match how {
             Unknown::Ignored => (Diagnostic::warning, format!("{base}; it is ignored")),
             Unknown::Refused => (Diagnostic::error, base),
         };
-        diags.push(diag("unknown_field", join(path, key), message));
+        diags.push(diag(Code::UnknownField, join(path, key), message));
     }
 }
 
@@ -71,7 +71,7 @@ pub fn required_string<'a>(
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         Some(Value::String(_)) => {
             diags.push(Diagnostic::error(
-                "empty_field",
+                Code::EmptyField,
                 path(),
                 format!("{key} must not be empty"),
             ));
@@ -79,7 +79,7 @@ pub fn required_string<'a>(
         }
         None | Some(Value::Null) => {
             diags.push(Diagnostic::error(
-                "missing_field",
+                Code::MissingField,
                 path(),
                 format!("{key} is required"),
             ));
@@ -87,7 +87,7 @@ pub fn required_string<'a>(
         }
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 path(),
                 format!("{key} must be a string, got {}", type_name(other)),
             ));
@@ -107,7 +107,7 @@ pub fn optional_string<'a>(
         Some(Value::String(s)) => Some(s),
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 join("", key),
                 format!("{key} must be a string, got {}", type_name(other)),
             ));
@@ -122,7 +122,7 @@ pub fn required_choice<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
     known: &[&str],
-    code: &'static str,
+    code: Code,
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<&'a str> {
@@ -154,7 +154,7 @@ pub fn check_url(u: &str, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
         Ok(_) => true,
         Err(why) => {
             diags.push(Diagnostic::error(
-                "invalid_url",
+                Code::InvalidUrl,
                 join("", key),
                 format!(
                     "{key} {} is not an absolute http(s) URL: {why}",
@@ -175,7 +175,7 @@ pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnosti
         Some(Value::String(s)) if s == "false" => false,
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_value",
+                Code::InvalidValue,
                 join("", key),
                 format!(
                     "{key} must be true or false, got {}",
@@ -206,7 +206,7 @@ pub fn event_object<'a>(event: At<'a>, vendor: &str) -> Result<At<'a>, Error> {
         return Ok(event);
     }
     Err(Error::new(
-        ErrorKind::InvalidEvent,
+        Code::InvalidEvent,
         format!(
             "a {vendor} event must be a JSON object, got {}",
             event.type_name()
@@ -220,16 +220,15 @@ pub fn event_string<'a>(obj: At<'a>, key: &str, vendor: &str) -> Result<&'a str,
     match obj.get(key) {
         Some(v) => v.as_str().ok_or_else(|| {
             Error::new(
-                ErrorKind::InvalidEvent,
+                Code::InvalidEvent,
                 format!("{key} must be a string, got {}", v.type_name()),
             )
             .at(join("", key))
         }),
-        None => Err(Error::new(
-            ErrorKind::InvalidEvent,
-            format!("a {vendor} event needs {key}"),
-        )
-        .at(join("", key))),
+        None => Err(
+            Error::new(Code::InvalidEvent, format!("a {vendor} event needs {key}"))
+                .at(join("", key)),
+        ),
     }
 }
 
@@ -241,7 +240,7 @@ pub fn event_data<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
         Some(v) if v.is_null() => Ok(empty_state()),
         Some(v) if v.is_object() => Ok(State::In(v)),
         Some(other) => Err(Error::new(
-            ErrorKind::InvalidEvent,
+            Code::InvalidEvent,
             format!("{key} must be an object, got {}", other.type_name()),
         )
         .at(join("", key))),
@@ -297,11 +296,11 @@ mod tests {
 
     #[test]
     fn a_checkpoint_sees_only_later_errors() {
-        let mut diags = vec![Diagnostic::error("a", "", "x")];
+        let mut diags = vec![Diagnostic::error(Code::MissingField, "", "x")];
         let cp = Checkpoint::new(&diags);
-        diags.push(Diagnostic::warning("b", "", "y"));
+        diags.push(Diagnostic::warning(Code::UnknownField, "", "y"));
         assert!(!cp.failed(&diags));
-        diags.push(Diagnostic::error("c", "", "z"));
+        diags.push(Diagnostic::error(Code::InvalidType, "", "z"));
         assert!(cp.failed(&diags));
     }
 }

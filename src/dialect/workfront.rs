@@ -6,7 +6,7 @@ use super::spec::{self, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
 use crate::base64;
 use crate::delivery::{post, DeliverOptions, Delivery, EventTime, JSON};
-use crate::error::{Diagnostic, Error, ErrorKind};
+use crate::error::{Code, Diagnostic, Error};
 use crate::event::{At, Event, State};
 use crate::filters::{self, FilterContext};
 use crate::plan::{GateCheck, GateSource, GateTest, Plan};
@@ -177,7 +177,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         obj,
         "eventType",
         &EVENT_TYPES,
-        "unknown_event_type",
+        Code::UnknownEventType,
         "eventType",
         diags,
     );
@@ -187,7 +187,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(Value::String(_)) => {
             diags.push(Diagnostic::error(
-                "empty_field",
+                Code::EmptyField,
                 "/objId",
                 "objId must not be empty; leave it out to receive events for every object of the objCode",
             ));
@@ -195,7 +195,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         }
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_type",
+                Code::InvalidType,
                 "/objId",
                 format!("objId must be a string, got {}", type_name(other)),
             ));
@@ -218,7 +218,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         Some(Value::String(s)) if s == "false" || s.trim().is_empty() => false,
         Some(other) => {
             diags.push(Diagnostic::error(
-                "invalid_value",
+                Code::InvalidValue,
                 "/base64Encoding",
                 format!(
                     "base64Encoding must be true, false, \"true\", \"false\" or blank, got {}",
@@ -231,7 +231,8 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
 
     let ctx = FilterContext {
         create_only: event_type == Some("CREATE"),
-        obj_code,
+        unfilterable: obj_code.map_or(&[], unfilterable),
+        vendor: "Workfront",
     };
     let (connector, entries) = filters::parse(obj, ctx, diags);
 
@@ -294,6 +295,18 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
     })
 }
 
+/// The fields Adobe lists as not filterable ("Event subscription
+/// filtering": `DOCU.groups`, `RECORD.data`, `RECORD_TYPE.data`,
+/// `RECORD_TYPE.fields`), for an objCode.
+fn unfilterable(obj_code: &str) -> &'static [&'static str] {
+    match obj_code {
+        "DOCU" => &["groups"],
+        "RECORD" => &["data"],
+        "RECORD_TYPE" => &["data", "fields"],
+        _ => &[],
+    }
+}
+
 /// `objCode`: one of [`OBJ_CODES`], with a hint for anything else.
 fn obj_code<'a>(obj: &'a Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<&'a str> {
     let code = spec::required_string(obj, "objCode", diags)?;
@@ -305,7 +318,7 @@ fn obj_code<'a>(obj: &'a Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Opt
     } else {
         crate::error::unknown_message("objCode", code, &OBJ_CODES)
     };
-    diags.push(Diagnostic::error("unknown_obj_code", "/objCode", message));
+    diags.push(Diagnostic::error(Code::UnknownObjCode, "/objCode", message));
     None
 }
 
@@ -315,7 +328,7 @@ fn obj_code<'a>(obj: &'a Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Opt
 fn check_auth_token(token: &str, diags: &mut Vec<Diagnostic>) {
     if token.starts_with("****") {
         diags.push(Diagnostic::warning(
-            "masked_secret",
+            Code::MaskedSecret,
             "/authToken",
             "authToken is masked, as Workfront's GET responses show it; a subscription created with it would send the mask as its bearer token. Give the real token",
         ));
@@ -323,7 +336,7 @@ fn check_auth_token(token: &str, diags: &mut Vec<Diagnostic>) {
     let chars = token.chars().count();
     if chars > MAX_AUTH_TOKEN_CHARS {
         diags.push(Diagnostic::warning(
-            "too_long",
+            Code::TooLong,
             "/authToken",
             format!("authToken is {chars} characters; Workfront takes tokens under {MAX_AUTH_TOKEN_CHARS} characters"),
         ));
@@ -338,14 +351,14 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
         Some(v) if v.as_str().is_some() => {}
         Some(other) => {
             return Err(Error::new(
-                ErrorKind::InvalidEvent,
+                Code::InvalidEvent,
                 format!("eventType must be a string, got {}", other.type_name()),
             )
             .at("/eventType"))
         }
         None => {
             return Err(Error::new(
-                ErrorKind::InvalidEvent,
+                Code::InvalidEvent,
                 "a Workfront event needs eventType (CREATE, DELETE or UPDATE)",
             )
             .at("/eventType"))
@@ -353,7 +366,7 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     }
     if obj.get("newState").is_none() && obj.get("oldState").is_none() {
         return Err(Error::new(
-            ErrorKind::InvalidEvent,
+            Code::InvalidEvent,
             "a Workfront event needs newState or oldState",
         )
         .at("/newState"));
@@ -377,7 +390,7 @@ fn state<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
     }
     let Some(text) = v.as_str() else {
         return Err(Error::new(
-            ErrorKind::InvalidEvent,
+            Code::InvalidEvent,
             format!(
                 "{key} must be an object or a base64 string, got {}",
                 v.type_name()
@@ -387,21 +400,21 @@ fn state<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
     };
     let bytes = base64::decode(text.as_bytes()).map_err(|e| {
         Error::new(
-            ErrorKind::InvalidEvent,
+            Code::InvalidEvent,
             format!("{key} is a string but not valid base64: {}", e.message),
         )
         .at(crate::error::join("", key))
     })?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
         Error::new(
-            ErrorKind::InvalidEvent,
+            Code::InvalidEvent,
             format!("{key} is base64 of text that is not valid JSON: {e} (in the decoded text)"),
         )
         .at(crate::error::join("", key))
     })?;
     if !value.is_object() {
         return Err(Error::new(
-            ErrorKind::InvalidEvent,
+            Code::InvalidEvent,
             format!("{key} decodes to {}, not an object", type_name(&value)),
         )
         .at(crate::error::join("", key)));
@@ -499,14 +512,14 @@ fn state_text(raw: Option<&str>, key: &str) -> Result<String, Error> {
             let b64 = rawjson::decode_string(raw).unwrap_or_default();
             let bytes = base64::decode(b64.as_bytes()).map_err(|e| {
                 Error::new(
-                    ErrorKind::InvalidEvent,
+                    Code::InvalidEvent,
                     format!("{key} is a string but not valid base64: {}", e.message),
                 )
                 .at(crate::error::join("", key))
             })?;
             let text = std::str::from_utf8(&bytes).map_err(|_| {
                 Error::new(
-                    ErrorKind::InvalidEvent,
+                    Code::InvalidEvent,
                     format!("{key} is base64 of text that is not UTF-8"),
                 )
                 .at(crate::error::join("", key))

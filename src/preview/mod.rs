@@ -6,21 +6,28 @@ pub mod read;
 
 pub use read::{Format, Reader, Sink};
 
-use crate::error::Error;
+use crate::error::{Code, Error};
 use crate::event::At;
 use crate::projection::Projection;
 use serde::Serialize;
 
+/// An event of a batch that could not be read or evaluated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PreviewError {
     pub index: usize,
+    /// The 1-based line (NDJSON, or where a document of a sequence starts).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub line: Option<usize>,
-    pub code: &'static str,
+    #[cfg_attr(test, ts(type = "ErrorCode"))]
+    pub code: Code,
     pub message: String,
 }
 
+/// What `preview` and `previewStream` report.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PreviewResult {
     pub total: usize,
     pub matched: usize,
@@ -28,20 +35,24 @@ pub struct PreviewResult {
     pub errors: Vec<PreviewError>,
     /// One row per event, only with `{ details: true }` (the CLI's table).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub results: Option<Vec<PreviewRow>>,
 }
 
 /// An event's outcome with the reason of its first failing check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PreviewRow {
     pub index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub line: Option<usize>,
     pub matched: bool,
     /// Why it did not match (the first failing check, or the error); "" when matched.
     pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
+    #[cfg_attr(test, ts(optional, type = "ErrorCode"))]
+    pub code: Option<Code>,
 }
 
 /// How `preview` reads and reports.
@@ -232,13 +243,13 @@ impl Tally {
                         line,
                         matched: false,
                         reason: e.message.clone(),
-                        code: Some(e.code()),
+                        code: Some(e.kind),
                     });
                 }
                 self.result.errors.push(PreviewError {
                     index,
                     line,
-                    code: e.code(),
+                    code: e.kind,
                     message: e.message,
                 });
             }

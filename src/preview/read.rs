@@ -273,9 +273,7 @@ fn emit_line(line: &[u8], no: usize, array_is_events: bool, sink: &mut dyn Sink)
         Err(_) => {
             let mut err = crate::json::utf8(line, &format!("line {no}"))
                 .err()
-                .unwrap_or_else(|| {
-                    Error::new(crate::error::ErrorKind::InvalidJson, "invalid UTF-8")
-                });
+                .unwrap_or_else(|| Error::new(crate::error::Code::InvalidJson, "invalid UTF-8"));
             err.line = Some(crate::json::to_u32(no));
             sink.error(Some(no), err);
         }
@@ -300,9 +298,8 @@ fn json_documents(all: &[u8], strict: bool, sink: &mut dyn Sink) {
                 return ndjson_after_all(all, sink);
             }
             let err = crate::json::utf8(all, "the batch").err();
-            let err = err.unwrap_or_else(|| {
-                Error::new(crate::error::ErrorKind::InvalidJson, "invalid UTF-8")
-            });
+            let err =
+                err.unwrap_or_else(|| Error::new(crate::error::Code::InvalidJson, "invalid UTF-8"));
             return sink.error(err.line.map(|l| l as usize), err);
         }
     };

@@ -3,7 +3,7 @@
 //! bad input throw, always as an `Error` named `HookmatchError` with a `code`.
 
 use crate::base64::{self, Alphabet};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Code, Error};
 use crate::options::{
     Base64OptionsIn, DeliverOptionsIn, LimitsIn, PreviewOptionsIn, SpecOptions, VerifyOptionsIn,
 };
@@ -13,129 +13,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
-/** A spec: a JSON object or its JSON text. */
-export type SpecInput = Record<string, unknown> | string;
-/** One event: a JSON object or its JSON text (UTF-8 bytes too). */
-export type EventInput = Record<string, unknown> | string | Uint8Array;
-/** A batch: an array of events, a JSON array, NDJSON text, or UTF-8 bytes of those. */
-export type EventsInput = unknown[] | string | Uint8Array;
-export type DialectName = "workfront" | "asana" | "kanboard" | "rservice" | "ricloud";
-
-export interface CompileOptions { dialect?: DialectName; }
-export interface ValidateOptions {
-  dialect?: DialectName;
-  /** Check an update body instead of a full spec (ricloud: only url and state, state only "new" or "deactivated"). */
-  update?: boolean;
-}
-
-export interface Diagnostic {
-  severity: "error" | "warning";
-  code: string;
-  /** RFC 6901 JSON Pointer into the spec; "" is the root. */
-  path: string;
-  message: string;
-}
-
-export interface Check {
-  index?: number;
-  field: string;
-  comparison: string;
-  state?: "newState" | "oldState";
-  expected: unknown;
-  actual: unknown;
-  present: boolean;
-  passed: boolean;
-  reason: string;
-  /** Set on a filter group's check. */
-  connector?: "AND" | "OR";
-  /** A filter group's own filters. */
-  filters?: Check[];
-}
-
-export interface Explanation {
-  matched: boolean;
-  gate: Check[];
-  connector?: "AND" | "OR";
-  filters: Check[];
-}
-
-export interface PreviewError { index: number; line?: number; code: string; message: string; }
-
-export interface PreviewOptions {
-  /** Also return one row per event with the reason of its first failing check. */
-  details?: boolean;
-}
-
-export interface PreviewRow { index: number; line?: number; matched: boolean; reason: string; code?: string; }
-
-export interface PreviewResult {
-  total: number;
-  matched: number;
-  matches: number[];
-  errors: PreviewError[];
-  /** Only with `{ details: true }`. */
-  results?: PreviewRow[];
-}
-
-export interface Delivery {
-  method: "POST";
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface EventTime { epochSecond: number; nano: number; }
-
-export interface DeliverOptions {
-  /** Workfront: the subscription id in the envelope. */
-  subscriptionId?: string;
-  /** Workfront: milliseconds since the epoch, or {epochSecond, nano}. */
-  eventTime?: number | EventTime;
-  /** Asana's X-Hook-Secret (signs X-Hook-Signature), a Standard Webhooks "whsec_…" key, or a ricloud secret override. */
-  secret?: string;
-  /** Standard Webhooks message id (ricloud: the test event's id); generated when absent. */
-  webhookId?: string;
-  /** Unix seconds for signatures; now when absent. */
-  timestamp?: number;
-  /** With a null event: the vendor's test delivery (R-Service, ricloud). */
-  test?: boolean;
-  /** With a null event: Asana's X-Hook-Secret handshake request. */
-  handshake?: boolean;
-  /** Add Standard Webhooks headers (any dialect). */
-  signature?: "standard-webhooks";
-}
-
-export interface VerifyOptions {
-  /** Largest accepted signature age in seconds (Standard Webhooks 300, ricloud 600 by default). */
-  tolerance?: number;
-  /** Now, in Unix seconds (defaults to the clock). */
-  now?: number;
-}
-
-export interface Base64Options { alphabet?: "standard" | "url"; }
-
-export interface SetEntry { id: string; spec: Record<string, unknown> | string; dialect?: DialectName; }
-export interface SetError { id?: string; index: number; code: string; path: string; message: string; }
-export interface SetPreviewResult { total: number; errors: PreviewError[]; counts: Record<string, number>; }
-
-export interface Limits {
-  /** Largest input accepted, in bytes; 0 restores the default (268435456). */
-  maxInputBytes?: number;
-}
-
-/** Every error hookmatch throws. */
-export interface HookmatchError extends Error {
-  name: "HookmatchError";
-  code: string;
-  path?: string;
-  diagnostics?: Diagnostic[];
-  line?: number;
-  column?: number;
-  offset?: number;
-}
-"#;
+// The TypeScript of the inputs and options is pkg-template/api.d.ts, that of
+// the outputs pkg-template/generated.d.ts (written from the Rust types);
+// scripts/build-pkg.sh appends both to the generated .d.ts.
 
 // Typed optional parameters: wasm-bindgen makes a trailing `Option<T>` of an
 // imported type an optional argument (`options?: CompileOptions | null`).
@@ -585,18 +465,9 @@ impl JsSubscriptionSet {
     #[wasm_bindgen(js_name = "__previewStart", skip_typescript)]
     pub fn preview_start(&self, options: JsValue) -> Result<SetPreviewSession, JsValue> {
         let opts = read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?;
-        if opts.details {
-            return Err(js_error(
-                &Error::new(
-                    ErrorKind::InvalidInput,
-                    "a set's preview counts matches per id; it has no details",
-                )
-                .at("/details"),
-            ));
-        }
-        Ok(SetPreviewSession {
-            state: Some(crate::set::SetPreviewState::new(opts.format)),
-        })
+        let state =
+            crate::set::SetPreviewState::with_options(opts.into()).map_err(|e| js_error(&e))?;
+        Ok(SetPreviewSession { state: Some(state) })
     }
 
     /// Feed a chunk to a chunked preview: `[bytes read, events, matched]`.
@@ -686,7 +557,7 @@ pub fn verify(
 ) -> Result<bool, JsValue> {
     let Some(secret) = secret.as_string() else {
         return Err(js_error(&Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             "verify needs the secret as a string",
         )));
     };
@@ -720,7 +591,7 @@ pub fn encode_base64(
         return Ok(base64::encode_with(&bytes.to_vec(), alphabet));
     }
     Err(js_error(&Error::new(
-        ErrorKind::InvalidInput,
+        Code::InvalidInput,
         "encodeBase64 takes a string or a Uint8Array",
     )))
 }
@@ -734,7 +605,7 @@ pub fn decode_base64(
     let alphabet = alphabet(options.as_ref().map(AsRef::as_ref))?;
     let Some(s) = input.dyn_ref::<js_sys::JsString>() else {
         return Err(js_error(&Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             "decodeBase64 takes a string",
         )));
     };
@@ -743,7 +614,7 @@ pub fn decode_base64(
         Ok(bytes) => Ok(Uint8Array::from(bytes.as_slice())),
         Err(b) => {
             let mut err = Error::new(
-                ErrorKind::InvalidBase64,
+                Code::InvalidBase64,
                 format!("invalid base64: {}", b.message),
             );
             err.offset = Some(crate::json::to_u32(b.offset));
@@ -787,7 +658,7 @@ fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> 
     };
     if !o.is_object() || js_sys::Array::is_array(o) {
         return Err(js_error(&Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             format!("{what} must be an object, such as {{ dialect: \"workfront\" }}"),
         )));
     }
@@ -797,7 +668,7 @@ fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> 
         .and_then(|t| t.as_string())
         .ok_or_else(|| {
             js_error(&Error::new(
-                ErrorKind::InvalidInput,
+                Code::InvalidInput,
                 format!("{what} cannot be read as JSON (a cycle or a BigInt)"),
             ))
         })?;
@@ -824,7 +695,7 @@ fn alphabet(o: Option<&JsValue>) -> Result<Alphabet, JsValue> {
 /// conversion would read out of bounds on a number).
 fn id_string(id: &JsValue) -> Result<String, JsValue> {
     id.as_string().ok_or_else(|| {
-        js_error(&Error::new(ErrorKind::InvalidInput, "the id must be a string").at("/id"))
+        js_error(&Error::new(Code::InvalidInput, "the id must be a string").at("/id"))
     })
 }
 
@@ -848,7 +719,7 @@ pub struct SetPreviewSession {
 
 fn ended() -> JsValue {
     js_error(&Error::new(
-        ErrorKind::InvalidInput,
+        Code::InvalidInput,
         "this preview stream has already finished",
     ))
 }
@@ -861,7 +732,7 @@ fn input_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
     // only a Uint8Array can hold anything else.
     String::from_utf8(input_bytes(v, what)?).map_err(|_| {
         js_error(&Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             format!("{what} is not valid text"),
         ))
     })
@@ -891,7 +762,7 @@ fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
 /// data. Objects go straight to `JSON.stringify`; the reason for a failure
 /// is looked for only after one.
 fn stringify(v: &JsValue, what: &str) -> Result<js_sys::JsString, JsValue> {
-    let fail = |message: String| js_error(&Error::new(ErrorKind::InvalidInput, message));
+    let fail = |message: String| js_error(&Error::new(Code::InvalidInput, message));
     match JSON::stringify(v) {
         Ok(text) => {
             // undefined (not a string) for undefined, a function or a symbol.
@@ -923,7 +794,7 @@ fn check_js_string_size(s: &js_sys::JsString, what: &str) -> Result<(), JsValue>
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value).map_err(|e| {
         js_error(&Error::new(
-            ErrorKind::InvalidInput,
+            Code::InvalidInput,
             format!("cannot encode the result: {e}"),
         ))
     })?;
@@ -931,7 +802,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn js_error(e: &Error) -> JsValue {
-    let code = e.public_code();
+    let code = e.public_code().as_str();
     let constructed = ERROR_CLASS.with(|c| {
         let class = c.borrow().clone()?;
         let args = js_sys::Array::of2(&JsValue::from_str(&e.message), &JsValue::from_str(code));
