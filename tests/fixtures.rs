@@ -1,10 +1,14 @@
 //! Table-driven tests over tests/fixtures/<dialect>: the seeds' own examples
 //! (specs and payloads), the vendors' current docs' examples, and events in
-//! the shapes the vendors document, each with its expected outcome. The JS
+//! the shapes the vendors document, each with its expected outcome, one test
+//! per case. Each matching case's whole explanation is compared with its
+//! snapshot (tests/fixtures/<dialect>/explanations.json): the reasons'
+//! wording is product. `UPDATE_SNAPSHOTS=1 cargo test --test fixtures`
+//! rewrites the snapshots, `UPDATE_GOLDEN=1` the golden deliveries. The JS
 //! suite reads the same tables through the built package.
-#![cfg(not(target_arch = "wasm32"))]
 
 use hookmatch::{CompileOptions, Dialect, Subscription};
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -96,127 +100,156 @@ fn event_text(dialect: &str, case: &Value) -> String {
     }
 }
 
-#[test]
-fn matching_cases() {
-    let mut total = 0;
-    for dialect in DIALECTS {
-        for case in &table_in(dialect, "cases.json") {
-            total += 1;
-            let name = format!("{dialect}: {}", case["name"].as_str().unwrap());
-            let sub = Subscription::compile_text(
-                spec_text(dialect, case).as_bytes(),
-                opts(dialect, case),
+fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
+    if ok {
+        Ok(())
+    } else {
+        Err(message().into())
+    }
+}
+
+fn case_name(case: &Value) -> String {
+    case["name"].as_str().unwrap_or("?").to_string()
+}
+
+/// The explanation of a matching case, as JSON (its snapshot).
+fn explanation(dialect: &str, case: &Value) -> Option<Value> {
+    let sub = Subscription::compile_text(spec_text(dialect, case).as_bytes(), opts(dialect, case))
+        .ok()?;
+    let x = sub
+        .explain_text(event_text(dialect, case).as_bytes())
+        .ok()?;
+    serde_json::to_value(x).ok()
+}
+
+fn snapshot_path(dialect: &str) -> std::path::PathBuf {
+    Path::new("tests/fixtures")
+        .join(dialect)
+        .join("explanations.json")
+}
+
+fn snapshots(dialect: &str) -> Map<String, Value> {
+    std::fs::read_to_string(snapshot_path(dialect))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+fn matching_case(dialect: &str, case: &Value, snapshot: Option<&Value>) -> Result<(), Failed> {
+    let sub = Subscription::compile_text(spec_text(dialect, case).as_bytes(), opts(dialect, case))
+        .map_err(|e| format!("spec does not compile: {e} {:?}", e.diagnostics))?;
+    ensure(sub.dialect().name() == dialect, || {
+        format!("dialect {}", sub.dialect().name())
+    })?;
+    let event = event_text(dialect, case);
+    let got = sub.matches_text(event.as_bytes());
+    if let Some(code) = case.get("error").and_then(Value::as_str) {
+        let err = got.err().ok_or("matches did not fail")?;
+        ensure(err.code() == code, || {
+            format!("error {} ({})", err.code(), err.message)
+        })?;
+        let path = case.get("path").and_then(Value::as_str);
+        return ensure(err.path.as_deref() == path, || {
+            format!("error path {:?}", err.path)
+        });
+    }
+    let want = case["matched"].as_bool().unwrap();
+    let matched = got.map_err(|e| e.to_string())?;
+    ensure(matched == want, || format!("matches is {matched}"))?;
+    let x = sub
+        .explain_text(event.as_bytes())
+        .map_err(|e| e.to_string())?;
+    ensure(x.matched == want, || {
+        "explain disagrees with matches".into()
+    })?;
+    if let Some(field) = case.get("failing").and_then(Value::as_str) {
+        let failing = x.gate.iter().chain(x.filters.iter()).find(|c| !c.passed);
+        let failing = failing.ok_or("no failing check")?;
+        ensure(failing.field == field, || {
+            format!("failing check {} ({})", failing.field, failing.reason)
+        })?;
+    }
+    let whole = serde_json::to_value(&x).unwrap();
+    let snapshot =
+        snapshot.ok_or("no snapshot: run UPDATE_SNAPSHOTS=1 cargo test --test fixtures")?;
+    ensure(&whole == snapshot, || {
+        format!("the explanation differs from its snapshot:\n got {whole}\nwant {snapshot}")
+    })
+}
+
+fn validation_case(dialect: &str, case: &Value) -> Result<(), Failed> {
+    let text = spec_text(dialect, case);
+    let diags = hookmatch::subscription::validate_text(text.as_bytes(), opts(dialect, case))
+        .map_err(|e| e.to_string())?;
+    let mut got: Vec<(String, String, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                format!("{:?}", d.severity).to_lowercase(),
+                d.code.to_string(),
+                d.path.clone(),
             )
-            .unwrap_or_else(|e| panic!("{name}: spec does not compile: {e} {:?}", e.diagnostics));
-            assert_eq!(sub.dialect().name(), dialect, "{name}");
-            let event = event_text(dialect, case);
-            let got = sub.matches_text(event.as_bytes());
-            if let Some(code) = case.get("error").and_then(Value::as_str) {
-                let err = got.expect_err(&name);
-                assert_eq!(err.code(), code, "{name}: {}", err.message);
-                assert_eq!(
-                    err.path.as_deref(),
-                    case.get("path").and_then(Value::as_str),
-                    "{name}"
-                );
-                continue;
-            }
-            let want = case["matched"].as_bool().unwrap();
-            assert_eq!(
-                got.unwrap_or_else(|e| panic!("{name}: {e}")),
-                want,
-                "{name}"
-            );
-            let explanation = sub.explain_text(event.as_bytes()).unwrap();
-            assert_eq!(
-                explanation.matched, want,
-                "{name}: explain disagrees with matches"
-            );
-            if let Some(field) = case.get("failing").and_then(Value::as_str) {
-                let failing = explanation
-                    .gate
-                    .iter()
-                    .chain(explanation.filters.iter())
-                    .find(|c| !c.passed)
-                    .unwrap_or_else(|| panic!("{name}: no failing check"));
-                assert_eq!(failing.field, field, "{name}: {}", failing.reason);
-            }
-        }
+        })
+        .collect();
+    let mut want: Vec<(String, String, String)> = case["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d[0].as_str().unwrap().into(),
+                d[1].as_str().unwrap().into(),
+                d[2].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    ensure(got == want, || {
+        format!("diagnostics {got:?}, want {want:?}")
+    })?;
+    if let Some(msg) = case.get("message").and_then(Value::as_str) {
+        ensure(diags.iter().any(|d| d.message.contains(msg)), || {
+            format!("no message with {msg:?} in {diags:#?}")
+        })?;
     }
-    assert!(total >= 85, "{total} cases");
+    if opts(dialect, case).update {
+        return Ok(());
+    }
+    // compile agrees with validate: it fails exactly when there is an error.
+    let compiled = Subscription::compile_text(text.as_bytes(), opts(dialect, case));
+    let has_error = diags.iter().any(|d| d.is_error());
+    ensure(compiled.is_err() == has_error, || {
+        "compile disagrees with validate".into()
+    })?;
+    if let Err(e) = compiled {
+        let first = diags.iter().find(|d| d.is_error()).unwrap();
+        ensure(e.public_code() == first.code, || {
+            format!("compile's code {}", e.public_code())
+        })?;
+        ensure(e.path.as_deref() == Some(first.path.as_str()), || {
+            format!("compile's path {:?}", e.path)
+        })?;
+    }
+    Ok(())
 }
 
-#[test]
-fn validation_cases() {
-    for dialect in DIALECTS {
-        for case in &table_in(dialect, "validation.json") {
-            let name = format!("{dialect}: {}", case["name"].as_str().unwrap());
-            let text = spec_text(dialect, case);
-            let diags =
-                hookmatch::subscription::validate_text(text.as_bytes(), opts(dialect, case))
-                    .unwrap();
-            let mut got: Vec<(String, String, String)> = diags
-                .iter()
-                .map(|d| {
-                    (
-                        format!("{:?}", d.severity).to_lowercase(),
-                        d.code.to_string(),
-                        d.path.clone(),
-                    )
-                })
-                .collect();
-            let mut want: Vec<(String, String, String)> = case["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| {
-                    (
-                        d[0].as_str().unwrap().to_string(),
-                        d[1].as_str().unwrap().to_string(),
-                        d[2].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect();
-            got.sort();
-            want.sort();
-            assert_eq!(got, want, "{name}: {diags:#?}");
-            if let Some(msg) = case.get("message").and_then(Value::as_str) {
-                assert!(
-                    diags.iter().any(|d| d.message.contains(msg)),
-                    "{name}: no message with {msg:?} in {diags:#?}"
-                );
-            }
-            if opts(dialect, case).update {
-                continue;
-            }
-            // compile agrees with validate: it fails exactly when there is an error.
-            let compiled = Subscription::compile_text(text.as_bytes(), opts(dialect, case));
-            let has_error = diags.iter().any(|d| d.is_error());
-            assert_eq!(compiled.is_err(), has_error, "{name}");
-            if let Err(e) = compiled {
-                let first = diags.iter().find(|d| d.is_error()).unwrap();
-                assert_eq!(e.public_code(), first.code, "{name}");
-                assert_eq!(e.path.as_deref(), Some(first.path.as_str()), "{name}");
-            }
-        }
-    }
-}
-
-#[test]
-fn seed_update_example_as_printed_is_invalid_json() {
+fn seed_update_example_as_printed_is_invalid_json() -> Result<(), Failed> {
     let raw = read("events/update-seed-raw.txt");
     let sub = Subscription::compile_text(
         read("specs/seed-create-request.json").as_bytes(),
         CompileOptions::default(),
     )
-    .unwrap();
-    let err = sub.matches_text(raw.as_bytes()).unwrap_err();
-    assert_eq!(err.code(), "invalid_json");
-    assert_eq!(err.line, Some(51), "{}", err.message);
+    .map_err(|e| e.to_string())?;
+    let err = sub
+        .matches_text(raw.as_bytes())
+        .err()
+        .ok_or("the seed's raw text parsed")?;
+    ensure(err.code() == "invalid_json", || err.code().into())?;
+    ensure(err.line == Some(51), || err.message.clone())
 }
 
-#[test]
-fn base64_capture_gives_the_same_answers_as_the_plain_event() {
+fn base64_capture_gives_the_same_answers_as_the_plain_event() -> Result<(), Failed> {
     let plain = read("events/update.json");
     let b64 = read("events/update-base64.json");
     for case in table("cases.json")
@@ -227,54 +260,105 @@ fn base64_capture_gives_the_same_answers_as_the_plain_event() {
             spec_text("workfront", case).as_bytes(),
             opts("workfront", case),
         )
-        .unwrap();
-        assert_eq!(
-            sub.matches_text(plain.as_bytes()).unwrap(),
-            sub.matches_text(b64.as_bytes()).unwrap(),
-            "{}",
-            case["name"]
+        .map_err(|e| e.to_string())?;
+        let (a, b) = (
+            sub.matches_text(plain.as_bytes()),
+            sub.matches_text(b64.as_bytes()),
         );
+        ensure(a.ok() == b.ok(), || {
+            format!("{}: base64 and plain differ", case_name(case))
+        })?;
     }
+    Ok(())
 }
 
 /// Golden deliveries: the exact bytes for fixed inputs. The same file is
 /// checked in Node and Chromium (tests/js, tests/wasm.rs), so the three
-/// agree byte for byte. `UPDATE_GOLDEN=1 cargo test` rewrites the answers.
-#[test]
-fn golden_deliveries() {
-    let path = Path::new("tests/fixtures/golden/deliveries.json");
-    let mut cases: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    for case in cases.iter_mut() {
-        let dialect = case["dialect"].as_str().unwrap().to_string();
-        let name = case["name"].as_str().unwrap().to_string();
-        let sub =
-            Subscription::compile_text(spec_text(&dialect, case).as_bytes(), opts(&dialect, case))
-                .unwrap();
-        let event: Option<String> = case["event"]
-            .as_str()
-            .map(|f| read_in(&dialect, &format!("events/{f}")));
-        let options = hookmatch::options::parse::<hookmatch::options::DeliverOptionsIn>(
-            &case["opts"].to_string(),
-            "deliver options",
-        )
-        .map(|o| o.0)
-        .unwrap();
-        let delivery = sub
-            .deliver_text(event.as_deref().map(str::as_bytes), &options)
-            .unwrap()
-            .expect("golden events match");
-        let got = serde_json::to_value(&delivery).unwrap();
-        if update {
+/// agree byte for byte.
+fn golden_case(case: &Value) -> Result<(), Failed> {
+    let got = golden_delivery(case)?;
+    ensure(got == case["delivery"], || format!("{got}"))
+}
+
+fn golden_delivery(case: &Value) -> Result<Value, Failed> {
+    let dialect = case["dialect"].as_str().unwrap();
+    let sub = Subscription::compile_text(spec_text(dialect, case).as_bytes(), opts(dialect, case))
+        .map_err(|e| e.to_string())?;
+    let event: Option<String> = case["event"]
+        .as_str()
+        .map(|f| read_in(dialect, &format!("events/{f}")));
+    let options = hookmatch::options::parse::<hookmatch::options::DeliverOptionsIn>(
+        &case["opts"].to_string(),
+        "deliver options",
+    )
+    .map(|o| o.0)
+    .map_err(|e| e.to_string())?;
+    let delivery = sub
+        .deliver_text(event.as_deref().map(str::as_bytes), &options)
+        .map_err(|e| e.to_string())?
+        .ok_or("golden events match")?;
+    Ok(serde_json::to_value(&delivery).unwrap())
+}
+
+const GOLDEN: &str = "tests/fixtures/golden/deliveries.json";
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut golden: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(GOLDEN).unwrap()).unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        for case in golden.iter_mut() {
+            let got = golden_delivery(case).expect("golden case delivers");
             case.as_object_mut().unwrap().insert("delivery".into(), got);
-        } else {
-            assert_eq!(got, case["delivery"], "{name}");
+        }
+        let mut text = serde_json::to_string_pretty(&golden).unwrap();
+        text.push('\n');
+        std::fs::write(GOLDEN, text).unwrap();
+    }
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        for dialect in DIALECTS {
+            let mut out = Map::new();
+            for case in &table_in(dialect, "cases.json") {
+                if case.get("error").is_none() {
+                    if let Some(x) = explanation(dialect, case) {
+                        out.insert(case_name(case), x);
+                    }
+                }
+            }
+            let mut text = serde_json::to_string_pretty(&Value::Object(out)).unwrap();
+            text.push('\n');
+            std::fs::write(snapshot_path(dialect), text).unwrap();
         }
     }
-    if update {
-        let mut text = serde_json::to_string_pretty(&cases).unwrap();
-        text.push('\n');
-        std::fs::write(path, text).unwrap();
+    let mut trials = Vec::new();
+    let mut matching = 0;
+    for dialect in DIALECTS {
+        let snaps = snapshots(dialect);
+        for case in table_in(dialect, "cases.json") {
+            matching += 1;
+            let snapshot = snaps.get(&case_name(&case)).cloned();
+            let name = format!("{dialect} matching: {}", case_name(&case));
+            trials.push(Trial::test(name, move || {
+                matching_case(dialect, &case, snapshot.as_ref())
+            }));
+        }
+        for case in table_in(dialect, "validation.json") {
+            let name = format!("{dialect} validation: {}", case_name(&case));
+            trials.push(Trial::test(name, move || validation_case(dialect, &case)));
+        }
     }
+    assert!(matching >= 85, "{matching} matching cases");
+    for case in golden {
+        let name = format!("golden: {}", case_name(&case));
+        trials.push(Trial::test(name, move || golden_case(&case)));
+    }
+    trials.push(Trial::test(
+        "seed update example as printed is invalid JSON",
+        seed_update_example_as_printed_is_invalid_json,
+    ));
+    trials.push(Trial::test(
+        "base64 capture gives the same answers as the plain event",
+        base64_capture_gives_the_same_answers_as_the_plain_event,
+    ));
+    libtest_mimic::run(&args, trials).exit();
 }
