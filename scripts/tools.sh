@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what building and testing need, idempotently: each step is skipped
-# when its tool is already there. Usage: scripts/tools.sh [build] [browser] [node]
+# when its tool is already there. Usage: scripts/tools.sh [build] [browser] [node] [lint]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +33,15 @@ if want build; then
     echo "tools: cargo install wasm-bindgen-cli $wb_version (about 2.5 minutes)" >&2
     cargo install wasm-bindgen-cli --version "$wb_version" --force
   fi
+fi
+
+if want lint; then
+  for c in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$c"; then
+      echo "tools: rustup component add $c" >&2
+      rustup component add "$c"
+    fi
+  done
 fi
 
 if want browser; then

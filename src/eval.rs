@@ -90,7 +90,7 @@ pub struct FilterIds {
     pub outcome: Option<u32>,
 }
 
-/// [`matches`] when the caller has already proved part of the plan (the
+/// [`fn@matches`] when the caller has already proved part of the plan (the
 /// set's index): the gate (`gate_passed`), or that entry `passed` passes.
 /// Fields are read through `memo`, keyed by `ids`. The answer is the one
 /// `matches` gives.

@@ -8,8 +8,8 @@
 //! projected tree is the answer on the full tree because every path a plan
 //! reads is kept whole.
 //!
-//! The parts depend on [`paths::Projection`] only: [`scan`] (the
-//! hand-written scanner), [`reference`] (serde_json, which decides whatever
+//! The parts depend on [`paths::Projection`] only: `scan` (the
+//! hand-written scanner), [`mod@reference`] (serde_json, which decides whatever
 //! the scanner is unsure of) and [`plan`] (what a compiled plan reads).
 
 mod paths;
