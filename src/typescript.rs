@@ -55,6 +55,42 @@ pub fn declarations() -> String {
     out
 }
 
+/// The README's list of codes, from [`Code::ALL`].
+fn readme_codes() -> String {
+    let mut out = String::new();
+    for (group, title) in [
+        ("thrown", "thrown"),
+        ("error", "diagnostics (errors)"),
+        ("warning", "diagnostics (warnings)"),
+    ] {
+        let codes: Vec<String> = Code::ALL
+            .iter()
+            .filter(|c| c.group() == group)
+            .map(|c| format!("`{}`", c.as_str()))
+            .collect();
+        out.push_str(&format!("- {title}: {}\n", codes.join(", ")));
+    }
+    out
+}
+
+#[test]
+fn the_readme_lists_every_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let open = "<!-- codes: generated from src/error.rs by `cargo test --lib typescript` -->\n";
+    let start = readme.find(open).expect("the README's codes marker") + open.len();
+    let end = start + readme[start..].find("<!-- /codes -->").expect("the end marker");
+    if std::env::var_os("UPDATE_TYPES").is_some() {
+        let updated = format!("{}{}{}", &readme[..start], readme_codes(), &readme[end..]);
+        std::fs::write(path, updated).unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == readme_codes(),
+        "the README's codes are out of date: run UPDATE_TYPES=1 cargo test --lib typescript"
+    );
+}
+
 #[test]
 fn the_committed_declarations_are_what_the_types_give() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template/generated.d.ts");

@@ -1,0 +1,56 @@
+// The README's quick starts, run as a user would copy them (ESM and
+// CommonJS) against the installed package, with their printed comments
+// checked.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+function block(marker) {
+  const at = readme.indexOf(`<!-- quickstart:${marker}`);
+  assert.ok(at >= 0, `no quickstart:${marker}`);
+  const start = readme.indexOf("```js\n", at) + 6;
+  return readme.slice(start, readme.indexOf("```", start));
+}
+
+/**
+ * What the block says it prints: the comment after each `console.log(…);`,
+ * or on the line below it.
+ */
+function expected(code) {
+  const lines = code.split("\n");
+  const out = [];
+  lines.forEach((l, i) => {
+    if (!l.includes("console.log")) return;
+    const said = l.match(/;\s*\/\/ (.*)$/)?.[1] ?? lines[i + 1]?.trim().match(/^\/\/ (.*)$/)?.[1];
+    assert.ok(said !== undefined, `line ${i + 1} prints without saying what`);
+    out.push(said.replace(/ — .*$/, ""));
+  });
+  return out;
+}
+
+function run(code, ext) {
+  const file = new URL(`./_readme.${ext}`, import.meta.url);
+  writeFileSync(file, code);
+  try {
+    const r = spawnSync(process.execPath, [file.pathname], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split("\n");
+  } finally {
+    rmSync(file);
+  }
+}
+
+test("the README's ESM quick start runs and prints what it says", () => {
+  const code = block("esm");
+  const out = run(code, "mjs");
+  const want = expected(code);
+  assert.deepEqual(out.map((l) => l.trim()), want);
+});
+
+test("the README's CommonJS quick start runs and prints what it says", () => {
+  const code = block("cjs");
+  assert.deepEqual(run(code, "cjs"), expected(code));
+});
