@@ -416,7 +416,7 @@ impl Error {
         }
     }
 
-    /// The code reported to JS. CONTRACT.md §1: compiling an invalid spec
+    /// The code reported to JS. docs/api.md: compiling an invalid spec
     /// throws "with the first error diagnostic's code/path/message", so an
     /// invalid spec reports e.g. `unknown_comparison`, not `invalid_spec`.
     pub fn public_code(&self) -> Code {

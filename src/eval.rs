@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::cmp::Ordering;
 
-/// One tested condition, as CONTRACT.md §1 shapes it.
+/// One tested condition, as docs/api.md shapes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Check {
@@ -298,7 +298,7 @@ fn walk<'b, S: AsRef<str>>(mut v: At<'b>, tokens: &[S]) -> Option<At<'b>> {
     Some(v)
 }
 
-/// CONTRACT.md §2.2: the key equal to `fieldName`, else that key in the
+/// docs/vendors/workfront.md: the key equal to `fieldName`, else that key in the
 /// event's containers (Workfront's `parameterValues`); a `/…` name is a
 /// JSON Pointer.
 fn lookup<'b>(f: &Filter, ev: &'b Event<'_>, sel: StateSel) -> Option<&'b Value> {
@@ -356,7 +356,7 @@ fn changed(old: Option<&Value>, new: Option<&Value>) -> bool {
     }
 }
 
-/// One comparison of a present value (CONTRACT.md §2.3).
+/// One comparison of a present value (docs/vendors/workfront.md).
 pub fn test(c: Comparison, actual: &Value, expected: &Value, hint: &Hint) -> bool {
     match c {
         Comparison::Eq => equals(actual, expected, hint),
@@ -727,7 +727,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// CONTRACT.md §2.3 as amended 2026-11-30, row by row: each comparison
+    /// docs/vendors/workfront.md as amended 2026-11-30, row by row: each comparison
     /// of a present field, written out by hand (not derived from another
     /// comparison).
     #[test]

@@ -5,7 +5,7 @@
 use crate::value::Hint;
 use serde_json::Value;
 
-/// The ten Workfront comparisons (CONTRACT.md §2).
+/// The ten Workfront comparisons (docs/vendors/workfront.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
     Eq,
@@ -70,7 +70,7 @@ impl Comparison {
         }
     }
 
-    /// A missing field passes only these (CONTRACT.md §2.4).
+    /// A missing field passes only these (docs/vendors/workfront.md).
     pub fn passes_when_missing(self) -> bool {
         matches!(self, Comparison::Ne | Comparison::NotContains)
     }

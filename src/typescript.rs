@@ -79,7 +79,10 @@ fn the_readme_lists_every_code() {
     let readme = std::fs::read_to_string(path).unwrap();
     let open = "<!-- codes: generated from src/error.rs by `cargo test --lib typescript` -->\n";
     let start = readme.find(open).expect("the README's codes marker") + open.len();
-    let end = start + readme[start..].find("<!-- /codes -->").expect("the end marker");
+    let end = start
+        + readme[start..]
+            .find("<!-- /codes -->")
+            .expect("the end marker");
     if std::env::var_os("UPDATE_TYPES").is_some() {
         let updated = format!("{}{}{}", &readme[..start], readme_codes(), &readme[end..]);
         std::fs::write(path, updated).unwrap();

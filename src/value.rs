@@ -1,6 +1,6 @@
 //! Typed comparison of JSON values, shared by every dialect.
 //!
-//! The rules are CONTRACT.md §2.3: numbers numerically (a numeric string
+//! The rules are docs/vendors/workfront.md: numbers numerically (a numeric string
 //! against a number too), date-times as instants across offsets, booleans with
 //! `true`/`false`/`"true"`/`"false"`, `null` only with `null`, other strings by
 //! code point. Nothing here allocates on the evaluation path.
@@ -260,7 +260,7 @@ pub fn typed_eq(a: &Value, e: &Value) -> bool {
     }
 }
 
-/// CONTRACT.md §2: an object `fieldValue` passes when every key it gives is
+/// docs/vendors/workfront.md: an object `fieldValue` passes when every key it gives is
 /// present in the field's object with an equal value, recursively.
 pub fn object_subset(actual: &Map<String, Value>, expected: &Map<String, Value>) -> bool {
     expected.iter().all(|(k, ev)| match (actual.get(k), ev) {

@@ -1,4 +1,4 @@
-//! One answer whatever the chunking (CONTRACT.md §1.1): a batch fed to the
+//! One answer whatever the chunking (docs/api.md (previewStream)): a batch fed to the
 //! streaming previewer cut at random points (inside lines, inside
 //! multi-byte characters, between `\r` and `\n`, inside a byte-order mark)
 //! gives exactly what `preview` gives for the whole input, for single

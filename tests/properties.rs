@@ -1,6 +1,6 @@
 //! Property tests (proptest): base64 against a reference written here from
 //! RFC 4648 (not the crate hookmatch wraps), and the evaluation laws of
-//! CONTRACT.md §2.
+//! docs/vendors/workfront.md.
 #![cfg(not(target_arch = "wasm32"))]
 
 use hookmatch::base64::{decode, decode_with, encode, encode_with, Alphabet};

@@ -177,7 +177,7 @@ impl Dialect {
         }
     }
 
-    /// CONTRACT.md §1: tell the dialect from the spec's shape.
+    /// docs/api.md: tell the dialect from the spec's shape.
     pub fn detect(spec: &Value) -> Result<Dialect, Error> {
         let Some(obj) = spec.as_object() else {
             return Err(unknown_dialect("the spec is not a JSON object"));
@@ -381,7 +381,7 @@ mod tests {
         Dialect::parse(name).unwrap()
     }
 
-    /// CONTRACT.md §1's detection rules, one row each.
+    /// The detection rules (docs/api.md), one row each.
     #[test]
     fn detection_table() {
         let rows = [

@@ -1,6 +1,6 @@
 //! Adobe Workfront event subscriptions (seed 004 and Adobe's current "Event
 //! Subscription API" page, `help/quicksilver/wf-api/general/event-subs-api.md`
-//! in `AdobeDocs/workfront.en`, read 2026-11; see docs/workfront.md).
+//! in `AdobeDocs/workfront.en`, read 2026-11-30; docs/vendors/workfront.md).
 
 use super::spec::{self, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};

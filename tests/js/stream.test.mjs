@@ -1,4 +1,4 @@
-// previewStream (CONTRACT.md §1.1), lifetimes (§1.2) and option objects,
+// previewStream (docs/api.md (previewStream)), lifetimes (§1.2) and option objects,
 // through the installed package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
