@@ -39,7 +39,7 @@ pub trait Vendor: Sync + Send + 'static {
     fn name(&self) -> &'static str;
     /// The vendor's name in messages (`"Workfront"`).
     fn vendor(&self) -> &'static str;
-    /// CONTRACT §1 detection: does a spec with these keys look like ours?
+    /// Detection (docs/api.md): does a spec with these keys look like ours?
     fn claims(&self, spec: &Map<String, Value>) -> bool;
     /// What a spec of this dialect needs, for the `unknown_dialect` message
     /// ("objCode, eventType, url, authToken").
