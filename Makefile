@@ -8,7 +8,7 @@ SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
 NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
-.PHONY: help tools pkg preview test bench-summary bench-stream test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
+.PHONY: help tools pkg tarball preview test bench-summary bench-stream test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
@@ -43,15 +43,26 @@ test-wasm: tools
 	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
 	  cargo test --target wasm32-unknown-unknown --test wasm
 
-test-js: pkg
+# The packed tarball, checked by `attw` and `publint`, installed as a user
+# installs it (a copy in node_modules, not a link to pkg/). Every JS suite
+# runs against it.
+tarball: pkg
 	@scripts/tools.sh node
-	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+	@rm -f target/hookmatch-*.tgz
+	npm pack ./pkg --pack-destination target --loglevel=error >/dev/null
+	npx --no-install attw --pack target/hookmatch-*.tgz
+	npx --no-install publint run target/hookmatch-*.tgz --strict
+	rm -rf node_modules/hookmatch
+	npm install --no-save --no-audit --no-fund --loglevel=error ./target/hookmatch-*.tgz
+
+test-js: tarball
 	node --test $(NODE_TESTS)
 	npx --no-install tsc -p tests/js/tsconfig.json
+	npx --no-install tsc -p tests/js/tsconfig.browser.json
 
 # The playground in Chromium (Playwright), and the package in every runtime:
 # a browser bundle, workerd, Bun and Deno, all from their npm packages.
-test-browser: www
+test-browser: www tarball
 	@scripts/tools.sh browser node
 	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs
 

@@ -2,8 +2,112 @@
 // generated.d.ts from the Rust types). Each options interface lists exactly
 // the keys its Rust struct reads (src/options.rs checks this file).
 
-/** A spec: a JSON object or its JSON text. */
-export type SpecInput = Record<string, unknown> | string;
+/** A Workfront filter (Adobe's "Event Subscription API" page). */
+export interface WorkfrontFilter {
+  /** The field of newState (or oldState), a custom field such as "DE:Budget", or a JSON Pointer ("/data/x"). */
+  fieldName: string;
+  /** The value to compare with; an array for a multi-select field; ignored by `changed`. */
+  fieldValue?: unknown;
+  /** "eq" when absent. */
+  comparison?: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "contains" | "notContains" | "containsOnly" | "changed";
+  /** "newState" when absent; "oldState" is not possible on CREATE subscriptions. */
+  state?: "newState" | "oldState";
+}
+
+/** A group of 2 to 5 filters with its own connector (at most 10 groups). */
+export interface WorkfrontFilterGroup {
+  type: "group";
+  connector: "AND" | "OR";
+  filters: WorkfrontFilter[];
+}
+
+/** An Adobe Workfront event subscription, as POSTed to Workfront (or a GET response). */
+export interface WorkfrontSpec {
+  /** The object's code, e.g. "PROJ", "TASK", "OPTASK", "RECORD", "approval". */
+  objCode: string;
+  eventType: "CREATE" | "DELETE" | "UPDATE";
+  /** Only events of this object (its ID; `id` for RECORD, RECORD_TYPE, WORKSPACE). */
+  objId?: string | null;
+  url: string;
+  /** Sent as `Authorization: Bearer <authToken>`; under 255 characters. */
+  authToken: string;
+  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  /** How the top-level filters and groups combine; "AND" when absent. */
+  filterConnector?: "AND" | "OR";
+  /** Deliver newState and oldState as base64 of their JSON. */
+  base64Encoding?: boolean | "true" | "false" | "" | " ";
+  /** Read-only keys of Workfront's GET responses, accepted so a response pastes back. */
+  id?: string; customerId?: string; version?: string; dateVersionUpdated?: string;
+  date_created?: string; date_modified?: string; subscription_url?: Record<string, unknown>;
+}
+
+/** An Asana webhook filter: an event passes when every key given matches. */
+export interface AsanaFilter {
+  resource_type?: string;
+  resource_subtype?: string;
+  action?: "changed" | "added" | "removed" | "deleted" | "undeleted";
+  /** Only with action "changed": the event's change.field is one of these. */
+  fields?: string[];
+}
+
+/** An Asana webhook: `{ resource, target, filters? }` (or a GET response). */
+export interface AsanaSpec {
+  /** The resource's gid, or `{ gid, resource_type?, name? }` as responses show it. */
+  resource: string | { gid: string; resource_type?: string; name?: string };
+  target: string;
+  /** An event is delivered when it passes any filter. */
+  filters?: AsanaFilter[];
+  [responseKey: string]: unknown;
+}
+
+/** Kanboard's web hook: its URL and token, and the events to keep (a hookmatch narrowing). */
+export interface KanboardSpec {
+  url: string;
+  token: string;
+  events?: string[];
+  /** Workfront's filter syntax over event_data, run in your receiver (Kanboard sends every event). */
+  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  filterConnector?: "AND" | "OR";
+}
+
+/** An R-Service webhook. */
+export interface RServiceSpec {
+  /** One event of R-Service's catalog, e.g. "problem.update". */
+  event: string;
+  uri: string;
+  name?: string;
+  description?: string;
+  disabled?: boolean | "true" | "false";
+  mail_exceptions_to?: string;
+  webhook_policy?: unknown;
+  source?: string;
+  sourceID?: string;
+  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  filterConnector?: "AND" | "OR";
+  [responseKey: string]: unknown;
+}
+
+/** A ricloud webhook config: `{ url }` to create one (it is then "new"). */
+export interface RicloudSpec {
+  url: string;
+  secret?: string;
+  state?: "new" | "valid" | "invalid" | "deactivated";
+  organisation?: string | number;
+  date_created?: string;
+  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  filterConnector?: "AND" | "OR";
+  [responseKey: string]: unknown;
+}
+
+/** A spec of any dialect. */
+export type Spec = WorkfrontSpec | AsanaSpec | KanboardSpec | RServiceSpec | RicloudSpec;
+
+/**
+ * A spec: an object or its JSON text. The dialect types give completion and
+ * docs; any object is accepted (the engine, not the type, judges it, so a
+ * spec read from JSON or returned by `toJSON()` compiles without a cast).
+ */
+export type SpecInput = Spec | Record<string, unknown> | string;
 /** One event: a JSON object or its JSON text (UTF-8 bytes too). */
 export type EventInput = Record<string, unknown> | string | Uint8Array;
 /** A batch: an array of events, a JSON array, NDJSON text, documents one after another, or UTF-8 bytes of those. */

@@ -6,5 +6,5 @@ await init({ module_or_path: new URL("./hookmatch_bg.wasm", import.meta.url) });
 import * as glue from "./hookmatch.js";
 import { install } from "./runtime.js";
 
-export const { HookmatchError } = install(glue);
-export * from "./hookmatch.js";
+install(glue);
+export * from "./api.js";

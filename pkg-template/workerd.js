@@ -7,5 +7,5 @@ initSync({ module: wasmModule });
 import * as glue from "./hookmatch.js";
 import { install } from "./runtime.js";
 
-export const { HookmatchError } = install(glue);
-export * from "./hookmatch.js";
+install(glue);
+export * from "./api.js";

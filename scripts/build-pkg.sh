@@ -16,20 +16,16 @@ rm -f pkg/.gitignore pkg/cjs/.gitignore
 # npm's binaryen (pinned in package-lock.json): Debian's wasm-opt 108 turns
 # the externref table that wasm-bindgen emits into a funcref one, and the
 # module then fails to instantiate.
-for wasm in pkg/hookmatch_bg.wasm pkg/cjs/hookmatch_bg.wasm; do
-  node_modules/.bin/wasm-opt -Oz "$wasm" -o "$wasm.opt"
-  mv "$wasm.opt" "$wasm"
-done
+node_modules/.bin/wasm-opt -Oz pkg/hookmatch_bg.wasm -o pkg/hookmatch_bg.wasm.opt
+mv pkg/hookmatch_bg.wasm.opt pkg/hookmatch_bg.wasm
+# One .wasm in the package: the CommonJS glue reads the one beside the ESM entries.
+rm -f pkg/cjs/hookmatch_bg.wasm
+sed -i 's|`${__dirname}/hookmatch_bg.wasm`|`${__dirname}/../hookmatch_bg.wasm`|' pkg/cjs/hookmatch.js
+grep -q '/../hookmatch_bg.wasm' pkg/cjs/hookmatch.js
 
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
-# The .d.ts: wasm-bindgen's (the classes and functions), then the inputs'
-# types and the outputs' (generated from the Rust types by a test).
-for d in pkg pkg/cjs; do
-  { cat "$d/hookmatch.d.ts"; echo; cat pkg-template/api.d.ts; echo; cat pkg-template/generated.d.ts; } > "$d/hookmatch.d.ts.new"
-  mv "$d/hookmatch.d.ts.new" "$d/hookmatch.d.ts"
-done
-rm -f pkg/api.d.ts pkg/generated.d.ts
+node scripts/package-types.mjs
 
 # The require entry: the nodejs glue with the same runtime as the ESM
 # entries (runtime.js and objects.js bundled into CommonJS by esbuild: one
@@ -41,7 +37,9 @@ cat > pkg/cjs/index.js <<'JS'
 // entry installs (see ../runtime.js).
 const glue = require("./hookmatch.js");
 const { HookmatchError } = require("./runtime.js").install(glue);
-module.exports = { ...glue, HookmatchError };
+// The same public names as ../api.js.
+const { Subscription, SubscriptionSet, validate, verify, encodeBase64, decodeBase64, setLimits } = glue;
+module.exports = { Subscription, SubscriptionSet, validate, verify, encodeBase64, decodeBase64, setLimits, HookmatchError };
 JS
 
 size=$(stat -c %s pkg/hookmatch_bg.wasm)

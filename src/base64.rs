@@ -56,7 +56,20 @@ pub fn decode(text: &[u8]) -> Result<Vec<u8>, Base64Error> {
 pub fn decode_with(text: &[u8], alphabet: Alphabet) -> Result<Vec<u8>, Base64Error> {
     let result = match alphabet {
         Alphabet::Standard => STANDARD.decode(text),
-        Alphabet::Url => URL_DECODE.decode(text),
+        Alphabet::Url => {
+            // Padded or not, but padded only in full: the crate's
+            // "indifferent" mode would also take "Ag=" (neither).
+            if text.last() == Some(&b'=') && text.len() % 4 != 0 {
+                let first = text.iter().position(|b| *b == b'=').unwrap_or(0);
+                return Err(Base64Error {
+                    offset: first,
+                    message: format!(
+                        "padding at byte {first} is incomplete: URL-safe base64 is unpadded, or padded to a multiple of 4 characters"
+                    ),
+                });
+            }
+            URL_DECODE.decode(text)
+        }
     };
     result.map_err(|e| describe(e, text, alphabet))
 }
@@ -152,6 +165,17 @@ mod tests {
                 plain.as_bytes()
             );
         }
+    }
+
+    /// Regression (found by the RFC reference property): URL-safe decoding
+    /// took partial padding, e.g. "Ag=", which is neither unpadded nor padded.
+    #[test]
+    fn url_safe_padding_is_none_or_complete() {
+        assert_eq!(decode_with(b"Ag", Alphabet::Url).unwrap(), [2]);
+        assert_eq!(decode_with(b"Ag==", Alphabet::Url).unwrap(), [2]);
+        let e = decode_with(b"Ag=", Alphabet::Url).unwrap_err();
+        assert_eq!(e.offset, 2);
+        assert!(decode_with(b"AgA=A", Alphabet::Url).is_err());
     }
 
     #[test]

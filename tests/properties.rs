@@ -104,7 +104,9 @@ proptest! {
     #[test]
     fn base64_decode_accepts_exactly_canonical_text(text in "[A-Za-z0-9+/=$-_]{0,24}") {
         prop_assert_eq!(decode(text.as_bytes()).ok(), reference_decode(text.as_bytes(), STD, true));
-        prop_assert_eq!(decode_with(text.as_bytes(), Alphabet::Url).ok(), reference_decode(text.as_bytes(), URL, false));
+        // The URL alphabet is decoded unpadded, or padded in full.
+        let url = reference_decode(text.as_bytes(), URL, false).or_else(|| reference_decode(text.as_bytes(), URL, true));
+        prop_assert_eq!(decode_with(text.as_bytes(), Alphabet::Url).ok(), url);
     }
 
     /// OR of one filter is AND of one filter; changed is symmetric in old/new.

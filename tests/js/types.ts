@@ -12,7 +12,9 @@ import {
   type Explanation,
   type PreviewResult,
   type Delivery,
-  type HookmatchError,
+  HookmatchError,
+  type ErrorCode,
+  type WorkfrontSpec,
 } from "hookmatch";
 
 const sub: Subscription = Subscription.compile({ objCode: "PROJ" }, { dialect: "workfront" });
@@ -44,17 +46,31 @@ setLimits({ maxInputBytes: 1 });
 const spec: Record<string, unknown> = sub.toJSON();
 sub.free();
 
-function isHookmatch(e: unknown): e is HookmatchError {
-  return e instanceof Error && e.name === "HookmatchError";
-}
 try {
   validate("{");
 } catch (e) {
-  if (isHookmatch(e)) {
-    const code: string = e.code;
+  if (e instanceof HookmatchError) {
+    const code: ErrorCode = e.code;
     const path: string | undefined = e.path;
+    // @ts-expect-error the code is one of the known codes
+    const bogus: typeof e.code = "no_such_code";
   }
 }
+
+// Specs complete per dialect: a typed Workfront spec names its comparisons.
+const typed: WorkfrontSpec = {
+  objCode: "TASK",
+  eventType: "UPDATE",
+  url: "https://hooks.example.com/t",
+  authToken: "x",
+  filters: [{ fieldName: "status", fieldValue: "CPL", comparison: "eq", state: "newState" }],
+};
+Subscription.compile(typed);
+Subscription.compile(sub.toJSON());
+// @ts-expect-error "equals" is not a Workfront comparison
+const badComparison: WorkfrontSpec = { ...typed, filters: [{ fieldName: "x", comparison: "equals" }] };
+// Disposal compiles without @types/node or the esnext.disposable lib.
+sub[Symbol.dispose]();
 
 // @ts-expect-error a number is not an event
 sub.matches(42);

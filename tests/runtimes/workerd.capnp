@@ -16,6 +16,7 @@ const hookmatchWorker :Workerd.Worker = (
     (name = "hookmatch.js", esModule = embed "../../pkg/hookmatch.js"),
     (name = "objects.js", esModule = embed "../../pkg/objects.js"),
     (name = "runtime.js", esModule = embed "../../pkg/runtime.js"),
+    (name = "api.js", esModule = embed "../../pkg/api.js"),
     (name = "hookmatch_bg.wasm", wasm = embed "../../pkg/hookmatch_bg.wasm"),
   ],
   compatibilityDate = "2025-01-01",

@@ -1,0 +1,68 @@
+// The installed package as a user gets it (make test-js installs the packed
+// tarball): one wasm, complete metadata, no phantom exports, and one
+// HookmatchError class that `instanceof` recognises from import and require.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync, readdirSync, statSync, lstatSync } from "node:fs";
+import { join } from "node:path";
+import * as hm from "hookmatch";
+
+const require = createRequire(import.meta.url);
+const dir = join(new URL("../../node_modules/hookmatch/", import.meta.url).pathname);
+const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+
+function files(d, prefix = "") {
+  return readdirSync(d).flatMap((name) => (statSync(join(d, name)).isDirectory() ? files(join(d, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
+}
+
+test("the package is installed from the tarball, not linked to pkg/", () => {
+  assert.equal(lstatSync(dir.replace(/\/$/, "")).isSymbolicLink(), false);
+});
+
+test("the tarball holds the wasm once", () => {
+  const wasm = files(dir).filter((f) => f.endsWith(".wasm"));
+  assert.deepEqual(wasm, ["hookmatch_bg.wasm"]);
+});
+
+test("package.json has metadata, one engine floor, and keywords for every dialect", () => {
+  for (const key of ["repository", "homepage", "bugs", "license", "description"]) assert.ok(manifest[key], key);
+  assert.match(manifest.engines.node, /^>=\d+/);
+  const floor = Number(manifest.engines.node.match(/\d+/)[0]);
+  assert.ok(Number(process.versions.node.split(".")[0]) >= floor, "the tests run on a Node the floor allows");
+  for (const d of ["workfront", "asana", "kanboard", "r-service", "ricloud"]) assert.ok(manifest.keywords.includes(d), d);
+});
+
+test("the wasm is reachable by package name", () => {
+  const path = require.resolve("hookmatch/hookmatch_bg.wasm");
+  assert.equal(readFileSync(path).subarray(0, 4).toString("latin1"), "\0asm");
+});
+
+test("no wasm-bindgen loader internals are exported", () => {
+  for (const name of ["default", "initSync", "__wbg_init"]) {
+    assert.equal(name in hm, false, `import exports ${name}`);
+    assert.equal(name in require("hookmatch"), false, `require exports ${name}`);
+  }
+  const dts = readFileSync(join(dir, "hookmatch.d.ts"), "utf8");
+  assert.doesNotMatch(dts, /export default|initSync|InitOutput/);
+});
+
+test("import and require export the same names", () => {
+  assert.deepEqual(Object.keys(hm).sort(), Object.keys(require("hookmatch")).sort());
+});
+
+test("HookmatchError is one class for import and require, and every throw is one", () => {
+  const cjs = require("hookmatch");
+  for (const mod of [hm, cjs]) {
+    let thrown;
+    try {
+      mod.Subscription.compile("{");
+    } catch (e) {
+      thrown = e;
+    }
+    assert.ok(thrown instanceof mod.HookmatchError);
+    assert.ok(thrown instanceof Error);
+    assert.equal(thrown.name, "HookmatchError");
+    assert.equal(thrown.code, "invalid_json");
+  }
+});
