@@ -1,89 +1,214 @@
 #!/usr/bin/env node
-// hookmatch CLI: preview, validate and deliver from a terminal or CI.
+// hookmatch CLI: preview, validate and deliver from a terminal, a pipe or CI.
+// It reads files and writes answers; every rule (dialects, matching, the
+// reasons it prints) comes from the package.
 //
 // Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { Subscription, validate } from "../node.js";
 
-const USAGE = `usage:
-  hookmatch preview SPEC EVENTS [--dialect D] [--json]
-  hookmatch validate SPEC [--dialect D] [--json]
-  hookmatch deliver SPEC [EVENT] [--dialect D] [--secret S] [--signature standard-webhooks]
-                   [--timestamp T] [--test | --handshake]
-A file name of - reads standard input. Exit codes: 0 ran, 1 invalid spec or input, 2 usage.`;
+const DIALECTS = "workfront, asana, kanboard, rservice, ricloud";
+const COMMON = `  --dialect D        read SPEC as dialect D (${DIALECTS});
+                     without it the dialect is detected from the spec's fields
+  -h, --help         this help`;
+
+const HELP = {
+  main: `hookmatch — would this webhook subscription fire for this event, and what would be delivered?
+
+usage: hookmatch <command> [options]
+
+commands:
+  preview SPEC EVENTS   which events the subscription delivers, and why not
+  validate SPEC         the spec's errors and warnings
+  deliver SPEC [EVENT]  the HTTP request the vendor would send
+
+options:
+  -V, --version         the version
+  -h, --help            this help; hookmatch <command> --help for a command's
+
+A file name of - reads standard input. Dialects: ${DIALECTS}.
+Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.`,
+  preview: `usage: hookmatch preview SPEC EVENTS [options]
+
+Evaluate every event of EVENTS (NDJSON, a JSON array, or JSON documents one
+after another) against the subscription in SPEC.
+
+options:
+  --format F         table (default), json (the whole result), or ndjson
+                     (one row per line, written as it goes)
+  --json             the same as --format json
+  --matched          only the events that matched
+  --summary          only the counts: events, matched, unreadable
+${COMMON}
+
+examples:
+  hookmatch preview sub.json events.ndjson
+  hookmatch preview sub.json events.ndjson --format ndjson --matched | head
+  curl -s https://example.com/events.json | hookmatch preview sub.json - --summary`,
+  validate: `usage: hookmatch validate SPEC [options]
+
+Print the spec's errors and warnings, or "valid". Exits 1 when there is an error.
+
+options:
+  --format F         table (default) or json
+  --json             the same as --format json
+${COMMON}
+
+examples:
+  hookmatch validate sub.json
+  hookmatch validate - --dialect kanboard < hook.json`,
+  deliver: `usage: hookmatch deliver SPEC [EVENT] [options]
+
+Print the request (method, url, headers, body) the vendor sends for EVENT, or
+null with the reason on standard error when it sends nothing.
+
+options:
+  --secret S         sign with secret S where the dialect signs deliveries
+  --signature NAME   the signing scheme (standard-webhooks)
+  --timestamp T      the signing time, whole Unix seconds
+  --test             the vendor's test delivery (no EVENT)
+  --handshake        Asana's handshake request (no EVENT)
+  --heartbeat        Asana's heartbeat delivery (no EVENT)
+${COMMON}
+
+examples:
+  hookmatch deliver sub.json event.json
+  hookmatch deliver asana-webhook.json --handshake`,
+};
+
+const COMMANDS = { preview, validate: validateCmd, deliver: deliverCmd };
+
+// A closed pipe (`| head`) is the reader saying it has enough: leave quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
+class UsageError extends Error {}
 
 function usage(message) {
-  if (message) process.stderr.write(`hookmatch: ${message}\n`);
-  process.stderr.write(`${USAGE}\n`);
-  process.exit(2);
+  throw new UsageError(message);
 }
+
+function version() {
+  return JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+}
+
+const FLAGS = {
+  "--json": ["format", () => "json"],
+  "--matched": ["matched", () => true],
+  "--summary": ["summary", () => true],
+  "--test": ["test", () => true],
+  "--handshake": ["handshake", () => true],
+  "--heartbeat": ["heartbeat", () => true],
+  "--format": ["format", (v) => v, true],
+  "--dialect": ["dialect", (v) => v, true],
+  "--secret": ["secret", (v) => v, true],
+  "--signature": ["signature", (v) => v, true],
+  "--timestamp": [
+    "timestamp",
+    (v) => {
+      const t = Number(v);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(t)) usage("--timestamp needs whole Unix seconds, e.g. --timestamp 1700000000");
+      return t;
+    },
+    true,
+  ],
+};
 
 function parseArgs(argv) {
   const positional = [];
-  const flags = { json: false, dialect: undefined, deliver: {} };
-  const value = (name, i) => {
-    if (i + 1 >= argv.length) usage(`${name} needs a value`);
-    return argv[i + 1];
-  };
+  const flags = {};
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--json") flags.json = true;
-    else if (a === "--dialect") {
-      if (i + 1 >= argv.length) usage("--dialect needs a value");
-      flags.dialect = argv[++i];
-    } else if (a.startsWith("--dialect=")) flags.dialect = a.slice("--dialect=".length);
-    else if (a === "--test") flags.deliver.test = true;
-    else if (a === "--handshake") flags.deliver.handshake = true;
-    else if (a === "--secret") flags.deliver.secret = value(a, i++);
-    else if (a === "--signature") flags.deliver.signature = value(a, i++);
-    else if (a === "--timestamp") {
-      const t = Number(value(a, i++));
-      if (!Number.isInteger(t) || t < 0) usage("--timestamp needs whole Unix seconds");
-      flags.deliver.timestamp = t;
+    let a = argv[i];
+    if (a === "-h" || a === "--help") {
+      flags.help = true;
+      continue;
     }
-    else if (a === "-h" || a === "--help") {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    } else if (a.startsWith("--")) usage(`unknown option ${a}`);
-    else positional.push(a);
+    if (a === "-" || !a.startsWith("-")) {
+      positional.push(a);
+      continue;
+    }
+    let inline;
+    const eq = a.indexOf("=");
+    if (a.startsWith("--") && eq > 0) [a, inline] = [a.slice(0, eq), a.slice(eq + 1)];
+    const flag = FLAGS[a];
+    if (!flag) usage(`unknown option ${a}`);
+    const [key, read, takesValue] = flag;
+    if (takesValue) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      flags[key] = read(v);
+    } else {
+      if (inline !== undefined) usage(`${a} takes no value`);
+      flags[key] = read();
+    }
   }
   return { positional, flags };
 }
 
 let stdinUsed = false;
+function takeStdin() {
+  if (stdinUsed) usage("only one input can be read from standard input (-)");
+  stdinUsed = true;
+}
+
 function readInput(name) {
   if (name === "-") {
-    if (stdinUsed) usage("only one input can be read from standard input");
-    stdinUsed = true;
+    takeStdin();
     return readFileSync(0);
   }
   try {
     return readFileSync(name);
   } catch (e) {
-    fail(`cannot read ${name}: ${e.code || e.message}`);
+    throw new InputError(`cannot read ${name}: ${e.code || e.message}`);
   }
 }
 
-function fail(message, err) {
-  let text = `hookmatch: ${message}`;
-  if (err && err.name === "HookmatchError") {
-    text = `hookmatch: ${err.message} [${err.code}${err.path !== undefined ? ` at ${JSON.stringify(err.path)}` : ""}]`;
-    for (const d of err.diagnostics || []) {
-      text += `\n  ${d.severity} ${d.code} at ${JSON.stringify(d.path)}: ${d.message}`;
-    }
+/** A file (or standard input) as a stream of byte chunks. */
+function streamOf(name) {
+  if (name === "-") {
+    takeStdin();
+    return process.stdin;
   }
-  process.stderr.write(`${text}\n`);
-  process.exit(1);
+  return createReadStream(name);
+}
+
+class InputError extends Error {}
+
+/** A HookmatchError as lines: its diagnostics when it has them (the first is its message), else its message. */
+function describe(e) {
+  const at = (path) => (path !== undefined && path !== "" ? ` at ${path}` : "");
+  if (e.diagnostics && e.diagnostics.length) {
+    return e.diagnostics.map((d) => `hookmatch: ${d.severity} ${d.code}${at(d.path)}: ${d.message}`).join("\n");
+  }
+  return `hookmatch: error ${e.code}${at(e.path)}: ${e.message}`;
 }
 
 function compile(specFile, flags) {
   const text = new TextDecoder().decode(readInput(specFile));
-  try {
-    return Subscription.compile(text, flags.dialect ? { dialect: flags.dialect } : undefined);
-  } catch (e) {
-    if (e && e.name === "HookmatchError") fail("invalid spec", e);
-    throw e;
+  return Subscription.compile(text, flags.dialect !== undefined ? { dialect: flags.dialect } : undefined);
+}
+
+function formatOf(flags, allowed) {
+  const format = flags.format ?? "table";
+  if (!allowed.includes(format)) usage(`--format must be one of ${allowed.join(", ")}`);
+  return format;
+}
+
+/** Write lines with back-pressure, so a large answer streams instead of piling up. */
+async function writeLines(lines) {
+  let buffer = "";
+  for (const line of lines) {
+    buffer += `${line}\n`;
+    if (buffer.length >= 1 << 16) {
+      if (!process.stdout.write(buffer)) await new Promise((r) => process.stdout.once("drain", r));
+      buffer = "";
+    }
   }
+  if (buffer) process.stdout.write(buffer);
 }
 
 function pad(s, n) {
@@ -91,25 +216,16 @@ function pad(s, n) {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
-/** A file (or standard input) as a stream of byte chunks. */
-function streamOf(name) {
-  if (name === "-") {
-    if (stdinUsed) usage("only one input can be read from standard input");
-    stdinUsed = true;
-    return process.stdin;
-  }
-  return createReadStream(name);
-}
-
-async function preview([specFile, eventsFile], flags) {
-  if (!specFile || !eventsFile) usage("preview needs SPEC and EVENTS");
+async function preview([specFile, eventsFile, extra], flags) {
+  if (!specFile || !eventsFile || extra) usage("preview needs SPEC and EVENTS");
+  const format = formatOf(flags, ["table", "json", "ndjson"]);
   const sub = compile(specFile, flags);
   let size = 0;
   if (eventsFile !== "-") {
     try {
-      size = (await import("node:fs")).statSync(eventsFile).size;
+      size = statSync(eventsFile).size;
     } catch (e) {
-      fail(`cannot read ${eventsFile}: ${e.code || e.message}`);
+      throw new InputError(`cannot read ${eventsFile}: ${e.code || e.message}`);
     }
   }
   // A progress bar on stderr for long previews, only when a person watches.
@@ -117,7 +233,7 @@ async function preview([specFile, eventsFile], flags) {
   let result;
   try {
     result = await sub.previewStream(streamOf(eventsFile), {
-      details: true,
+      details: !flags.summary,
       onProgress: bar
         ? ({ bytes, events }) => {
             const pct = size ? Math.min(100, Math.floor((bytes / size) * 100)) : 100;
@@ -127,78 +243,120 @@ async function preview([specFile, eventsFile], flags) {
         : undefined,
     });
   } catch (e) {
-    if (e && e.name === "HookmatchError") fail("cannot read the events", e);
-    if (e && e.code) fail(`cannot read ${eventsFile}: ${e.code}`);
+    if (e && e.name !== "HookmatchError" && e.code) throw new InputError(`cannot read ${eventsFile}: ${e.code}`);
     throw e;
+  } finally {
+    if (bar) process.stderr.write("\n");
+    sub.free();
   }
-  if (bar) process.stderr.write("\n");
-  if (flags.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  const summary = { total: result.total, matched: result.matched, errors: result.errors.length };
+  if (flags.summary) {
+    if (format === "table") await writeLines([summaryLine(summary)]);
+    else await writeLines([JSON.stringify(summary)]);
+    return;
+  }
+  const rows = flags.matched ? result.results.filter((r) => r.matched) : result.results;
+  if (format === "json") {
+    await writeLines([JSON.stringify(flags.matched ? { ...result, results: rows } : result)]);
+  } else if (format === "ndjson") {
+    await writeLines(rows.map((r) => JSON.stringify(r)));
   } else {
-    const out = [];
-    out.push(`${pad("#", 6)}${pad("line", 6)}${pad("result", 10)}reason`);
-    for (const row of result.results) {
-      const status = row.code ? "error" : row.matched ? "matched" : "no";
-      const reason = row.code ? `${row.code}: ${row.reason}` : row.reason;
-      out.push(`${pad(row.index, 6)}${pad(row.line ?? "", 6)}${pad(status, 10)}${reason}`);
-    }
-    out.push(`${result.matched} of ${result.total} events matched; ${result.errors.length} could not be read`);
-    process.stdout.write(`${out.join("\n")}\n`);
+    await writeLines(
+      (function* table() {
+        yield `${pad("#", 6)}${pad("line", 6)}${pad("result", 10)}reason`;
+        for (const row of rows) {
+          const status = row.code ? "error" : row.matched ? "matched" : "no";
+          const reason = row.code ? `${row.code}: ${row.reason}` : row.reason;
+          yield `${pad(row.index, 6)}${pad(row.line ?? "", 6)}${pad(status, 10)}${reason}`;
+        }
+        yield summaryLine(summary);
+      })(),
+    );
   }
-  sub.free();
 }
 
-function validateCmd([specFile], flags) {
-  if (!specFile) usage("validate needs SPEC");
+function summaryLine({ total, matched, errors }) {
+  return `${matched} of ${total} events matched; ${errors} could not be read`;
+}
+
+async function validateCmd([specFile, extra], flags) {
+  if (!specFile || extra) usage("validate needs one SPEC");
+  const format = formatOf(flags, ["table", "json"]);
   const text = new TextDecoder().decode(readInput(specFile));
-  let diagnostics;
-  try {
-    diagnostics = validate(text, flags.dialect ? { dialect: flags.dialect } : undefined);
-  } catch (e) {
-    if (e && e.name === "HookmatchError") fail("cannot validate", e);
-    throw e;
-  }
-  if (flags.json) process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
-  else if (diagnostics.length === 0) process.stdout.write("valid\n");
-  else for (const d of diagnostics) process.stdout.write(`${d.severity} ${d.code} at ${JSON.stringify(d.path)}: ${d.message}\n`);
-  process.exit(diagnostics.some((d) => d.severity === "error") ? 1 : 0);
+  const diagnostics = validate(text, flags.dialect !== undefined ? { dialect: flags.dialect } : undefined);
+  if (format === "json") await writeLines([JSON.stringify(diagnostics, null, 2)]);
+  else if (diagnostics.length === 0) await writeLines(["valid"]);
+  else await writeLines(diagnostics.map((d) => `${d.severity} ${d.code}${d.path ? ` at ${d.path}` : ""}: ${d.message}`));
+  return diagnostics.some((d) => d.severity === "error") ? 1 : 0;
 }
 
-function deliverCmd([specFile, eventFile], flags) {
-  const noEvent = flags.deliver.test || flags.deliver.handshake;
-  if (!specFile || (!eventFile && !noEvent)) usage("deliver needs SPEC and EVENT (or --test / --handshake)");
+async function deliverCmd([specFile, eventFile, extra], flags) {
+  const noEvent = flags.test || flags.handshake || flags.heartbeat;
+  if (!specFile || extra || (!eventFile && !noEvent)) usage("deliver needs SPEC and EVENT (or --test, --handshake or --heartbeat)");
   const sub = compile(specFile, flags);
-  const event = eventFile ? readInput(eventFile) : null;
-  let delivery;
   try {
-    delivery = sub.deliver(event, flags.deliver);
-  } catch (e) {
-    if (e && e.name === "HookmatchError") fail("cannot deliver", e);
-    throw e;
+    const event = eventFile ? readInput(eventFile) : null;
+    const options = {};
+    for (const key of ["secret", "signature", "timestamp", "test", "handshake", "heartbeat"]) {
+      if (flags[key] !== undefined) options[key] = flags[key];
+    }
+    const delivery = sub.deliver(event, options);
+    await writeLines([JSON.stringify(delivery, null, 2)]);
+    if (delivery === null && event !== null) {
+      // The reason is the core's: the one preview gives this event.
+      const row = sub.preview(event, { details: true }).results[0];
+      process.stderr.write(`hookmatch: nothing is delivered: ${row ? row.reason : "the event is empty"}\n`);
+    }
+  } finally {
+    sub.free();
   }
-  process.stdout.write(`${JSON.stringify(delivery, null, 2)}\n`);
-  sub.free();
+  return 0;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-if (command === "-h" || command === "--help" || command === "help") {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
+async function main(argv) {
+  let [command, ...rest] = argv;
+  if (command === "help") [command, ...rest] = [rest[0], "--help"];
+  if (command === "-V" || command === "--version") {
+    await writeLines([version()]);
+    return 0;
+  }
+  if (command === undefined || command === "-h" || command === "--help") {
+    if (command === undefined) {
+      process.stderr.write(`${HELP.main}\n`);
+      return 2;
+    }
+    await writeLines([HELP.main]);
+    return 0;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) usage(`unknown command ${command}; the commands are ${Object.keys(COMMANDS).join(", ")}`);
+  const { positional, flags } = parseArgs(rest);
+  if (flags.help) {
+    await writeLines([HELP[command]]);
+    return 0;
+  }
+  return (await run(positional, flags)) ?? 0;
 }
-const { positional, flags } = parseArgs(rest);
-switch (command) {
-  case "preview":
-    await preview(positional, flags);
-    break;
-  case "validate":
-    validateCmd(positional, flags);
-    break;
-  case "deliver":
-    deliverCmd(positional, flags);
-    break;
-  case undefined:
-    usage("no command");
-    break;
-  default:
-    usage(`unknown command ${command}`);
+
+let code;
+try {
+  code = await main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`hookmatch: ${e.message}\nRun hookmatch --help for usage.\n`);
+    code = 2;
+  } else if (e && e.name === "HookmatchError" && e.code === "unknown_dialect" && e.path === "/dialect") {
+    // The package refused the --dialect option's value: a usage error.
+    process.stderr.write(`hookmatch: --dialect: ${e.message}\n`);
+    code = 2;
+  } else if (e && e.name === "HookmatchError") {
+    process.stderr.write(`${describe(e)}\n`);
+    code = 1;
+  } else if (e instanceof InputError) {
+    process.stderr.write(`hookmatch: ${e.message}\n`);
+    code = 1;
+  } else {
+    throw e;
+  }
 }
+process.exitCode = code;

@@ -568,7 +568,7 @@ impl Deliver for AsanaDelivery {
         if !opts.handshake {
             return Err(Error::new(
                 Code::InvalidInput,
-                "an Asana delivery without an event is the handshake or a heartbeat: pass handshake: true or heartbeat: true",
+                "an Asana delivery without an event is the handshake or a heartbeat: set the handshake or the heartbeat option (--handshake or --heartbeat)",
             ));
         }
         let secret = match &opts.secret {

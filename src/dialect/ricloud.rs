@@ -274,7 +274,7 @@ impl RicloudDelivery {
         let secret = self.secret.as_deref().or(opts.secret.as_deref()).ok_or_else(|| {
             Error::new(
                 Code::InvalidInput,
-                "this config has no secret yet (ricloud generates it when the config is created); pass the secret option to sign the preview",
+                "this config has no secret yet (ricloud generates it when the config is created); give the secret option (--secret) to sign the preview",
             )
             .at("/secret")
         })?;

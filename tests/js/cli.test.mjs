@@ -3,6 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = fileURLToPath(new URL("../../node_modules/hookmatch/bin/hookmatch.js", import.meta.url));
@@ -33,7 +36,7 @@ test("validate: exit 0 when valid, 1 with diagnostics when not", () => {
   assert.equal(ok.stdout, "valid\n");
   const bad = hookmatch(["validate", "-"], JSON.stringify({ objCode: "PROJ", eventType: "UPDATE", url: "ftp://x", authToken: "t" }));
   assert.equal(bad.status, 1);
-  assert.match(bad.stdout, /error invalid_url at "\/url"/);
+  assert.match(bad.stdout, /error invalid_url at \/url: /);
   const json = hookmatch(["validate", "-", "--json"], "{");
   assert.equal(json.status, 1);
   assert.equal(JSON.parse(json.stdout)[0].code, "invalid_json");
@@ -45,7 +48,12 @@ test("deliver prints the request, or null when the event does not match", () => 
   const d = JSON.parse(r.stdout);
   assert.equal(d.url, "https://myserver.example.com/mywebhook");
   const none = hookmatch(["deliver", "samples/rservice/subscription.json", "tests/fixtures/rservice/events/request-team-changed.json"]);
+  assert.equal(none.status, 0);
   assert.equal(none.stdout.trim(), "null");
+  // It says why, in the words preview uses for that event.
+  const row = JSON.parse(hookmatch(["preview", "samples/rservice/subscription.json", "tests/fixtures/rservice/events/request-team-changed.json", "--format", "ndjson"]).stdout);
+  assert.ok(row.reason.length > 0);
+  assert.equal(none.stderr, `hookmatch: nothing is delivered: ${row.reason}\n`);
 });
 
 test("deliver --test, --handshake and signature options", () => {
@@ -60,13 +68,15 @@ test("deliver --test, --handshake and signature options", () => {
   assert.equal(missing.status, 2);
   const bad = hookmatch(["deliver", "samples/asana/subscription.json", "--test"]);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /handshake: true/);
+  // The remedy is named in flag terms, not as a JS object.
+  assert.match(bad.stderr, /--handshake or --heartbeat/);
+  assert.doesNotMatch(bad.stderr, /true|\{/);
 });
 
 test("an invalid spec or unreadable input exits 1 with the error; usage mistakes exit 2", () => {
   const spec = hookmatch(["preview", "-", "samples/workfront/events.ndjson"], JSON.stringify({ objCode: "PROJ", eventType: "UPDATE", url: "https://x.example", authToken: "t", filters: [{ fieldName: "a", fieldValue: 1, comparison: "get" }] }));
   assert.equal(spec.status, 1);
-  assert.match(spec.stderr, /unknown comparison "get"; did you mean "gte"\? \[unknown_comparison at "\/filters\/0\/comparison"\]/);
+  assert.equal(spec.stderr, 'hookmatch: error unknown_comparison at /filters/0/comparison: unknown comparison "get"; did you mean "gte"?\n');
   const missing = hookmatch(["preview", "no-such-file.json", "samples/workfront/events.ndjson"]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /cannot read no-such-file.json: ENOENT/);
@@ -77,4 +87,65 @@ test("an invalid spec or unreadable input exits 1 with the error; usage mistakes
   const help = hookmatch(["--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /usage:/);
+});
+
+test("each diagnostic of an invalid spec is printed once", () => {
+  const r = hookmatch(["deliver", "-", "--test"], JSON.stringify({ objCode: "TASK", eventType: "UPDATED", url: "x", authToken: "t" }));
+  assert.equal(r.status, 1);
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 2, r.stderr);
+  assert.equal(new Set(lines).size, 2);
+  assert.match(lines[0], /^hookmatch: error unknown_event_type at \/eventType: /);
+  assert.match(lines[1], /^hookmatch: error invalid_url at \/url: /);
+});
+
+test("--version prints the package's version; help per command lists examples and dialects", () => {
+  const v = hookmatch(["--version"]);
+  assert.equal(v.status, 0);
+  const pkg = JSON.parse(readFileSync(new URL("../../node_modules/hookmatch/package.json", import.meta.url), "utf8"));
+  assert.equal(v.stdout, `${pkg.version}\n`);
+  assert.equal(hookmatch(["-V"]).stdout, v.stdout);
+  for (const command of ["preview", "validate", "deliver"]) {
+    const h = hookmatch([command, "--help"]);
+    assert.equal(h.status, 0);
+    assert.match(h.stdout, new RegExp(`^usage: hookmatch ${command} `));
+    assert.match(h.stdout, /examples:/);
+    for (const d of ["workfront", "asana", "kanboard", "rservice", "ricloud"]) assert.match(h.stdout, new RegExp(d));
+    assert.equal(hookmatch(["help", command]).stdout, h.stdout);
+  }
+});
+
+test("an unknown --dialect, --format or option is a usage error: exit 2", () => {
+  const d = hookmatch(["preview", "samples/workfront/subscription.json", "samples/workfront/events.ndjson", "--dialect", "jira"]);
+  assert.equal(d.status, 2);
+  assert.match(d.stderr, /--dialect: unknown dialect "jira"/);
+  assert.equal(hookmatch(["preview", "samples/workfront/subscription.json", "samples/workfront/events.ndjson", "--format", "xml"]).status, 2);
+  assert.equal(hookmatch(["validate", "samples/workfront/subscription.json", "--format", "ndjson"]).status, 2);
+  assert.equal(hookmatch(["deliver", "samples/workfront/subscription.json", "x.json", "--timestamp", "soon"]).status, 2);
+  assert.equal(hookmatch(["preview", "samples/workfront/subscription.json", "samples/workfront/events.ndjson", "--json=1"]).status, 2);
+});
+
+test("--format ndjson writes one row per line; --matched keeps matches; --summary only counts", () => {
+  const args = ["preview", "samples/workfront/subscription.json", "samples/workfront/events.ndjson"];
+  const all = hookmatch([...args, "--format", "ndjson"]).stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const whole = JSON.parse(hookmatch([...args, "--format=json"]).stdout);
+  assert.deepEqual(all, whole.results);
+  const matched = hookmatch([...args, "--format", "ndjson", "--matched"]).stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(matched.map((r) => r.index), whole.matches);
+  const table = hookmatch([...args, "--matched"]).stdout.trim().split("\n");
+  assert.equal(table.length, 1 + whole.matches.length + 1);
+  assert.deepEqual(JSON.parse(hookmatch([...args, "--summary", "--json"]).stdout), { total: 8, matched: 3, errors: 2 });
+  assert.equal(hookmatch([...args, "--summary"]).stdout, "3 of 8 events matched; 2 could not be read\n");
+});
+
+test("a closed pipe ends the CLI quietly with exit 0, as head expects", () => {
+  const event = readFileSync(new URL("../../samples/workfront/events.ndjson", import.meta.url), "utf8").split("\n")[0];
+  const big = join(mkdtempSync(join(tmpdir(), "hookmatch-cli-")), "events.ndjson");
+  writeFileSync(big, `${event}\n`.repeat(50_000));
+  for (const format of ["table", "ndjson"]) {
+    const r = spawnSync("bash", ["-o", "pipefail", "-c", `"${process.execPath}" "${cli}" preview samples/workfront/subscription.json "${big}" --format ${format} | head -n 2`], { cwd: root, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.equal(r.stdout.trim().split("\n").length, 2);
+  }
 });

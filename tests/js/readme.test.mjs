@@ -6,9 +6,13 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+// The repository's README and the one npm shows (in the installed tarball).
+const readmes = {
+  repository: readFileSync(new URL("../../README.md", import.meta.url), "utf8"),
+  npm: readFileSync(new URL("../../node_modules/hookmatch/README.md", import.meta.url), "utf8"),
+};
 
-function block(marker) {
+function block(readme, marker) {
   const at = readme.indexOf(`<!-- quickstart:${marker}`);
   assert.ok(at >= 0, `no quickstart:${marker}`);
   const start = readme.indexOf("```js\n", at) + 6;
@@ -43,14 +47,19 @@ function run(code, ext) {
   }
 }
 
-test("the README's ESM quick start runs and prints what it says", () => {
-  const code = block("esm");
-  const out = run(code, "mjs");
-  const want = expected(code);
-  assert.deepEqual(out.map((l) => l.trim()), want);
-});
+for (const [which, readme] of Object.entries(readmes)) {
+  test(`the ${which} README says how to install`, () => {
+    assert.match(readme, /npm i hookmatch/);
+  });
 
-test("the README's CommonJS quick start runs and prints what it says", () => {
-  const code = block("cjs");
-  assert.deepEqual(run(code, "cjs"), expected(code));
-});
+  test(`the ${which} README's ESM quick start runs and prints what it says`, () => {
+    const code = block(readme, "esm");
+    const out = run(code, "mjs");
+    assert.deepEqual(out.map((l) => l.trim()), expected(code));
+  });
+
+  test(`the ${which} README's CommonJS quick start runs and prints what it says`, () => {
+    const code = block(readme, "cjs");
+    assert.deepEqual(run(code, "cjs"), expected(code));
+  });
+}
