@@ -191,6 +191,27 @@ export interface Limits {
 
 export interface SetEntry { id: string; spec: SpecInput; dialect?: DialectName; }
 
+export interface LintOptions {
+  dialect?: DialectName;
+  allowPrivateNetworks?: boolean;
+  /** Accepted as `diff` accepts it; lint's findings hold for every event, so a batch changes none. */
+  events?: unknown[] | string;
+}
+
+export interface DiffOptions {
+  dialect?: DialectName;
+  allowPrivateNetworks?: boolean;
+  /** A batch (an array of events, or JSON/NDJSON text) to count: which events the edit gains and loses. */
+  events?: unknown[] | string;
+}
+
+export interface ExampleOptions {
+  /** A top-level filter index, or a JSON Pointer such as "/filters/2/filters/0": an event that fails it and passes the gate. */
+  fail?: number | string;
+  /** The event to change as little as possible ("what would this event need to fire?"). */
+  base?: Record<string, unknown>;
+}
+
 /** Every error hookmatch throws (and `instanceof` holds in every entry). */
 export declare class HookmatchError extends Error {
   constructor(message: string, code: ErrorCode);

@@ -38,8 +38,8 @@ cat > pkg/cjs/index.js <<'JS'
 const glue = require("./hookmatch.js");
 const { HookmatchError } = require("./runtime.js").install(glue);
 // The same public names as ../api.js.
-const { Subscription, SubscriptionSet, validate, verify, encodeBase64, decodeBase64, setLimits } = glue;
-module.exports = { Subscription, SubscriptionSet, validate, verify, encodeBase64, decodeBase64, setLimits, HookmatchError };
+const { Subscription, SubscriptionSet, validate, lint, diff, verify, encodeBase64, decodeBase64, setLimits } = glue;
+module.exports = { Subscription, SubscriptionSet, validate, lint, diff, verify, encodeBase64, decodeBase64, setLimits, HookmatchError };
 JS
 
 size=$(stat -c %s pkg/hookmatch_bg.wasm)

@@ -164,11 +164,24 @@ pub enum Code {
     UnsignedPreview,
     /// A ricloud `date_created` that is not a date-time.
     InvalidDate,
+    // --- analysis findings (lint, set.lint): warnings
+    /// No event can fire the subscription (the message names the conflicting checks).
+    NeverMatches,
+    /// A filter or group that every event passes.
+    AlwaysPasses,
+    /// A filter implied by another under AND, or implying another under OR.
+    RedundantFilter,
+    /// A filter written twice in the same list.
+    DuplicateFilter,
+    /// Two set members equal in every field the vendor compares.
+    DuplicateSubscription,
+    /// Two set members with the same target that both fire for one event.
+    OverlappingDelivery,
 }
 
 impl Code {
     /// Every code, in the order of the enum.
-    pub const ALL: [Code; 53] = [
+    pub const ALL: [Code; 59] = [
         Code::InvalidJson,
         Code::InvalidSpec,
         Code::InvalidEvent,
@@ -222,6 +235,12 @@ impl Code {
         Code::MaskedSecret,
         Code::UnsignedPreview,
         Code::InvalidDate,
+        Code::NeverMatches,
+        Code::AlwaysPasses,
+        Code::RedundantFilter,
+        Code::DuplicateFilter,
+        Code::DuplicateSubscription,
+        Code::OverlappingDelivery,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -279,6 +298,12 @@ impl Code {
             Code::MaskedSecret => "masked_secret",
             Code::UnsignedPreview => "unsigned_preview",
             Code::InvalidDate => "invalid_date",
+            Code::NeverMatches => "never_matches",
+            Code::AlwaysPasses => "always_passes",
+            Code::RedundantFilter => "redundant_filter",
+            Code::DuplicateFilter => "duplicate_filter",
+            Code::DuplicateSubscription => "duplicate_subscription",
+            Code::OverlappingDelivery => "overlapping_delivery",
         }
     }
 
@@ -342,7 +367,13 @@ impl Code {
             | Code::NeverDelivered
             | Code::MaskedSecret
             | Code::UnsignedPreview
-            | Code::InvalidDate => "warning",
+            | Code::InvalidDate
+            | Code::NeverMatches
+            | Code::AlwaysPasses
+            | Code::RedundantFilter
+            | Code::DuplicateFilter
+            | Code::DuplicateSubscription
+            | Code::OverlappingDelivery => "warning",
         }
     }
 }
@@ -395,6 +426,16 @@ impl Error {
 
     pub fn code(&self) -> &'static str {
         self.kind.code()
+    }
+
+    /// The same error about a part of a larger input: `prefix` (e.g.
+    /// `/before`) before its path and its diagnostics' paths.
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = Some(format!("{prefix}{}", self.path.as_deref().unwrap_or("")));
+        for d in &mut self.diagnostics {
+            d.path = format!("{prefix}{}", d.path);
+        }
+        self
     }
 
     /// The error `compile` raises: the first error diagnostic's code, path and

@@ -348,7 +348,7 @@ fn decide_filter(f: &Filter, at: usize, fields: &Fields<'_, '_>) -> bool {
     }
 }
 
-fn changed(old: Option<&Value>, new: Option<&Value>) -> bool {
+pub fn changed(old: Option<&Value>, new: Option<&Value>) -> bool {
     match (old, new) {
         (None, None) => false,
         (Some(a), Some(b)) => !same_json(a, b),

@@ -7,6 +7,7 @@
 //! [`base64`] are their own modules. docs/architecture.md has the data flow. The wasm binding lives
 //! in `src/wasm/` and is compiled only for `wasm32`.
 
+pub mod analysis;
 pub mod base64;
 pub mod delivery;
 pub mod dialect;

@@ -370,3 +370,65 @@ mod tests {
         assert!(b.url);
     }
 }
+
+/// `lint` and `diff`: how specs are read, and the batch `diff` counts.
+#[derive(Debug, Default)]
+pub struct AnalysisOptions {
+    pub spec: SpecOptions,
+    /// Events as `preview` reads them: JSON text (an array, NDJSON or a
+    /// sequence), or an array of events written back as JSON text.
+    pub events: Option<String>,
+}
+
+impl Options for AnalysisOptions {
+    const KEYS: &'static [&'static str] = &["dialect", "allowPrivateNetworks", "events"];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        let events = match o.value("events") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(v @ Value::Array(_)) => Some(v.to_string()),
+            Some(_) => {
+                return Err(o.wrong("events", "an array of events or their JSON/NDJSON text"))
+            }
+        };
+        Ok(AnalysisOptions {
+            spec: SpecOptions {
+                dialect: o.string("dialect")?,
+                update: false,
+                allow_private_networks: o.flag("allowPrivateNetworks")?,
+            },
+            events,
+        })
+    }
+}
+
+/// `sub.example`'s options.
+#[derive(Debug, Default)]
+pub struct ExampleOptions {
+    /// A top-level filter index or a JSON Pointer to a filter.
+    pub fail: Option<Value>,
+    /// The event to change as little as possible.
+    pub base: Option<Value>,
+}
+
+impl Options for ExampleOptions {
+    const KEYS: &'static [&'static str] = &["fail", "base"];
+    fn read(o: &Object<'_>) -> Result<Self, Error> {
+        let fail = match o.value("fail") {
+            None | Some(Value::Null) => None,
+            Some(v @ (Value::Number(_) | Value::String(_))) => Some(v.clone()),
+            Some(_) => {
+                return Err(o.wrong(
+                    "fail",
+                    "a filter index or a JSON Pointer such as \"/filters/0\"",
+                ))
+            }
+        };
+        let base = match o.value("base") {
+            None | Some(Value::Null) => None,
+            Some(v @ Value::Object(_)) => Some(v.clone()),
+            Some(_) => return Err(o.wrong("base", "an event object")),
+        };
+        Ok(ExampleOptions { fail, base })
+    }
+}

@@ -10,7 +10,7 @@
 //! answers are exactly those of `Subscription::matches`.
 
 use crate::dialect::{Dialect, Single};
-use crate::error::{join, Code, Error};
+use crate::error::{join, Code, Diagnostic, Error};
 use crate::eval::{self, Explanation, FilterIds};
 use crate::event::{At, Event};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, GateCheck, GateTest, Plan, StateSel};
@@ -595,6 +595,63 @@ impl SubscriptionSet {
             .min()
     }
 
+    /// `set.lint()`: per member with findings, in insertion order, its
+    /// compile warnings and analysis findings, then `duplicate_subscription`
+    /// (equal to an earlier member in every field its vendor compares: the
+    /// normalized spec) and `overlapping_delivery` (an earlier member with
+    /// the same target fires for one event too; the witness is in the
+    /// message).
+    pub fn lint(&self) -> Vec<(String, Vec<Diagnostic>)> {
+        let members: Vec<&Member> = self.members.iter().flatten().collect();
+        let specs: Vec<Value> = members.iter().map(|m| m.sub.to_json()).collect();
+        let mut out = Vec::new();
+        for (j, m) in members.iter().enumerate() {
+            let mut diags: Vec<Diagnostic> = m.sub.warnings().to_vec();
+            diags.extend(m.sub.findings());
+            let same_dialect = |i: &usize| members[*i].sub.dialect() == m.sub.dialect();
+            let duplicate = (0..j).filter(same_dialect).find(|i| specs[*i] == specs[j]);
+            if let Some(i) = duplicate {
+                diags.push(Diagnostic::warning(
+                    Code::DuplicateSubscription,
+                    "",
+                    format!(
+                        "{:?} is the same subscription as {:?}: they differ in no field the vendor compares, so the vendor refuses the second or delivers every event twice",
+                        m.id, members[i].id
+                    ),
+                ));
+            } else if let Some((i, witness)) = (0..j).filter(same_dialect).find_map(|i| {
+                let other = &members[i].sub;
+                let witness = crate::analysis::overlap(
+                    other.plan(),
+                    m.sub.plan(),
+                    m.sub.dialect().vendor().shape(),
+                    &mut |e| other.matches(e).unwrap_or(false) && m.sub.matches(e).unwrap_or(false),
+                )?;
+                let url = |s: &Subscription| {
+                    s.deliver(Some(&witness), &Default::default())
+                        .ok()
+                        .flatten()
+                        .map(|d| d.url)
+                };
+                let (a, b) = (url(other), url(&m.sub));
+                (a.is_some() && a == b).then_some((i, witness))
+            }) {
+                diags.push(Diagnostic::warning(
+                    Code::OverlappingDelivery,
+                    "",
+                    format!(
+                        "{:?} and {:?} send to the same target and both fire for some events, which the receiver then gets twice, e.g. {witness}",
+                        members[i].id, m.id
+                    ),
+                ));
+            }
+            if !diags.is_empty() {
+                out.push((m.id.clone(), diags));
+            }
+        }
+        out
+    }
+
     /// Ids in insertion order.
     pub fn ids(&self) -> Vec<&str> {
         self.members
@@ -603,6 +660,14 @@ impl SubscriptionSet {
             .map(|m| m.id.as_str())
             .collect()
     }
+}
+
+/// A member of a set with findings (`set.lint()`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SetLintEntry {
+    pub id: String,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// A set's preview fed in chunks: the reader and what has been counted.

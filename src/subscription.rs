@@ -368,3 +368,194 @@ impl Subscription {
         delivery::build(&*self.compiled.delivery, &ev, text, opts).map(Some)
     }
 }
+
+/// `validate`'s diagnostics, then (for a spec that compiles) the analysis
+/// findings: `never_matches`, `always_passes`, `redundant_filter`,
+/// `duplicate_filter` (docs/analysis.md). Never fails on a bad spec.
+pub fn lint(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
+    let mut diags = validate(spec, opts);
+    if diags.iter().any(Diagnostic::is_error) {
+        return diags;
+    }
+    if let Ok(sub) = Subscription::compile(spec, opts) {
+        diags.extend(sub.findings());
+    }
+    diags
+}
+
+/// `lint` of JSON text: a syntax error is an `invalid_json` diagnostic.
+pub fn lint_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, Error> {
+    match crate::json::parse(spec, "the spec") {
+        Ok(v) => Ok(lint(&v, opts)),
+        Err(e) if e.kind == Code::InvalidJson => {
+            Ok(vec![Diagnostic::error(Code::InvalidJson, "", e.message)])
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// How an edit changes what a subscription fires for.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Diff {
+    #[cfg_attr(
+        test,
+        ts(type = "\"equivalent\" | \"narrower\" | \"wider\" | \"overlapping\" | \"disjoint\"")
+    )]
+    pub relation: &'static str,
+    /// Events `after` fires for and `before` does not (each checked).
+    #[cfg_attr(test, ts(type = "Record<string, unknown>[]"))]
+    pub gained: Vec<Value>,
+    /// Events `before` fires for and `after` does not (each checked).
+    #[cfg_attr(test, ts(type = "Record<string, unknown>[]"))]
+    pub lost: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub events: Option<DiffEvents>,
+}
+
+/// A diff over a batch of events.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DiffEvents {
+    pub gained: Vec<usize>,
+    pub lost: Vec<usize>,
+    pub both: usize,
+    pub neither: usize,
+    pub errors: Vec<crate::preview::PreviewError>,
+}
+
+/// `diff(before, after)`: the relation between what two specs fire for,
+/// with checked witnesses, and with `events` the batch's indices each side
+/// gains and loses. An invalid spec throws its compile error with the path
+/// under `/before` or `/after`.
+pub fn diff(
+    before: &Value,
+    after: &Value,
+    opts: CompileOptions,
+    events: Option<&[u8]>,
+) -> Result<Diff, Error> {
+    let compile =
+        |spec: &Value, side: &str| Subscription::compile(spec, opts).map_err(|e| e.under(side));
+    let (a, b) = (compile(before, "/before")?, compile(after, "/after")?);
+    if a.dialect != b.dialect {
+        return Err(Error::new(
+            Code::InvalidInput,
+            format!(
+                "before is a {} spec and after a {} one: diff compares two specs of one dialect",
+                a.dialect.name(),
+                b.dialect.name()
+            ),
+        )
+        .at("/after"));
+    }
+    let found = crate::analysis::diff(a.plan(), b.plan(), a.dialect.vendor().shape(), &mut |e| {
+        (a.matches(e).unwrap_or(false), b.matches(e).unwrap_or(false))
+    });
+    let relation = match (&found.gained, &found.lost) {
+        (None, None) => "equivalent",
+        (None, Some(_)) => "narrower",
+        (Some(_), None) => "wider",
+        (Some(_), Some(_)) if found.both => "overlapping",
+        (Some(_), Some(_)) => "disjoint",
+    };
+    let events = match events {
+        None => None,
+        Some(input) => {
+            let pa = a.preview(input)?;
+            let pb = b.preview(input)?;
+            let (ma, mb): (
+                std::collections::HashSet<usize>,
+                std::collections::HashSet<usize>,
+            ) = (
+                pa.matches.iter().copied().collect(),
+                pb.matches.iter().copied().collect(),
+            );
+            let bad: std::collections::HashSet<usize> = pb.errors.iter().map(|e| e.index).collect();
+            let both = ma.intersection(&mb).count();
+            Some(DiffEvents {
+                gained: pb
+                    .matches
+                    .iter()
+                    .copied()
+                    .filter(|i| !ma.contains(i))
+                    .collect(),
+                lost: pa
+                    .matches
+                    .iter()
+                    .copied()
+                    .filter(|i| !mb.contains(i))
+                    .collect(),
+                both,
+                neither: (0..pb.total)
+                    .filter(|i| !ma.contains(i) && !mb.contains(i) && !bad.contains(i))
+                    .count(),
+                errors: pb.errors,
+            })
+        }
+    };
+    Ok(Diff {
+        relation,
+        gained: found.gained.into_iter().collect(),
+        lost: found.lost.into_iter().collect(),
+        events,
+    })
+}
+
+impl Subscription {
+    /// The analysis findings of this subscription (no validation
+    /// diagnostics: it compiled).
+    pub fn findings(&self) -> Vec<Diagnostic> {
+        crate::analysis::lint(
+            self.plan(),
+            self.dialect.vendor().shape(),
+            &self.to_json(),
+            &mut |e| self.matches(e).unwrap_or(false),
+        )
+    }
+
+    /// `sub.example`: the smallest event that fires; with `fail`, one that
+    /// fails that filter (a top-level index or a pointer such as
+    /// `/filters/2/filters/0`) and passes the gate; with `base`, the event
+    /// with the fewest fields changed from `base` that qualifies. `None`
+    /// when there is none. Every event returned has been checked.
+    pub fn example(
+        &self,
+        fail: Option<&Value>,
+        base: Option<&Value>,
+    ) -> Result<Option<Value>, Error> {
+        let target = match fail {
+            None => None,
+            Some(f) => Some(crate::analysis::target(self.plan(), &self.to_json(), f).ok_or_else(|| {
+                Error::new(
+                    Code::InvalidInput,
+                    format!(
+                        "fail must be the index of a top-level filter (0 to {}) or a pointer such as \"/filters/0\" that names a filter of this spec, got {f}",
+                        self.plan().entries.len().saturating_sub(1)
+                    ),
+                )
+                .at("/fail")
+            })?),
+        };
+        let location = target.as_ref().map(|t| t.location(self.plan()));
+        Ok(crate::analysis::example(
+            self.plan(),
+            self.dialect.vendor().shape(),
+            target,
+            base,
+            &mut |e| {
+                let Some((entry, inner)) = location else {
+                    return self.matches(e).unwrap_or(false);
+                };
+                // It passes the gate and fails the named filter.
+                let Ok(x) = self.explain(e) else { return false };
+                let check = x.filters.get(entry);
+                let check = match inner {
+                    None => check,
+                    Some(j) => check.and_then(|c| c.filters.as_ref()?.get(j)),
+                };
+                x.gate.iter().all(|c| c.passed) && check.is_some_and(|c| !c.passed)
+            },
+        ))
+    }
+}

@@ -8,7 +8,8 @@ use crate::delivery::Delivery;
 use crate::error::{Code, Diagnostic, Severity};
 use crate::eval::{Check, Explanation};
 use crate::preview::{PreviewError, PreviewResult, PreviewRow};
-use crate::set::{SetError, SetPreview};
+use crate::set::{SetError, SetLintEntry, SetPreview};
+use crate::subscription::{Diff, DiffEvents};
 use ts_rs::TS;
 
 fn union(items: impl Iterator<Item = &'static str>) -> String {
@@ -45,6 +46,9 @@ pub fn declarations() -> String {
         Delivery::decl(),
         SetError::decl(),
         SetPreview::decl(),
+        SetLintEntry::decl(),
+        DiffEvents::decl(),
+        Diff::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

@@ -91,6 +91,7 @@ impl Vendor for Acme {
             required: &[&["topic"]],
             containers: &[],
             envelope: None,
+            changes: None,
         }
     }
     fn index_fields(&self) -> &'static [IndexField] {

@@ -68,6 +68,7 @@ impl Vendor for Asana {
             required: &[&["action"], &["resource", "resource_type"]],
             containers: &[],
             envelope: Some("events"),
+            changes: None,
         }
     }
 

@@ -58,6 +58,7 @@ impl Vendor for Kanboard {
             required: &[&["event_name"], &["event_data", "changes"]],
             containers: &CONTAINERS,
             envelope: None,
+            changes: Some(&["event_data", "changes"]),
         }
     }
 

@@ -107,6 +107,10 @@ pub struct EventShape {
     pub containers: &'static [&'static str],
     /// The array of an envelope document (Asana's `events`).
     pub envelope: Option<&'static str>,
+    /// For a vendor with no old state of its own: the object whose keys name
+    /// the fields that changed (Kanboard's `event_data.changes`; the old
+    /// state is the new one without them). Analysis builds events with it.
+    pub changes: Option<&'static [&'static str]>,
 }
 
 /// A vendor's dialect as a value: a handle on its registry entry (or on a

@@ -80,6 +80,7 @@ impl Vendor for Ricloud {
             required: &[&["type"], &["action"]],
             containers: &[],
             envelope: None,
+            changes: None,
         }
     }
 }

@@ -53,6 +53,7 @@ impl Vendor for RService {
             required: &[&["event"], &["object_id"]],
             containers: &[],
             envelope: None,
+            changes: None,
         }
     }
 

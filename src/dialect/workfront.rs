@@ -54,6 +54,7 @@ impl Vendor for Workfront {
             required: &[&["eventType"]],
             containers: &CONTAINERS,
             envelope: None,
+            changes: None,
         }
     }
 

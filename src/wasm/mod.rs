@@ -5,7 +5,8 @@
 use crate::base64::{self, Alphabet};
 use crate::error::{Code, Error};
 use crate::options::{
-    Base64OptionsIn, DeliverOptionsIn, LimitsIn, PreviewOptionsIn, SpecOptions, VerifyOptionsIn,
+    AnalysisOptions, Base64OptionsIn, DeliverOptionsIn, ExampleOptions, LimitsIn, PreviewOptionsIn,
+    SpecOptions, VerifyOptionsIn,
 };
 use crate::subscription::{self, CompileOptions, Subscription as CoreSubscription};
 use js_sys::{Reflect, Uint8Array, JSON};
@@ -33,6 +34,12 @@ extern "C" {
     pub type Base64OptionsArg;
     #[wasm_bindgen(typescript_type = "VerifyOptions")]
     pub type VerifyOptionsArg;
+    #[wasm_bindgen(typescript_type = "LintOptions")]
+    pub type LintOptionsArg;
+    #[wasm_bindgen(typescript_type = "DiffOptions")]
+    pub type DiffOptionsArg;
+    #[wasm_bindgen(typescript_type = "ExampleOptions")]
+    pub type ExampleOptionsArg;
 }
 
 #[wasm_bindgen]
@@ -347,6 +354,23 @@ impl JsSubscription {
     }
 
     /// The normalized spec, secrets redacted.
+    /// The smallest event that fires; with `fail`, one that fails that
+    /// filter and passes the gate; with `base`, the fewest changes to
+    /// `base`. `null` when there is none. Every event is checked first.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | null")]
+    pub fn example(&self, options: Option<ExampleOptionsArg>) -> Result<JsValue, JsValue> {
+        let opts =
+            read_options::<ExampleOptions>(options.as_ref().map(AsRef::as_ref), "example options")?;
+        match self
+            .inner
+            .example(opts.fail.as_ref(), opts.base.as_ref())
+            .map_err(|e| js_error(&e))?
+        {
+            Some(event) => to_js(&event),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.to_json())
@@ -529,6 +553,57 @@ impl JsSubscriptionSet {
     pub fn ids(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.ids())
     }
+
+    /// Members with findings, in insertion order: their warnings, analysis
+    /// findings, `duplicate_subscription` and `overlapping_delivery`.
+    #[wasm_bindgen(unchecked_return_type = "SetLintEntry[]")]
+    pub fn lint(&self) -> Result<JsValue, JsValue> {
+        let entries: Vec<crate::set::SetLintEntry> = self
+            .inner
+            .lint()
+            .into_iter()
+            .map(|(id, diagnostics)| crate::set::SetLintEntry { id, diagnostics })
+            .collect();
+        to_js(&entries)
+    }
+}
+
+/// `validate`'s diagnostics plus the analysis findings (`never_matches`,
+/// `always_passes`, `redundant_filter`, `duplicate_filter`). Never throws on
+/// a bad spec.
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+pub fn lint(
+    #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
+    options: Option<LintOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let opts =
+        read_options::<AnalysisOptions>(options.as_ref().map(AsRef::as_ref), "lint options")?;
+    let compile = opts.spec.to_compile().map_err(|e| js_error(&e))?;
+    let text = input_text(&spec, "the spec")?;
+    let diags = subscription::lint_text(text.as_bytes(), compile).map_err(|e| js_error(&e))?;
+    to_js(&diags)
+}
+
+/// What an edit gains and loses: the relation, checked witnesses, and with
+/// `events` the batch's indices. Throws the compile error of an invalid
+/// spec, its path under `/before` or `/after`.
+#[wasm_bindgen(unchecked_return_type = "Diff")]
+pub fn diff(
+    #[wasm_bindgen(unchecked_param_type = "SpecInput")] before: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SpecInput")] after: JsValue,
+    options: Option<DiffOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let opts =
+        read_options::<AnalysisOptions>(options.as_ref().map(AsRef::as_ref), "diff options")?;
+    let compile = opts.spec.to_compile().map_err(|e| js_error(&e))?;
+    let read = |v: &JsValue, side: &str| -> Result<serde_json::Value, JsValue> {
+        let text = input_text(v, &format!("the {} spec", &side[1..]))?;
+        crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("").under(side)))
+    };
+    let (a, b) = (read(&before, "/before")?, read(&after, "/after")?);
+    let result = subscription::diff(&a, &b, compile, opts.events.as_deref().map(str::as_bytes))
+        .map_err(|e| js_error(&e))?;
+    to_js(&result)
 }
 
 /// Every diagnostic of a spec; `[]` when valid. Never throws on a bad spec.

@@ -1,0 +1,1198 @@
+//! Analysis of compiled plans: can a subscription fire at all, which filters
+//! add nothing, what an edit gains and loses, and an event that fires it
+//! (docs/analysis.md).
+//!
+//! Vendor-neutral: it reads the shared [`Plan`] and the vendor's
+//! [`EventShape`], and every outcome comes from the evaluator's own
+//! comparison ([`eval::test`]), so the analysis cannot disagree with
+//! `matches` about one value. Each filter reads one field (a *slot*); the
+//! slots are independent, so a subscription fires for some event exactly
+//! when some choice of one value per slot satisfies the plan's AND/OR tree.
+//! Per slot the values tried are finite: absent, `null`, both booleans, and
+//! for every constant the filters compare that slot with, the constant, its
+//! neighbours (numbers ±1 and ±½, instants ±1 ns and ±1 day, strings with a
+//! prefix and a suffix), its elements and an array of all of them. Those are
+//! the boundaries where a comparison of this engine changes its answer, so
+//! the search is exact for the comparisons it knows; every event it returns
+//! is still built and checked with the real evaluator before it leaves.
+
+use crate::dialect::EventShape;
+use crate::error::{Code, Diagnostic};
+use crate::eval;
+use crate::plan::{
+    Comparison, Connector, Entry, FieldRef, Filter, GateCheck, GateSource, GateTest, Plan, StateSel,
+};
+use crate::value::{parse_instant, parse_number, same_json};
+use serde_json::{Map, Value};
+
+/// Where a value sits in an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Slot {
+    /// Keys inside the states (a filter's field, or a gate's state key).
+    State(Vec<String>),
+    /// Keys from the event's root (a gate such as `eventType`).
+    Root(Vec<String>),
+}
+
+/// A slot's value in a candidate event: the new state's and the old one's.
+type Pair = (Option<Value>, Option<Value>);
+
+/// One condition of the tree.
+#[derive(Debug, Clone)]
+enum Atom<'p> {
+    Filter(&'p Filter),
+    Gate(&'p GateCheck),
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Atom(usize),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    Const(bool),
+}
+
+impl Node {
+    /// Three-valued: `None` while an atom it needs is undecided.
+    fn eval(&self, atoms: &[Option<bool>]) -> Option<bool> {
+        match self {
+            Node::Const(b) => Some(*b),
+            Node::Atom(i) => atoms[*i],
+            Node::Not(n) => n.eval(atoms).map(|b| !b),
+            Node::And(list) => {
+                let mut unknown = false;
+                for n in list {
+                    match n.eval(atoms) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            Node::Or(list) => {
+                let mut unknown = false;
+                for n in list {
+                    match n.eval(atoms) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                if unknown {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+        }
+    }
+}
+
+fn combine(connector: Connector, nodes: Vec<Node>) -> Node {
+    match connector {
+        Connector::And => Node::And(nodes),
+        Connector::Or => Node::Or(nodes),
+    }
+}
+
+/// The atoms of one or more plans over one set of slots, with the values
+/// each slot may take.
+struct Space<'p> {
+    shape: &'static EventShape,
+    atoms: Vec<(Atom<'p>, usize)>,
+    slots: Vec<Slot>,
+    /// Per slot: candidate pairs, the smallest first.
+    candidates: Vec<Vec<Pair>>,
+}
+
+/// A plan's tree in a [`Space`]: the gate, then the filters.
+struct Tree {
+    root: Node,
+    /// The atom of each filter, in [`Plan::filters`] order.
+    filters: Vec<usize>,
+    gate: Vec<usize>,
+    /// Per top-level entry: its node.
+    entries: Vec<Node>,
+}
+
+impl<'p> Space<'p> {
+    fn new(shape: &'static EventShape) -> Self {
+        Space {
+            shape,
+            atoms: Vec::new(),
+            slots: Vec::new(),
+            candidates: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, slot: Slot) -> usize {
+        if let Some(i) = self.slots.iter().position(|s| *s == slot) {
+            return i;
+        }
+        self.slots.push(slot);
+        self.slots.len() - 1
+    }
+
+    fn atom(&mut self, atom: Atom<'p>, slot: Slot) -> usize {
+        let s = self.slot(slot);
+        self.atoms.push((atom, s));
+        self.atoms.len() - 1
+    }
+
+    /// Add a plan's atoms; call [`Space::finish`] after the last plan.
+    fn add(&mut self, plan: &'p Plan) -> Tree {
+        let mut gate = Vec::new();
+        for g in &plan.gate {
+            let slot = match g.source {
+                GateSource::Root(path) => Slot::Root(path.iter().map(|s| s.to_string()).collect()),
+                GateSource::State(key) => Slot::State(vec![key.to_string()]),
+                GateSource::None => Slot::Root(Vec::new()),
+            };
+            gate.push(self.atom(Atom::Gate(g), slot));
+        }
+        let mut filters = Vec::new();
+        let mut entries = Vec::new();
+        for entry in &plan.entries {
+            let node = match entry {
+                Entry::Filter(f) => {
+                    let a = self.atom(Atom::Filter(f), filter_slot(f));
+                    filters.push(a);
+                    Node::Atom(a)
+                }
+                Entry::Group(g) => {
+                    let mut nodes = Vec::new();
+                    for f in &g.filters {
+                        let a = self.atom(Atom::Filter(f), filter_slot(f));
+                        filters.push(a);
+                        nodes.push(Node::Atom(a));
+                    }
+                    combine(g.connector, nodes)
+                }
+            };
+            entries.push(node);
+        }
+        let body = if entries.is_empty() {
+            Node::Const(true)
+        } else {
+            combine(plan.connector, entries.clone())
+        };
+        let mut all: Vec<Node> = gate.iter().map(|a| Node::Atom(*a)).collect();
+        all.push(body);
+        Tree {
+            root: Node::And(all),
+            filters,
+            gate,
+            entries,
+        }
+    }
+
+    /// Work out every slot's candidate values (from every plan added), with
+    /// `base`'s own values first when given.
+    fn finish(&mut self, base: Option<&Value>) {
+        let mut values: Vec<Vec<Value>> = vec![Vec::new(); self.slots.len()];
+        for (atom, slot) in &self.atoms {
+            let list = &mut values[*slot];
+            match atom {
+                // `changed` compares the states with each other, not with its value.
+                Atom::Filter(f) if f.comparison == Comparison::Changed => {}
+                Atom::Filter(f) => neighbours(&f.value, list),
+                Atom::Gate(g) => match &g.test {
+                    GateTest::Equals(v) => push(list, v.clone()),
+                    GateTest::OneOf(vs) => vs.iter().for_each(|v| push(list, v.clone())),
+                    GateTest::Fixed { .. } => {}
+                },
+            }
+        }
+        let has_old = self.shape.old_state.is_some();
+        let by_changes = self.shape.changes.is_some();
+        self.candidates = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut vals)| {
+                for v in [
+                    "hookmatch".into(),
+                    Value::Bool(true),
+                    Value::Bool(false),
+                    Value::Null,
+                ] {
+                    push(&mut vals, v);
+                }
+                let mut singles: Vec<Option<Value>> = vec![None];
+                singles.extend(vals.into_iter().map(Some));
+                let mut pairs: Vec<Pair> = Vec::new();
+                let root = matches!(self.slots[i], Slot::Root(_));
+                if let Some(b) = base {
+                    pairs.push(self.read(b, i));
+                }
+                for n in &singles {
+                    if root {
+                        pairs.push((n.clone(), None));
+                    } else if has_old {
+                        for o in &singles {
+                            pairs.push((n.clone(), o.clone()));
+                        }
+                    } else if by_changes {
+                        pairs.push((n.clone(), n.clone()));
+                        if n.is_some() {
+                            pairs.push((n.clone(), None));
+                        }
+                    } else {
+                        pairs.push((n.clone(), None));
+                    }
+                }
+                // Absent-and-unchanged first: the smallest event.
+                pairs.sort_by_key(|(n, o)| {
+                    let cost = if by_changes {
+                        // A changed field costs its `changes` entry too.
+                        n.is_some() as u8 * (1 + o.is_none() as u8)
+                    } else {
+                        let changed = match (n, o) {
+                            (Some(a), Some(b)) => !same_json(a, b),
+                            (None, None) => false,
+                            _ => true,
+                        };
+                        n.is_some() as u8 + o.is_some() as u8 + changed as u8
+                    };
+                    // A value in the new state before one only in the old.
+                    ((base.is_none() as u8) * cost, base.is_none() && n.is_none())
+                });
+                dedup_pairs(pairs)
+            })
+            .collect();
+        if let Some(b) = base {
+            // Keep the base's own pair first (the sort above is stable and
+            // gives it cost 0 only with a base).
+            for (i, list) in self.candidates.iter_mut().enumerate() {
+                let own = read_pair(self.shape, b, &self.slots[i]);
+                if let Some(at) = list.iter().position(|p| *p == own) {
+                    let p = list.remove(at);
+                    list.insert(0, p);
+                }
+            }
+        }
+    }
+
+    fn read(&self, event: &Value, slot: usize) -> Pair {
+        read_pair(self.shape, event, &self.slots[slot])
+    }
+
+    /// The outcome of `atom` when its slot holds `pair`.
+    fn outcome(&self, atom: usize, pair: &Pair) -> bool {
+        let (new, old) = (pair.0.as_ref(), pair.1.as_ref());
+        match &self.atoms[atom].0 {
+            Atom::Gate(g) => {
+                let value = match g.source {
+                    GateSource::State(_) => new
+                        .filter(|v| !v.is_null())
+                        .or(old.filter(|v| !v.is_null())),
+                    _ => new,
+                };
+                match &g.test {
+                    GateTest::Fixed { passed, .. } => *passed,
+                    GateTest::Equals(want) => value == Some(want),
+                    GateTest::OneOf(list) => value.is_some_and(|v| list.contains(v)),
+                }
+            }
+            Atom::Filter(f) => {
+                if f.comparison == Comparison::Changed {
+                    return eval::changed(old, new);
+                }
+                let actual = match f.state {
+                    StateSel::New => new,
+                    StateSel::Old => old,
+                };
+                match actual {
+                    None => f.comparison.passes_when_missing(),
+                    Some(v) => eval::test(f.comparison, v, &f.value, &f.hint),
+                }
+            }
+        }
+    }
+
+    /// Search for an assignment satisfying `goal`, changing at most `budget`
+    /// slots from their first candidate when `budget` is given; `accept`
+    /// checks the built event (with the real evaluator).
+    fn search(
+        &self,
+        goal: &Node,
+        budget: Option<usize>,
+        base: Option<&Value>,
+        accept: &mut dyn FnMut(&Value) -> bool,
+    ) -> Search {
+        let mut found = Search::Unsatisfiable;
+        let mut atoms = vec![None; self.atoms.len()];
+        let mut choice = vec![0usize; self.slots.len()];
+        let mut steps = 0usize;
+        self.dfs(
+            0,
+            goal,
+            &mut atoms,
+            &mut choice,
+            budget,
+            base,
+            accept,
+            &mut found,
+            &mut steps,
+        );
+        found
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn dfs(
+        &self,
+        slot: usize,
+        goal: &Node,
+        atoms: &mut Vec<Option<bool>>,
+        choice: &mut Vec<usize>,
+        budget: Option<usize>,
+        base: Option<&Value>,
+        accept: &mut dyn FnMut(&Value) -> bool,
+        found: &mut Search,
+        steps: &mut usize,
+    ) -> bool {
+        *steps += 1;
+        // A bound on the work: far above what a spec of the documented
+        // maximum size needs (each slot's outcomes are deduplicated).
+        if *steps > 2_000_000 {
+            if matches!(found, Search::Unsatisfiable) {
+                *found = Search::Unknown;
+            }
+            return true;
+        }
+        let now = goal.eval(atoms);
+        if now == Some(false) {
+            return false;
+        }
+        if slot == self.slots.len() {
+            if now != Some(true) {
+                return false;
+            }
+            let event = self.build(choice, base);
+            if accept(&event) {
+                *found = Search::Found(event);
+                return true;
+            }
+            // Satisfiable over the candidates, but the built event did not
+            // check out: claim nothing.
+            *found = Search::Unknown;
+            return false;
+        }
+        let mine: Vec<usize> = (0..self.atoms.len())
+            .filter(|a| self.atoms[*a].1 == slot)
+            .collect();
+        let mut seen: Vec<Vec<bool>> = Vec::new();
+        for (k, pair) in self.candidates[slot].iter().enumerate() {
+            let changed = k > 0 && base.is_some();
+            let left = match budget {
+                Some(0) if changed => continue,
+                Some(b) if changed => Some(b - 1),
+                other => other,
+            };
+            let outcome: Vec<bool> = mine.iter().map(|a| self.outcome(*a, pair)).collect();
+            // Pairs with the same outcomes lead to the same answers.
+            if seen.contains(&outcome) {
+                continue;
+            }
+            seen.push(outcome.clone());
+            for (a, o) in mine.iter().zip(&outcome) {
+                atoms[*a] = Some(*o);
+            }
+            choice[slot] = k;
+            if self.dfs(
+                slot + 1,
+                goal,
+                atoms,
+                choice,
+                left,
+                base,
+                accept,
+                found,
+                steps,
+            ) {
+                return true;
+            }
+        }
+        for a in &mine {
+            atoms[*a] = None;
+        }
+        false
+    }
+
+    /// The event of one choice per slot, on `base` or on nothing.
+    fn build(&self, choice: &[usize], base: Option<&Value>) -> Value {
+        let mut event = base.cloned().unwrap_or_else(|| Value::Object(Map::new()));
+        if !event.is_object() {
+            event = Value::Object(Map::new());
+        }
+        let shape = self.shape;
+        for path in shape.required {
+            if read_path(&event, path).is_none() && !path.is_empty() {
+                let leaf = if Some(*path) == shape.changes {
+                    Value::Object(Map::new())
+                } else {
+                    Value::String(String::new())
+                };
+                write(&mut event, path, Some(leaf));
+            }
+        }
+        for (slot, k) in choice.iter().enumerate() {
+            let (new, old) = &self.candidates[slot][*k];
+            match &self.slots[slot] {
+                Slot::Root(path) => {
+                    if !path.is_empty() {
+                        write(&mut event, path, new.clone());
+                    }
+                }
+                Slot::State(keys) => {
+                    let at = |state: &[&str]| -> Vec<String> {
+                        state
+                            .iter()
+                            .map(|s| s.to_string())
+                            .chain(keys.iter().cloned())
+                            .collect()
+                    };
+                    write(&mut event, &at(shape.new_state), new.clone());
+                    if let Some(old_state) = shape.old_state {
+                        write(&mut event, &at(old_state), old.clone());
+                    } else if let Some(changes) = shape.changes {
+                        if new.is_some() && old.is_none() {
+                            let mut path: Vec<String> =
+                                changes.iter().map(|s| s.to_string()).collect();
+                            path.extend(keys.iter().cloned());
+                            write(&mut event, &path, new.clone());
+                        }
+                    }
+                }
+            }
+        }
+        // States a vendor requires as objects exist even when empty.
+        let mut ensure = |state: &[&str]| {
+            if !state.is_empty() && read_path(&event, state).is_none() {
+                write(&mut event, state, Some(Value::Object(Map::new())));
+            }
+        };
+        ensure(shape.new_state);
+        if let Some(old) = shape.old_state {
+            ensure(old);
+        }
+        event
+    }
+}
+
+/// What a search found.
+#[derive(Debug)]
+enum Search {
+    Found(Value),
+    /// No assignment of the candidate values satisfies the goal.
+    Unsatisfiable,
+    /// An assignment satisfies it but its event did not check out (or the
+    /// work bound was reached): nothing is claimed.
+    Unknown,
+}
+
+fn filter_slot(f: &Filter) -> Slot {
+    match &f.field {
+        FieldRef::Name => Slot::State(vec![f.field_name.clone()]),
+        FieldRef::Pointer(tokens) => Slot::State(tokens.clone()),
+    }
+}
+
+fn push(list: &mut Vec<Value>, v: Value) {
+    if !list.iter().any(|x| same_json(x, &v) && x == &v) {
+        list.push(v);
+    }
+}
+
+fn dedup_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
+    let mut out: Vec<Pair> = Vec::with_capacity(pairs.len());
+    for p in pairs {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The values where comparisons with `v` change their answer.
+fn neighbours(v: &Value, list: &mut Vec<Value>) {
+    // An array's elements first (a list-valued filter such as Asana's
+    // `fields` admits one of them), then the array itself.
+    if !v.is_array() {
+        push(list, v.clone());
+    }
+    match v {
+        Value::Array(items) => {
+            for item in items {
+                neighbours(item, list);
+            }
+            push(list, v.clone());
+            push(list, Value::Array(Vec::new()));
+            for item in items {
+                push(list, Value::Array(vec![item.clone()]));
+            }
+            let mut more = items.clone();
+            more.push("hookmatch".into());
+            push(list, Value::Array(more));
+        }
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64() {
+                numbers(x, list);
+            }
+        }
+        Value::String(s) => {
+            // Plain neighbours first: examples read like real events.
+            if let Some(x) = parse_number(s) {
+                numbers(x, list);
+            }
+            if let Some(t) = parse_instant(s) {
+                for d in [-86_400_000_000_000i128, -1, 1, 86_400_000_000_000] {
+                    if let Some(text) = format_instant(t + d) {
+                        push(list, text.into());
+                    }
+                }
+            }
+            push(list, format!("{s}~").into());
+            push(list, format!("~{s}").into());
+            push(list, format!("~{s}~").into());
+            push(list, Value::Array(vec![v.clone()]));
+        }
+        _ => {}
+    }
+}
+
+fn numbers(x: f64, list: &mut Vec<Value>) {
+    for d in [-1.0, -0.5, 0.0, 0.5, 1.0] {
+        let y = x + d;
+        if let Some(n) = serde_json::Number::from_f64(y) {
+            let v = if y.fract() == 0.0 && y.abs() < 9e15 {
+                Value::from(y as i64)
+            } else {
+                Value::Number(n)
+            };
+            push(list, v.clone());
+            push(list, v.to_string().into());
+        }
+    }
+}
+
+/// RFC 3339 in UTC with nanoseconds, for instants the parser reads back.
+fn format_instant(ns: i128) -> Option<String> {
+    let secs = ns.div_euclid(1_000_000_000);
+    let nanos = ns.rem_euclid(1_000_000_000);
+    let days = secs.div_euclid(86_400) as i64;
+    let rem = secs.rem_euclid(86_400) as i64;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    Some(format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    ))
+}
+
+fn read_path<'v, S: AsRef<str>>(v: &'v Value, path: &[S]) -> Option<&'v Value> {
+    let mut at = v;
+    for key in path {
+        at = match at {
+            Value::Object(m) => m.get(key.as_ref())?,
+            Value::Array(a) => a.get(key.as_ref().parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+fn read_pair(shape: &EventShape, event: &Value, slot: &Slot) -> Pair {
+    match slot {
+        Slot::Root(path) => (read_path(event, path).cloned(), None),
+        Slot::State(keys) => {
+            let at = |state: &[&str]| -> Vec<String> {
+                state
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(keys.iter().cloned())
+                    .collect()
+            };
+            let new = read_path(event, &at(shape.new_state)).cloned();
+            let old = if let Some(old) = shape.old_state {
+                read_path(event, &at(old)).cloned()
+            } else if let Some(changes) = shape.changes {
+                let mut path: Vec<String> = changes.iter().map(|s| s.to_string()).collect();
+                path.extend(keys.iter().cloned());
+                if read_path(event, &path).is_some() {
+                    None
+                } else {
+                    new.clone()
+                }
+            } else {
+                None
+            };
+            (new, old)
+        }
+    }
+}
+
+/// Set (or, with `None`, remove) the value at `path`, making objects on the way.
+fn write<S: AsRef<str>>(event: &mut Value, path: &[S], value: Option<Value>) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut at = event;
+    for key in parents {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+        let Value::Object(m) = at else { return };
+        at = m
+            .entry(key.as_ref().to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    if !at.is_object() {
+        *at = Value::Object(Map::new());
+    }
+    if let Value::Object(m) = at {
+        match value {
+            Some(v) => {
+                m.insert(last.as_ref().to_string(), v);
+            }
+            None => {
+                m.shift_remove(last.as_ref());
+            }
+        }
+    }
+}
+
+/// Where each filter of a plan is in its spec: `/filters/i`, or
+/// `/filters/i/filters/j` when the spec writes the entry as a group.
+pub(crate) fn filter_paths(plan: &Plan, spec: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, entry) in plan.entries.iter().enumerate() {
+        match entry {
+            Entry::Filter(_) => out.push(format!("/filters/{i}")),
+            Entry::Group(g) => {
+                let nested = spec
+                    .get("filters")
+                    .and_then(|f| f.get(i))
+                    .and_then(|e| e.get("filters"))
+                    .is_some_and(Value::is_array);
+                for j in 0..g.filters.len() {
+                    out.push(if nested {
+                        format!("/filters/{i}/filters/{j}")
+                    } else {
+                        format!("/filters/{i}")
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn describe(f: &Filter) -> String {
+    let state = if f.state_given || f.state == StateSel::Old {
+        format!(" in {}", f.state.name())
+    } else {
+        String::new()
+    };
+    if f.comparison == Comparison::Changed {
+        return format!("{} changed", f.field_name);
+    }
+    format!(
+        "{}{state} {} {}",
+        f.field_name,
+        f.comparison.name(),
+        f.value
+    )
+}
+
+fn describe_gate(g: &GateCheck) -> String {
+    match &g.test {
+        GateTest::Equals(v) => format!("the subscription's {} {v}", g.field),
+        GateTest::OneOf(vs) => format!(
+            "the subscription's {} (one of {})",
+            g.field,
+            Value::Array(vs.clone())
+        ),
+        GateTest::Fixed { reason, .. } => reason.clone(),
+    }
+}
+
+/// The analysis findings of one compiled plan (`lint` adds them to
+/// `validate`'s diagnostics). `verify` is the subscription's `matches`.
+pub(crate) fn lint(
+    plan: &Plan,
+    shape: &'static EventShape,
+    spec: &Value,
+    verify: &mut dyn FnMut(&Value) -> bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut space = Space::new(shape);
+    let tree = space.add(plan);
+    space.finish(None);
+    let filters: Vec<&Filter> = plan.filters().collect();
+    let paths = filter_paths(plan, spec);
+
+    if let Search::Unsatisfiable = space.search(&tree.root, None, None, verify) {
+        out.push(never_matches(&space, &tree, plan, &filters, &paths));
+    }
+
+    // Per filter: every value of its slot passes it.
+    for (k, a) in tree.filters.iter().enumerate() {
+        let slot = space.atoms[*a].1;
+        if space.candidates[slot].iter().all(|p| space.outcome(*a, p)) {
+            out.push(Diagnostic::warning(
+                Code::AlwaysPasses,
+                paths[k].clone(),
+                format!(
+                    "every event passes {}: the filter decides nothing",
+                    describe(filters[k])
+                ),
+            ));
+        }
+    }
+    // Groups that every event passes (their filters may each fail).
+    let mut k = 0;
+    for (i, entry) in plan.entries.iter().enumerate() {
+        if let Entry::Group(g) = entry {
+            let group = &tree.entries[i];
+            let all_pass = !g.filters.is_empty()
+                && matches!(
+                    space.search(&Node::Not(Box::new(group.clone())), None, None, &mut |_| {
+                        true
+                    }),
+                    Search::Unsatisfiable
+                );
+            let single = g.filters.iter().enumerate().any(|(j, _)| {
+                let a = tree.filters[k + j];
+                let slot = space.atoms[a].1;
+                space.candidates[slot].iter().all(|p| space.outcome(a, p))
+            });
+            if all_pass && !single {
+                out.push(Diagnostic::warning(
+                    Code::AlwaysPasses,
+                    format!("/filters/{i}"),
+                    format!(
+                        "every event passes this {} group: it decides nothing",
+                        g.connector.name()
+                    ),
+                ));
+            }
+            k += g.filters.len();
+        } else {
+            k += 1;
+        }
+    }
+
+    // Duplicates and implications within one list (top level, or a group).
+    let mut lists: Vec<(Connector, Vec<usize>)> = Vec::new();
+    let mut top = Vec::new();
+    let mut k = 0;
+    for entry in &plan.entries {
+        match entry {
+            Entry::Filter(_) => {
+                top.push(k);
+                k += 1;
+            }
+            Entry::Group(g) => {
+                lists.push((g.connector, (k..k + g.filters.len()).collect()));
+                k += g.filters.len();
+            }
+        }
+    }
+    lists.insert(0, (plan.connector, top));
+    for (connector, members) in &lists {
+        let mut reported: Vec<usize> = Vec::new();
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                if reported.contains(&j) || reported.contains(&i) {
+                    continue;
+                }
+                let (fi, fj) = (filters[i], filters[j]);
+                if fi.field_name == fj.field_name
+                    && fi.state == fj.state
+                    && fi.comparison == fj.comparison
+                    && fi.value == fj.value
+                {
+                    reported.push(j);
+                    out.push(Diagnostic::warning(
+                        Code::DuplicateFilter,
+                        paths[j].clone(),
+                        format!("{} is written twice (see {})", describe(fj), paths[i]),
+                    ));
+                    continue;
+                }
+                let (ai, aj) = (tree.filters[i], tree.filters[j]);
+                if space.atoms[ai].1 != space.atoms[aj].1 {
+                    continue;
+                }
+                let slot = space.atoms[ai].1;
+                let implies = |a: usize, b: usize| {
+                    space.candidates[slot]
+                        .iter()
+                        .all(|p| !space.outcome(a, p) || space.outcome(b, p))
+                };
+                let (i_j, j_i) = (implies(ai, aj), implies(aj, ai));
+                // AND: the implied filter adds nothing; OR: the implying one.
+                let redundant = match (connector, i_j, j_i) {
+                    (_, true, true) => Some((j, i)),
+                    (Connector::And, true, false) => Some((j, i)),
+                    (Connector::And, false, true) => Some((i, j)),
+                    (Connector::Or, true, false) => Some((i, j)),
+                    (Connector::Or, false, true) => Some((j, i)),
+                    _ => None,
+                };
+                if let Some((r, by)) = redundant {
+                    reported.push(r);
+                    let why = if *connector == Connector::And {
+                        format!(
+                            "every event that passes {} ({}) passes it",
+                            describe(filters[by]),
+                            paths[by]
+                        )
+                    } else {
+                        format!(
+                            "every event that passes it passes {} ({})",
+                            describe(filters[by]),
+                            paths[by]
+                        )
+                    };
+                    out.push(Diagnostic::warning(
+                        Code::RedundantFilter,
+                        paths[r].clone(),
+                        format!(
+                            "{} is redundant under {}: {why}",
+                            describe(filters[r]),
+                            connector.name()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `never_matches`, naming a smallest set of checks that cannot pass together.
+fn never_matches(
+    space: &Space<'_>,
+    tree: &Tree,
+    plan: &Plan,
+    filters: &[&Filter],
+    paths: &[String],
+) -> Diagnostic {
+    // Deletion: drop each gate check or top-level entry whose absence keeps
+    // the rest unsatisfiable (under OR, every entry fails on its own).
+    let unsat = |gate: &[usize], entries: &[usize]| {
+        let mut all: Vec<Node> = gate.iter().map(|a| Node::Atom(tree.gate[*a])).collect();
+        let nodes: Vec<Node> = entries.iter().map(|e| tree.entries[*e].clone()).collect();
+        all.push(if nodes.is_empty() {
+            Node::Const(true)
+        } else {
+            combine(plan.connector, nodes)
+        });
+        matches!(
+            space.search(&Node::And(all), None, None, &mut |_| true),
+            Search::Unsatisfiable
+        )
+    };
+    let mut gate: Vec<usize> = (0..tree.gate.len()).collect();
+    let mut entries: Vec<usize> = (0..tree.entries.len()).collect();
+    if plan.connector == Connector::And {
+        let mut i = 0;
+        while i < entries.len() {
+            let mut fewer = entries.clone();
+            fewer.remove(i);
+            if unsat(&gate, &fewer) {
+                entries = fewer;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    let mut i = 0;
+    while i < gate.len() {
+        let mut fewer = gate.clone();
+        fewer.remove(i);
+        if unsat(&fewer, &entries) {
+            gate = fewer;
+        } else {
+            i += 1;
+        }
+    }
+    // Entry index → its first filter's position in `filters`.
+    let first: Vec<usize> = plan
+        .entries
+        .iter()
+        .scan(0, |k, e| {
+            let at = *k;
+            *k += e.len();
+            Some(at)
+        })
+        .collect();
+    let entry_path = |e: usize| match &plan.entries[e] {
+        Entry::Filter(_) => paths[first[e]].clone(),
+        Entry::Group(_) => format!("/filters/{e}"),
+    };
+    let entry_text = |e: usize| match &plan.entries[e] {
+        Entry::Filter(_) => format!("{} ({})", describe(filters[first[e]]), entry_path(e)),
+        Entry::Group(g) => format!("the {} group at {}", g.connector.name(), entry_path(e)),
+    };
+    let mut parts: Vec<String> = gate.iter().map(|g| describe_gate(&plan.gate[*g])).collect();
+    let (path, message) = match (plan.connector, entries.as_slice()) {
+        (_, []) => (
+            String::new(),
+            format!(
+                "no event can fire this subscription: {}",
+                parts.join(" and ")
+            ),
+        ),
+        (Connector::And, [only]) if parts.is_empty() => (
+            entry_path(*only),
+            format!("no event can pass {}", entry_text(*only)),
+        ),
+        (Connector::And, list) => {
+            let last = *list.last().unwrap_or(&0);
+            parts.extend(list[..list.len() - 1].iter().map(|e| entry_text(*e)));
+            (
+                entry_path(last),
+                format!(
+                    "no event can pass {} together with {}",
+                    entry_text(last),
+                    parts.join(" and ")
+                ),
+            )
+        }
+        (Connector::Or, list) => {
+            let listed: Vec<String> = list.iter().map(|e| entry_text(*e)).collect();
+            let also = if parts.is_empty() {
+                String::new()
+            } else {
+                format!(" with {}", parts.join(" and "))
+            };
+            (
+                "/filters".to_string(),
+                format!("no event can pass any of {}{also}", listed.join(", ")),
+            )
+        }
+    };
+    Diagnostic::warning(Code::NeverMatches, path, message)
+}
+
+/// Which filter `fail` names: a top-level index, or a JSON Pointer
+/// `/filters/i` or `/filters/i/filters/j`. The position in [`Plan::filters`],
+/// or the entry (a whole group).
+pub(crate) enum Target {
+    Filter(usize),
+    Entry(usize),
+}
+
+impl Target {
+    /// The explanation check it is: the entry's index, and the index inside
+    /// its group for a filter of a group.
+    pub(crate) fn location(&self, plan: &Plan) -> (usize, Option<usize>) {
+        match *self {
+            Target::Entry(e) => (e, None),
+            Target::Filter(k) => {
+                let mut first = 0;
+                for (e, entry) in plan.entries.iter().enumerate() {
+                    if k < first + entry.len() {
+                        return match entry {
+                            Entry::Filter(_) => (e, None),
+                            Entry::Group(_) => (e, Some(k - first)),
+                        };
+                    }
+                    first += entry.len();
+                }
+                (plan.entries.len(), None)
+            }
+        }
+    }
+}
+
+pub(crate) fn target(plan: &Plan, spec: &Value, fail: &Value) -> Option<Target> {
+    let first = |e: usize| plan.entries[..e].iter().map(Entry::len).sum::<usize>();
+    let entry = |e: usize| -> Option<Target> {
+        match plan.entries.get(e)? {
+            Entry::Filter(_) => Some(Target::Filter(first(e))),
+            Entry::Group(_) => Some(Target::Entry(e)),
+        }
+    };
+    if let Some(i) = fail.as_u64() {
+        return entry(usize::try_from(i).ok()?);
+    }
+    let pointer = fail.as_str()?;
+    let paths = filter_paths(plan, spec);
+    if let Some(k) = paths.iter().position(|p| p == pointer) {
+        // A group written as one spec object (Asana) is the entry.
+        if paths.iter().filter(|p| *p == pointer).count() > 1 {
+            let e = pointer.strip_prefix("/filters/")?.parse::<usize>().ok()?;
+            return entry(e);
+        }
+        return Some(Target::Filter(k));
+    }
+    let e = pointer.strip_prefix("/filters/")?.parse::<usize>().ok()?;
+    if format!("/filters/{e}") == pointer {
+        return entry(e);
+    }
+    None
+}
+
+/// `sub.example`: the smallest event that fires (`fail`: that fails the
+/// target and passes the gate and, where possible, every other filter;
+/// `base`: the fewest changed slots of `base`).
+pub(crate) fn example(
+    plan: &Plan,
+    shape: &'static EventShape,
+    fail: Option<Target>,
+    base: Option<&Value>,
+    verify: &mut dyn FnMut(&Value) -> bool,
+) -> Option<Value> {
+    let mut space = Space::new(shape);
+    let tree = space.add(plan);
+    space.finish(base);
+    let goals: Vec<Node> = match fail {
+        None => vec![tree.root.clone()],
+        Some(target) => {
+            let (failing, others): (Node, Vec<Node>) = match target {
+                Target::Filter(k) => (
+                    Node::Atom(tree.filters[k]),
+                    tree.filters
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != k)
+                        .map(|(_, a)| Node::Atom(*a))
+                        .collect(),
+                ),
+                Target::Entry(e) => (
+                    tree.entries[e].clone(),
+                    tree.entries
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != e)
+                        .map(|(_, n)| n.clone())
+                        .collect(),
+                ),
+            };
+            let gate: Vec<Node> = tree.gate.iter().map(|a| Node::Atom(*a)).collect();
+            let mut strict = gate.clone();
+            strict.push(Node::Not(Box::new(failing.clone())));
+            let loose = Node::And(strict.clone());
+            strict.extend(others);
+            vec![Node::And(strict), loose]
+        }
+    };
+    for goal in &goals {
+        let budgets: Vec<Option<usize>> = if base.is_some() {
+            (0..=space.slots.len()).map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for budget in budgets {
+            if let Search::Found(event) = space.search(goal, budget, base, verify) {
+                return Some(event);
+            }
+        }
+    }
+    None
+}
+
+/// `diff`: events `after` fires for and `before` does not, and the reverse.
+pub(crate) struct DiffSearch {
+    pub gained: Option<Value>,
+    pub lost: Option<Value>,
+    pub both: bool,
+}
+
+pub(crate) fn diff(
+    before: &Plan,
+    after: &Plan,
+    shape: &'static EventShape,
+    verify: &mut dyn FnMut(&Value) -> (bool, bool),
+) -> DiffSearch {
+    let mut space = Space::new(shape);
+    let a = space.add(before);
+    let b = space.add(after);
+    space.finish(None);
+    let not = |n: &Node| Node::Not(Box::new(n.clone()));
+    let find = |goal: Node, want: (bool, bool), verify: &mut dyn FnMut(&Value) -> (bool, bool)| {
+        match space.search(&goal, None, None, &mut |e| verify(e) == want) {
+            Search::Found(e) => Some(e),
+            _ => None,
+        }
+    };
+    let gained = find(
+        Node::And(vec![not(&a.root), b.root.clone()]),
+        (false, true),
+        verify,
+    );
+    let lost = find(
+        Node::And(vec![a.root.clone(), not(&b.root)]),
+        (true, false),
+        verify,
+    );
+    let both = find(
+        Node::And(vec![a.root.clone(), b.root.clone()]),
+        (true, true),
+        verify,
+    )
+    .is_some();
+    DiffSearch { gained, lost, both }
+}
+
+/// Whether some event fires both plans (a set's overlapping members): the
+/// witness.
+pub(crate) fn overlap(
+    one: &Plan,
+    two: &Plan,
+    shape: &'static EventShape,
+    verify: &mut dyn FnMut(&Value) -> bool,
+) -> Option<Value> {
+    let mut space = Space::new(shape);
+    let a = space.add(one);
+    let b = space.add(two);
+    space.finish(None);
+    match space.search(&Node::And(vec![a.root, b.root]), None, None, verify) {
+        Search::Found(e) => Some(e),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::parse_instant;
+
+    #[test]
+    fn instants_format_and_parse_back() {
+        for t in [
+            "2024-02-29T23:59:59.999999999Z",
+            "1970-01-01T00:00:00.000000000Z",
+            "2001-09-09T01:46:40.000000001Z",
+        ] {
+            let ns = parse_instant(t).unwrap();
+            assert_eq!(format_instant(ns).as_deref(), Some(t));
+            assert_eq!(
+                parse_instant(&format_instant(ns + 1).unwrap()),
+                Some(ns + 1)
+            );
+        }
+    }
+}
