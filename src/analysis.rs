@@ -53,47 +53,6 @@ enum Node {
     Const(bool),
 }
 
-impl Node {
-    /// Three-valued: `None` while an atom it needs is undecided.
-    fn eval(&self, atoms: &[Option<bool>]) -> Option<bool> {
-        match self {
-            Node::Const(b) => Some(*b),
-            Node::Atom(i) => atoms[*i],
-            Node::Not(n) => n.eval(atoms).map(|b| !b),
-            Node::And(list) => {
-                let mut unknown = false;
-                for n in list {
-                    match n.eval(atoms) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                if unknown {
-                    None
-                } else {
-                    Some(true)
-                }
-            }
-            Node::Or(list) => {
-                let mut unknown = false;
-                for n in list {
-                    match n.eval(atoms) {
-                        Some(true) => return Some(true),
-                        None => unknown = true,
-                        Some(false) => {}
-                    }
-                }
-                if unknown {
-                    None
-                } else {
-                    Some(false)
-                }
-            }
-        }
-    }
-}
-
 fn combine(connector: Connector, nodes: Vec<Node>) -> Node {
     match connector {
         Connector::And => Node::And(nodes),
@@ -109,6 +68,10 @@ struct Space<'p> {
     slots: Vec<Slot>,
     /// Per slot: candidate pairs, the smallest first.
     candidates: Vec<Vec<Pair>>,
+    /// Per slot: its atoms, and its candidates with distinct outcomes
+    /// (pairs with the same outcomes lead to the same answers; the first,
+    /// the smallest or the base's own, is kept).
+    table: Vec<(Vec<usize>, Vec<(usize, Vec<bool>)>)>,
 }
 
 /// A plan's tree in a [`Space`]: the gate, then the filters.
@@ -128,6 +91,7 @@ impl<'p> Space<'p> {
             atoms: Vec::new(),
             slots: Vec::new(),
             candidates: Vec::new(),
+            table: Vec::new(),
         }
     }
 
@@ -215,6 +179,8 @@ impl<'p> Space<'p> {
             .into_iter()
             .enumerate()
             .map(|(i, mut vals)| {
+                dedup_values(&mut vals);
+                between(&mut vals);
                 for v in [
                     "hookmatch".into(),
                     Value::Bool(true),
@@ -223,16 +189,55 @@ impl<'p> Space<'p> {
                 ] {
                     push(&mut vals, v);
                 }
-                let mut singles: Vec<Option<Value>> = vec![None];
-                singles.extend(vals.into_iter().map(Some));
+                dedup_values(&mut vals);
+                let mut all: Vec<Option<Value>> = vec![None];
+                all.extend(vals.into_iter().map(Some));
+                // Values every atom of the slot answers alike (in either
+                // state) are interchangeable: keep two of each class (two,
+                // so `changed` can still see different values of one class,
+                // e.g. 50 and "50"). This keeps the pairs of a slot with an
+                // old state in the hundreds, not the tens of thousands.
+                let mine: Vec<usize> = (0..self.atoms.len())
+                    .filter(|a| self.atoms[*a].1 == i)
+                    .collect();
+                let mut classes: Vec<(Vec<bool>, usize)> = Vec::new();
+                let mut singles: Vec<Option<Value>> = Vec::new();
+                for v in all {
+                    let sig: Vec<bool> = mine
+                        .iter()
+                        .flat_map(|a| {
+                            [
+                                self.outcome(*a, &(v.clone(), None)),
+                                self.outcome(*a, &(None, v.clone())),
+                            ]
+                        })
+                        .collect();
+                    match classes.iter_mut().find(|(s, _)| *s == sig) {
+                        Some((_, n)) if *n >= 2 => continue,
+                        Some((_, n)) => *n += 1,
+                        None => classes.push((sig, 1)),
+                    }
+                    singles.push(v);
+                }
                 let mut pairs: Vec<Pair> = Vec::new();
                 let root = matches!(self.slots[i], Slot::Root(_));
                 if let Some(b) = base {
                     pairs.push(self.read(b, i));
                 }
+                // The old state matters to a slot only where an atom reads it.
+                let reads_old = mine.iter().any(|a| match &self.atoms[*a].0 {
+                    Atom::Filter(f) => {
+                        f.state == StateSel::Old || f.comparison == Comparison::Changed
+                    }
+                    Atom::Gate(g) => matches!(g.source, GateSource::State(_)),
+                });
+                // A slot whose old value no atom reads keeps the base's.
+                let kept_old = base.and_then(|b| self.read(b, i).1);
                 for n in &singles {
                     if root {
                         pairs.push((n.clone(), None));
+                    } else if !reads_old {
+                        pairs.push((n.clone(), kept_old.clone()));
                     } else if has_old {
                         for o in &singles {
                             pairs.push((n.clone(), o.clone()));
@@ -276,6 +281,25 @@ impl<'p> Space<'p> {
                 }
             }
         }
+        self.tabulate();
+    }
+
+    fn tabulate(&mut self) {
+        self.table = (0..self.slots.len())
+            .map(|slot| {
+                let mine: Vec<usize> = (0..self.atoms.len())
+                    .filter(|a| self.atoms[*a].1 == slot)
+                    .collect();
+                let mut options: Vec<(usize, Vec<bool>)> = Vec::new();
+                for (k, pair) in self.candidates[slot].iter().enumerate() {
+                    let outcome: Vec<bool> = mine.iter().map(|a| self.outcome(*a, pair)).collect();
+                    if !options.iter().any(|(_, o)| *o == outcome) {
+                        options.push((k, outcome));
+                    }
+                }
+                (mine, options)
+            })
+            .collect();
     }
 
     fn read(&self, event: &Value, slot: usize) -> Pair {
@@ -325,103 +349,19 @@ impl<'p> Space<'p> {
         base: Option<&Value>,
         accept: &mut dyn FnMut(&Value) -> bool,
     ) -> Search {
-        let mut found = Search::Unsatisfiable;
-        let mut atoms = vec![None; self.atoms.len()];
-        let mut choice = vec![0usize; self.slots.len()];
-        let mut steps = 0usize;
-        self.dfs(
-            0,
+        let mut run = Run {
+            space: self,
             goal,
-            &mut atoms,
-            &mut choice,
-            budget,
             base,
             accept,
-            &mut found,
-            &mut steps,
-        );
-        found
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn dfs(
-        &self,
-        slot: usize,
-        goal: &Node,
-        atoms: &mut Vec<Option<bool>>,
-        choice: &mut Vec<usize>,
-        budget: Option<usize>,
-        base: Option<&Value>,
-        accept: &mut dyn FnMut(&Value) -> bool,
-        found: &mut Search,
-        steps: &mut usize,
-    ) -> bool {
-        *steps += 1;
-        // A bound on the work: far above what a spec of the documented
-        // maximum size needs (each slot's outcomes are deduplicated).
-        if *steps > 2_000_000 {
-            if matches!(found, Search::Unsatisfiable) {
-                *found = Search::Unknown;
-            }
-            return true;
-        }
-        let now = goal.eval(atoms);
-        if now == Some(false) {
-            return false;
-        }
-        if slot == self.slots.len() {
-            if now != Some(true) {
-                return false;
-            }
-            let event = self.build(choice, base);
-            if accept(&event) {
-                *found = Search::Found(event);
-                return true;
-            }
-            // Satisfiable over the candidates, but the built event did not
-            // check out: claim nothing.
-            *found = Search::Unknown;
-            return false;
-        }
-        let mine: Vec<usize> = (0..self.atoms.len())
-            .filter(|a| self.atoms[*a].1 == slot)
-            .collect();
-        let mut seen: Vec<Vec<bool>> = Vec::new();
-        for (k, pair) in self.candidates[slot].iter().enumerate() {
-            let changed = k > 0 && base.is_some();
-            let left = match budget {
-                Some(0) if changed => continue,
-                Some(b) if changed => Some(b - 1),
-                other => other,
-            };
-            let outcome: Vec<bool> = mine.iter().map(|a| self.outcome(*a, pair)).collect();
-            // Pairs with the same outcomes lead to the same answers.
-            if seen.contains(&outcome) {
-                continue;
-            }
-            seen.push(outcome.clone());
-            for (a, o) in mine.iter().zip(&outcome) {
-                atoms[*a] = Some(*o);
-            }
-            choice[slot] = k;
-            if self.dfs(
-                slot + 1,
-                goal,
-                atoms,
-                choice,
-                left,
-                base,
-                accept,
-                found,
-                steps,
-            ) {
-                return true;
-            }
-        }
-        for a in &mine {
-            atoms[*a] = None;
-        }
-        false
+            atoms: vec![None; self.atoms.len()],
+            choice: vec![0; self.slots.len()],
+            failed: std::collections::HashSet::new(),
+            found: Search::Unsatisfiable,
+            steps: 0,
+        };
+        run.dfs(0, budget);
+        run.found
     }
 
     /// The event of one choice per slot, on `base` or on nothing.
@@ -431,14 +371,16 @@ impl<'p> Space<'p> {
             event = Value::Object(Map::new());
         }
         let shape = self.shape;
+        // What the vendor's events always carry, as an empty string when
+        // nothing chose a value (a base event keeps what it has; `changes`
+        // is written only when a field changed).
         for path in shape.required {
-            if read_path(&event, path).is_none() && !path.is_empty() {
-                let leaf = if Some(*path) == shape.changes {
-                    Value::Object(Map::new())
-                } else {
-                    Value::String(String::new())
-                };
-                write(&mut event, path, Some(leaf));
+            if base.is_none()
+                && !path.is_empty()
+                && Some(*path) != shape.changes
+                && read_path(&event, path).is_none()
+            {
+                write(&mut event, path, Some(Value::String(String::new())));
             }
         }
         for (slot, k) in choice.iter().enumerate() {
@@ -450,16 +392,11 @@ impl<'p> Space<'p> {
                     }
                 }
                 Slot::State(keys) => {
-                    let at = |state: &[&str]| -> Vec<String> {
-                        state
-                            .iter()
-                            .map(|s| s.to_string())
-                            .chain(keys.iter().cloned())
-                            .collect()
-                    };
-                    write(&mut event, &at(shape.new_state), new.clone());
-                    if let Some(old_state) = shape.old_state {
-                        write(&mut event, &at(old_state), old.clone());
+                    let new_path = locate(shape, &event, shape.new_state, keys);
+                    let old_path = shape.old_state.map(|o| locate(shape, &event, o, keys));
+                    write(&mut event, &new_path, new.clone());
+                    if let Some(old_path) = old_path {
+                        write(&mut event, &old_path, old.clone());
                     } else if let Some(changes) = shape.changes {
                         if new.is_some() && old.is_none() {
                             let mut path: Vec<String> =
@@ -496,6 +433,113 @@ enum Search {
     Unknown,
 }
 
+/// One search: the assignment so far, and the states known to fail.
+struct Run<'s, 'p, 'a> {
+    space: &'s Space<'p>,
+    goal: &'s Node,
+    base: Option<&'s Value>,
+    accept: &'a mut dyn FnMut(&Value) -> bool,
+    atoms: Vec<Option<bool>>,
+    choice: Vec<usize>,
+    /// (next slot, budget left, the goal's residual) that cannot succeed:
+    /// the rest of the search depends on nothing else, so a state met again
+    /// is skipped (without this, unsatisfiable conjunctions over many
+    /// fields take exponential time).
+    failed: std::collections::HashSet<(usize, Option<usize>, String)>,
+    found: Search,
+    steps: usize,
+}
+
+impl Run<'_, '_, '_> {
+    fn dfs(&mut self, slot: usize, budget: Option<usize>) -> bool {
+        self.steps += 1;
+        // A bound on the work, far above what a spec of the documented
+        // maximum size needs; reaching it claims nothing.
+        if self.steps > 1_000_000 {
+            self.found = Search::Unknown;
+            return true;
+        }
+        let residual = residual(self.goal, &self.atoms);
+        if let Node::Const(false) = residual {
+            return false;
+        }
+        if slot == self.space.slots.len() {
+            if !matches!(residual, Node::Const(true)) {
+                return false;
+            }
+            let event = self.space.build(&self.choice, self.base);
+            if (self.accept)(&event) {
+                self.found = Search::Found(event);
+                return true;
+            }
+            // Satisfiable over the candidates, but the built event did not
+            // check out: claim nothing.
+            self.found = Search::Unknown;
+            return false;
+        }
+        let key = (slot, budget, format!("{residual:?}"));
+        if self.failed.contains(&key) {
+            return false;
+        }
+        let table = &self.space.table[slot];
+        let options = &table.1;
+        for (k, outcome) in options {
+            let k = *k;
+            let changed = k > 0 && self.base.is_some();
+            let left = match budget {
+                Some(0) if changed => continue,
+                Some(b) if changed => Some(b - 1),
+                other => other,
+            };
+            for (a, o) in table.0.iter().zip(outcome) {
+                self.atoms[*a] = Some(*o);
+            }
+            self.choice[slot] = k;
+            if self.dfs(slot + 1, left) {
+                return true;
+            }
+        }
+        for a in &table.0 {
+            self.atoms[*a] = None;
+        }
+        self.failed.insert(key);
+        false
+    }
+}
+
+/// The goal with decided atoms folded in: `Const` when it is decided.
+fn residual(node: &Node, atoms: &[Option<bool>]) -> Node {
+    match node {
+        Node::Const(b) => Node::Const(*b),
+        Node::Atom(i) => match atoms[*i] {
+            Some(b) => Node::Const(b),
+            None => Node::Atom(*i),
+        },
+        Node::Not(n) => match residual(n, atoms) {
+            Node::Const(b) => Node::Const(!b),
+            other => Node::Not(Box::new(other)),
+        },
+        Node::And(list) | Node::Or(list) => {
+            let and = matches!(node, Node::And(_));
+            let mut kept = Vec::new();
+            for n in list {
+                match residual(n, atoms) {
+                    // The absorbing value decides the node.
+                    Node::Const(b) if b != and => return Node::Const(b),
+                    Node::Const(_) => {}
+                    other => kept.push(other),
+                }
+            }
+            match kept.len() {
+                0 => Node::Const(and),
+                1 => kept.pop().unwrap_or(Node::Const(and)),
+                _ if and => Node::And(kept),
+                _ => Node::Or(kept),
+            }
+        }
+    }
+}
+
 fn filter_slot(f: &Filter) -> Slot {
     match &f.field {
         FieldRef::Name => Slot::State(vec![f.field_name.clone()]),
@@ -503,20 +547,28 @@ fn filter_slot(f: &Filter) -> Slot {
     }
 }
 
+/// Values are deduplicated once per slot ([`dedup_values`]), not per push.
 fn push(list: &mut Vec<Value>, v: Value) {
-    if !list.iter().any(|x| same_json(x, &v) && x == &v) {
-        list.push(v);
-    }
+    list.push(v);
+}
+
+/// The first of each distinct JSON text, in order (50 and "50" differ).
+fn dedup_values(list: &mut Vec<Value>) {
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|v| seen.insert(v.to_string()));
 }
 
 fn dedup_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
-    let mut out: Vec<Pair> = Vec::with_capacity(pairs.len());
-    for p in pairs {
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    pairs
+        .into_iter()
+        .filter(|(n, o)| {
+            seen.insert((
+                n.as_ref().map(Value::to_string),
+                o.as_ref().map(Value::to_string),
+            ))
+        })
+        .collect()
 }
 
 /// The values where comparisons with `v` change their answer.
@@ -550,14 +602,9 @@ fn neighbours(v: &Value, list: &mut Vec<Value>) {
             if let Some(x) = parse_number(s) {
                 numbers(x, list);
             }
-            if let Some(t) = parse_instant(s) {
-                for d in [-86_400_000_000_000i128, -1, 1, 86_400_000_000_000] {
-                    if let Some(text) = format_instant(t + d) {
-                        push(list, text.into());
-                    }
-                }
-            }
             push(list, format!("{s}~").into());
+            push(list, format!("!{s}").into());
+            push(list, String::new().into());
             push(list, format!("~{s}").into());
             push(list, format!("~{s}~").into());
             push(list, Value::Array(vec![v.clone()]));
@@ -566,18 +613,62 @@ fn neighbours(v: &Value, list: &mut Vec<Value>) {
     }
 }
 
+/// Between and beyond the slot's numbers and instants: below the least,
+/// above the greatest, and the midpoint of each neighbouring pair (`gt 50`
+/// with `lt 50.5` needs 50.25). With the constants themselves these are
+/// every region the ordering comparisons tell apart.
+fn between(vals: &mut Vec<Value>) {
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let mut ns: Vec<f64> = vals
+        .iter()
+        .filter_map(|v| v.as_f64().or_else(|| parse_number(&text(v)?)))
+        .filter(|x| x.is_finite())
+        .collect();
+    ns.sort_by(f64::total_cmp);
+    ns.dedup();
+    let mut more = Vec::new();
+    if let (Some(lo), Some(hi)) = (ns.first(), ns.last()) {
+        numbers(lo - 1.0, &mut more);
+        numbers(hi + 1.0, &mut more);
+    }
+    for w in ns.windows(2) {
+        numbers(w[0] / 2.0 + w[1] / 2.0, &mut more);
+    }
+    let mut ts: Vec<i128> = vals
+        .iter()
+        .filter_map(|v| parse_instant(v.as_str()?))
+        .collect();
+    ts.sort();
+    ts.dedup();
+    const DAY: i128 = 86_400_000_000_000;
+    let mut instants = Vec::new();
+    if let (Some(lo), Some(hi)) = (ts.first(), ts.last()) {
+        instants.extend([lo - DAY, hi + DAY]);
+    }
+    instants.extend(
+        ts.windows(2)
+            .filter(|w| w[1] - w[0] > 1)
+            .map(|w| w[0] + (w[1] - w[0]) / 2),
+    );
+    more.extend(
+        instants
+            .into_iter()
+            .filter_map(format_instant)
+            .map(Value::from),
+    );
+    vals.extend(more);
+}
+
+/// A number as a JSON number and as numeric text (the comparisons read both).
 fn numbers(x: f64, list: &mut Vec<Value>) {
-    for d in [-1.0, -0.5, 0.0, 0.5, 1.0] {
-        let y = x + d;
-        if let Some(n) = serde_json::Number::from_f64(y) {
-            let v = if y.fract() == 0.0 && y.abs() < 9e15 {
-                Value::from(y as i64)
-            } else {
-                Value::Number(n)
-            };
-            push(list, v.clone());
-            push(list, v.to_string().into());
-        }
+    if let Some(n) = serde_json::Number::from_f64(x) {
+        let v = if x.fract() == 0.0 && x.abs() < 9e15 {
+            Value::from(x as i64)
+        } else {
+            Value::Number(n)
+        };
+        push(list, v.clone());
+        push(list, v.to_string().into());
     }
 }
 
@@ -624,13 +715,7 @@ fn read_pair(shape: &EventShape, event: &Value, slot: &Slot) -> Pair {
     match slot {
         Slot::Root(path) => (read_path(event, path).cloned(), None),
         Slot::State(keys) => {
-            let at = |state: &[&str]| -> Vec<String> {
-                state
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(keys.iter().cloned())
-                    .collect()
-            };
+            let at = |state: &[&str]| locate(shape, event, state, keys);
             let new = read_path(event, &at(shape.new_state)).cloned();
             let old = if let Some(old) = shape.old_state {
                 read_path(event, &at(old)).cloned()
@@ -648,6 +733,29 @@ fn read_pair(shape: &EventShape, event: &Value, slot: &Slot) -> Pair {
             (new, old)
         }
     }
+}
+
+/// Where a state's field is in `event`: its key, else (a plain name) that
+/// key in the first of the vendor's containers that holds it, as the
+/// evaluator looks it up.
+fn locate(shape: &EventShape, event: &Value, state: &[&str], keys: &[String]) -> Vec<String> {
+    let mut path: Vec<String> = state.iter().map(|s| s.to_string()).collect();
+    if let [key] = keys {
+        let mut direct = path.clone();
+        direct.push(key.clone());
+        if read_path(event, &direct).is_none() {
+            let inside = shape.containers.iter().find(|c| {
+                let mut p = path.clone();
+                p.extend([c.to_string(), key.clone()]);
+                read_path(event, &p).is_some()
+            });
+            if let Some(c) = inside {
+                path.push(c.to_string());
+            }
+        }
+    }
+    path.extend(keys.iter().cloned());
+    path
 }
 
 /// Set (or, with `None`, remove) the value at `path`, making objects on the way.

@@ -120,3 +120,116 @@ fn diff_relations() {
         "overlapping"
     );
 }
+
+/// A spec of the documented maximum size: 10 groups of 5 filters.
+pub fn largest_spec(connector: &str, inner: &str) -> Value {
+    let groups: Vec<Value> = (0..10)
+        .map(|g| {
+            let filters: Vec<Value> = (0..5)
+                .map(|f| json!({"fieldName": format!("DE:Field {}", (g * 5 + f) % 7), "fieldValue": format!("{}", g * 10 + f), "comparison": (["eq", "ne", "gt", "lt", "contains"])[f % 5]}))
+                .collect();
+            json!({"type": "group", "connector": inner, "filters": filters})
+        })
+        .collect();
+    json!({"objCode": "TASK", "eventType": "UPDATE", "url": "https://hooks.example.com/t", "authToken": "x", "filterConnector": connector, "filters": groups})
+}
+
+#[test]
+fn the_largest_spec_is_analysed() {
+    for (outer, inner) in [("AND", "OR"), ("OR", "AND"), ("AND", "AND"), ("OR", "OR")] {
+        let spec = largest_spec(outer, inner);
+        let sub = Subscription::compile(&spec, CompileOptions::default()).unwrap();
+        let t = std::time::Instant::now();
+        let findings = sub.findings();
+        let t1 = t.elapsed();
+        let example = sub.example(None, None).unwrap();
+        eprintln!(
+            "{outer}/{inner}: findings {t1:?} example {:?}; {} findings, example {}",
+            t.elapsed() - t1,
+            findings.len(),
+            example.is_some()
+        );
+        if let Some(e) = example {
+            assert!(sub.matches(&e).unwrap());
+        }
+    }
+}
+
+/// Every spec of the fixtures and of the vendor conformance corpus that
+/// compiles: `example()` is `None` exactly when `lint` says `never_matches`,
+/// and an event the vendor's material says fires rules out `never_matches`;
+/// with that event as `base`, the example is the event itself (no change).
+#[test]
+fn fixture_and_conformance_specs() {
+    let mut specs: Vec<(String, Value, Option<Value>, Option<String>)> = Vec::new();
+    for path in glob("tests/conformance") {
+        let cases: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for c in cases {
+            let fires = c["expect"]["matched"].as_bool() == Some(true);
+            let dialect = c
+                .get("options")
+                .and_then(|o| o["dialect"].as_str())
+                .map(str::to_owned);
+            specs.push((
+                format!("{path}: {}", c["name"]),
+                c["spec"].clone(),
+                fires.then(|| c["event"].clone()).filter(|e| !e.is_null()),
+                dialect,
+            ));
+        }
+    }
+    for dir in std::fs::read_dir("tests/fixtures").unwrap().flatten() {
+        let specs_dir = dir.path().join("specs");
+        let Ok(entries) = std::fs::read_dir(&specs_dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            // Some fixtures are bad JSON on purpose.
+            let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(e.path()).unwrap())
+            else {
+                continue;
+            };
+            specs.push((e.path().display().to_string(), v, None, None));
+        }
+    }
+    let mut checked = 0;
+    for (name, spec, event, dialect) in specs {
+        let opts = CompileOptions {
+            dialect: dialect.map(|d| hookmatch::dialect::Dialect::parse(&d).unwrap()),
+            ..CompileOptions::default()
+        };
+        let Ok(sub) = Subscription::compile(&spec, opts) else {
+            continue;
+        };
+        checked += 1;
+        let never = sub.findings().iter().any(|d| d.code == Code::NeverMatches);
+        let example = sub.example(None, None).unwrap();
+        assert_eq!(example.is_none(), never, "{name}");
+        if let Some(e) = &example {
+            assert!(sub.matches(e).unwrap(), "{name}: {e}");
+        }
+        if let Some(event) = event.filter(|e| sub.matches(e).unwrap_or(false)) {
+            assert!(!never, "{name}: the vendor's event fires it");
+            assert_eq!(
+                sub.example(None, Some(&event)).unwrap().as_ref(),
+                Some(&event),
+                "{name}"
+            );
+        }
+    }
+    assert!(checked > 100, "{checked} specs checked");
+}
+
+fn glob(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in std::fs::read_dir(dir).unwrap().flatten() {
+        for f in std::fs::read_dir(d.path()).unwrap().flatten() {
+            if f.path().extension().is_some_and(|x| x == "json") {
+                out.push(f.path().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}

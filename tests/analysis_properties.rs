@@ -1,0 +1,300 @@
+//! Properties of the analysis over thousands of generated Workfront specs
+//! (every comparison, both states, groups, arrays, instants across offsets,
+//! numbers against numeric strings, object values, `changed`):
+//!
+//! - soundness: when `lint` says `never_matches`, 10,000 mutated events per
+//!   spec fire nothing;
+//! - completeness: when it does not, `example()` returns an event that fires
+//!   (and `example()` is `None` exactly when it does);
+//! - `diff`'s witnesses are gained and lost as labelled, and `equivalent`
+//!   specs agree on every generated event.
+use hookmatch::error::Code;
+use hookmatch::subscription::{diff, lint, CompileOptions, Subscription};
+use serde_json::{json, Map, Value};
+
+/// A small deterministic generator (xorshift64*), so a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const FIELDS: [&str; 5] = [
+    "status",
+    "percentComplete",
+    "plannedCompletionDate",
+    "DE:Tags",
+    "owner",
+];
+
+fn field_value(rng: &mut Rng, field: &str) -> Value {
+    match field {
+        "status" => json!(rng.pick(&["CUR", "CPL", "NEW", "CU"])),
+        "percentComplete" => match rng.below(4) {
+            0 => json!(rng.pick(&[0, 10, 50, 100])),
+            1 => json!(rng.pick(&["10", "50", "50.5", "100"])),
+            2 => json!(rng.below(120) as f64 / 2.0),
+            _ => json!(rng.pick(&["abc", "", "5e1"])),
+        },
+        "plannedCompletionDate" => json!(rng.pick(&[
+            "2024-03-01T10:00:00Z",
+            "2024-03-01T12:00:00+02:00",
+            "2024-03-01T10:00:00.000000001Z",
+            "2024-02-29T23:59:59-05:00",
+            "2024-03-02T00:00:00Z"
+        ])),
+        "DE:Tags" => match rng.below(3) {
+            0 => json!(rng.pick(&["red", "blue"])),
+            1 => json!([rng.pick(&["red", "blue", "green"])]),
+            _ => json!(["red", "blue"]),
+        },
+        _ => match rng.below(3) {
+            0 => json!({"ID": rng.pick(&["u1", "u2"])}),
+            1 => json!({"ID": "u1", "name": "Ann"}),
+            _ => Value::Null,
+        },
+    }
+}
+
+const COMPARISONS: [&str; 10] = [
+    "eq",
+    "ne",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "contains",
+    "notContains",
+    "containsOnly",
+    "changed",
+];
+
+fn filter(rng: &mut Rng) -> Value {
+    let field = *rng.pick(&FIELDS);
+    let comparison = *rng.pick(&COMPARISONS);
+    let mut f = json!({"fieldName": field, "comparison": comparison});
+    if comparison != "changed" {
+        let mut v = field_value(rng, field);
+        if v.is_null() {
+            v = json!("u1");
+        }
+        f["fieldValue"] = v;
+        if rng.below(3) == 0 {
+            f["state"] = json!("oldState");
+        }
+    }
+    f
+}
+
+fn spec(rng: &mut Rng) -> Value {
+    let mut filters = Vec::new();
+    for _ in 0..1 + rng.below(4) {
+        if rng.below(4) == 0 {
+            let inner: Vec<Value> = (0..2 + rng.below(2)).map(|_| filter(rng)).collect();
+            filters.push(
+                json!({"type": "group", "connector": rng.pick(&["AND", "OR"]), "filters": inner}),
+            );
+        } else {
+            filters.push(filter(rng));
+        }
+    }
+    json!({
+        "objCode": "TASK", "eventType": "UPDATE", "url": "https://hooks.example.com/t", "authToken": "x",
+        "filterConnector": rng.pick(&["AND", "OR"]), "filters": filters
+    })
+}
+
+/// An event near `seed`: some fields of each state replaced, removed or added.
+fn mutate(rng: &mut Rng, seed: &Value) -> Value {
+    let mut e = seed.clone();
+    for state in ["newState", "oldState"] {
+        let Some(Value::Object(m)) = e.get_mut(state) else {
+            continue;
+        };
+        for _ in 0..1 + rng.below(3) {
+            let field = *rng.pick(&FIELDS);
+            match rng.below(4) {
+                0 => {
+                    m.shift_remove(field);
+                }
+                _ => {
+                    m.insert(field.to_string(), field_value(rng, field));
+                }
+            }
+        }
+    }
+    e
+}
+
+fn seed_event(rng: &mut Rng) -> Value {
+    let mut state = || {
+        let mut m = Map::new();
+        m.insert("objCode".into(), json!("TASK"));
+        for f in FIELDS {
+            if rng.below(2) == 0 {
+                m.insert(f.to_string(), field_value(rng, f));
+            }
+        }
+        Value::Object(m)
+    };
+    let (new, old) = (state(), state());
+    json!({"eventType": "UPDATE", "newState": new, "oldState": old})
+}
+
+fn opts() -> CompileOptions {
+    CompileOptions::default()
+}
+
+#[test]
+fn never_matches_is_sound_and_example_is_complete() {
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let (mut never, mut fired) = (0, 0);
+    for round in 0..4000 {
+        let spec = spec(&mut rng);
+        let Ok(sub) = Subscription::compile(&spec, opts()) else {
+            continue;
+        };
+        let findings = lint(&spec, opts());
+        let never_matches = findings.iter().any(|d| d.code == Code::NeverMatches);
+        let example = sub.example(None, None).unwrap();
+        assert_eq!(
+            example.is_none(),
+            never_matches,
+            "round {round}: example {example:?} vs lint {findings:?} for {spec}"
+        );
+        match example {
+            Some(e) => {
+                fired += 1;
+                assert!(
+                    sub.matches(&e).unwrap(),
+                    "round {round}: example {e} does not fire {spec}"
+                );
+            }
+            None => {
+                never += 1;
+                let mut seed = seed_event(&mut rng);
+                for i in 0..10_000 {
+                    let e = mutate(&mut rng, &seed);
+                    assert!(
+                        !sub.matches(&e).unwrap(),
+                        "round {round}: lint says never_matches but {e} fires {spec}"
+                    );
+                    if i % 50 == 0 {
+                        seed = seed_event(&mut rng);
+                    } else {
+                        seed = e;
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        never > 50 && fired > 1500,
+        "the generator covers both outcomes: never {never}, fired {fired}"
+    );
+}
+
+#[test]
+fn every_example_with_fail_fails_that_filter() {
+    let mut rng = Rng(0x5eed_1234_abcd_0002);
+    for round in 0..1500 {
+        let spec = spec(&mut rng);
+        let Ok(sub) = Subscription::compile(&spec, opts()) else {
+            continue;
+        };
+        let n = spec["filters"].as_array().map_or(0, Vec::len);
+        for i in 0..n {
+            if let Some(e) = sub.example(Some(&json!(i)), None).unwrap() {
+                let x = sub.explain(&e).unwrap();
+                assert!(x.gate.iter().all(|c| c.passed), "round {round}");
+                assert!(
+                    !x.filters[i].passed,
+                    "round {round}: {e} passes /filters/{i} of {spec}"
+                );
+            }
+        }
+        let base = seed_event(&mut rng);
+        if let Some(e) = sub.example(None, Some(&base)).unwrap() {
+            assert!(sub.matches(&e).unwrap(), "round {round}: base example {e}");
+        }
+    }
+}
+
+#[test]
+fn diff_witnesses_are_labelled_and_equivalence_agrees_everywhere() {
+    let mut rng = Rng(0x5eed_1234_abcd_0003);
+    let mut equivalent = 0;
+    for round in 0..1500 {
+        let a = spec(&mut rng);
+        // Half the time an edit of `a`: one filter replaced or its
+        // comparison changed; else an unrelated spec.
+        let b = match rng.below(3) {
+            0 => {
+                let mut b = a.clone();
+                let list = b["filters"].as_array_mut().unwrap();
+                let i = rng.below(list.len());
+                list[i] = filter(&mut rng);
+                b
+            }
+            // Reordered: the same subscription written differently.
+            1 => {
+                let mut b = a.clone();
+                b["filters"].as_array_mut().unwrap().reverse();
+                b
+            }
+            _ => spec(&mut rng),
+        };
+        let (Ok(sa), Ok(sb)) = (
+            Subscription::compile(&a, opts()),
+            Subscription::compile(&b, opts()),
+        ) else {
+            continue;
+        };
+        let d = diff(&a, &b, opts(), None).unwrap();
+        for e in &d.gained {
+            assert!(
+                !sa.matches(e).unwrap() && sb.matches(e).unwrap(),
+                "round {round}: gained {e}"
+            );
+        }
+        for e in &d.lost {
+            assert!(
+                sa.matches(e).unwrap() && !sb.matches(e).unwrap(),
+                "round {round}: lost {e}"
+            );
+        }
+        match d.relation {
+            "equivalent" => {
+                equivalent += 1;
+                let mut seed = seed_event(&mut rng);
+                for _ in 0..2_000 {
+                    seed = mutate(&mut rng, &seed);
+                    assert_eq!(
+                        sa.matches(&seed).unwrap(),
+                        sb.matches(&seed).unwrap(),
+                        "round {round}: {seed} tells {a} from {b}"
+                    );
+                }
+            }
+            "narrower" => assert!(d.gained.is_empty() && d.lost.len() == 1),
+            "wider" => assert!(d.lost.is_empty() && d.gained.len() == 1),
+            _ => assert!(d.lost.len() == 1 && d.gained.len() == 1),
+        }
+        assert_eq!(diff(&a, &a, opts(), None).unwrap().relation, "equivalent");
+    }
+    assert!(
+        equivalent > 5,
+        "equivalent pairs were generated: {equivalent}"
+    );
+}
