@@ -53,6 +53,18 @@ enum Node {
     Const(bool),
 }
 
+impl Node {
+    /// Mark the atoms the node reads.
+    fn atoms(&self, used: &mut [bool]) {
+        match self {
+            Node::Atom(i) => used[*i] = true,
+            Node::And(list) | Node::Or(list) => list.iter().for_each(|n| n.atoms(used)),
+            Node::Not(n) => n.atoms(used),
+            Node::Const(_) => {}
+        }
+    }
+}
+
 fn combine(connector: Connector, nodes: Vec<Node>) -> Node {
     match connector {
         Connector::And => Node::And(nodes),
@@ -71,8 +83,11 @@ struct Space<'p> {
     /// Per slot: its atoms, and its candidates with distinct outcomes
     /// (pairs with the same outcomes lead to the same answers; the first,
     /// the smallest or the base's own, is kept).
-    table: Vec<(Vec<usize>, Vec<(usize, Vec<bool>)>)>,
+    table: Vec<SlotTable>,
 }
+
+/// A slot's atoms, and its distinct outcomes with the candidate giving each.
+type SlotTable = (Vec<usize>, Vec<(usize, Vec<bool>)>);
 
 /// A plan's tree in a [`Space`]: the gate, then the filters.
 struct Tree {
@@ -347,11 +362,19 @@ impl<'p> Space<'p> {
         goal: &Node,
         budget: Option<usize>,
         base: Option<&Value>,
-        accept: &mut dyn FnMut(&Value) -> bool,
+        accept: Option<&mut dyn FnMut(&Value) -> bool>,
     ) -> Search {
+        // Only the slots the goal reads are searched; the others keep their
+        // first candidate (absent, or the base's own value).
+        let mut used = vec![false; self.atoms.len()];
+        goal.atoms(&mut used);
+        let order: Vec<usize> = (0..self.slots.len())
+            .filter(|s| self.table[*s].0.iter().any(|a| used[*a]))
+            .collect();
         let mut run = Run {
             space: self,
             goal,
+            order,
             base,
             accept,
             atoms: vec![None; self.atoms.len()],
@@ -437,8 +460,10 @@ enum Search {
 struct Run<'s, 'p, 'a> {
     space: &'s Space<'p>,
     goal: &'s Node,
+    /// The slots searched, in order.
+    order: Vec<usize>,
     base: Option<&'s Value>,
-    accept: &'a mut dyn FnMut(&Value) -> bool,
+    accept: Option<&'a mut dyn FnMut(&Value) -> bool>,
     atoms: Vec<Option<bool>>,
     choice: Vec<usize>,
     /// (next slot, budget left, the goal's residual) that cannot succeed:
@@ -451,7 +476,7 @@ struct Run<'s, 'p, 'a> {
 }
 
 impl Run<'_, '_, '_> {
-    fn dfs(&mut self, slot: usize, budget: Option<usize>) -> bool {
+    fn dfs(&mut self, pos: usize, budget: Option<usize>) -> bool {
         self.steps += 1;
         // A bound on the work, far above what a spec of the documented
         // maximum size needs; reaching it claims nothing.
@@ -463,12 +488,17 @@ impl Run<'_, '_, '_> {
         if let Node::Const(false) = residual {
             return false;
         }
-        if slot == self.space.slots.len() {
+        if pos == self.order.len() {
             if !matches!(residual, Node::Const(true)) {
                 return false;
             }
+            let Some(accept) = self.accept.as_mut() else {
+                // A question about the plan alone: no event is needed.
+                self.found = Search::Found(Value::Null);
+                return true;
+            };
             let event = self.space.build(&self.choice, self.base);
-            if (self.accept)(&event) {
+            if accept(&event) {
                 self.found = Search::Found(event);
                 return true;
             }
@@ -477,10 +507,11 @@ impl Run<'_, '_, '_> {
             self.found = Search::Unknown;
             return false;
         }
-        let key = (slot, budget, format!("{residual:?}"));
+        let key = (pos, budget, format!("{residual:?}"));
         if self.failed.contains(&key) {
             return false;
         }
+        let slot = self.order[pos];
         let table = &self.space.table[slot];
         let options = &table.1;
         for (k, outcome) in options {
@@ -495,7 +526,7 @@ impl Run<'_, '_, '_> {
                 self.atoms[*a] = Some(*o);
             }
             self.choice[slot] = k;
-            if self.dfs(slot + 1, left) {
+            if self.dfs(pos + 1, left) {
                 return true;
             }
         }
@@ -858,140 +889,202 @@ pub(crate) fn lint(
     let filters: Vec<&Filter> = plan.filters().collect();
     let paths = filter_paths(plan, spec);
 
-    if let Search::Unsatisfiable = space.search(&tree.root, None, None, verify) {
+    if let Search::Unsatisfiable = space.search(&tree.root, None, None, Some(verify)) {
         out.push(never_matches(&space, &tree, plan, &filters, &paths));
     }
 
-    // Per filter: every value of its slot passes it.
-    for (k, a) in tree.filters.iter().enumerate() {
-        let slot = space.atoms[*a].1;
-        if space.candidates[slot].iter().all(|p| space.outcome(*a, p)) {
+    // Every question below is asked of events that pass the gate: a
+    // filter on `objCode` of a TASK subscription decides nothing either.
+    let gate: Vec<Node> = tree.gate.iter().map(|a| Node::Atom(*a)).collect();
+    let sat = |extra: Vec<Node>| {
+        let mut all = gate.clone();
+        all.extend(extra);
+        !matches!(
+            space.search(&Node::And(all), None, None, None),
+            Search::Unsatisfiable
+        )
+    };
+    let not = |n: &Node| Node::Not(Box::new(n.clone()));
+
+    // The lists a connector joins: the top level, then each group. An item
+    // is (its node, its path, its spec text, a description).
+    struct Item {
+        node: Node,
+        path: String,
+        json: Option<Value>,
+        text: String,
+    }
+    let spec_at = |path: &str| spec.pointer(path).cloned();
+    let mut lists: Vec<(Connector, Vec<Item>)> = Vec::new();
+    let mut top = Vec::new();
+    let mut k = 0;
+    for (i, entry) in plan.entries.iter().enumerate() {
+        match entry {
+            Entry::Filter(f) => {
+                top.push(Item {
+                    node: tree.entries[i].clone(),
+                    path: paths[k].clone(),
+                    json: spec_at(&paths[k]),
+                    text: describe(f),
+                });
+            }
+            Entry::Group(g) => {
+                let path = format!("/filters/{i}");
+                // A group written as one spec object (Asana's filter) is
+                // named by its text and has no filters of its own to compare.
+                let one_object = paths[k] == path;
+                let json = spec_at(&path);
+                let text = match (&json, one_object) {
+                    (Some(j), true) => format!("the filter {j}"),
+                    _ => format!("the {} group", g.connector.name()),
+                };
+                top.push(Item {
+                    node: tree.entries[i].clone(),
+                    path: path.clone(),
+                    json,
+                    text,
+                });
+                if !one_object {
+                    let items = g
+                        .filters
+                        .iter()
+                        .enumerate()
+                        .map(|(j, f)| Item {
+                            node: Node::Atom(tree.filters[k + j]),
+                            path: paths[k + j].clone(),
+                            json: spec_at(&paths[k + j]),
+                            text: describe(f),
+                        })
+                        .collect();
+                    lists.push((g.connector, items));
+                }
+            }
+        }
+        k += entry.len();
+    }
+    lists.insert(0, (plan.connector, top));
+
+    // The filters together pass every event the gate lets through.
+    let body = combine(plan.connector, tree.entries.clone());
+    let body_always = !plan.entries.is_empty() && !sat(vec![not(&body)]);
+
+    for (n, (connector, items)) in lists.iter().enumerate() {
+        let always: Vec<bool> = items.iter().map(|it| !sat(vec![not(&it.node)])).collect();
+        // Under AND an item no event passes makes the whole subscription
+        // never fire (never_matches says so); under OR it is dead weight.
+        let never: Vec<bool> = items
+            .iter()
+            .map(|it| *connector == Connector::Or && !sat(vec![it.node.clone()]))
+            .collect();
+        // The slots each item reads: items reading disjoint slots cannot
+        // imply each other (unless one always or never passes, excluded).
+        let reads: Vec<Vec<bool>> = items
+            .iter()
+            .map(|it| {
+                let mut used = vec![false; space.atoms.len()];
+                it.node.atoms(&mut used);
+                let mut slots = vec![false; space.slots.len()];
+                for (a, u) in used.iter().enumerate() {
+                    if *u {
+                        slots[space.atoms[a].1] = true;
+                    }
+                }
+                slots
+            })
+            .collect();
+        if n == 0 && body_always && !always.iter().any(|a| *a) {
             out.push(Diagnostic::warning(
                 Code::AlwaysPasses,
-                paths[k].clone(),
+                "/filters",
                 format!(
-                    "every event passes {}: the filter decides nothing",
-                    describe(filters[k])
+                    "the filters joined by {} pass every event the subscription receives: together they decide nothing",
+                    connector.name()
                 ),
             ));
         }
-    }
-    // Groups that every event passes (their filters may each fail).
-    let mut k = 0;
-    for (i, entry) in plan.entries.iter().enumerate() {
-        if let Entry::Group(g) = entry {
-            let group = &tree.entries[i];
-            let all_pass = !g.filters.is_empty()
-                && matches!(
-                    space.search(&Node::Not(Box::new(group.clone())), None, None, &mut |_| {
-                        true
-                    }),
-                    Search::Unsatisfiable
-                );
-            let single = g.filters.iter().enumerate().any(|(j, _)| {
-                let a = tree.filters[k + j];
-                let slot = space.atoms[a].1;
-                space.candidates[slot].iter().all(|p| space.outcome(a, p))
-            });
-            if all_pass && !single {
+        for (it, a) in items.iter().zip(&always) {
+            if *a {
                 out.push(Diagnostic::warning(
                     Code::AlwaysPasses,
-                    format!("/filters/{i}"),
+                    it.path.clone(),
                     format!(
-                        "every event passes this {} group: it decides nothing",
-                        g.connector.name()
+                        "every event the subscription receives passes {} ({}): it decides nothing",
+                        it.text, it.path
                     ),
                 ));
             }
-            k += g.filters.len();
-        } else {
-            k += 1;
         }
-    }
-
-    // Duplicates and implications within one list (top level, or a group).
-    let mut lists: Vec<(Connector, Vec<usize>)> = Vec::new();
-    let mut top = Vec::new();
-    let mut k = 0;
-    for entry in &plan.entries {
-        match entry {
-            Entry::Filter(_) => {
-                top.push(k);
-                k += 1;
+        let mut reported = vec![false; items.len()];
+        for (i, it) in items.iter().enumerate() {
+            if always[i] {
+                continue;
             }
-            Entry::Group(g) => {
-                lists.push((g.connector, (k..k + g.filters.len()).collect()));
-                k += g.filters.len();
+            if never[i] && *connector == Connector::Or && items.len() > 1 {
+                // (Under AND the whole subscription never fires: never_matches.)
+                reported[i] = true;
+                out.push(Diagnostic::warning(
+                    Code::RedundantFilter,
+                    it.path.clone(),
+                    format!(
+                        "no event passes {} ({}), so under OR it adds nothing",
+                        it.text, it.path
+                    ),
+                ));
             }
         }
-    }
-    lists.insert(0, (plan.connector, top));
-    for (connector, members) in &lists {
-        let mut reported: Vec<usize> = Vec::new();
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                if reported.contains(&j) || reported.contains(&i) {
+        for j in 0..items.len() {
+            for i in 0..j {
+                if reported[i] || reported[j] || always[i] || always[j] || never[i] || never[j] {
                     continue;
                 }
-                let (fi, fj) = (filters[i], filters[j]);
-                if fi.field_name == fj.field_name
-                    && fi.state == fj.state
-                    && fi.comparison == fj.comparison
-                    && fi.value == fj.value
-                {
-                    reported.push(j);
+                let (a, b) = (&items[i], &items[j]);
+                if a.json.is_some() && a.json == b.json {
+                    reported[j] = true;
                     out.push(Diagnostic::warning(
                         Code::DuplicateFilter,
-                        paths[j].clone(),
-                        format!("{} is written twice (see {})", describe(fj), paths[i]),
+                        b.path.clone(),
+                        format!("{} is written twice (see {})", b.text, a.path),
                     ));
                     continue;
                 }
-                let (ai, aj) = (tree.filters[i], tree.filters[j]);
-                if space.atoms[ai].1 != space.atoms[aj].1 {
+                if !reads[i].iter().zip(&reads[j]).any(|(x, y)| *x && *y) {
                     continue;
                 }
-                let slot = space.atoms[ai].1;
-                let implies = |a: usize, b: usize| {
-                    space.candidates[slot]
-                        .iter()
-                        .all(|p| !space.outcome(a, p) || space.outcome(b, p))
+                let i_j = !sat(vec![a.node.clone(), not(&b.node)]);
+                let j_i = !sat(vec![b.node.clone(), not(&a.node)]);
+                // AND: the implied one adds nothing; OR: the implying one.
+                let (r, by) = match (connector, i_j, j_i) {
+                    (_, true, true) => (j, i),
+                    (Connector::And, true, false) | (Connector::Or, false, true) => (j, i),
+                    (Connector::And, false, true) | (Connector::Or, true, false) => (i, j),
+                    _ => continue,
                 };
-                let (i_j, j_i) = (implies(ai, aj), implies(aj, ai));
-                // AND: the implied filter adds nothing; OR: the implying one.
-                let redundant = match (connector, i_j, j_i) {
-                    (_, true, true) => Some((j, i)),
-                    (Connector::And, true, false) => Some((j, i)),
-                    (Connector::And, false, true) => Some((i, j)),
-                    (Connector::Or, true, false) => Some((i, j)),
-                    (Connector::Or, false, true) => Some((j, i)),
-                    _ => None,
+                reported[r] = true;
+                let (red, other) = (&items[r], &items[by]);
+                let why = match (i_j && j_i, connector) {
+                    (true, _) => format!(
+                        "it passes exactly the events {} ({}) passes",
+                        other.text, other.path
+                    ),
+                    (false, Connector::And) => format!(
+                        "every event that passes {} ({}) passes it",
+                        other.text, other.path
+                    ),
+                    (false, Connector::Or) => format!(
+                        "every event that passes it passes {} ({})",
+                        other.text, other.path
+                    ),
                 };
-                if let Some((r, by)) = redundant {
-                    reported.push(r);
-                    let why = if *connector == Connector::And {
-                        format!(
-                            "every event that passes {} ({}) passes it",
-                            describe(filters[by]),
-                            paths[by]
-                        )
-                    } else {
-                        format!(
-                            "every event that passes it passes {} ({})",
-                            describe(filters[by]),
-                            paths[by]
-                        )
-                    };
-                    out.push(Diagnostic::warning(
-                        Code::RedundantFilter,
-                        paths[r].clone(),
-                        format!(
-                            "{} is redundant under {}: {why}",
-                            describe(filters[r]),
-                            connector.name()
-                        ),
-                    ));
-                }
+                out.push(Diagnostic::warning(
+                    Code::RedundantFilter,
+                    red.path.clone(),
+                    format!(
+                        "{} ({}) is redundant under {}: {why}",
+                        red.text,
+                        red.path,
+                        connector.name()
+                    ),
+                ));
             }
         }
     }
@@ -1017,7 +1110,7 @@ fn never_matches(
             combine(plan.connector, nodes)
         });
         matches!(
-            space.search(&Node::And(all), None, None, &mut |_| true),
+            space.search(&Node::And(all), None, None, None),
             Search::Unsatisfiable
         )
     };
@@ -1214,7 +1307,7 @@ pub(crate) fn example(
             vec![None]
         };
         for budget in budgets {
-            if let Search::Found(event) = space.search(goal, budget, base, verify) {
+            if let Search::Found(event) = space.search(goal, budget, base, Some(verify)) {
                 return Some(event);
             }
         }
@@ -1241,7 +1334,7 @@ pub(crate) fn diff(
     space.finish(None);
     let not = |n: &Node| Node::Not(Box::new(n.clone()));
     let find = |goal: Node, want: (bool, bool), verify: &mut dyn FnMut(&Value) -> (bool, bool)| {
-        match space.search(&goal, None, None, &mut |e| verify(e) == want) {
+        match space.search(&goal, None, None, Some(&mut |e| verify(e) == want)) {
             Search::Found(e) => Some(e),
             _ => None,
         }
@@ -1277,7 +1370,7 @@ pub(crate) fn overlap(
     let a = space.add(one);
     let b = space.add(two);
     space.finish(None);
-    match space.search(&Node::And(vec![a.root, b.root]), None, None, verify) {
+    match space.search(&Node::And(vec![a.root, b.root]), None, None, Some(verify)) {
         Search::Found(e) => Some(e),
         _ => None,
     }
