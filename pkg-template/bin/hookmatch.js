@@ -5,7 +5,7 @@
 //
 // Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { Subscription, validate } from "../node.js";
+import { Subscription, validate, lint, diff } from "../node.js";
 
 const DIALECTS = "workfront, asana, kanboard, rservice, ricloud";
 const COMMON = `  --dialect D        read SPEC as dialect D (${DIALECTS});
@@ -21,6 +21,10 @@ commands:
   preview SPEC EVENTS   which events the subscription delivers, and why not
   validate SPEC         the spec's errors and warnings
   deliver SPEC [EVENT]  the HTTP request the vendor would send
+  lint SPEC             diagnostics plus findings: filters that never match,
+                        always pass, are redundant or written twice
+  diff BEFORE AFTER [EVENTS]  what an edit gains and loses, with example events
+  example SPEC          an event that fires the subscription (or fails a filter)
 
 options:
   -V, --version         the version
@@ -76,7 +80,53 @@ examples:
   hookmatch deliver asana-webhook.json --handshake`,
 };
 
-const COMMANDS = { preview, validate: validateCmd, deliver: deliverCmd };
+HELP.lint = `usage: hookmatch lint SPEC [options]
+
+validate's diagnostics plus what the analysis proves: never_matches (no event
+can fire it), always_passes, redundant_filter, duplicate_filter. Exits 1 when
+there is an error or the subscription can never fire.
+
+options:
+  --format F         table (default) or json
+  --json             the same as --format json
+${COMMON}
+
+examples:
+  hookmatch lint sub.json
+  hookmatch lint sub.json --json | jq '.[] | select(.code == "never_matches")'`;
+
+HELP.diff = `usage: hookmatch diff BEFORE AFTER [EVENTS] [options]
+
+How the edit from BEFORE to AFTER changes what fires: equivalent, narrower,
+wider, overlapping or disjoint, with an event gained and one lost (each
+checked); with EVENTS, which of them the edit gains and loses.
+
+options:
+  --format F         table (default) or json
+  --json             the same as --format json
+${COMMON}
+
+examples:
+  hookmatch diff saved.json edited.json
+  hookmatch diff saved.json edited.json events.ndjson --json`;
+
+HELP.example = `usage: hookmatch example SPEC [options]
+
+Print the smallest event that fires the subscription (checked with the
+engine). Exits 1 when no event can.
+
+options:
+  --fail F           an event that fails filter F (a top-level index such as 2,
+                     or a pointer such as /filters/2/filters/0) and passes the rest
+  --base EVENT       change the event in file EVENT as little as possible
+${COMMON}
+
+examples:
+  hookmatch example sub.json
+  hookmatch example sub.json --base event.json   # what would this event need?
+  hookmatch example sub.json --fail 1`;
+
+const COMMANDS = { preview, validate: validateCmd, deliver: deliverCmd, lint: lintCmd, diff: diffCmd, example: exampleCmd };
 
 // A closed pipe (`| head`) is the reader saying it has enough: leave quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -104,6 +154,8 @@ const FLAGS = {
   "--handshake": ["handshake", () => true],
   "--heartbeat": ["heartbeat", () => true],
   "--format": ["format", (v) => v, true],
+  "--fail": ["fail", (v) => (/^\d+$/.test(v) ? Number(v) : v), true],
+  "--base": ["base", (v) => v, true],
   "--dialect": ["dialect", (v) => v, true],
   "--secret": ["secret", (v) => v, true],
   "--signature": ["signature", (v) => v, true],
@@ -311,6 +363,77 @@ async function deliverCmd([specFile, eventFile, extra], flags) {
     sub.free();
   }
   return 0;
+}
+
+function diagnosticLine(d) {
+  return `${d.severity} ${d.code}${d.path ? ` at ${d.path}` : ""}: ${d.message}`;
+}
+
+function specText(file) {
+  return new TextDecoder().decode(readInput(file));
+}
+
+function dialectOption(flags) {
+  return flags.dialect !== undefined ? { dialect: flags.dialect } : {};
+}
+
+async function lintCmd([specFile, extra], flags) {
+  if (!specFile || extra) usage("lint needs one SPEC");
+  const format = formatOf(flags, ["table", "json"]);
+  const diagnostics = lint(specText(specFile), dialectOption(flags));
+  if (format === "json") await writeLines([JSON.stringify(diagnostics, null, 2)]);
+  else if (diagnostics.length === 0) await writeLines(["no findings"]);
+  else await writeLines(diagnostics.map(diagnosticLine));
+  return diagnostics.some((d) => d.severity === "error" || d.code === "never_matches") ? 1 : 0;
+}
+
+async function diffCmd([before, after, eventsFile, extra], flags) {
+  if (!before || !after || extra) usage("diff needs BEFORE and AFTER (and optionally EVENTS)");
+  const format = formatOf(flags, ["table", "json"]);
+  const options = dialectOption(flags);
+  if (eventsFile) options.events = specText(eventsFile);
+  const result = diff(specText(before), specText(after), options);
+  if (format === "json") {
+    await writeLines([JSON.stringify(result, null, 2)]);
+    return 0;
+  }
+  const lines = [`relation: ${result.relation}`];
+  for (const e of result.gained) lines.push(`gained (fires after, not before): ${JSON.stringify(e)}`);
+  for (const e of result.lost) lines.push(`lost (fired before, not after): ${JSON.stringify(e)}`);
+  if (result.events) {
+    const ev = result.events;
+    lines.push(`events: ${ev.gained.length} gained, ${ev.lost.length} lost, ${ev.both} both, ${ev.neither} neither, ${ev.errors.length} could not be read`);
+    if (ev.gained.length) lines.push(`gained: ${ev.gained.join(", ")}`);
+    if (ev.lost.length) lines.push(`lost: ${ev.lost.join(", ")}`);
+  }
+  await writeLines(lines);
+  return 0;
+}
+
+async function exampleCmd([specFile, extra], flags) {
+  if (!specFile || extra) usage("example needs one SPEC");
+  const sub = compile(specFile, flags);
+  try {
+    const options = {};
+    if (flags.fail !== undefined) options.fail = flags.fail;
+    if (flags.base !== undefined) {
+      const text = specText(flags.base);
+      try {
+        options.base = JSON.parse(text);
+      } catch (e) {
+        throw new InputError(`--base ${flags.base} is not JSON: ${e.message}`);
+      }
+    }
+    const event = sub.example(options);
+    await writeLines([JSON.stringify(event, null, 2)]);
+    if (event === null) {
+      process.stderr.write(`hookmatch: no event ${flags.fail !== undefined ? "fails that filter and passes the rest" : "fires this subscription"}; hookmatch lint says why\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    sub.free();
+  }
 }
 
 async function main(argv) {

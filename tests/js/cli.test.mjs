@@ -149,3 +149,59 @@ test("a closed pipe ends the CLI quietly with exit 0, as head expects", () => {
     assert.equal(r.stdout.trim().split("\n").length, 2);
   }
 });
+
+test("lint prints findings and exits 1 for a subscription that can never fire", () => {
+  const never = JSON.stringify({ objCode: "TASK", eventType: "UPDATE", url: "https://h.example/x", authToken: "t", filters: [{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CPL" }] });
+  const r = hookmatch(["lint", "-"], never);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /^warning never_matches at \/filters\/1: .*\(see|together with.*\/filters\/0/m);
+  const json = hookmatch(["lint", "-", "--json"], never);
+  assert.deepEqual(JSON.parse(json.stdout).map((d) => d.code), ["never_matches"]);
+  const ok = hookmatch(["lint", "samples/workfront/subscription.json"]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout, "no findings\n");
+});
+
+test("example prints an event that fires (checked here with preview), --fail one that fails the filter, and exits 1 when none can", () => {
+  const r = hookmatch(["example", "samples/workfront/subscription.json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const event = JSON.parse(r.stdout);
+  const check = JSON.parse(hookmatch(["preview", "samples/workfront/subscription.json", "-", "--json"], JSON.stringify(event)).stdout);
+  assert.equal(check.matched, 1);
+  const failing = JSON.parse(hookmatch(["example", "samples/workfront/subscription.json", "--fail", "0"]).stdout);
+  const row = JSON.parse(hookmatch(["preview", "samples/workfront/subscription.json", "-", "--format", "ndjson"], JSON.stringify(failing)).stdout);
+  assert.equal(row.matched, false);
+  const never = JSON.stringify({ objCode: "TASK", eventType: "UPDATE", url: "https://h.example/x", authToken: "t", filters: [{ fieldName: "a", fieldValue: "1" }, { fieldName: "a", fieldValue: "2" }] });
+  const none = hookmatch(["example", "-"], never);
+  assert.equal(none.status, 1);
+  assert.equal(none.stdout.trim(), "null");
+  assert.match(none.stderr, /no event fires this subscription/);
+});
+
+test("example --base changes a given event as little as possible", () => {
+  const base = join(mkdtempSync(join(tmpdir(), "hookmatch-cli-")), "event.json");
+  const event = JSON.parse(readFileSync(new URL("../../samples/workfront/events.ndjson", import.meta.url), "utf8").split("\n")[1]);
+  writeFileSync(base, JSON.stringify(event));
+  const r = hookmatch(["example", "samples/workfront/subscription.json", "--base", base]);
+  assert.equal(r.status, 0, r.stderr);
+  const fixed = JSON.parse(r.stdout);
+  assert.equal(JSON.parse(hookmatch(["preview", "samples/workfront/subscription.json", "-", "--json"], r.stdout).stdout).matched, 1);
+  assert.deepEqual(fixed.newState.ID, event.newState.ID, "untouched fields stay");
+});
+
+test("diff prints the relation, witnesses and a batch's gains and losses", () => {
+  const before = "samples/workfront/subscription.json";
+  const spec = JSON.parse(readFileSync(new URL(`../../${before}`, import.meta.url), "utf8"));
+  const after = join(mkdtempSync(join(tmpdir(), "hookmatch-cli-")), "after.json");
+  writeFileSync(after, JSON.stringify({ ...spec, filters: [] }));
+  const r = hookmatch(["diff", before, after, "samples/workfront/events.ndjson", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const d = JSON.parse(r.stdout);
+  assert.equal(d.relation, "wider");
+  assert.equal(d.gained.length, 1);
+  assert.equal(d.lost.length, 0);
+  assert.equal(d.events.both + d.events.gained.length + d.events.lost.length + d.events.neither + d.events.errors.length, 8);
+  const table = hookmatch(["diff", before, after]);
+  assert.match(table.stdout, /^relation: wider$/m);
+  assert.equal(hookmatch(["diff", before]).status, 2);
+});

@@ -102,3 +102,14 @@ const ok: boolean = verify({ headers: {}, body: "" }, "secret", { tolerance: 60 
 // @ts-expect-error the secret is a string
 verify({ headers: {}, body: "" }, 42);
 export { ok };
+
+import { lint, diff, type Diff, type SetLintEntry } from "hookmatch";
+const findings: Diagnostic[] = lint({ objCode: "TASK" }, { dialect: "workfront" });
+const edit: Diff = diff({ objCode: "TASK" }, '{"objCode":"TASK"}', { events: [] });
+const relation: "equivalent" | "narrower" | "wider" | "overlapping" | "disjoint" = edit.relation;
+const gainedIdx: number[] | undefined = edit.events?.gained;
+const ex: Record<string, unknown> | null = sub.example({ fail: "/filters/0", base: {} });
+const setFindings: SetLintEntry[] = set.lint();
+// @ts-expect-error fail is an index or a pointer
+sub.example({ fail: true });
+export { findings, relation, gainedIdx, ex, setFindings };

@@ -28,6 +28,16 @@ export function smoke(hm) {
   check("kanboard", kb.dialect === "kanboard" && kb.matches({ event_name: "task.create", event_data: {} }));
   const signed = kb.deliver({ event_name: "task.create", event_data: {} }, { signature: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
   check("verify", hm.verify(signed, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") === true);
+  // Analysis (lint, example, diff, set.lint) answers the same everywhere.
+  const both = { ...spec, filters: [{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CPL" }] };
+  check("lint never_matches", hm.lint(both).some((d) => d.code === "never_matches" && d.path === "/filters/1"));
+  const example = sub.example();
+  check("example fires", example !== null && sub.matches(example));
+  const d2 = hm.diff(spec, { ...spec, filters: [] });
+  check("diff wider", d2.relation === "wider" && d2.gained.length === 1 && sub.matches(d2.gained[0]) === false);
+  const set = hm.SubscriptionSet.compile([{ id: "a", spec }, { id: "b", spec }]);
+  check("set.lint duplicate", set.lint().some((e) => e.id === "b" && e.diagnostics.some((x) => x.code === "duplicate_subscription")));
+  set.free();
   sub.free();
   kb.free();
   return failures;
