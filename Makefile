@@ -62,7 +62,7 @@ test-js: tarball
 
 # The playground in Chromium (Playwright), and the package in every runtime:
 # a browser bundle, workerd, Bun and Deno, all from their npm packages.
-test-browser: www tarball
+test-browser: www
 	@scripts/tools.sh browser node
 	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs
 
@@ -92,23 +92,19 @@ clean:
 	rm -rf pkg target node_modules
 
 # Benchmarks (never part of `make test`): Node and headless Chromium side by side.
-bench: pkg
-	@scripts/tools.sh browser node
-	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+bench: tarball
+	@scripts/tools.sh browser
 	node bench/run.mjs
 
 # The playground: a static page in www/dist, built with esbuild from the package.
-www: pkg
-	@scripts/tools.sh node
-	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+www: tarball
 	node www/build.mjs
 
 serve: www
 	node www/serve.mjs
 
 # Peak memory of previewStream on a 1 GB NDJSON stream made on the fly.
-bench-stream: pkg
-	npm install --no-save --no-audit --no-fund --loglevel=error ./pkg
+bench-stream: tarball
 	node --expose-gc bench/stream-memory.mjs 1
 
 # Medians across runs: one run's absolute times move with the machine's slow

@@ -256,3 +256,37 @@ export function compileCases(hm) {
 export function engineCases(hm, sift, mb = 100) {
   return { matches: matchesCases(hm, sift), dialects: dialectCases(hm), preview: previewCases(hm, ndjson(mb)), set: setCases(hm), compile: compileCases(hm) };
 }
+
+/** The largest spec Workfront accepts: 10 groups of 5 filters over 7 fields. */
+export function largestSpec(outer = "AND", inner = "OR") {
+  const comparisons = ["eq", "ne", "gt", "lt", "contains"];
+  const filters = Array.from({ length: 10 }, (_, g) => ({
+    type: "group",
+    connector: inner,
+    filters: Array.from({ length: 5 }, (_, f) => ({ fieldName: `DE:Field ${(g * 5 + f) % 7}`, fieldValue: String(g * 10 + f), comparison: comparisons[f % 5] })),
+  }));
+  return { objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t", authToken: "x", filterConnector: outer, filters };
+}
+
+/**
+ * The analysis on the largest spec, in wasm: lint (validate + findings),
+ * example, and diff against an edit of one filter; compile for scale.
+ * No peer does this, so the figures are absolute medians.
+ */
+export function analysisCases(hm) {
+  const rows = [];
+  for (const [outer, inner] of [["AND", "OR"], ["OR", "AND"]]) {
+    const spec = largestSpec(outer, inner);
+    const text = JSON.stringify(spec);
+    const edited = structuredClone(spec);
+    edited.filters[3].filters[2].fieldValue = "99";
+    const sub = hm.Subscription.compile(text);
+    const label = `10 groups of 5 (${outer} of ${inner})`;
+    rows.push(row("analysis", `compile, ${label}`, measure(() => hm.Subscription.compile(text).free(), { batchMs: 60 })));
+    rows.push(row("analysis", `lint, ${label}`, measure(() => hm.lint(text), { batchMs: 60 })));
+    rows.push(row("analysis", `example, ${label}`, measure(() => sub.example(), { batchMs: 60 })));
+    rows.push(row("analysis", `diff, ${label}`, measure(() => hm.diff(spec, edited), { batchMs: 60 })));
+    sub.free();
+  }
+  return rows;
+}

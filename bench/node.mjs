@@ -3,7 +3,7 @@ import { Buffer } from "node:buffer";
 import { Base64 } from "js-base64";
 import * as hookmatch from "hookmatch";
 import sift from "sift";
-import { base64Cases, browserImpls, engineCases } from "./cases.mjs";
+import { analysisCases, base64Cases, browserImpls, engineCases } from "./cases.mjs";
 
 export function runEngine() {
   return engineCases(hookmatch, sift, 100);
@@ -16,4 +16,8 @@ export function run() {
     "js-base64": { encode: (u8) => Base64.fromUint8Array(u8), decode: (s) => Base64.toUint8Array(s) },
   };
   return base64Cases(impls);
+}
+
+export function runAnalysis() {
+  return analysisCases(hookmatch);
 }

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { build } from "esbuild";
 import { launch } from "../tests/browser/chromium.mjs";
 import { serveDir } from "../tests/runtimes/static.mjs";
-import { run as runNode, runEngine } from "./node.mjs";
+import { run as runNode, runEngine, runAnalysis } from "./node.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -93,6 +93,7 @@ function engineTable(title, e, cold) {
 const started = new Date();
 const node = runNode();
 const nodeEngine = runEngine();
+const nodeAnalysis = runAnalysis();
 const coldNode = nodeCold();
 const chrome = await runChromium();
 const wasm = await readFile(join(root, "pkg/hookmatch_bg.wasm"));
@@ -110,6 +111,14 @@ const report = [
   "",
   engineTable("Engine in headless Chromium", chrome.engine, chrome.coldMs),
   "",
+  "### Analysis in Node (wasm)",
+  "",
+  "No peer answers these questions, so these are absolute medians (docs/analysis.md).",
+  "",
+  "| case | median |",
+  "| --- | ---: |",
+  ...nodeAnalysis.map((r) => `| ${r.impl} | ${r.ns >= 1e6 ? `${(r.ns / 1e6).toFixed(2)} ms` : `${(r.ns / 1e3).toFixed(0)} µs`} |`),
+  "",
   `### Size`,
   "",
   `| file | raw | gzipped |`,
@@ -120,5 +129,5 @@ const report = [
 console.log(report);
 await mkdir(new URL("results/", import.meta.url), { recursive: true });
 const stamp = started.toISOString().replace(/[:.]/g, "-");
-await writeFile(new URL(`results/bench-${stamp}.json`, import.meta.url), JSON.stringify({ date: started.toISOString(), machine, node: process.version, chromium: chrome.version, sizes, base64: { node, chromium: chrome.rows }, engine: { node: nodeEngine, chromium: chrome.engine }, coldStartMs: { node: coldNode, chromium: chrome.coldMs } }, null, 2) + "\n");
+await writeFile(new URL(`results/bench-${stamp}.json`, import.meta.url), JSON.stringify({ date: started.toISOString(), machine, node: process.version, chromium: chrome.version, sizes, base64: { node, chromium: chrome.rows }, engine: { node: nodeEngine, chromium: chrome.engine }, analysis: { node: nodeAnalysis }, coldStartMs: { node: coldNode, chromium: chrome.coldMs } }, null, 2) + "\n");
 await writeFile(new URL("results/latest.md", import.meta.url), report + "\n");

@@ -215,16 +215,22 @@ impl<'p> Space<'p> {
                 let mine: Vec<usize> = (0..self.atoms.len())
                     .filter(|a| self.atoms[*a].1 == i)
                     .collect();
+                // The old state matters to a slot only where an atom reads it.
+                let reads_old = mine.iter().any(|a| match &self.atoms[*a].0 {
+                    Atom::Filter(f) => {
+                        f.state == StateSel::Old || f.comparison == Comparison::Changed
+                    }
+                    Atom::Gate(g) => matches!(g.source, GateSource::State(_)),
+                });
                 let mut classes: Vec<(Vec<bool>, usize)> = Vec::new();
                 let mut singles: Vec<Option<Value>> = Vec::new();
                 for v in all {
                     let sig: Vec<bool> = mine
                         .iter()
                         .flat_map(|a| {
-                            [
-                                self.outcome(*a, &(v.clone(), None)),
-                                self.outcome(*a, &(None, v.clone())),
-                            ]
+                            let as_new = self.outcome_of(*a, v.as_ref(), None);
+                            let as_old = reads_old && self.outcome_of(*a, None, v.as_ref());
+                            [as_new, as_old]
                         })
                         .collect();
                     match classes.iter_mut().find(|(s, _)| *s == sig) {
@@ -239,13 +245,7 @@ impl<'p> Space<'p> {
                 if let Some(b) = base {
                     pairs.push(self.read(b, i));
                 }
-                // The old state matters to a slot only where an atom reads it.
-                let reads_old = mine.iter().any(|a| match &self.atoms[*a].0 {
-                    Atom::Filter(f) => {
-                        f.state == StateSel::Old || f.comparison == Comparison::Changed
-                    }
-                    Atom::Gate(g) => matches!(g.source, GateSource::State(_)),
-                });
+
                 // A slot whose old value no atom reads keeps the base's.
                 let kept_old = base.and_then(|b| self.read(b, i).1);
                 for n in &singles {
@@ -299,6 +299,18 @@ impl<'p> Space<'p> {
         self.tabulate();
     }
 
+    /// The outcomes of `atom` over its slot's classes.
+    fn classes(&self, atom: usize) -> impl Iterator<Item = bool> + '_ {
+        let (mine, rows) = &self.table[self.atoms[atom].1];
+        let at = mine.iter().position(|a| *a == atom).unwrap_or(0);
+        rows.iter().map(move |(_, o)| o[at])
+    }
+
+    /// The outcomes of two atoms of one slot, class by class.
+    fn pairs_of(&self, x: usize, y: usize) -> Vec<(bool, bool)> {
+        self.classes(x).zip(self.classes(y)).collect()
+    }
+
     fn tabulate(&mut self) {
         self.table = (0..self.slots.len())
             .map(|slot| {
@@ -323,7 +335,10 @@ impl<'p> Space<'p> {
 
     /// The outcome of `atom` when its slot holds `pair`.
     fn outcome(&self, atom: usize, pair: &Pair) -> bool {
-        let (new, old) = (pair.0.as_ref(), pair.1.as_ref());
+        self.outcome_of(atom, pair.0.as_ref(), pair.1.as_ref())
+    }
+
+    fn outcome_of(&self, atom: usize, new: Option<&Value>, old: Option<&Value>) -> bool {
         match &self.atoms[atom].0 {
             Atom::Gate(g) => {
                 let value = match g.source {
@@ -470,7 +485,7 @@ struct Run<'s, 'p, 'a> {
     /// the rest of the search depends on nothing else, so a state met again
     /// is skipped (without this, unsatisfiable conjunctions over many
     /// fields take exponential time).
-    failed: std::collections::HashSet<(usize, Option<usize>, String)>,
+    failed: std::collections::HashSet<(usize, Option<usize>, u128)>,
     found: Search,
     steps: usize,
 }
@@ -484,12 +499,12 @@ impl Run<'_, '_, '_> {
             self.found = Search::Unknown;
             return true;
         }
-        let residual = residual(self.goal, &self.atoms);
-        if let Node::Const(false) = residual {
+        let now = eval3(self.goal, &self.atoms);
+        if now == Some(false) {
             return false;
         }
         if pos == self.order.len() {
-            if !matches!(residual, Node::Const(true)) {
+            if now != Some(true) {
                 return false;
             }
             let Some(accept) = self.accept.as_mut() else {
@@ -507,7 +522,7 @@ impl Run<'_, '_, '_> {
             self.found = Search::Unknown;
             return false;
         }
-        let key = (pos, budget, format!("{residual:?}"));
+        let key = (pos, budget, residual_hash(self.goal, &self.atoms));
         if self.failed.contains(&key) {
             return false;
         }
@@ -538,37 +553,64 @@ impl Run<'_, '_, '_> {
     }
 }
 
-/// The goal with decided atoms folded in: `Const` when it is decided.
-fn residual(node: &Node, atoms: &[Option<bool>]) -> Node {
+/// Three-valued: `None` while an atom it needs is undecided.
+fn eval3(node: &Node, atoms: &[Option<bool>]) -> Option<bool> {
     match node {
-        Node::Const(b) => Node::Const(*b),
-        Node::Atom(i) => match atoms[*i] {
-            Some(b) => Node::Const(b),
-            None => Node::Atom(*i),
-        },
-        Node::Not(n) => match residual(n, atoms) {
-            Node::Const(b) => Node::Const(!b),
-            other => Node::Not(Box::new(other)),
-        },
+        Node::Const(b) => Some(*b),
+        Node::Atom(i) => atoms[*i],
+        Node::Not(n) => eval3(n, atoms).map(|b| !b),
         Node::And(list) | Node::Or(list) => {
             let and = matches!(node, Node::And(_));
-            let mut kept = Vec::new();
+            let mut open = false;
             for n in list {
-                match residual(n, atoms) {
-                    // The absorbing value decides the node.
-                    Node::Const(b) if b != and => return Node::Const(b),
-                    Node::Const(_) => {}
-                    other => kept.push(other),
+                match eval3(n, atoms) {
+                    Some(b) if b != and => return Some(b),
+                    Some(_) => {}
+                    None => open = true,
                 }
             }
-            match kept.len() {
-                0 => Node::Const(and),
-                1 => kept.pop().unwrap_or(Node::Const(and)),
-                _ if and => Node::And(kept),
-                _ => Node::Or(kept),
-            }
+            (!open).then_some(and)
         }
     }
+}
+
+/// A 128-bit fingerprint of what is left of the goal (decided nodes
+/// folded in, a node with one open child taken as that child): the memo's
+/// key, equal for two states whose futures are the same.
+fn residual_hash(node: &Node, atoms: &[Option<bool>]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    fn walk(node: &Node, atoms: &[Option<bool>], h: &mut impl Hasher) {
+        if let Some(b) = eval3(node, atoms) {
+            (0u8, b).hash(h);
+            return;
+        }
+        match node {
+            Node::Atom(i) => (1u8, *i).hash(h),
+            Node::Not(n) => {
+                2u8.hash(h);
+                walk(n, atoms, h);
+            }
+            Node::And(list) | Node::Or(list) => {
+                let open: Vec<&Node> = list.iter().filter(|n| eval3(n, atoms).is_none()).collect();
+                if let [only] = open.as_slice() {
+                    // A node with one open child is that child.
+                    walk(only, atoms, h);
+                    return;
+                }
+                (3u8, matches!(node, Node::And(_)), open.len()).hash(h);
+                for n in open {
+                    walk(n, atoms, h);
+                }
+            }
+            Node::Const(_) => {}
+        }
+    }
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    0x9e37_79b9u32.hash(&mut b);
+    walk(node, atoms, &mut a);
+    walk(node, atoms, &mut b);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
 fn filter_slot(f: &Filter) -> Slot {
@@ -906,6 +948,16 @@ pub(crate) fn lint(
     };
     let not = |n: &Node| Node::Not(Box::new(n.clone()));
 
+    // A filter on a slot no gate check reads is decided by its slot alone:
+    // its questions are answered from the slot's classes, without a search.
+    let gated: Vec<bool> = (0..space.slots.len())
+        .map(|slot| tree.gate.iter().any(|g| space.atoms[*g].1 == slot))
+        .collect();
+    let lone = |n: &Node| match n {
+        Node::Atom(a) if !gated[space.atoms[*a].1] => Some(*a),
+        _ => None,
+    };
+
     // The lists a connector joins: the top level, then each group. An item
     // is (its node, its path, its spec text, a description).
     struct Item {
@@ -969,12 +1021,24 @@ pub(crate) fn lint(
     let body_always = !plan.entries.is_empty() && !sat(vec![not(&body)]);
 
     for (n, (connector, items)) in lists.iter().enumerate() {
-        let always: Vec<bool> = items.iter().map(|it| !sat(vec![not(&it.node)])).collect();
+        let always: Vec<bool> = items
+            .iter()
+            .map(|it| match lone(&it.node) {
+                Some(a) => space.classes(a).all(|o| o),
+                None => !sat(vec![not(&it.node)]),
+            })
+            .collect();
         // Under AND an item no event passes makes the whole subscription
         // never fire (never_matches says so); under OR it is dead weight.
         let never: Vec<bool> = items
             .iter()
-            .map(|it| *connector == Connector::Or && !sat(vec![it.node.clone()]))
+            .map(|it| {
+                *connector == Connector::Or
+                    && match lone(&it.node) {
+                        Some(a) => !space.classes(a).any(|o| o),
+                        None => !sat(vec![it.node.clone()]),
+                    }
+            })
             .collect();
         // The slots each item reads: items reading disjoint slots cannot
         // imply each other (unless one always or never passes, excluded).
@@ -1050,8 +1114,15 @@ pub(crate) fn lint(
                 if !reads[i].iter().zip(&reads[j]).any(|(x, y)| *x && *y) {
                     continue;
                 }
-                let i_j = !sat(vec![a.node.clone(), not(&b.node)]);
-                let j_i = !sat(vec![b.node.clone(), not(&a.node)]);
+                let (i_j, j_i) = match (lone(&a.node), lone(&b.node)) {
+                    // Two filters of one slot no gate reads: compare their
+                    // outcomes on each class of the slot.
+                    (Some(x), Some(y)) if space.atoms[x].1 == space.atoms[y].1 => {
+                        let rows = space.pairs_of(x, y);
+                        (rows.iter().all(|(p, q)| !p || *q), rows.iter().all(|(p, q)| !q || *p))
+                    }
+                    _ => (!sat(vec![a.node.clone(), not(&b.node)]), !sat(vec![b.node.clone(), not(&a.node)])),
+                };
                 // AND: the implied one adds nothing; OR: the implying one.
                 let (r, by) = match (connector, i_j, j_i) {
                     (_, true, true) => (j, i),

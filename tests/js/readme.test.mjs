@@ -63,3 +63,8 @@ for (const [which, readme] of Object.entries(readmes)) {
     assert.deepEqual(run(code, "cjs"), expected(code));
   });
 }
+
+test("the repository README's analysis example runs and prints what it says", () => {
+  const code = block(readmes.repository, "analysis");
+  assert.deepEqual(run(code, "mjs").map((l) => l.trim()), expected(code));
+});
