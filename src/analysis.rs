@@ -1119,9 +1119,15 @@ pub(crate) fn lint(
                     // outcomes on each class of the slot.
                     (Some(x), Some(y)) if space.atoms[x].1 == space.atoms[y].1 => {
                         let rows = space.pairs_of(x, y);
-                        (rows.iter().all(|(p, q)| !p || *q), rows.iter().all(|(p, q)| !q || *p))
+                        (
+                            rows.iter().all(|(p, q)| !p || *q),
+                            rows.iter().all(|(p, q)| !q || *p),
+                        )
                     }
-                    _ => (!sat(vec![a.node.clone(), not(&b.node)]), !sat(vec![b.node.clone(), not(&a.node)])),
+                    _ => (
+                        !sat(vec![a.node.clone(), not(&b.node)]),
+                        !sat(vec![b.node.clone(), not(&a.node)]),
+                    ),
                 };
                 // AND: the implied one adds nothing; OR: the implying one.
                 let (r, by) = match (connector, i_j, j_i) {

@@ -159,3 +159,72 @@ test("a 20 MB NDJSON file runs in the worker with a moving progress bar", async 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+const neverSpec = JSON.stringify({ objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t", authToken: "t", filters: [{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CPL" }] }, null, 2);
+
+test("lint findings show inline with the diagnostics, at the later conflicting filter", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.fill("#spec", neverSpec);
+  const item = page.locator('#diagnostics li[data-code="never_matches"]');
+  await item.waitFor();
+  assert.match(await item.textContent(), /\/filters\/0/);
+  // /filters/1 is the object that opens on line 11 of the pretty-printed spec.
+  const lines = neverSpec.split("\n");
+  assert.equal(lines[10].trim(), "{");
+  assert.equal(lines[11].trim(), '"fieldName": "status",');
+  assert.equal(await item.getAttribute("data-line"), "11");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Generate an event that fires: the event is loaded, evaluated, and matches", async () => {
+  const { page, errors, context } = await freshPage();
+  const spec = await readFile(new URL("samples/workfront/subscription.json", root), "utf8");
+  await page.fill("#spec", spec);
+  await page.click("#generate");
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "1");
+  assert.equal(await page.getAttribute("#summary", "data-matched"), "1");
+  const event = JSON.parse(await page.inputValue("#events"));
+  assert.equal(Subscription.compile(spec).matches(event), true);
+  // A spec no event can fire says so instead.
+  await page.fill("#spec", neverSpec);
+  await page.click("#generate");
+  await page.waitForFunction(() => /no event can fire/.test(document.querySelector("#summary").textContent));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("What would this event need: a non-matching row gets the fewest changes that make it fire", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.selectOption("#dialect", "workfront");
+  await page.click("#load-sample");
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  await page.click('#rows .row[data-index="1"]');
+  await page.click("#detail .need-button");
+  await page.locator("#detail .need-event").waitFor();
+  const fixed = JSON.parse(await page.textContent("#detail .need-event"));
+  const spec = await readFile(new URL("samples/workfront/subscription.json", root), "utf8");
+  assert.equal(Subscription.compile(spec).matches(fixed), true);
+  assert.match(await page.textContent("#detail .need"), /Change \/eventType/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("If you save this edit: the saved spec against the edited one over the loaded events", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.selectOption("#dialect", "workfront");
+  await page.click("#load-sample");
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  await page.click("#save-spec");
+  const spec = JSON.parse(await page.inputValue("#spec"));
+  const edited = { ...spec, filters: [] };
+  await page.fill("#spec", JSON.stringify(edited, null, 2));
+  await page.click("#run");
+  await page.waitForFunction(() => document.querySelector("#edit-relation")?.dataset.relation);
+  assert.equal(await page.getAttribute("#edit-relation", "data-relation"), "wider");
+  const events = await readFile(new URL("samples/workfront/events.ndjson", root), "utf8");
+  const want = Subscription.compile(edited).preview(events).matched - Subscription.compile(spec).preview(events).matched;
+  assert.match(await page.textContent("#edit-events"), new RegExp(`^Of the loaded events: ${want} gained`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -26,7 +26,11 @@ const ui = {
   spacer: $("spacer"),
   rows: $("rows"),
   detail: $("detail"),
+  generate: $("generate"),
+  saveSpec: $("save-spec"),
+  editPanel: $("edit-panel"),
 };
+const SAVED = "hookmatch.playground.saved";
 
 // ------------------------------------------------------------ the worker
 
@@ -54,7 +58,7 @@ function startWorker() {
     } else if (data.type === "diagnostics") showDiagnostics(data.diagnostics, data.dialect);
     else if (data.type === "progress" && data.id === runId) onProgress(data);
     else if (data.type === "done" && data.id === runId) onDone(data);
-    else if (data.type === "detail") waiting.get(data.id)?.(data);
+    else if (data.type === "detail" || data.type === "example" || data.type === "diff") waiting.get(data.id)?.(data);
   };
 }
 startWorker();
@@ -106,6 +110,69 @@ function jumpTo({ line, column }) {
   ui.spec.setSelectionRange(offset + column - 1, offset + column);
 }
 
+// ------------------------------------------------------------ analysis: example, "what would it need", the edit's effect
+
+let askId = 0;
+/** Ask the worker and wait for its answer (example, diff, detail). */
+function ask(msg) {
+  const id = ++askId + 1e9;
+  return new Promise((resolve) => {
+    waiting.set(id, (d) => {
+      waiting.delete(id);
+      resolve(d);
+    });
+    send({ ...msg, id });
+  });
+}
+
+ui.generate.addEventListener("click", async () => {
+  const d = await ask({ type: "example", spec: ui.spec.value, dialect: ui.dialect.value });
+  if (d.error || d.event === null) {
+    ui.summary.textContent = d.error ?? "no event can fire this subscription (see the never_matches finding)";
+    return;
+  }
+  ui.events.value = JSON.stringify(d.event, null, 2);
+  run(new TextEncoder().encode(ui.events.value));
+});
+
+ui.saveSpec.addEventListener("click", () => {
+  localStorage.setItem(SAVED, JSON.stringify({ spec: ui.spec.value, dialect: ui.dialect.value }));
+  compareWithSaved();
+});
+
+/** The edit panel: the saved spec against the one being edited, over the loaded events. */
+async function compareWithSaved() {
+  const saved = JSON.parse(localStorage.getItem(SAVED) || "null");
+  if (!saved || saved.spec === ui.spec.value) {
+    ui.editPanel.hidden = true;
+    return;
+  }
+  const d = await ask({ type: "diff", before: saved.spec, after: ui.spec.value, dialect: ui.dialect.value });
+  ui.editPanel.hidden = false;
+  const relation = $("edit-relation");
+  if (d.error) {
+    relation.textContent = d.error;
+    relation.dataset.relation = "";
+    return;
+  }
+  const r = d.result;
+  const words = {
+    equivalent: "fires for exactly the same events",
+    narrower: "fires for fewer events (it loses some, gains none)",
+    wider: "fires for more events (it gains some, loses none)",
+    overlapping: "gains some events and loses others",
+    disjoint: "fires for entirely different events",
+  };
+  relation.dataset.relation = r.relation;
+  relation.textContent = `${r.relation}: the edited spec ${words[r.relation]}`;
+  $("edit-events").textContent = r.events
+    ? `Of the loaded events: ${r.events.gained.length} gained${r.events.gained.length ? ` (#${r.events.gained.slice(0, 10).join(", #")})` : ""}, ${r.events.lost.length} lost${r.events.lost.length ? ` (#${r.events.lost.slice(0, 10).join(", #")})` : ""}, ${r.events.both} still fire, ${r.events.neither} still do not.`
+    : "";
+  const witnesses = [...r.gained.map((e) => `gained: ${JSON.stringify(e)}`), ...r.lost.map((e) => `lost: ${JSON.stringify(e)}`)];
+  $("edit-witness-text").textContent = witnesses.join("\n");
+  $("edit-witnesses").hidden = witnesses.length === 0;
+}
+
 ui.spec.addEventListener("input", saveAndValidate);
 ui.dialect.addEventListener("change", saveAndValidate);
 
@@ -147,6 +214,7 @@ function onDone(d) {
   ui.summary.dataset.total = d.total;
   ui.progressText.textContent = "done";
   render();
+  compareWithSaved();
 }
 
 ui.run.addEventListener("click", () => run(new TextEncoder().encode(ui.events.value)));
@@ -246,7 +314,38 @@ function renderDetail(row, d) {
     parts.push(el("h4", {}, `Filters (${x.connector})`), el("table", { className: "checks" }, [head, ...x.filters.flatMap((c) => checkRow(c))]));
   }
   if (d.delivery) parts.push(deliveryView(d.delivery));
+  if (!x.matched) parts.push(needView(row));
   ui.detail.replaceChildren(...parts);
+}
+
+/** "What would this event need?": the fewest changes that make it fire. */
+function needView(row) {
+  const box = el("section", { className: "need" });
+  const button = el("button", { className: "need-button" }, "What would this event need to fire?");
+  button.addEventListener("click", async () => {
+    const d = await ask({ type: "example", spec: ui.spec.value, dialect: ui.dialect.value, index: row.index });
+    if (d.error || !d.event) {
+      box.append(el("p", { className: "error" }, d.error ?? "no event can fire this subscription"));
+      return;
+    }
+    const changes = changedPaths(d.base, d.event);
+    box.append(
+      el("p", {}, changes.length ? `Change ${changes.join(", ")}:` : "Nothing to change:"),
+      el("pre", { className: "need-event" }, JSON.stringify(d.event, null, 2)),
+    );
+  });
+  box.append(button);
+  return box;
+}
+
+/** JSON Pointers where two JSON values differ. */
+function changedPaths(a, b, path = "") {
+  const isObj = (v) => v && typeof v === "object" && !Array.isArray(v);
+  if (isObj(a) && isObj(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => changedPaths(a[k], b[k], `${path}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
 }
 
 const SECRET_HEADERS = /^(authorization|x-hook-secret|x-hook-signature|webhook-signature|ricloud-signature)$/i;

@@ -1,6 +1,6 @@
 // The playground's evaluator: runs in a Web Worker so a 50 MB input never
 // freezes the page. The page may terminate it at any time (cancel).
-import { Subscription, validate } from "hookmatch";
+import { Subscription, lint, diff } from "hookmatch";
 
 let state = { sub: null, bytes: null, run: null };
 
@@ -8,7 +8,8 @@ function compile(spec, dialect) {
   const options = dialect && dialect !== "auto" ? { dialect } : undefined;
   let diagnostics;
   try {
-    diagnostics = validate(spec, options);
+    // lint: validate's diagnostics plus what the analysis proves.
+    diagnostics = lint(spec, options);
   } catch (e) {
     diagnostics = [{ severity: "error", code: e.code || "error", path: "", message: e.message }];
   }
@@ -66,6 +67,36 @@ self.onmessage = async ({ data: msg }) => {
       return;
     }
     self.postMessage({ type: "done", id: msg.id, total: result.total, matched: result.matched, errors: result.errors, rows: result.results, sent });
+    return;
+  }
+  if (msg.type === "example") {
+    // An event that fires the spec, or (with base) the fewest changes to one.
+    const { sub, diagnostics } = compile(msg.spec, msg.dialect);
+    if (!sub) {
+      self.postMessage({ type: "example", id: msg.id, error: diagnostics.find((d) => d.severity === "error")?.message ?? "invalid spec" });
+      return;
+    }
+    try {
+      const base = msg.index === undefined ? undefined : JSON.parse(sub.__eventAt(state.bytes, msg.index, {}));
+      const event = sub.example(base ? { base } : {});
+      self.postMessage({ type: "example", id: msg.id, event, base });
+    } catch (e) {
+      self.postMessage({ type: "example", id: msg.id, error: `${e.code ?? "error"}: ${e.message}` });
+    } finally {
+      sub.free();
+    }
+    return;
+  }
+  if (msg.type === "diff") {
+    // "If you save this edit": the saved spec against the edited one, over
+    // the loaded events.
+    try {
+      const options = msg.dialect && msg.dialect !== "auto" ? { dialect: msg.dialect } : {};
+      if (state.bytes?.length) options.events = new TextDecoder().decode(state.bytes);
+      self.postMessage({ type: "diff", id: msg.id, result: diff(msg.before, msg.after, options) });
+    } catch (e) {
+      self.postMessage({ type: "diff", id: msg.id, error: `${e.code ?? "error"}${e.path ? ` at ${e.path}` : ""}: ${e.message}` });
+    }
     return;
   }
   if (msg.type === "detail") {
