@@ -25,6 +25,10 @@ use crate::plan::{
 use crate::value::{parse_instant, parse_number, same_json};
 use serde_json::{Map, Value};
 
+/// The memo of failed search states: fingerprints (one key type, so one
+/// hash table instantiation in the wasm).
+type Memo = std::collections::HashSet<u128, foldhash::fast::RandomState>;
+
 /// Where a value sits in an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Slot {
@@ -394,7 +398,7 @@ impl<'p> Space<'p> {
             accept,
             atoms: vec![None; self.atoms.len()],
             choice: vec![0; self.slots.len()],
-            failed: std::collections::HashSet::new(),
+            failed: Memo::default(),
             found: Search::Unsatisfiable,
             steps: 0,
         };
@@ -485,7 +489,7 @@ struct Run<'s, 'p, 'a> {
     /// the rest of the search depends on nothing else, so a state met again
     /// is skipped (without this, unsatisfiable conjunctions over many
     /// fields take exponential time).
-    failed: std::collections::HashSet<(usize, Option<usize>, u128)>,
+    failed: Memo,
     found: Search,
     steps: usize,
 }
@@ -522,7 +526,7 @@ impl Run<'_, '_, '_> {
             self.found = Search::Unknown;
             return false;
         }
-        let key = (pos, budget, residual_hash(self.goal, &self.atoms));
+        let key = residual_hash(self.goal, &self.atoms, (pos, budget));
         if self.failed.contains(&key) {
             return false;
         }
@@ -577,7 +581,7 @@ fn eval3(node: &Node, atoms: &[Option<bool>]) -> Option<bool> {
 /// A 128-bit fingerprint of what is left of the goal (decided nodes
 /// folded in, a node with one open child taken as that child): the memo's
 /// key, equal for two states whose futures are the same.
-fn residual_hash(node: &Node, atoms: &[Option<bool>]) -> u128 {
+fn residual_hash(node: &Node, atoms: &[Option<bool>], at: (usize, Option<usize>)) -> u128 {
     use std::hash::{Hash, Hasher};
     fn walk(node: &Node, atoms: &[Option<bool>], h: &mut impl Hasher) {
         if let Some(b) = eval3(node, atoms) {
@@ -605,10 +609,12 @@ fn residual_hash(node: &Node, atoms: &[Option<bool>]) -> u128 {
             Node::Const(_) => {}
         }
     }
-    let mut a = std::collections::hash_map::DefaultHasher::new();
-    let mut b = std::collections::hash_map::DefaultHasher::new();
-    0x9e37_79b9u32.hash(&mut b);
+    use std::hash::BuildHasher;
+    let mut a = foldhash::quality::FixedState::with_seed(0x2545_f491_4f6c_dd1d).build_hasher();
+    let mut b = foldhash::quality::FixedState::with_seed(0x9e37_79b9_7f4a_7c15).build_hasher();
+    at.hash(&mut a);
     walk(node, atoms, &mut a);
+    at.hash(&mut b);
     walk(node, atoms, &mut b);
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
@@ -627,20 +633,27 @@ fn push(list: &mut Vec<Value>, v: Value) {
 
 /// The first of each distinct JSON text, in order (50 and "50" differ).
 fn dedup_values(list: &mut Vec<Value>) {
-    let mut seen = std::collections::HashSet::new();
-    list.retain(|v| seen.insert(v.to_string()));
+    let mut seen: Vec<String> = Vec::with_capacity(list.len());
+    list.retain(|v| first_time(&mut seen, v.to_string()));
+}
+
+/// Whether `key` is new to the sorted `seen` (then it is added).
+fn first_time(seen: &mut Vec<String>, key: String) -> bool {
+    match seen.binary_search(&key) {
+        Ok(_) => false,
+        Err(at) => {
+            seen.insert(at, key);
+            true
+        }
+    }
 }
 
 fn dedup_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
-    let mut seen = std::collections::HashSet::new();
+    let text = |v: &Option<Value>| v.as_ref().map_or_else(String::new, |v| format!("={v}"));
+    let mut seen: Vec<String> = Vec::with_capacity(pairs.len());
     pairs
         .into_iter()
-        .filter(|(n, o)| {
-            seen.insert((
-                n.as_ref().map(Value::to_string),
-                o.as_ref().map(Value::to_string),
-            ))
-        })
+        .filter(|(n, o)| first_time(&mut seen, format!("{}\u{0}{}", text(n), text(o))))
         .collect()
 }
 

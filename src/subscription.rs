@@ -464,31 +464,17 @@ pub fn diff(
         Some(input) => {
             let pa = a.preview(input)?;
             let pb = b.preview(input)?;
-            let (ma, mb): (
-                std::collections::HashSet<usize>,
-                std::collections::HashSet<usize>,
-            ) = (
-                pa.matches.iter().copied().collect(),
-                pb.matches.iter().copied().collect(),
-            );
-            let bad: std::collections::HashSet<usize> = pb.errors.iter().map(|e| e.index).collect();
-            let both = ma.intersection(&mb).count();
+            // Indices are ascending: membership by binary search.
+            let has = |list: &[usize], i: &usize| list.binary_search(i).is_ok();
+            let (ma, mb) = (&pa.matches, &pb.matches);
+            let mut bad: Vec<usize> = pb.errors.iter().map(|e| e.index).collect();
+            bad.sort_unstable();
             Some(DiffEvents {
-                gained: pb
-                    .matches
-                    .iter()
-                    .copied()
-                    .filter(|i| !ma.contains(i))
-                    .collect(),
-                lost: pa
-                    .matches
-                    .iter()
-                    .copied()
-                    .filter(|i| !mb.contains(i))
-                    .collect(),
-                both,
+                gained: mb.iter().copied().filter(|i| !has(ma, i)).collect(),
+                lost: ma.iter().copied().filter(|i| !has(mb, i)).collect(),
+                both: ma.iter().filter(|i| has(mb, i)).count(),
                 neither: (0..pb.total)
-                    .filter(|i| !ma.contains(i) && !mb.contains(i) && !bad.contains(i))
+                    .filter(|i| !has(ma, i) && !has(mb, i) && !has(&bad, i))
                     .count(),
                 errors: pb.errors,
             })
