@@ -2,6 +2,7 @@
 // folder: open it from any web server).
 import { build } from "esbuild";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
 
 const here = new URL("./", import.meta.url);
 const out = new URL("dist/", here);
@@ -30,7 +31,13 @@ await build({
   sourcemap: false,
   logLevel: "warning",
 });
-for (const f of ["index.html", "style.css", "sw.js"]) await copyFile(new URL(f, here), new URL(f, out));
+for (const f of ["index.html", "style.css"]) await copyFile(new URL(f, here), new URL(f, out));
 // browser.js loads the wasm from new URL("./hookmatch_bg.wasm", import.meta.url): beside the bundles.
 await copyFile(new URL("pkg/hookmatch_bg.wasm", root), new URL("hookmatch_bg.wasm", out));
+// The service worker's cache is named after a hash of the build, so a new
+// build replaces the old cache instead of being served from it.
+const hash = createHash("sha256");
+for (const f of ["index.html", "style.css", "main.js", "worker.js", "hookmatch_bg.wasm"]) hash.update(await readFile(new URL(f, out)));
+const sw = (await readFile(new URL("sw.js", here), "utf8")).replace('const BUILD = "dev";', `const BUILD = "${hash.digest("hex").slice(0, 12)}";`);
+await writeFile(new URL("sw.js", out), sw);
 console.log(`www: built ${out.pathname}`);

@@ -3,10 +3,11 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, normalize } from "node:path";
 
-const dist = new URL("dist/", import.meta.url);
+const defaultDist = new URL("dist/", import.meta.url);
 const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json" };
 
-export function serve(port = Number(process.env.PORT ?? 8080), host = "127.0.0.1") {
+/** Serve `dist` (www/dist by default; a test serves a copy it rebuilds). */
+export function serve(port = Number(process.env.PORT ?? 8080), host = "127.0.0.1", dist = defaultDist) {
   const server = createServer(async (req, res) => {
     let path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^\/+/, "");
     if (path === "" || path.endsWith("/")) path += "index.html";

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Subscription } from "hookmatch";
@@ -227,4 +227,35 @@ test("If you save this edit: the saved spec against the edited one over the load
   assert.match(await page.textContent("#edit-events"), new RegExp(`^Of the loaded events: ${want} gained`));
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("the service worker serves a new build after a deploy, not the cached one", async () => {
+  // A copy of the built playground, served from a folder this test deploys into.
+  const dir = await mkdtemp(join(tmpdir(), "hookmatch-deploy-"));
+  const dist = new URL("www/dist/", root);
+  for (const f of await readdir(dist)) await copyFile(new URL(f, dist), join(dir, f));
+  const site = await serve(0, "127.0.0.1", new URL(`file://${dir}/`));
+  const url = `http://127.0.0.1:${site.address().port}/`;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.hookmatchPlayground?.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+    const firstBuild = await page.evaluate(async () => (await caches.keys()).find((k) => k.startsWith("hookmatch-playground-")));
+    // Deploy a second build: the page says so, and the worker's build name changes.
+    const main = await readFile(join(dir, "main.js"), "utf8");
+    await writeFile(join(dir, "main.js"), `${main}\nwindow.deployed = "second build";\n`);
+    const sw = await readFile(join(dir, "sw.js"), "utf8");
+    await writeFile(join(dir, "sw.js"), sw.replace(/const BUILD = "[^"]+";/, 'const BUILD = "second";'));
+    await page.reload();
+    await page.waitForFunction(() => window.hookmatchPlayground?.ready);
+    assert.equal(await page.evaluate(() => window.deployed), "second build");
+    // The new worker replaces the old build's cache.
+    await page.waitForFunction(async () => (await caches.keys()).includes("hookmatch-playground-second"), null, { timeout: 20_000 });
+    await page.waitForFunction(async (old) => !(await caches.keys()).includes(old), firstBuild, { timeout: 20_000 });
+  } finally {
+    await context.close();
+    site.close();
+  }
 });
