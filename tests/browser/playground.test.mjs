@@ -259,3 +259,68 @@ test("the service worker serves a new build after a deploy, not the cached one",
     site.close();
   }
 });
+
+test("the first visit shows results; a reload keeps the spec and the events", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  await page.fill("#events", '{"eventType":"UPDATE","newState":{"objCode":"PROJ"},"oldState":{}}');
+  await page.reload();
+  await page.waitForFunction(() => window.hookmatchPlayground?.ready);
+  assert.equal(await page.inputValue("#events"), '{"eventType":"UPDATE","newState":{"objCode":"PROJ"},"oldState":{}}');
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "1");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("rows and details by keyboard; errors and warnings in words; a labelled file input", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  await page.focus('#rows .row[data-pos="0"]');
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.index), "1");
+  await page.keyboard.press("Enter");
+  await page.locator("#detail table.checks").first().waitFor();
+  assert.match(await page.textContent("#detail h3"), /^Event 1/);
+  assert.equal(await page.locator('#rows .row[tabindex="0"]').count(), 1, "one row in the tab order");
+  await page.fill("#spec", JSON.stringify({ objCode: "TASK", eventType: "UPDATE", url: "http://hooks.example.com/t", authToken: "t", filters: [{ fieldName: "a", fieldValue: "1" }, { fieldName: "a", fieldValue: "2" }] }));
+  await page.locator('#diagnostics li[data-code="never_matches"]').waitFor();
+  assert.match(await page.textContent('#diagnostics li[data-code="never_matches"] .sev'), /^Warning$/);
+  assert.equal(await page.evaluate(() => document.querySelector("label[for=file]")?.textContent.length > 0), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Cancel clears the run; the same file runs again; Evaluate runs the loaded file", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  // Evaluate, then Cancel before the worker answers.
+  await page.evaluate(() => {
+    document.querySelector("#run").click();
+    document.querySelector("#cancel").click();
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await page.locator("#rows .row").count(), 0);
+  assert.equal(await page.textContent("#progress-text"), "cancelled");
+  assert.equal(await page.textContent("#summary"), "");
+  const file = join(await mkdtemp(join(tmpdir(), "hookmatch-file-")), "events.ndjson");
+  await writeFile(file, `${'{"eventType":"UPDATE","newState":{"objCode":"PROJ","status":"CUR"},"oldState":{}}\n'.repeat(3)}`);
+  await page.setInputFiles("#file", file);
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "3");
+  await page.setInputFiles("#file", file);
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "3");
+  await page.click("#run");
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "3");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("at 390 px wide nothing scrolls sideways", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.waitForFunction(() => window.hookmatchPlayground?.ready);
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await context.close();
+});

@@ -68,6 +68,7 @@ startWorker();
 let validateTimer;
 function saveAndValidate() {
   localStorage.setItem(STORE, JSON.stringify({ spec: ui.spec.value, dialect: ui.dialect.value }));
+  saveEvents();
   clearTimeout(validateTimer);
   validateTimer = setTimeout(() => send({ type: "validate", spec: ui.spec.value, dialect: ui.dialect.value }), 120);
 }
@@ -90,6 +91,8 @@ function showDiagnostics(diagnostics, dialect) {
   for (const d of diagnostics) {
     const at = where(d);
     const li = el("li", { className: d.severity }, [
+      // The severity in words, not only in colour.
+      el("span", { className: "sev" }, d.severity === "error" ? "Error" : "Warning"),
       el("button", { className: "at", title: "go to", onclick: () => jumpTo(at) }, `${at.line}:${at.column}`),
       el("code", {}, d.code),
       el("span", {}, ` ${d.message}`),
@@ -108,6 +111,14 @@ function jumpTo({ line, column }) {
   for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
   ui.spec.focus();
   ui.spec.setSelectionRange(offset + column - 1, offset + column);
+}
+
+/** The events text is kept for the next visit when it is small enough. */
+function saveEvents() {
+  if (fileBytes || ui.events.value.length > 1 << 20) return;
+  try {
+    localStorage.setItem(`${STORE}.events`, ui.events.value);
+  } catch {}
 }
 
 // ------------------------------------------------------------ analysis: example, "what would it need", the edit's effect
@@ -184,6 +195,10 @@ function run(bytes) {
   runId++;
   rows = [];
   render();
+  // The previous run's summary goes with its rows.
+  ui.summary.textContent = "";
+  delete ui.summary.dataset.matched;
+  delete ui.summary.dataset.total;
   ui.detail.replaceChildren();
   ui.progress.value = 0;
   ui.progress.hidden = false;
@@ -217,20 +232,38 @@ function onDone(d) {
   compareWithSaved();
 }
 
-ui.run.addEventListener("click", () => run(new TextEncoder().encode(ui.events.value)));
+ui.run.addEventListener("click", () => run(fileBytes ?? new TextEncoder().encode(ui.events.value)));
 ui.cancel.addEventListener("click", () => {
   worker.terminate();
   startWorker();
   runId++;
   ui.cancel.disabled = true;
   ui.progressText.textContent = "cancelled";
+  // Nothing of the cancelled run stays on screen.
+  rows = [];
+  render();
+  ui.summary.textContent = "";
+  delete ui.summary.dataset.matched;
+  delete ui.summary.dataset.total;
+  ui.detail.replaceChildren();
 });
 
+// A loaded file is what Evaluate runs until the events text is edited.
+let fileBytes = null;
 async function loadFile(file) {
-  ui.events.value = file.size < 1 << 20 ? await file.text() : `(${file.name}: ${(file.size / 1048576).toFixed(1)} MB, evaluated from the file)`;
-  run(new Uint8Array(await file.arrayBuffer()));
+  fileBytes = new Uint8Array(await file.arrayBuffer());
+  ui.events.value = file.size < 1 << 20 ? new TextDecoder().decode(fileBytes) : `(${file.name}: ${(file.size / 1048576).toFixed(1)} MB, evaluated from the file)`;
+  run(fileBytes);
 }
-ui.file.addEventListener("change", () => ui.file.files[0] && loadFile(ui.file.files[0]));
+ui.file.addEventListener("change", () => {
+  if (ui.file.files[0]) loadFile(ui.file.files[0]);
+  // Cleared, so choosing the same file again runs it again.
+  ui.file.value = "";
+});
+ui.events.addEventListener("input", () => {
+  fileBytes = null;
+  saveEvents();
+});
 ui.drop.addEventListener("dragover", (e) => e.preventDefault());
 ui.drop.addEventListener("drop", (e) => {
   e.preventDefault();
@@ -257,7 +290,7 @@ function render() {
   for (let i = first; i < last; i++) {
     const r = rows[i];
     const status = r.code ? "error" : r.matched ? "matched" : "no";
-    const tr = el("div", { className: `row ${status}`, onclick: () => showDetail(r) }, [
+    const tr = el("div", { className: `row ${status}`, onclick: () => showDetail(r), tabIndex: i === focusRow ? 0 : -1, role: "option" }, [
       el("span", { className: "idx" }, String(r.index)),
       el("span", { className: "line" }, r.line ?? ""),
       el("span", { className: "status" }, status),
@@ -265,10 +298,32 @@ function render() {
     ]);
     tr.style.top = `${i * ROW_HEIGHT}px`;
     tr.dataset.index = r.index;
+    tr.dataset.pos = i;
+    tr.setAttribute("aria-label", `event ${r.index}: ${status}${r.reason ? `, ${r.reason}` : ""}`);
     out.push(tr);
   }
+  const hadFocus = ui.rows.contains(document.activeElement);
   ui.rows.replaceChildren(...out);
+  if (hadFocus) ui.rows.querySelector(`[data-pos="${focusRow}"]`)?.focus();
 }
+
+// Keyboard: one row is in the tab order; arrows move, Enter/Space opens it.
+let focusRow = 0;
+ui.rows.addEventListener("keydown", (e) => {
+  const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity };
+  if (e.key in moves) {
+    e.preventDefault();
+    focusRow = Math.max(0, Math.min(rows.length - 1, focusRow + moves[e.key]));
+    const top = focusRow * ROW_HEIGHT;
+    if (top < ui.viewport.scrollTop) ui.viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > ui.viewport.scrollTop + ui.viewport.clientHeight) ui.viewport.scrollTop = top + ROW_HEIGHT - ui.viewport.clientHeight;
+    render();
+    ui.rows.querySelector(`[data-pos="${focusRow}"]`)?.focus();
+  } else if ((e.key === "Enter" || e.key === " ") && rows[focusRow]) {
+    e.preventDefault();
+    showDetail(rows[focusRow]);
+  }
+});
 ui.viewport.addEventListener("scroll", () => requestAnimationFrame(render));
 
 // ------------------------------------------------------------ detail: explanation + delivery
@@ -316,6 +371,7 @@ function renderDetail(row, d) {
   if (d.delivery) parts.push(deliveryView(d.delivery));
   if (!x.matched) parts.push(needView(row));
   ui.detail.replaceChildren(...parts);
+  ui.detail.scrollIntoView({ block: "nearest" });
 }
 
 /** "What would this event need?": the fewest changes that make it fire. */
@@ -411,11 +467,14 @@ const saved = JSON.parse(localStorage.getItem(STORE) || "null");
 if (saved) {
   ui.spec.value = saved.spec;
   ui.dialect.value = saved.dialect;
+  ui.events.value = localStorage.getItem(`${STORE}.events`) ?? "";
 } else {
   ui.spec.value = samples.workfront.spec;
   ui.events.value = samples.workfront.events;
 }
 saveAndValidate();
+// The first view shows results, not an empty table.
+if (ui.events.value.trim()) run(new TextEncoder().encode(ui.events.value));
 if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
   navigator.serviceWorker.register("./sw.js").catch(() => {});
 }
