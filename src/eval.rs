@@ -634,20 +634,21 @@ fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
         };
     }
     let state = f.state.name();
+    let place = if ev.has_states { state } else { "the event" };
     let actual = lookup(f, ev, f.state);
     let reason = match actual {
         None if passed => format!(
-            "{name} is not in {state}, so {} passes",
+            "{name} is not in {place}, so {} passes",
             f.comparison.name()
         ),
-        None => format!("{name} is not in {state}"),
+        None => format!("{name} is not in {place}"),
         Some(a) => describe(f, a, passed),
     };
     Check {
         index: Some(index),
         field: name.clone(),
         comparison: f.comparison.name().into(),
-        state: Some(state),
+        state: ev.has_states.then_some(state),
         expected: f.value.clone(),
         actual: actual.cloned().unwrap_or(Value::Null),
         present: actual.is_some(),

@@ -143,6 +143,10 @@ pub struct Event<'a> {
     /// Objects of a state that a plain field name is also looked up in,
     /// in order (Workfront's `parameterValues`; Kanboard's `task`).
     pub containers: &'static [&'static str],
+    /// Whether the vendor's events have states (Workfront's newState and
+    /// oldState); `false` where filters read the event itself (Asana), so
+    /// explanations speak of "the event".
+    pub has_states: bool,
     /// The event's own JSON text (a vendor that limits the size of what it
     /// sends measures it). `None` only where the caller knows the event is
     /// small: an element of a batch document too small to matter.
@@ -157,6 +161,7 @@ impl<'a> Event<'a> {
             new_state,
             old_state,
             containers: &[],
+            has_states: true,
             text: None,
         }
     }

@@ -324,3 +324,20 @@ test("at 390 px wide nothing scrolls sideways", async () => {
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
   await context.close();
 });
+
+test("an Asana row speaks Asana: no state names, no empty gate table", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.selectOption("#dialect", "asana");
+  await page.click("#load-sample");
+  const events = await readFile(new URL("samples/asana/events.ndjson", root), "utf8");
+  const total = Subscription.compile(await readFile(new URL("samples/asana/subscription.json", root), "utf8")).preview(events).total;
+  await page.waitForFunction((t) => document.querySelector("#summary").dataset.total === String(t), total);
+  const miss = await page.$$eval("#rows .row", (rows) => rows.find((r) => r.classList.contains("no"))?.dataset.index);
+  await page.click(`#rows .row[data-index="${miss}"]`);
+  await page.locator("#detail table.checks").first().waitFor();
+  const detail = await page.textContent("#detail");
+  assert.doesNotMatch(detail, /newState|oldState/);
+  assert.equal(await page.locator("#detail h4", { hasText: "Gate" }).count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

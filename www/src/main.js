@@ -364,7 +364,8 @@ function renderDetail(row, d) {
   const x = d.explanation;
   parts.push(el("p", { className: x.matched ? "matched" : "no" }, x.matched ? "matched" : `not matched: ${row.reason}`));
   const head = el("tr", {}, ["field", "comparison", "state", "expected", "actual", "", "reason"].map((h) => el("th", {}, h)));
-  parts.push(el("h4", {}, "Gate"), el("table", { className: "checks" }, [head.cloneNode(true), ...x.gate.flatMap((c) => checkRow(c))]));
+  // Some dialects (Asana) decide everything in their filters: no gate table.
+  if (x.gate.length) parts.push(el("h4", {}, "Gate"), el("table", { className: "checks" }, [head.cloneNode(true), ...x.gate.flatMap((c) => checkRow(c))]));
   if (x.filters.length) {
     parts.push(el("h4", {}, `Filters (${x.connector})`), el("table", { className: "checks" }, [head, ...x.filters.flatMap((c) => checkRow(c))]));
   }
