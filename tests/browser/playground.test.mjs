@@ -341,3 +341,16 @@ test("an Asana row speaks Asana: no state names, no empty gate table", async () 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("axe-core finds no serious or critical accessibility violation (results and a detail open)", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  await page.click('#rows .row[data-index="0"]');
+  await page.locator("#detail .delivery").waitFor();
+  await page.addScriptTag({ path: new URL("node_modules/axe-core/axe.min.js", root).pathname });
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) })));
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

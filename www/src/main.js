@@ -299,7 +299,6 @@ function render() {
     tr.style.top = `${i * ROW_HEIGHT}px`;
     tr.dataset.index = r.index;
     tr.dataset.pos = i;
-    tr.setAttribute("aria-label", `event ${r.index}: ${status}${r.reason ? `, ${r.reason}` : ""}`);
     out.push(tr);
   }
   const hadFocus = ui.rows.contains(document.activeElement);
@@ -388,7 +387,7 @@ function needView(row) {
     const changes = changedPaths(d.base, d.event);
     box.append(
       el("p", {}, changes.length ? `Change ${changes.join(", ")}:` : "Nothing to change:"),
-      el("pre", { className: "need-event" }, JSON.stringify(d.event, null, 2)),
+      el("pre", { className: "need-event", tabIndex: 0 }, JSON.stringify(d.event, null, 2)),
     );
   });
   box.append(button);
@@ -428,9 +427,10 @@ function deliveryView(d) {
       el("p", {}, [el("code", { className: "method" }, d.method), " ", el("code", { className: "url" }, shownUrl)]),
       el("table", { className: "headers" }, headers.map(([k, v]) => el("tr", {}, [el("th", {}, k), el("td", {}, v)]))),
       el("h5", {}, "Body (pretty)"),
-      el("pre", { className: "body-pretty" }, pretty),
+      // Scrollable regions are focusable, so a keyboard can scroll them.
+      el("pre", { className: "body-pretty", tabIndex: 0 }, pretty),
       el("h5", {}, "Body (raw)"),
-      el("pre", { className: "body-raw" }, d.body),
+      el("pre", { className: "body-raw", tabIndex: 0 }, d.body),
       el("button", { className: "copy-curl", onclick: () => navigator.clipboard?.writeText(curl) }, reveal ? "copy as curl" : "copy as curl (secrets masked)"),
     );
   };
