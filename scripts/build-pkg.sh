@@ -32,6 +32,10 @@ node scripts/package-types.mjs
 # source for both).
 node_modules/.bin/esbuild pkg-template/runtime.js --bundle --format=cjs --platform=neutral \
   --log-level=warning --outfile=pkg/cjs/runtime.js
+# hookmatch/elements for require too (bundlers resolving CommonJS).
+node_modules/.bin/esbuild pkg-template/elements.js --format=cjs --platform=browser \
+  --log-level=warning --outfile=pkg/cjs/elements.cjs
+sed 's|"./hookmatch.js"|"./index.cjs"|' pkg-template/elements.d.ts > pkg/cjs/elements.d.cts
 cat > pkg/cjs/index.js <<'JS'
 // CommonJS entry: the wasm-bindgen nodejs glue with the runtime every
 // entry installs (see ../runtime.js).

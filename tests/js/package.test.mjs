@@ -66,3 +66,14 @@ test("HookmatchError is one class for import and require, and every throw is one
     assert.equal(thrown.code, "invalid_json");
   }
 });
+
+test("hookmatch/elements imports and requires where there is no DOM (server rendering)", async () => {
+  const esm = await import("hookmatch/elements");
+  const cjs = require("hookmatch/elements");
+  for (const m of [esm, cjs]) {
+    assert.equal(typeof m.HookmatchDiagnostics, "function");
+    assert.equal(typeof m.HookmatchExplanation, "function");
+    assert.equal(typeof m.HookmatchDelivery, "function");
+    assert.equal(typeof m.defineElements, "function");
+  }
+});

@@ -113,3 +113,11 @@ const setFindings: SetLintEntry[] = set.lint();
 // @ts-expect-error fail is an index or a pointer
 sub.example({ fail: true });
 export { findings, relation, gainedIdx, ex, setFindings };
+
+import { HookmatchDelivery, defineElements } from "hookmatch/elements";
+const deliveryElement: HookmatchDelivery = document.createElement("hookmatch-delivery");
+deliveryElement.delivery = null;
+defineElements();
+// @ts-expect-error a delivery view takes a Delivery
+deliveryElement.delivery = "POST";
+export { deliveryElement };

@@ -1,0 +1,78 @@
+// hookmatch/elements from the installed tarball, mounted in Chromium inside
+// a Preact app whose own CSS styles lists, code and buttons: each element
+// renders what the package returned, keeps secrets masked until revealed,
+// and works from the keyboard.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, copyFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { serveDir } from "../runtimes/static.mjs";
+import { launch } from "../browser/chromium.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+let server, browser, page;
+
+before(async () => {
+  const dir = await mkdtemp(join(tmpdir(), "hookmatch-elements-"));
+  await build({ entryPoints: [join(root, "tests/elements/app.js")], bundle: true, format: "esm", platform: "browser", outfile: join(dir, "app.js"), logLevel: "warning" });
+  await copyFile(join(root, "node_modules/hookmatch/hookmatch_bg.wasm"), join(dir, "hookmatch_bg.wasm"));
+  await writeFile(
+    join(dir, "index.html"),
+    `<!doctype html><meta charset="utf-8"><title>admin</title>
+<style>li { color: red; list-style: square; } code { font-size: 30px; } button { display: none; }
+hookmatch-explanation::part(fail) { border-left-color: rgb(1, 2, 3); }
+hookmatch-delivery { --hookmatch-mono: serif; }</style>
+<main id="app"></main><script type="module" src="./app.js"></script>`,
+  );
+  server = await serveDir(dir);
+  browser = await launch();
+  page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+  await page.waitForFunction(() => window.appReady, null, { timeout: 30_000 });
+  assert.deepEqual(errors, []);
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test("<hookmatch-diagnostics> lists each diagnostic with its severity in words and fires hookmatch-select on Enter", async () => {
+  const items = page.locator("#diags >> [part~=item]");
+  assert.equal(await items.count(), 1);
+  assert.match(await items.first().textContent(), /^Errorunknown_event_type .*did you mean "UPDATE"\? \(\/eventType\)$/);
+  // The page's own `li { color: red }` does not reach inside.
+  assert.notEqual(await items.first().evaluate((n) => getComputedStyle(n).color), "rgb(255, 0, 0)");
+  await page.evaluate(() => document.querySelector("#diags").addEventListener("hookmatch-select", (e) => (window.selected = e.detail.code)));
+  await items.first().focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => window.selected), "unknown_event_type");
+});
+
+test("<hookmatch-explanation> shows every check as pass or fail, themable by ::part, and moves by arrow keys", async () => {
+  const rows = page.locator("#explain >> [part~=row]");
+  assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.querySelector("[part=mark]").textContent)), ["pass", "pass", "pass", "fail"]);
+  assert.match(await page.locator("#explain >> [part=verdict]").textContent(), /^Not matched$/);
+  assert.match(await rows.nth(3).textContent(), /priority 1 is not greater than or equal to "2"/);
+  assert.equal(await rows.nth(3).evaluate((n) => getComputedStyle(n).borderLeftColor), "rgb(1, 2, 3)");
+  await rows.first().focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("End");
+  assert.equal(await page.evaluate(() => document.querySelector("#explain").shadowRoot.activeElement.textContent.startsWith("fail")), true);
+});
+
+test("<hookmatch-delivery> masks the token until revealed, by keyboard too", async () => {
+  const headers = page.locator("#delivery >> [part=headers]");
+  assert.doesNotMatch(await headers.textContent(), /very-secret-token/);
+  assert.match(await headers.textContent(), /Authorization: Bearer very••••/);
+  assert.match(await page.locator("#delivery >> [part=url]").textContent(), /^https:\/\/hooks\.example\.com\/t$/);
+  assert.equal(await page.locator("#delivery >> [part=body]").evaluate((n) => getComputedStyle(n).fontFamily), "serif");
+  const reveal = page.locator("#delivery >> [part=reveal]");
+  await reveal.focus();
+  await page.keyboard.press("Enter");
+  assert.match(await headers.textContent(), /Bearer very-secret-token/);
+  assert.equal(await reveal.getAttribute("aria-pressed"), "true");
+});
