@@ -6,21 +6,8 @@ use hookmatch::{CompileOptions, Subscription, SubscriptionSet};
 use serde_json::{json, Value};
 
 /// xorshift64*: a fixed, seeded generator (no dependency, same data every run).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[(self.next() % xs.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
+mod common;
+use common::Rng;
 
 const CODES: [&str; 4] = ["PROJ", "TASK", "OPTASK", "USER"];
 const TYPES: [&str; 3] = ["CREATE", "UPDATE", "DELETE"];

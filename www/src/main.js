@@ -193,13 +193,7 @@ function run(bytes) {
   worker.terminate();
   startWorker();
   runId++;
-  rows = [];
-  render();
-  // The previous run's summary goes with its rows.
-  ui.summary.textContent = "";
-  delete ui.summary.dataset.matched;
-  delete ui.summary.dataset.total;
-  ui.detail.replaceChildren();
+  clearResults();
   ui.progress.value = 0;
   ui.progress.hidden = false;
   ui.cancel.disabled = false;
@@ -240,13 +234,18 @@ ui.cancel.addEventListener("click", () => {
   ui.cancel.disabled = true;
   ui.progressText.textContent = "cancelled";
   // Nothing of the cancelled run stays on screen.
+  clearResults();
+});
+
+/** Rows, summary and detail of the previous run go together. */
+function clearResults() {
   rows = [];
   render();
   ui.summary.textContent = "";
   delete ui.summary.dataset.matched;
   delete ui.summary.dataset.total;
   ui.detail.replaceChildren();
-});
+}
 
 // A loaded file is what Evaluate runs until the events text is edited.
 let fileBytes = null;
