@@ -603,23 +603,46 @@ impl SubscriptionSet {
     /// message).
     pub fn lint(&self) -> Vec<(String, Vec<Diagnostic>)> {
         let members: Vec<&Member> = self.members.iter().flatten().collect();
-        let specs: Vec<Value> = members.iter().map(|m| m.sub.to_json()).collect();
+        // Keys, so a large set is linted in linear time: the normalized spec
+        // (duplicates), and the target its own example is delivered to (only
+        // members with one target can overlap; one that never fires has none).
+        let specs: Vec<String> = members
+            .iter()
+            .map(|m| format!("{}\u{0}{}", m.sub.dialect().name(), m.sub.to_json()))
+            .collect();
+        let targets: Vec<Option<String>> = members
+            .iter()
+            .map(|m| {
+                let example = m.sub.example(None, None).ok().flatten()?;
+                let delivery = m
+                    .sub
+                    .deliver(Some(&example), &Default::default())
+                    .ok()
+                    .flatten()?;
+                Some(format!("{}\u{0}{}", m.sub.dialect().name(), delivery.url))
+            })
+            .collect();
+        let mut first_spec: HashMap<&str, usize> = HashMap::default();
+        let mut by_target: HashMap<&str, Vec<usize>> = HashMap::default();
         let mut out = Vec::new();
         for (j, m) in members.iter().enumerate() {
             let mut diags: Vec<Diagnostic> = m.sub.warnings().to_vec();
             diags.extend(m.sub.findings());
-            let same_dialect = |i: &usize| members[*i].sub.dialect() == m.sub.dialect();
-            let duplicate = (0..j).filter(same_dialect).find(|i| specs[*i] == specs[j]);
-            if let Some(i) = duplicate {
+            let duplicate = *first_spec.entry(specs[j].as_str()).or_insert(j);
+            let earlier: &[usize] = match &targets[j] {
+                Some(t) => by_target.entry(t.as_str()).or_default(),
+                None => &[],
+            };
+            if duplicate != j {
                 diags.push(Diagnostic::warning(
                     Code::DuplicateSubscription,
                     "",
                     format!(
                         "{:?} is the same subscription as {:?}: they differ in no field the vendor compares, so the vendor refuses the second or delivers every event twice",
-                        m.id, members[i].id
+                        m.id, members[duplicate].id
                     ),
                 ));
-            } else if let Some((i, witness)) = (0..j).filter(same_dialect).find_map(|i| {
+            } else if let Some((i, witness)) = earlier.iter().find_map(|&i| {
                 let other = &members[i].sub;
                 let witness = crate::analysis::overlap(
                     other.plan(),
@@ -644,6 +667,9 @@ impl SubscriptionSet {
                         members[i].id, m.id
                     ),
                 ));
+            }
+            if let Some(t) = &targets[j] {
+                by_target.entry(t.as_str()).or_default().push(j);
             }
             if !diags.is_empty() {
                 out.push((m.id.clone(), diags));
