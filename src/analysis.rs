@@ -8,13 +8,16 @@
 //! `matches` about one value. Each filter reads one field (a *slot*); the
 //! slots are independent, so a subscription fires for some event exactly
 //! when some choice of one value per slot satisfies the plan's AND/OR tree.
-//! Per slot the values tried are finite: absent, `null`, both booleans, and
-//! for every constant the filters compare that slot with, the constant, its
-//! neighbours (numbers ±1 and ±½, instants ±1 ns and ±1 day, strings with a
-//! prefix and a suffix), its elements and an array of all of them. Those are
-//! the boundaries where a comparison of this engine changes its answer, so
-//! the search is exact for the comparisons it knows; every event it returns
-//! is still built and checked with the real evaluator before it leaves.
+//! Per slot the values tried are finite: absent, `null`, both booleans, a
+//! fresh string, and from the constants the slot is compared with: each
+//! constant (numeric text also as a number), values below the least and
+//! above the greatest number and instant and the midpoints of neighbouring
+//! ones, smaller, larger and containing strings, and for arrays their
+//! elements, singletons, the empty array and one with an extra element.
+//! Those are the boundaries where a comparison of this engine changes its
+//! answer, so the search is exact for the comparisons it knows
+//! (`tests/analysis_properties.rs`); every event it returns is still built
+//! and checked with the real evaluator before it leaves.
 
 use crate::dialect::EventShape;
 use crate::error::{Code, Diagnostic};
