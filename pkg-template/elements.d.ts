@@ -14,6 +14,8 @@ export declare class HookmatchExplanation extends HTMLElement {
 export declare class HookmatchDelivery extends HTMLElement {
   delivery: Delivery | null;
 }
+/** A delivery's URL and headers with credentials masked (unless `reveal`). */
+export declare function maskDelivery(delivery: Delivery, reveal?: boolean): { url: string; headers: [string, string][] };
 /** Register the three elements (done on import; safe to call again). */
 export declare function defineElements(): void;
 

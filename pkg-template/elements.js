@@ -144,6 +144,18 @@ const SECRET_HEADERS = /^(authorization|x-hook-secret|x-hook-signature|webhook-s
 const mask = (v) => (v.length <= 8 ? "••••" : `${v.slice(0, 4)}••••`);
 
 /**
+ * A delivery's URL and headers as a screen shows them: credential headers
+ * and a `token` query parameter masked (the first four characters kept),
+ * unless `reveal`. The delivery view and the playground both use it.
+ */
+export function maskDelivery(d, reveal = false) {
+  let url = d.url;
+  if (!reveal) url = url.replace(/([?&]token=)[^&#]*/, "$1••••");
+  const headers = Object.entries(d.headers).map(([k, v]) => [k, reveal || !SECRET_HEADERS.test(k) ? v : /^bearer /i.test(v) ? `Bearer ${mask(v.slice(7))}` : mask(v)]);
+  return { url, headers };
+}
+
+/**
  * `<hookmatch-delivery>`: `el.delivery = sub.deliver(event)`. Secrets (the
  * credential headers and a `token` query parameter) are masked until the
  * reveal button is pressed (and again when `el.delivery` is set). Parts:
@@ -165,14 +177,7 @@ export class HookmatchDelivery extends Base {
       return;
     }
     const reveal = this.#reveal;
-    let url = d.url;
-    if (!reveal) {
-      try {
-        const u = new URL(d.url);
-        if (u.searchParams.has("token")) url = d.url.replace(/([?&]token=)[^&#]*/, "$1••••");
-      } catch {}
-    }
-    const headers = Object.entries(d.headers).map(([k, v]) => [k, reveal || !SECRET_HEADERS.test(k) ? v : /^bearer /i.test(v) ? `Bearer ${mask(v.slice(7))}` : mask(v)]);
+    const { url, headers } = maskDelivery(d, reveal);
     let body = d.body;
     try {
       body = JSON.stringify(JSON.parse(d.body), null, 2);

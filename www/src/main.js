@@ -2,6 +2,7 @@
 // virtualised results, explanations, delivery preview, base64 box. All work
 // on events happens in a Web Worker (worker.js).
 import { encodeBase64, decodeBase64 } from "hookmatch";
+import { maskDelivery } from "hookmatch/elements";
 import { locate, position } from "./locate.js";
 import samples from "./samples.js";
 
@@ -403,18 +404,11 @@ function changedPaths(a, b, path = "") {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
 }
 
-const SECRET_HEADERS = /^(authorization|x-hook-secret|x-hook-signature|webhook-signature|ricloud-signature)$/i;
-function mask(v) {
-  return v.length <= 8 ? "••••" : `${v.slice(0, 4)}••••`;
-}
-
 function deliveryView(d) {
   const box = el("section", { className: "delivery" });
   const draw = (reveal) => {
-    const url = new URL(d.url);
-    if (!reveal && url.searchParams.has("token")) url.searchParams.set("token", "••••");
-    const shownUrl = reveal ? d.url : url.toString().replace(/%E2%80%A2/g, "•");
-    const headers = Object.entries(d.headers).map(([k, v]) => [k, reveal || !SECRET_HEADERS.test(k) ? v : k.toLowerCase() === "authorization" ? `Bearer ${mask(v.replace(/^Bearer /, ""))}` : mask(v)]);
+    // The masking of hookmatch/elements' delivery view, so both show the same.
+    const { url: shownUrl, headers } = maskDelivery(d, reveal);
     let pretty = d.body;
     try {
       pretty = JSON.stringify(JSON.parse(d.body), null, 2);
