@@ -68,7 +68,7 @@ test-js: tarball
 # a browser bundle, workerd, Bun and Deno, all from their npm packages.
 test-browser: www
 	@scripts/tools.sh browser node
-	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs tests/elements/elements.test.mjs tests/bundlers/vite.test.mjs
+	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs tests/elements/elements.test.mjs tests/bundlers/vite.test.mjs tests/bundlers/webpack.test.mjs
 
 # A shortened soak (100,000 mixed calls) in `make test`; `make soak` runs
 # 1,000,000 and writes bench/results/soak-1000000.json.
