@@ -219,9 +219,7 @@ impl<'p> Space<'p> {
                 // so `changed` can still see different values of one class,
                 // e.g. 50 and "50"). This keeps the pairs of a slot with an
                 // old state in the hundreds, not the tens of thousands.
-                let mine: Vec<usize> = (0..self.atoms.len())
-                    .filter(|a| self.atoms[*a].1 == i)
-                    .collect();
+                let mine = self.atoms_of(i);
                 // The old state matters to a slot only where an atom reads it.
                 let reads_old = mine.iter().any(|a| match &self.atoms[*a].0 {
                     Atom::Filter(f) => {
@@ -249,12 +247,13 @@ impl<'p> Space<'p> {
                 }
                 let mut pairs: Vec<Pair> = Vec::new();
                 let root = matches!(self.slots[i], Slot::Root(_));
-                if let Some(b) = base {
-                    pairs.push(self.read(b, i));
-                }
-
+                // The base's own pair goes first; with a base every pair
+                // costs the same below, so the stable sort and the dedup
+                // keep it first.
+                let own = base.map(|b| self.read(b, i));
                 // A slot whose old value no atom reads keeps the base's.
-                let kept_old = base.and_then(|b| self.read(b, i).1);
+                let kept_old = own.as_ref().and_then(|(_, old)| old.clone());
+                pairs.extend(own);
                 for n in &singles {
                     if root {
                         pairs.push((n.clone(), None));
@@ -292,17 +291,6 @@ impl<'p> Space<'p> {
                 dedup_pairs(pairs)
             })
             .collect();
-        if let Some(b) = base {
-            // Keep the base's own pair first (the sort above is stable and
-            // gives it cost 0 only with a base).
-            for (i, list) in self.candidates.iter_mut().enumerate() {
-                let own = read_pair(self.shape, b, &self.slots[i]);
-                if let Some(at) = list.iter().position(|p| *p == own) {
-                    let p = list.remove(at);
-                    list.insert(0, p);
-                }
-            }
-        }
         self.tabulate();
     }
 
@@ -318,12 +306,17 @@ impl<'p> Space<'p> {
         self.classes(x).zip(self.classes(y)).collect()
     }
 
+    /// The atoms reading `slot`.
+    fn atoms_of(&self, slot: usize) -> Vec<usize> {
+        (0..self.atoms.len())
+            .filter(|a| self.atoms[*a].1 == slot)
+            .collect()
+    }
+
     fn tabulate(&mut self) {
         self.table = (0..self.slots.len())
             .map(|slot| {
-                let mine: Vec<usize> = (0..self.atoms.len())
-                    .filter(|a| self.atoms[*a].1 == slot)
-                    .collect();
+                let mine = self.atoms_of(slot);
                 let mut options: Vec<(usize, Vec<bool>)> = Vec::new();
                 for (k, pair) in self.candidates[slot].iter().enumerate() {
                     let outcome: Vec<bool> = mine.iter().map(|a| self.outcome(*a, pair)).collect();

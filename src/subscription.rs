@@ -373,12 +373,21 @@ impl Subscription {
 /// findings: `never_matches`, `always_passes`, `redundant_filter`,
 /// `duplicate_filter` (docs/analysis.md). Never fails on a bad spec.
 pub fn lint(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
-    let mut diags = validate(spec, opts);
-    if diags.iter().any(Diagnostic::is_error) {
-        return diags;
+    // One compile: a spec that compiles has exactly its warnings as
+    // `validate`'s diagnostics (an update body is checked by other rules,
+    // so it is validated on its own).
+    if !opts.update {
+        if let Ok(sub) = Subscription::compile(spec, opts) {
+            let mut diags = sub.warnings().to_vec();
+            diags.extend(sub.findings());
+            return diags;
+        }
     }
-    if let Ok(sub) = Subscription::compile(spec, opts) {
-        diags.extend(sub.findings());
+    let mut diags = validate(spec, opts);
+    if !diags.iter().any(Diagnostic::is_error) {
+        if let Ok(sub) = Subscription::compile(spec, opts) {
+            diags.extend(sub.findings());
+        }
     }
     diags
 }
