@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, copyFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,7 +94,10 @@ test("workerd (npm package) serves a worker that routes events with hookmatch", 
 test("a browser bundle (esbuild, browser condition) runs in headless Chromium", async () => {
   const dir = await mkdtemp(join(tmpdir(), "hookmatch-bundle-"));
   await build({ entryPoints: [join(root, "tests/runtimes/browser-entry.js")], bundle: true, format: "esm", platform: "browser", outfile: join(dir, "app.js"), logLevel: "warning" });
-  await copyFile(join(root, "pkg/hookmatch_bg.wasm"), join(dir, "hookmatch_bg.wasm"));
+  // The copy step the README gives: the wasm reached by package name, from the installed tarball.
+  const wasm = createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm");
+  assert.match(wasm, /node_modules\/hookmatch\//);
+  await copyFile(wasm, join(dir, "hookmatch_bg.wasm"));
   await writeFile(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./app.js"></script>');
   const server = await serveDir(dir);
   const browser = await launch();
@@ -109,4 +113,16 @@ test("a browser bundle (esbuild, browser condition) runs in headless Chromium", 
     await browser.close();
     server.close();
   }
+});
+
+test("a Node program bundled by esbuild (--platform=node --format=esm) runs with the wasm beside it", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "hookmatch-node-bundle-"));
+  const entry = join(dir, "main.mjs");
+  await writeFile(entry, 'import { Subscription } from "hookmatch";\nconsole.log(Subscription.compile({ url: "https://kanboard.example.com/h", token: "t" }).matches({ event_name: "task.close", event_data: {} }));\n');
+  await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "node", nodePaths: [join(root, "node_modules")], outfile: join(dir, "out/app.mjs"), logLevel: "warning" });
+  await copyFile(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"), join(dir, "out/hookmatch_bg.wasm"));
+  // Run from elsewhere, with no node_modules to fall back on.
+  const r = run(process.execPath, [join(dir, "out/app.mjs")], { cwd: tmpdir() });
+  assert.equal(r.code, 0, r.out);
+  assert.equal(r.out.trim(), "true");
 });
