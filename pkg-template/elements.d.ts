@@ -2,20 +2,32 @@
 // returns. Importing the module registers them.
 import type { Diagnostic, Explanation, Delivery } from "./hookmatch.js";
 
+/** Where a diagnostic points in the text an editor shows (1-based). */
+export interface TextLocation {
+  line: number;
+  column: number;
+}
+
 /** `<hookmatch-diagnostics>`: a list of diagnostics; fires `hookmatch-select`. */
 export declare class HookmatchDiagnostics extends HTMLElement {
   diagnostics: Diagnostic[];
+  /** The editor's mapping of a diagnostic's `path` to its text; each item then shows `line:column`. */
+  locate: ((diagnostic: Diagnostic) => TextLocation | null | undefined) | null;
 }
-/** `<hookmatch-explanation>`: every check of an explanation, pass or fail in words. */
+/** `<hookmatch-explanation>`: the spec's checks as a tree, pass or fail in words, beside the event. */
 export declare class HookmatchExplanation extends HTMLElement {
   explanation: Explanation | null;
+  /** The event explained (an object or JSON text), shown beside the checks. */
+  event: unknown;
 }
-/** `<hookmatch-delivery>`: a delivery with its secrets masked until revealed. */
+/** `<hookmatch-delivery>`: a delivery with its secrets masked until revealed; fires `hookmatch-copy`. */
 export declare class HookmatchDelivery extends HTMLElement {
   delivery: Delivery | null;
 }
 /** A delivery's URL and headers with credentials masked (unless `reveal`). */
 export declare function maskDelivery(delivery: Delivery, reveal?: boolean): { url: string; headers: [string, string][] };
+/** The delivery as a `curl` command, secrets masked as on screen unless `reveal`. */
+export declare function curlCommand(delivery: Delivery, reveal?: boolean): string;
 /** Register the three elements (done on import; safe to call again). */
 export declare function defineElements(): void;
 
@@ -27,5 +39,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     "hookmatch-select": CustomEvent<Diagnostic>;
+    "hookmatch-copy": CustomEvent<{ text: string }>;
   }
 }

@@ -14,12 +14,17 @@ const STYLE = `
 [part~="warning"] { border-color: var(--hookmatch-warn, #b26a00); }
 [part~="pass"] { border-color: var(--hookmatch-pass, #2e7d32); }
 [part~="severity"], [part~="mark"] { font-weight: 600; margin-right: 4px; }
+[part~="heading"] { font-weight: 600; margin: 8px 0 2px; }
+[part~="reason"] { display: block; }
 code, pre { font-family: var(--hookmatch-mono, ui-monospace, monospace); }
-pre { white-space: pre-wrap; word-break: break-all; margin: 4px 0; }
+pre { white-space: pre-wrap; word-break: break-all; margin: 4px 0; max-height: var(--hookmatch-pre-height, 24em); overflow: auto; }
 ul { list-style: none; margin: 0; padding: 0; }
-[part~="row"] { cursor: default; }
-[part~="row"]:focus { outline: 2px solid var(--hookmatch-focus, #3b5bdb); }
+[part~="layout"] { display: flex; flex-wrap: wrap; gap: 12px; }
+[part~="tree"] { flex: 2 1 320px; min-width: 0; }
+[part~="event"] { flex: 1 1 240px; min-width: 0; }
+[part~="row"]:focus, [part~="item"]:focus { outline: 2px solid var(--hookmatch-focus, #3b5bdb); }
 button { font: inherit; }
+[part~="location"] { font-family: var(--hookmatch-mono, ui-monospace, monospace); margin-right: 4px; }
 `;
 
 function node(tag, attrs = {}, children = []) {
@@ -57,16 +62,28 @@ class Base extends ElementBase {
 
 /**
  * `<hookmatch-diagnostics>`: `el.diagnostics = validate(spec)` (or `lint`).
- * Each item says its severity in words. Parts: `list`, `item`, `error`,
- * `warning`, `severity`, `code`, `path`, `message`. Fires `hookmatch-select`
- * with `{ detail: diagnostic }` when an item is activated (click, Enter).
+ * Each item says its severity in words. With `el.locate = (d) => ({ line,
+ * column })` (the editor's own mapping of a JSON Pointer to its text), each
+ * item also shows a `line:column` button and carries `data-line` and
+ * `data-column`. Parts: `list`, `item`, `error`, `warning`, `severity`,
+ * `location`, `code`, `path`, `message`, `empty`. Fires `hookmatch-select`
+ * with `{ detail: diagnostic }` when an item is activated (click, Enter,
+ * Space, or its location button).
  */
 export class HookmatchDiagnostics extends Base {
+  #locate = null;
   get diagnostics() {
     return this.data ?? [];
   }
   set diagnostics(list) {
     this.data = Array.isArray(list) ? list : [];
+  }
+  get locate() {
+    return this.#locate;
+  }
+  set locate(fn) {
+    this.#locate = typeof fn === "function" ? fn : null;
+    this.render();
   }
   render() {
     const list = this.diagnostics;
@@ -77,33 +94,53 @@ export class HookmatchDiagnostics extends Base {
     const ul = node("ul", { part: "list", role: "list" });
     for (const d of list) {
       const select = () => this.dispatchEvent(new CustomEvent("hookmatch-select", { detail: d, bubbles: true, composed: true }));
-      ul.append(
-        node("li", { part: `item ${d.severity}`, tabindex: "0", role: "listitem", onclick: select, onkeydown: (e) => (e.key === "Enter" || e.key === " ") && (e.preventDefault(), select()) }, [
-          node("span", { part: "severity", text: d.severity === "error" ? "Error" : "Warning" }),
-          node("code", { part: "code", text: d.code }),
-          " ",
-          node("span", { part: "message", text: d.message }),
-          d.path ? node("span", { part: "path", text: ` (${d.path})` }) : "",
-        ]),
-      );
+      const at = this.#locate?.(d);
+      const item = node("li", { part: `item ${d.severity}`, tabindex: "0", role: "listitem", "data-code": d.code, onclick: select, onkeydown: (e) => e.target === item && (e.key === "Enter" || e.key === " ") && (e.preventDefault(), select()) }, [
+        node("span", { part: "severity", text: d.severity === "error" ? "Error" : "Warning" }),
+        at ? node("button", { part: "location", type: "button", tabindex: "-1", "aria-label": `go to line ${at.line}, column ${at.column}`, text: `${at.line}:${at.column}` }) : "",
+        node("code", { part: "code", text: d.code }),
+        " ",
+        node("span", { part: "message", text: d.message }),
+        d.path ? node("span", { part: "path", text: ` (${d.path})` }) : "",
+      ]);
+      if (at) {
+        item.dataset.line = at.line;
+        item.dataset.column = at.column;
+      }
+      ul.append(item);
     }
     this.root.replaceChildren(ul);
   }
 }
 
+const show = (v) => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "");
+
 /**
- * `<hookmatch-explanation>`: `el.explanation = sub.explain(event)`. One row
- * per check (the gate, then the filters, groups indented), each marked
- * "pass" or "fail" in words. Rows are focusable; arrow keys move between
- * them. Parts: `verdict`, `section`, `row`, `pass`, `fail`, `mark`, `field`,
- * `reason`.
+ * `<hookmatch-explanation>`: `el.explanation = sub.explain(event)`, and
+ * optionally `el.event = event` (an object or JSON text) to show the event
+ * beside the checks. The spec's checks as a tree (the gate, then the
+ * filters, a group's filters under it), each marked "pass" or "fail" in
+ * words with its comparison, the expected and actual values, the state it
+ * read (only for dialects that have states) and the reason in the dialect's
+ * words. Rows are focusable; arrow keys, Home and End move between them.
+ * Parts: `verdict`, `layout`, `tree`, `section`, `gate`, `filters`,
+ * `heading`, `row`, `pass`, `fail`, `group`, `mark`, `field`, `comparison`,
+ * `expected`, `actual`, `state`, `reason`, `event`, `event-json`.
  */
 export class HookmatchExplanation extends Base {
+  #event = null;
   get explanation() {
     return this.data;
   }
   set explanation(x) {
     this.data = x;
+  }
+  get event() {
+    return this.#event;
+  }
+  set event(e) {
+    this.#event = e ?? null;
+    this.render();
   }
   render() {
     const x = this.explanation;
@@ -113,20 +150,42 @@ export class HookmatchExplanation extends Base {
     }
     const rows = [];
     const row = (c, depth) => {
-      const r = node("div", { part: `row ${c.passed ? "pass" : "fail"}`, tabindex: "-1", role: "listitem", style: `margin-left:${depth * 1.2}em` }, [
+      const group = c.comparison === "group";
+      const r = node("div", { part: `row ${c.passed ? "pass" : "fail"}${group ? " group" : ""}`, tabindex: "-1", role: "listitem", style: `margin-left:${depth * 1.2}em` }, [
         node("span", { part: "mark", text: c.passed ? "pass" : "fail" }),
-        node("code", { part: "field", text: c.field || c.comparison }),
-        " ",
+        group
+          ? node("code", { part: "field", text: `group ${c.connector ?? c.expected}` })
+          : node("span", { part: "detail" }, [
+              node("code", { part: "field", text: c.field }),
+              " ",
+              node("code", { part: "comparison", text: c.comparison }),
+              " ",
+              node("code", { part: "expected", text: show(c.expected) }),
+              " · actual ",
+              node("code", { part: "actual", text: c.present ? show(c.actual) : "(missing)" }),
+              c.state ? node("span", { part: "state", text: ` in ${c.state}` }) : "",
+            ]),
         node("span", { part: "reason", text: c.reason }),
       ]);
       rows.push(r);
       return [r, ...(c.filters ?? []).flatMap((f) => row(f, depth + 1))];
     };
-    const sections = [node("p", { part: "verdict", text: x.matched ? "Matched" : "Not matched" })];
-    if (x.gate.length) sections.push(node("div", { part: "section gate", role: "list", "aria-label": "gate" }, x.gate.flatMap((c) => row(c, 0))));
-    if (x.filters.length) sections.push(node("div", { part: "section filters", role: "list", "aria-label": `filters (${x.connector ?? "AND"})` }, x.filters.flatMap((c) => row(c, 0))));
+    const section = (name, label, checks) =>
+      node("div", { part: `section ${name}` }, [node("p", { part: "heading", id: `h-${name}`, text: label }), node("div", { role: "list", "aria-labelledby": `h-${name}` }, checks.flatMap((c) => row(c, 0)))]);
+    const tree = [];
+    // Some dialects (Asana) decide everything in their filters: no empty gate.
+    if (x.gate.length) tree.push(section("gate", "Gate", x.gate));
+    if (x.filters.length) tree.push(section("filters", `Filters (${x.connector ?? "AND"})`, x.filters));
+    const layout = node("div", { part: "layout" }, [node("div", { part: "tree" }, tree)]);
+    if (this.#event !== null) {
+      let text = this.#event;
+      try {
+        text = JSON.stringify(typeof text === "string" ? JSON.parse(text) : text, null, 2);
+      } catch {}
+      layout.append(node("div", { part: "event" }, [node("p", { part: "heading", text: "Event" }), node("pre", { part: "event-json", tabindex: "0", text })]));
+    }
     if (rows[0]) rows[0].tabIndex = 0;
-    this.root.replaceChildren(...sections);
+    this.root.replaceChildren(node("p", { part: "verdict", text: x.matched ? "Matched" : "Not matched" }), layout);
     this.root.onkeydown = (e) => {
       const at = rows.indexOf(this.shadowRoot.activeElement);
       const to = e.key === "ArrowDown" ? at + 1 : e.key === "ArrowUp" ? at - 1 : e.key === "Home" ? 0 : e.key === "End" ? rows.length - 1 : null;
@@ -155,19 +214,39 @@ export function maskDelivery(d, reveal = false) {
   return { url, headers };
 }
 
+/** One argument quoted for a POSIX shell. */
+const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The delivery as a `curl` command that sends the same request: method,
+ * URL, headers in order and the exact body. Secrets are masked as on
+ * screen unless `reveal` (a masked command shows the request; only a
+ * revealed one can replay it).
+ */
+export function curlCommand(d, reveal = false) {
+  const { url, headers } = maskDelivery(d, reveal);
+  return ["curl", "-X", d.method, quote(url), ...headers.flatMap(([k, v]) => ["-H", quote(`${k}: ${v}`)]), "--data-binary", quote(d.body)].join(" ");
+}
+
 /**
  * `<hookmatch-delivery>`: `el.delivery = sub.deliver(event)`. Secrets (the
  * credential headers and a `token` query parameter) are masked until the
- * reveal button is pressed (and again when `el.delivery` is set). Parts:
- * `request`, `method`, `url`, `headers`, `header`, `body`, `reveal`, `none`.
+ * reveal button is pressed (and again when `el.delivery` is set). A JSON
+ * body is shown formatted, or exactly as sent with the raw-body button.
+ * "Copy as curl" copies `curlCommand(delivery, revealed)` to the clipboard
+ * and fires `hookmatch-copy` with `{ detail: { text } }`. Parts: `request`,
+ * `method`, `url`, `headers`, `header`, `body`, `actions`, `reveal`,
+ * `raw`, `curl`, `status`, `none`.
  */
 export class HookmatchDelivery extends Base {
   #reveal = false;
+  #raw = false;
   get delivery() {
     return this.data;
   }
   set delivery(d) {
     this.#reveal = false;
+    this.#raw = false;
     this.data = d;
   }
   render() {
@@ -178,25 +257,42 @@ export class HookmatchDelivery extends Base {
     }
     const reveal = this.#reveal;
     const { url, headers } = maskDelivery(d, reveal);
-    let body = d.body;
+    let pretty = null;
     try {
-      body = JSON.stringify(JSON.parse(d.body), null, 2);
+      pretty = JSON.stringify(JSON.parse(d.body), null, 2);
     } catch {}
-    this.root.replaceChildren(
-      node("p", { part: "request" }, [node("code", { part: "method", text: d.method }), " ", node("code", { part: "url", text: url })]),
-      node("ul", { part: "headers" }, headers.map(([k, v]) => node("li", { part: "header" }, [node("code", { text: `${k}: ${v}` })]))),
-      node("pre", { part: "body", tabindex: "0", text: body }),
+    const raw = this.#raw || pretty === null;
+    const status = node("span", { part: "status", role: "status" });
+    const toggle = (name, flip) => () => {
+      flip();
+      this.render();
+      this.shadowRoot.querySelector(`[part~="${name}"]`).focus();
+    };
+    const actions = [
+      node("button", { part: "reveal", type: "button", "aria-pressed": String(reveal), text: reveal ? "Hide secrets" : "Reveal secrets", onclick: toggle("reveal", () => (this.#reveal = !this.#reveal)) }),
+      pretty === null ? "" : node("button", { part: "raw", type: "button", "aria-pressed": String(raw), text: "Raw body", onclick: toggle("raw", () => (this.#raw = !this.#raw)) }),
       node("button", {
-        part: "reveal",
+        part: "curl",
         type: "button",
-        "aria-pressed": String(reveal),
-        text: reveal ? "Hide secrets" : "Reveal secrets",
-        onclick: () => {
-          this.#reveal = !this.#reveal;
-          this.render();
-          this.shadowRoot.querySelector("[part=reveal]").focus();
+        text: reveal ? "Copy as curl" : "Copy as curl (secrets masked)",
+        onclick: async () => {
+          const text = curlCommand(d, this.#reveal);
+          this.dispatchEvent(new CustomEvent("hookmatch-copy", { detail: { text }, bubbles: true, composed: true }));
+          try {
+            await navigator.clipboard.writeText(text);
+            status.textContent = "Copied.";
+          } catch {
+            status.textContent = "The clipboard is not available here.";
+          }
         },
       }),
+      status,
+    ];
+    this.root.replaceChildren(
+      node("p", { part: "request" }, [node("code", { part: "method", text: d.method }), " ", node("code", { part: "url", text: url })]),
+      node("ul", { part: "headers", "aria-label": "headers" }, headers.map(([k, v]) => node("li", { part: "header" }, [node("code", { text: `${k}: ${v}` })]))),
+      node("pre", { part: "body", tabindex: "0", "aria-label": raw ? "body, exactly as sent" : "body, formatted", text: raw ? d.body : pretty }),
+      node("p", { part: "actions" }, actions),
     );
   }
 }

@@ -13,7 +13,9 @@ function App() {
   return h("div", { class: "admin" }, [
     h("h1", null, "Webhook editor"),
     h("hookmatch-diagnostics", { id: "diags", ref: (el) => el && (el.diagnostics = validate({ ...spec, eventType: "UPDATED" })) }),
-    h("hookmatch-explanation", { id: "explain", ref: (el) => el && (el.explanation = sub.explain(event)) }),
+    // An editor's own line:column mapping (here: the pointer's depth, for the test to see it used).
+    h("hookmatch-diagnostics", { id: "located", ref: (el) => el && ((el.locate = (d) => ({ line: d.path.split("/").length, column: 3 })), (el.diagnostics = validate({ ...spec, eventType: "UPDATED" }))) }),
+    h("hookmatch-explanation", { id: "explain", ref: (el) => el && ((el.explanation = sub.explain(event)), (el.event = JSON.stringify(event))) }),
     h("hookmatch-delivery", { id: "delivery", ref: (el) => el && (el.delivery = sub.deliver(fires)) }),
   ]);
 }

@@ -50,6 +50,20 @@ test("<hookmatch-diagnostics> lists each diagnostic with its severity in words a
   await items.first().focus();
   await page.keyboard.press("Enter");
   assert.equal(await page.evaluate(() => window.selected), "unknown_event_type");
+  // No locate function: no location shown.
+  assert.equal(await page.locator("#diags >> [part=location]").count(), 0);
+});
+
+test("<hookmatch-diagnostics> with the editor's locate shows line:column, and its button selects the diagnostic", async () => {
+  const item = page.locator("#located >> [part~=item]");
+  assert.equal(await item.getAttribute("data-line"), "2");
+  assert.equal(await item.getAttribute("data-column"), "3");
+  const location = page.locator("#located >> [part=location]");
+  assert.equal(await location.textContent(), "2:3");
+  assert.equal(await location.getAttribute("aria-label"), "go to line 2, column 3");
+  await page.evaluate(() => document.querySelector("#located").addEventListener("hookmatch-select", (e) => (window.located = e.detail.path)));
+  await location.click();
+  assert.equal(await page.evaluate(() => window.located), "/eventType");
 });
 
 test("<hookmatch-explanation> shows every check as pass or fail, themable by ::part, and moves by arrow keys", async () => {
@@ -64,6 +78,17 @@ test("<hookmatch-explanation> shows every check as pass or fail, themable by ::p
   assert.equal(await page.evaluate(() => document.querySelector("#explain").shadowRoot.activeElement.textContent.startsWith("fail")), true);
 });
 
+test("<hookmatch-explanation> reads each check as comparison, expected and actual, beside the event's JSON", async () => {
+  const last = page.locator("#explain >> [part~=row]").nth(3);
+  assert.deepEqual(
+    await last.evaluate((r) => ["field", "comparison", "expected", "actual", "state"].map((p) => r.querySelector(`[part=${p}]`).textContent)),
+    ["priority", "gte", '"2"', "1", " in newState"],
+  );
+  const shown = JSON.parse(await page.locator("#explain >> [part=event-json]").textContent());
+  assert.equal(shown.newState.priority, 1);
+  assert.deepEqual(await page.locator("#explain >> [part=heading]").allTextContents(), ["Gate", "Filters (AND)", "Event"]);
+});
+
 test("<hookmatch-delivery> masks the token until revealed, by keyboard too", async () => {
   const headers = page.locator("#delivery >> [part=headers]");
   assert.doesNotMatch(await headers.textContent(), /very-secret-token/);
@@ -75,4 +100,30 @@ test("<hookmatch-delivery> masks the token until revealed, by keyboard too", asy
   await page.keyboard.press("Enter");
   assert.match(await headers.textContent(), /Bearer very-secret-token/);
   assert.equal(await reveal.getAttribute("aria-pressed"), "true");
+  // Setting a delivery masks again.
+  await page.evaluate(() => {
+    const el = document.querySelector("#delivery");
+    el.delivery = { ...el.delivery };
+  });
+  assert.doesNotMatch(await headers.textContent(), /very-secret-token/);
+});
+
+test("<hookmatch-delivery> shows a JSON body formatted or raw, and copies itself as curl with secrets masked", async () => {
+  const body = page.locator("#delivery >> [part=body]");
+  const raw = JSON.parse(await page.evaluate(() => JSON.stringify(document.querySelector("#delivery").delivery.body)));
+  assert.equal(await body.textContent(), JSON.stringify(JSON.parse(raw), null, 2));
+  await page.locator("#delivery >> [part=raw]").focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await body.textContent(), raw);
+  assert.equal(await page.locator("#delivery >> [part=raw]").getAttribute("aria-pressed"), "true");
+  await page.evaluate(() => document.querySelector("#delivery").addEventListener("hookmatch-copy", (e) => (window.copied = e.detail.text)));
+  await page.locator("#delivery >> [part=curl]").click();
+  const curl = await page.evaluate(() => window.copied);
+  assert.match(curl, /^curl -X POST 'https:\/\/hooks\.example\.com\/t' /);
+  assert.match(curl, /-H 'Authorization: Bearer very••••'/);
+  assert.doesNotMatch(curl, /very-secret-token/);
+  // Headless Chromium without a user gesture grant: the status says what happened either way.
+  const status = page.locator("#delivery >> [part=status]", { hasText: /./ });
+  await status.waitFor();
+  assert.match(await status.textContent(), /^(Copied\.|The clipboard is not available here\.)$/);
 });

@@ -2,6 +2,7 @@
 // tarball): one wasm, complete metadata, no phantom exports, and one
 // HookmatchError class that `instanceof` recognises from import and require.
 import { test } from "node:test";
+import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync, statSync, lstatSync } from "node:fs";
@@ -76,4 +77,19 @@ test("hookmatch/elements imports and requires where there is no DOM (server rend
     assert.equal(typeof m.HookmatchDelivery, "function");
     assert.equal(typeof m.defineElements, "function");
   }
+});
+
+test("curlCommand: a shell reads back the exact request, secrets masked unless revealed", async () => {
+  const { curlCommand } = await import("hookmatch/elements");
+  const { Subscription } = await import("hookmatch");
+  // Kanboard appends its token to the URL; a task title with a quote and a newline.
+  const sub = Subscription.compile({ url: "https://kanboard.example.com/hook.php", token: "s3cr3t-token" });
+  const d = sub.deliver({ event_name: "task.create", event_data: { task: { title: "it's\ndone" } } });
+  // `curl` replaced by printf: the shell's own word splitting and unquoting.
+  const words = (cmd) => execFileSync("sh", ["-c", cmd.replace(/^curl /, "printf '%s\\0' ")], { encoding: "utf8" }).split("\0").slice(0, -1);
+  const shown = words(curlCommand(d));
+  assert.deepEqual(shown, ["-X", "POST", "https://kanboard.example.com/hook.php?token=••••", ...Object.entries(d.headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]), "--data-binary", d.body]);
+  assert.equal(JSON.stringify(shown).includes("s3cr3t"), false);
+  assert.equal(words(curlCommand(d, true))[2], d.url);
+  assert.match(d.url, /token=s3cr3t-token$/);
 });

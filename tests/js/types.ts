@@ -114,10 +114,18 @@ const setFindings: SetLintEntry[] = set.lint();
 sub.example({ fail: true });
 export { findings, relation, gainedIdx, ex, setFindings };
 
-import { HookmatchDelivery, defineElements } from "hookmatch/elements";
+import { HookmatchDelivery, defineElements, curlCommand } from "hookmatch/elements";
 const deliveryElement: HookmatchDelivery = document.createElement("hookmatch-delivery");
 deliveryElement.delivery = null;
 defineElements();
 // @ts-expect-error a delivery view takes a Delivery
 deliveryElement.delivery = "POST";
-export { deliveryElement };
+const diagnosticsElement = document.createElement("hookmatch-diagnostics");
+diagnosticsElement.locate = (d) => (d.path === "" ? null : { line: 1, column: 1 });
+diagnosticsElement.addEventListener("hookmatch-select", (e) => e.detail.code);
+deliveryElement.addEventListener("hookmatch-copy", (e) => e.detail.text.length);
+document.createElement("hookmatch-explanation").event = { eventType: "UPDATE" };
+const curl: string = curlCommand({ method: "POST", url: "https://h.example.com", headers: {}, body: "{}" }, true);
+// @ts-expect-error locate returns a location
+diagnosticsElement.locate = () => "1:1";
+export { deliveryElement, curl };
