@@ -3,6 +3,7 @@
 import { build } from "esbuild";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 
 const here = new URL("./", import.meta.url);
 const out = new URL("dist/", here);
@@ -32,8 +33,9 @@ await build({
   logLevel: "warning",
 });
 for (const f of ["index.html", "style.css"]) await copyFile(new URL(f, here), new URL(f, out));
-// browser.js loads the wasm from new URL("./hookmatch_bg.wasm", import.meta.url): beside the bundles.
-await copyFile(new URL("pkg/hookmatch_bg.wasm", root), new URL("hookmatch_bg.wasm", out));
+// browser.js loads the wasm from new URL("./hookmatch_bg.wasm", import.meta.url): beside the
+// bundles. The installed tarball's, reached by package name like the modules esbuild bundled.
+await copyFile(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"), new URL("hookmatch_bg.wasm", out));
 // The service worker's cache is named after a hash of the build, so a new
 // build replaces the old cache instead of being served from it.
 const hash = createHash("sha256");

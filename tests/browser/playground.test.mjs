@@ -1,6 +1,8 @@
 // The playground (www/dist) driven in headless Chromium: diagnostics at the
 // right line, each dialect's sample, a row's explanation, a 20 MB file with
-// progress. Screenshots go to screenshots/ (git-ignored).
+// progress. Its diagnostics, explanations and deliveries are the elements of
+// hookmatch/elements (Playwright's CSS selectors reach into their shadow
+// roots). Screenshots go to screenshots/ (git-ignored).
 import { test, before, after } from "node:test";
 import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
@@ -36,6 +38,13 @@ async function freshPage() {
   return { page, errors, context };
 }
 
+/** The text a person sees under a selector, shadow roots included (textContent stops at them). */
+const seenText = (page, selector) =>
+  page.$eval(selector, (top) => {
+    const walk = (n) => (n.nodeType === Node.TEXT_NODE ? n.data : n.nodeName === "STYLE" ? "" : [...(n.shadowRoot ?? n).childNodes].map(walk).join(""));
+    return walk(top);
+  });
+
 test("a bad comparison shows its diagnostic at the right line and column", async () => {
   const { page, errors, context } = await freshPage();
   const spec = [
@@ -59,6 +68,10 @@ test("a bad comparison shows its diagnostic at the right line and column", async
   assert.equal(await item.getAttribute("data-line"), "10");
   assert.equal(await item.getAttribute("data-column"), "7");
   assert.match(await item.textContent(), /did you mean "gte"\?/);
+  // Its 10:7 button puts the cursor on the comparison's key in the spec.
+  await item.locator("[part=location]").click();
+  const at = await page.evaluate(() => [document.activeElement.id, document.querySelector("#spec").selectionStart]);
+  assert.deepEqual(at, ["spec", spec.split("\n").slice(0, 9).join("\n").length + 1 + 6]);
   await page.screenshot({ path: new URL("diagnostic.png", shots).pathname });
   // The spec is kept for the next visit.
   await page.reload();
@@ -104,17 +117,32 @@ test("a row expands to its explanation; a matched row shows its delivery", async
   await page.click("#load-sample");
   await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
   await page.click('#rows .row[data-index="1"]');
-  await page.locator("#detail table.checks").first().waitFor();
-  const detail = await page.textContent("#detail");
+  await page.locator("#detail hookmatch-explanation [part~=row]").first().waitFor();
+  const detail = await seenText(page, "#detail");
   assert.match(detail, /eventType is "CREATE"; the subscription wants "UPDATE"/);
+  assert.match(detail, /Not matched/);
+  // The event's JSON beside the checks: the event the row is.
+  const events = (await readFile(new URL("samples/workfront/events.ndjson", root), "utf8")).trim().split("\n");
+  assert.deepEqual(JSON.parse(await page.textContent("#detail [part=event-json]")), JSON.parse(events[1]));
   await page.click('#rows .row[data-index="0"]');
-  await page.locator("#detail .delivery").waitFor();
-  const url = await page.textContent("#detail .delivery .url");
+  await page.locator("#detail hookmatch-delivery [part=url]").waitFor();
+  const url = await page.textContent("#detail hookmatch-delivery [part=url]");
   assert.equal(url, "https://hooks.example.com/workfront/projects");
-  const headers = await page.textContent("#detail .delivery table.headers");
-  assert.ok(!headers.includes("sample-token"), "the token is masked until revealed");
-  await page.check("#detail .delivery input[type=checkbox]");
-  assert.ok((await page.textContent("#detail .delivery table.headers")).includes("Bearer sample-token"));
+  const headers = () => page.textContent("#detail hookmatch-delivery [part=headers]");
+  assert.ok(!(await headers()).includes("sample-token"), "the token is masked until revealed");
+  // Copy as curl: the request with the token masked, as on screen.
+  await page.evaluate(() => document.querySelector("#detail hookmatch-delivery").addEventListener("hookmatch-copy", (e) => (window.copied = e.detail.text)));
+  await page.click("#detail hookmatch-delivery [part=curl]");
+  const curl = await page.evaluate(() => window.copied);
+  assert.match(curl, /^curl -X POST 'https:\/\/hooks\.example\.com\/workfront\/projects' -H 'Content-Type: application\/json' -H 'Authorization: Bearer samp••••'/);
+  assert.ok(!curl.includes("sample-token"));
+  // The body formatted, or exactly as sent.
+  const body = () => page.textContent("#detail hookmatch-delivery [part=body]");
+  assert.match(await body(), /\n  "eventType": "UPDATE"/);
+  await page.click("#detail hookmatch-delivery [part=raw]");
+  assert.doesNotMatch(await body(), /\n/);
+  await page.click("#detail hookmatch-delivery [part=reveal]");
+  assert.ok((await headers()).includes("Bearer sample-token"));
   await page.screenshot({ path: new URL("playground.png", shots).pathname, fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
@@ -279,12 +307,12 @@ test("rows and details by keyboard; errors and warnings in words; a labelled fil
   await page.keyboard.press("ArrowDown");
   assert.equal(await page.evaluate(() => document.activeElement.dataset.index), "1");
   await page.keyboard.press("Enter");
-  await page.locator("#detail table.checks").first().waitFor();
+  await page.locator("#detail hookmatch-explanation [part~=row]").first().waitFor();
   assert.match(await page.textContent("#detail h3"), /^Event 1/);
   assert.equal(await page.locator('#rows .row[tabindex="0"]').count(), 1, "one row in the tab order");
   await page.fill("#spec", JSON.stringify({ objCode: "TASK", eventType: "UPDATE", url: "http://hooks.example.com/t", authToken: "t", filters: [{ fieldName: "a", fieldValue: "1" }, { fieldName: "a", fieldValue: "2" }] }));
   await page.locator('#diagnostics li[data-code="never_matches"]').waitFor();
-  assert.match(await page.textContent('#diagnostics li[data-code="never_matches"] .sev'), /^Warning$/);
+  assert.match(await page.textContent('#diagnostics li[data-code="never_matches"] [part=severity]'), /^Warning$/);
   assert.equal(await page.evaluate(() => document.querySelector("label[for=file]")?.textContent.length > 0), true);
   assert.deepEqual(errors, []);
   await context.close();
@@ -334,10 +362,11 @@ test("an Asana row speaks Asana: no state names, no empty gate table", async () 
   await page.waitForFunction((t) => document.querySelector("#summary").dataset.total === String(t), total);
   const miss = await page.$$eval("#rows .row", (rows) => rows.find((r) => r.classList.contains("no"))?.dataset.index);
   await page.click(`#rows .row[data-index="${miss}"]`);
-  await page.locator("#detail table.checks").first().waitFor();
-  const detail = await page.textContent("#detail");
+  await page.locator("#detail hookmatch-explanation [part~=row]").first().waitFor();
+  const detail = await seenText(page, "#detail");
+  assert.match(detail, /resource_type/);
   assert.doesNotMatch(detail, /newState|oldState/);
-  assert.equal(await page.locator("#detail h4", { hasText: "Gate" }).count(), 0);
+  assert.equal(await page.locator("#detail hookmatch-explanation [part~=gate]").count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,8 +1,10 @@
 // The hookmatch playground: spec editor with live diagnostics, events pane,
 // virtualised results, explanations, delivery preview, base64 box. All work
-// on events happens in a Web Worker (worker.js).
+// on events happens in a Web Worker (worker.js). Diagnostics, explanations
+// and deliveries are hookmatch/elements' own elements, as an admin UI would
+// use them.
 import { encodeBase64, decodeBase64 } from "hookmatch";
-import { maskDelivery } from "hookmatch/elements";
+import "hookmatch/elements";
 import { locate, position } from "./locate.js";
 import samples from "./samples.js";
 
@@ -83,28 +85,12 @@ function where(d) {
 }
 
 function showDiagnostics(diagnostics, dialect) {
-  ui.diagnostics.replaceChildren();
   $("detected").textContent = dialect ? `dialect: ${dialect}` : "";
-  if (diagnostics.length === 0) {
-    ui.diagnostics.append(el("li", { className: "ok" }, "valid"));
-    return;
-  }
-  for (const d of diagnostics) {
-    const at = where(d);
-    const li = el("li", { className: d.severity }, [
-      // The severity in words, not only in colour.
-      el("span", { className: "sev" }, d.severity === "error" ? "Error" : "Warning"),
-      el("button", { className: "at", title: "go to", onclick: () => jumpTo(at) }, `${at.line}:${at.column}`),
-      el("code", {}, d.code),
-      el("span", {}, ` ${d.message}`),
-      d.path ? el("span", { className: "path" }, ` (${d.path})`) : "",
-    ]);
-    li.dataset.line = at.line;
-    li.dataset.column = at.column;
-    li.dataset.code = d.code;
-    ui.diagnostics.append(li);
-  }
+  ui.diagnostics.diagnostics = diagnostics;
 }
+// Each diagnostic shows where it points in the spec's text, and jumps there.
+ui.diagnostics.locate = where;
+ui.diagnostics.addEventListener("hookmatch-select", (e) => jumpTo(where(e.detail)));
 
 function jumpTo({ line, column }) {
   const lines = ui.spec.value.split("\n");
@@ -337,22 +323,6 @@ function showDetail(row) {
   send({ type: "detail", id, index: row.index, line: row.line });
 }
 
-function checkRow(c, depth = 0) {
-  const out = [
-    el("tr", { className: c.passed ? "pass" : "fail" }, [
-      el("td", {}, `${depth ? "↳ " : ""}${c.field || c.comparison}`),
-      el("td", {}, c.comparison),
-      el("td", {}, c.state ?? ""),
-      el("td", {}, JSON.stringify(c.expected)),
-      el("td", {}, c.present ? JSON.stringify(c.actual) : "(missing)"),
-      el("td", {}, c.passed ? "✓" : "✗"),
-      el("td", { className: "why" }, c.reason),
-    ]),
-  ];
-  for (const f of c.filters ?? []) out.push(...checkRow(f, depth + 1));
-  return out;
-}
-
 function renderDetail(row, d) {
   const parts = [el("h3", {}, `Event ${row.index}${row.line ? ` (line ${row.line})` : ""}`)];
   if (d.error) {
@@ -360,16 +330,17 @@ function renderDetail(row, d) {
     ui.detail.replaceChildren(...parts);
     return;
   }
-  const x = d.explanation;
-  parts.push(el("p", { className: x.matched ? "matched" : "no" }, x.matched ? "matched" : `not matched: ${row.reason}`));
-  const head = el("tr", {}, ["field", "comparison", "state", "expected", "actual", "", "reason"].map((h) => el("th", {}, h)));
-  // Some dialects (Asana) decide everything in their filters: no gate table.
-  if (x.gate.length) parts.push(el("h4", {}, "Gate"), el("table", { className: "checks" }, [head.cloneNode(true), ...x.gate.flatMap((c) => checkRow(c))]));
-  if (x.filters.length) {
-    parts.push(el("h4", {}, `Filters (${x.connector})`), el("table", { className: "checks" }, [head, ...x.filters.flatMap((c) => checkRow(c))]));
+  // The spec's checks as a tree with pass/fail marks, beside the event's JSON.
+  const explanation = document.createElement("hookmatch-explanation");
+  explanation.explanation = d.explanation;
+  explanation.event = d.event;
+  parts.push(explanation);
+  if (d.delivery) {
+    const delivery = document.createElement("hookmatch-delivery");
+    delivery.delivery = d.delivery;
+    parts.push(el("section", { className: "delivery" }, [el("h4", {}, "Delivery"), delivery]));
   }
-  if (d.delivery) parts.push(deliveryView(d.delivery));
-  if (!x.matched) parts.push(needView(row));
+  if (!d.explanation.matched) parts.push(needView(row));
   ui.detail.replaceChildren(...parts);
   ui.detail.scrollIntoView({ block: "nearest" });
 }
@@ -403,35 +374,6 @@ function changedPaths(a, b, path = "") {
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
 }
-
-function deliveryView(d) {
-  const box = el("section", { className: "delivery" });
-  const draw = (reveal) => {
-    // The masking of hookmatch/elements' delivery view, so both show the same.
-    const { url: shownUrl, headers } = maskDelivery(d, reveal);
-    let pretty = d.body;
-    try {
-      pretty = JSON.stringify(JSON.parse(d.body), null, 2);
-    } catch {}
-    const curl = ["curl", "-X", d.method, q(shownUrl), ...headers.flatMap(([k, v]) => ["-H", q(`${k}: ${v}`)]), "--data-binary", q(d.body)].join(" ");
-    box.replaceChildren(
-      el("h4", {}, "Delivery"),
-      el("label", {}, [el("input", { type: "checkbox", checked: reveal, onchange: (e) => draw(e.target.checked) }), " reveal secrets"]),
-      el("p", {}, [el("code", { className: "method" }, d.method), " ", el("code", { className: "url" }, shownUrl)]),
-      el("table", { className: "headers" }, headers.map(([k, v]) => el("tr", {}, [el("th", {}, k), el("td", {}, v)]))),
-      el("h5", {}, "Body (pretty)"),
-      // Scrollable regions are focusable, so a keyboard can scroll them.
-      el("pre", { className: "body-pretty", tabIndex: 0 }, pretty),
-      el("h5", {}, "Body (raw)"),
-      el("pre", { className: "body-raw", tabIndex: 0 }, d.body),
-      el("button", { className: "copy-curl", onclick: () => navigator.clipboard?.writeText(curl) }, reveal ? "copy as curl" : "copy as curl (secrets masked)"),
-    );
-  };
-  draw(false);
-  return box;
-}
-
-const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
 // ------------------------------------------------------------ base64 box
 

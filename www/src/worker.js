@@ -104,7 +104,7 @@ self.onmessage = async ({ data: msg }) => {
       const event = state.sub.__eventAt(state.bytes, msg.index, {});
       const explanation = state.sub.explain(event);
       const delivery = explanation.matched ? state.sub.deliver(event) : null;
-      self.postMessage({ type: "detail", id: msg.id, index: msg.index, explanation, delivery });
+      self.postMessage({ type: "detail", id: msg.id, index: msg.index, event, explanation, delivery });
     } catch (e) {
       self.postMessage({ type: "detail", id: msg.id, index: msg.index, error: `${e.code ?? "error"}: ${e.message}` });
     }
