@@ -188,6 +188,24 @@ test("a 20 MB NDJSON file runs in the worker with a moving progress bar", async 
   await context.close();
 });
 
+test("a JSON array of 150,000 events shows all of them (no stack overflow, no silent 0 of 0)", async () => {
+  const events = Array.from({ length: 150_000 }, (_, i) => ({ eventType: "UPDATE", newState: { objCode: "PROJ", status: i % 4 ? "CUR" : "PLN", ID: String(i) }, oldState: {} }));
+  const text = JSON.stringify(events);
+  const spec = JSON.stringify({ objCode: "PROJ", eventType: "UPDATE", url: "https://hooks.example.com/p", authToken: "t", filters: [{ fieldName: "status", fieldValue: "CUR" }] });
+  const want = Subscription.compile(spec).preview(text);
+  assert.equal(want.total, 150_000);
+  const file = join(await mkdtemp(join(tmpdir(), "hookmatch-array-")), "events.json");
+  await writeFile(file, text);
+  const { page, errors, context } = await freshPage();
+  await page.fill("#spec", spec);
+  await page.setInputFiles("#file", file);
+  await page.waitForFunction((t) => document.querySelector("#summary").dataset.total === String(t), want.total, { timeout: 120_000 });
+  assert.equal(await page.getAttribute("#summary", "data-matched"), String(want.matched));
+  assert.match(await page.textContent("#summary"), /^112500 of 150000 events matched; 0 could not be read$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 const neverSpec = JSON.stringify({ objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t", authToken: "t", filters: [{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CPL" }] }, null, 2);
 
 test("lint findings show inline with the diagnostics, at the later conflicting filter", async () => {
@@ -309,6 +327,13 @@ test("rows and details by keyboard; errors and warnings in words; a labelled fil
   await page.keyboard.press("Enter");
   await page.locator("#detail hookmatch-explanation [part~=row]").first().waitFor();
   assert.match(await page.textContent("#detail h3"), /^Event 1/);
+  // The detail is brought into view, not left below the fold.
+  const seen = await page.evaluate(() => {
+    // Closed, the detail's top is 10 px above the bottom edge of this 1000 px window.
+    const r = document.querySelector("#detail hookmatch-explanation").getBoundingClientRect();
+    return r.top >= 0 && r.top + 40 < innerHeight;
+  });
+  assert.equal(seen, true, "the opened detail is on screen");
   assert.equal(await page.locator('#rows .row[tabindex="0"]').count(), 1, "one row in the tab order");
   await page.fill("#spec", JSON.stringify({ objCode: "TASK", eventType: "UPDATE", url: "http://hooks.example.com/t", authToken: "t", filters: [{ fieldName: "a", fieldValue: "1" }, { fieldName: "a", fieldValue: "2" }] }));
   await page.locator('#diagnostics li[data-code="never_matches"]').waitFor();
