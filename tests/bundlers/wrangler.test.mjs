@@ -9,9 +9,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, serving } from "../runtimes/static.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const app = new URL("./wrangler-app/", import.meta.url).pathname;
@@ -28,15 +28,6 @@ test("wrangler deploy --dry-run bundles the worker with the wasm as its own modu
   assert.ok(files.includes("index.js"), `no bundle among ${files}`);
 });
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 test("wrangler dev serves the worker, and it routes events with hookmatch", async () => {
   const port = await freePort();
   // detached: wrangler starts workerd as its own child; the whole group is stopped at the end.
@@ -51,15 +42,7 @@ test("wrangler dev serves the worker, and it routes events with hookmatch", asyn
   child.stderr.on("data", (d) => (log += d));
   const base = `http://127.0.0.1:${port}`;
   try {
-    let up = false;
-    for (let i = 0; i < 600 && !up && child.exitCode === null; i++) {
-      try {
-        up = (await fetch(`${base}/smoke`)).ok;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    assert.ok(up, `wrangler dev did not serve: ${log}`);
+    assert.ok(await serving(`${base}/smoke`, child), `wrangler dev did not serve: ${log}`);
     assert.deepEqual(await (await fetch(`${base}/smoke`)).json(), { failures: [] });
 
     // Kanboard's own events: task.move.column is one it posts, task.overdue is not routed to web hooks.

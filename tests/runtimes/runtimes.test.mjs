@@ -6,11 +6,10 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, copyFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { serveDir } from "./static.mjs";
+import { serveDir, freePort, serving } from "./static.mjs";
 import { launch } from "../browser/chromium.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -42,15 +41,6 @@ test("Deno (npm package) imports hookmatch with no permissions and passes the sm
   assert.match(r.out, /OK hookmatch smoke test passed/);
 });
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 test("workerd (npm package) serves a worker that routes events with hookmatch", async () => {
   const port = await freePort();
   const child = spawn(bin("workerd"), ["serve", "tests/runtimes/workerd.capnp", "--socket-addr", `http=127.0.0.1:${port}`], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
@@ -59,15 +49,7 @@ test("workerd (npm package) serves a worker that routes events with hookmatch", 
   child.stderr.on("data", (d) => (log += d));
   const base = `http://127.0.0.1:${port}`;
   try {
-    let up = false;
-    for (let i = 0; i < 100 && !up; i++) {
-      try {
-        up = (await fetch(`${base}/smoke`)).ok;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    assert.ok(up, `workerd did not start: ${log}`);
+    assert.ok(await serving(`${base}/smoke`, child), `workerd did not start: ${log}`);
     assert.deepEqual(await (await fetch(`${base}/smoke`)).json(), { failures: [] });
     const spec = { objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t", authToken: "x", filters: [{ fieldName: "percentComplete", fieldValue: "100", comparison: "lt" }] };
     const events = [

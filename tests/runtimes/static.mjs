@@ -1,5 +1,7 @@
-// A static file server on 127.0.0.1 for the browser tests.
+// A static file server on 127.0.0.1 for the browser tests, and what the
+// tests that start a server of their own (workerd, wrangler dev) share.
 import { createServer } from "node:http";
+import { createServer as createTcpServer } from "node:net";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 
@@ -17,4 +19,25 @@ export function serveDir(dir) {
     }
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/** A TCP port free on 127.0.0.1 now, for a server started as a child process. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = createTcpServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until it answers 2xx: true, or false once `child` exits or a minute passes. */
+export async function serving(url, child) {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
