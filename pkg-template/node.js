@@ -2,7 +2,10 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./hookmatch.js";
 
-initSync({ module: readFileSync(new URL("./hookmatch_bg.wasm", import.meta.url)) });
+// import.meta.url is empty where a bundler turned this module into CommonJS
+// (esbuild --platform=node): the wasm is then beside the bundle, __dirname.
+const wasm = import.meta.url ? new URL("./hookmatch_bg.wasm", import.meta.url) : `${__dirname}/hookmatch_bg.wasm`;
+initSync({ module: readFileSync(wasm) });
 
 import * as glue from "./hookmatch.js";
 import { install } from "./runtime.js";

@@ -12,16 +12,19 @@ wasm-bindgen "$raw" --target web --out-dir pkg --out-name hookmatch
 wasm-bindgen "$raw" --target nodejs --out-dir pkg/cjs --out-name hookmatch
 printf '{ "type": "commonjs" }\n' > pkg/cjs/package.json
 rm -f pkg/.gitignore pkg/cjs/.gitignore
+# One .wasm in the package: the CommonJS glue moves beside it (hookmatch.cjs),
+# so its own `${__dirname}/hookmatch_bg.wasm` is right both in the package
+# and in a CommonJS bundle (esbuild --platform=node), where __dirname is the
+# bundle's folder and the wasm is copied beside the bundle.
+mv pkg/cjs/hookmatch.js pkg/hookmatch.cjs
+rm -f pkg/cjs/hookmatch_bg.wasm pkg/cjs/hookmatch.d.ts pkg/cjs/hookmatch_bg.wasm.d.ts
+grep -q '`${__dirname}/hookmatch_bg.wasm`' pkg/hookmatch.cjs
 
 # npm's binaryen (pinned in package-lock.json): Debian's wasm-opt 108 turns
 # the externref table that wasm-bindgen emits into a funcref one, and the
 # module then fails to instantiate.
 node_modules/.bin/wasm-opt -Oz pkg/hookmatch_bg.wasm -o pkg/hookmatch_bg.wasm.opt
 mv pkg/hookmatch_bg.wasm.opt pkg/hookmatch_bg.wasm
-# One .wasm in the package: the CommonJS glue reads the one beside the ESM entries.
-rm -f pkg/cjs/hookmatch_bg.wasm
-sed -i 's|`${__dirname}/hookmatch_bg.wasm`|`${__dirname}/../hookmatch_bg.wasm`|' pkg/cjs/hookmatch.js
-grep -q '/../hookmatch_bg.wasm' pkg/cjs/hookmatch.js
 
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
@@ -39,7 +42,7 @@ sed 's|"./hookmatch.js"|"./index.cjs"|' pkg-template/elements.d.ts > pkg/cjs/ele
 cat > pkg/cjs/index.js <<'JS'
 // CommonJS entry: the wasm-bindgen nodejs glue with the runtime every
 // entry installs (see ../runtime.js).
-const glue = require("./hookmatch.js");
+const glue = require("../hookmatch.cjs");
 const { HookmatchError } = require("./runtime.js").install(glue);
 // The same public names as ../api.js.
 const { Subscription, SubscriptionSet, validate, lint, diff, verify, encodeBase64, decodeBase64, setLimits } = glue;

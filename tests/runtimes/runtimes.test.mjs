@@ -97,14 +97,21 @@ test("a browser bundle (esbuild, browser condition) runs in headless Chromium", 
   }
 });
 
-test("a Node program bundled by esbuild (--platform=node --format=esm) runs with the wasm beside it", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "hookmatch-node-bundle-"));
-  const entry = join(dir, "main.mjs");
-  await writeFile(entry, 'import { Subscription } from "hookmatch";\nconsole.log(Subscription.compile({ url: "https://kanboard.example.com/h", token: "t" }).matches({ event_name: "task.close", event_data: {} }));\n');
-  await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "node", nodePaths: [join(root, "node_modules")], outfile: join(dir, "out/app.mjs"), logLevel: "warning" });
-  await copyFile(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"), join(dir, "out/hookmatch_bg.wasm"));
-  // Run from elsewhere, with no node_modules to fall back on.
-  const r = run(process.execPath, [join(dir, "out/app.mjs")], { cwd: tmpdir() });
-  assert.equal(r.code, 0, r.out);
-  assert.equal(r.out.trim(), "true");
-});
+// A Node program bundled into one file, as CLIs and serverless functions
+// are: ESM source to ESM or CommonJS (esbuild's default for Node), and
+// CommonJS source to CommonJS. The wasm is copied beside the bundle.
+for (const [source, format] of [["import", "esm"], ["import", "cjs"], ["require", "cjs"]]) {
+  test(`a Node program (${source}) bundled by esbuild --platform=node --format=${format} runs with the wasm beside it`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hookmatch-node-bundle-"));
+    const entry = join(dir, source === "import" ? "main.mjs" : "main.cjs");
+    const load = source === "import" ? 'import { Subscription } from "hookmatch";' : 'const { Subscription } = require("hookmatch");';
+    await writeFile(entry, `${load}\nconsole.log(Subscription.compile({ url: "https://kanboard.example.com/h", token: "t" }).matches({ event_name: "task.close", event_data: {} }));\n`);
+    const out = join(dir, `out/app.${format === "esm" ? "mjs" : "cjs"}`);
+    await build({ entryPoints: [entry], bundle: true, format, platform: "node", nodePaths: [join(root, "node_modules")], outfile: out, logLevel: "error" });
+    await copyFile(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"), join(dir, "out/hookmatch_bg.wasm"));
+    // Run from elsewhere, with no node_modules to fall back on.
+    const r = run(process.execPath, [out], { cwd: tmpdir() });
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out.trim(), "true");
+  });
+}
