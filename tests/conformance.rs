@@ -4,6 +4,9 @@
 //! per case. The same files run through the built package in
 //! tests/js/conformance.test.mjs; docs/vendors/README.md describes the format.
 
+mod common;
+
+use common::ensure;
 use hookmatch::options::{parse, DeliverOptionsIn, PreviewOptionsIn, SpecOptions};
 use hookmatch::{CompileOptions, Subscription};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -51,20 +54,12 @@ fn fail(message: String) -> Failed {
     message.into()
 }
 
-fn check(ok: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
-    if ok {
-        Ok(())
-    } else {
-        Err(fail(message()))
-    }
-}
-
 /// Every case names the document or source file, the section and the
 /// version (commit or date) it follows.
 fn source_is_cited(case: &Value) -> Result<(), Failed> {
     let source = &case["source"];
     for key in ["document", "section", "version"] {
-        check(
+        ensure(
             source[key].as_str().is_some_and(|s| !s.trim().is_empty()),
             || format!("the case has no source.{key}"),
         )?;
@@ -136,7 +131,7 @@ fn run(vendor: &str, case: &Value) -> Result<(), Failed> {
         }
     };
     if let Some(want) = expect.get("dialect").and_then(Value::as_str) {
-        check(sub.dialect().name() == want, || {
+        ensure(sub.dialect().name() == want, || {
             format!("dialect {}", sub.dialect().name())
         })?;
     }
@@ -152,41 +147,11 @@ fn run(vendor: &str, case: &Value) -> Result<(), Failed> {
 fn validation(spec: &str, opts: CompileOptions, expect: &Value) -> Result<(), Failed> {
     let diags = hookmatch::subscription::validate_text(spec.as_bytes(), opts)
         .map_err(|e| fail(e.message))?;
-    let mut got: Vec<(String, String, String)> = diags
-        .iter()
-        .map(|d| {
-            (
-                format!("{:?}", d.severity).to_lowercase(),
-                d.code.to_string(),
-                d.path.clone(),
-            )
-        })
-        .collect();
-    let mut want: Vec<(String, String, String)> = expect["diagnostics"]
+    // A case with no "diagnostics" expects none.
+    let want = expect["diagnostics"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|d| {
-                    (
-                        d[0].as_str().unwrap().into(),
-                        d[1].as_str().unwrap().into(),
-                        d[2].as_str().unwrap().into(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    got.sort();
-    want.sort();
-    check(got == want, || {
-        format!("diagnostics {got:?}, want {want:?}")
-    })?;
-    if let Some(msg) = expect.get("message").and_then(Value::as_str) {
-        check(diags.iter().any(|d| d.message.contains(msg)), || {
-            format!("no diagnostic says {msg:?}: {diags:#?}")
-        })?;
-    }
-    Ok(())
+        .map_or(&[][..], Vec::as_slice);
+    common::same_diagnostics(&diags, want, expect.get("message").and_then(Value::as_str))
 }
 
 fn matching(sub: &Subscription, case: &Value, expect: &Value) -> Result<(), Failed> {
@@ -196,11 +161,11 @@ fn matching(sub: &Subscription, case: &Value, expect: &Value) -> Result<(), Fail
         let e = got
             .err()
             .ok_or_else(|| fail("matches did not fail".into()))?;
-        check(e.code() == err["code"], || {
+        ensure(e.code() == err["code"], || {
             format!("error {} ({})", e.code(), e.message)
         })?;
         if let Some(path) = err.get("path").and_then(Value::as_str) {
-            check(e.path.as_deref() == Some(path), || {
+            ensure(e.path.as_deref() == Some(path), || {
                 format!("error path {:?}", e.path)
             })?;
         }
@@ -208,17 +173,17 @@ fn matching(sub: &Subscription, case: &Value, expect: &Value) -> Result<(), Fail
     }
     let matched = got.map_err(|e| fail(format!("matches failed: {} {}", e.code(), e.message)))?;
     let want = expect["matched"].as_bool().expect("expect.matched");
-    check(matched == want, || format!("matches is {matched}"))?;
+    ensure(matched == want, || format!("matches is {matched}"))?;
     let x = sub
         .explain_text(text.as_bytes())
         .map_err(|e| fail(e.message))?;
-    check(x.matched == want, || {
+    ensure(x.matched == want, || {
         "explain disagrees with matches".into()
     })?;
     let failing = x.gate.iter().chain(x.filters.iter()).find(|c| !c.passed);
     if let Some(field) = expect.get("failing").and_then(Value::as_str) {
         let c = failing.ok_or_else(|| fail("no failing check".into()))?;
-        check(c.field == field, || {
+        ensure(c.field == field, || {
             format!("failing check is {} ({})", c.field, c.reason)
         })?;
     }
@@ -229,7 +194,7 @@ fn matching(sub: &Subscription, case: &Value, expect: &Value) -> Result<(), Fail
             .chain(x.filters.iter())
             .map(|c| c.reason.as_str())
             .collect();
-        check(all.iter().any(|r| r.contains(reason)), || {
+        ensure(all.iter().any(|r| r.contains(reason)), || {
             format!("no reason says {reason:?}: {all:?}")
         })?;
     }
@@ -249,21 +214,21 @@ fn delivery(sub: &Subscription, d: &Value, expect: &Value) -> Result<(), Failed>
         let e = got
             .err()
             .ok_or_else(|| fail("deliver did not fail".into()))?;
-        return check(e.code() == err["code"], || {
+        return ensure(e.code() == err["code"], || {
             format!("error {} ({})", e.code(), e.message)
         });
     }
     let got = got.map_err(|e| fail(format!("deliver failed: {} {}", e.code(), e.message)))?;
     if expect.get("delivery") == Some(&Value::Null) {
-        return check(got.is_none(), || format!("a delivery: {got:?}"));
+        return ensure(got.is_none(), || format!("a delivery: {got:?}"));
     }
     let got = got.ok_or_else(|| fail("deliver returned null".into()))?;
     if let Some(url) = expect.get("url").and_then(Value::as_str) {
-        check(got.url == url, || format!("url {}", got.url))?;
+        ensure(got.url == url, || format!("url {}", got.url))?;
     }
     if let Some(headers) = expect.get("headers").and_then(Value::as_object) {
         for (k, v) in headers {
-            check(got.headers.get(k) == Some(v), || {
+            ensure(got.headers.get(k) == Some(v), || {
                 format!("header {k}: {:?} in {:?}", got.headers.get(k), got.headers)
             })?;
         }
@@ -271,21 +236,21 @@ fn delivery(sub: &Subscription, d: &Value, expect: &Value) -> Result<(), Failed>
     if let Some(names) = expect.get("header_names").and_then(Value::as_array) {
         let have: Vec<&str> = got.headers.keys().map(String::as_str).collect();
         let want: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
-        check(have == want, || format!("header names {have:?}"))?;
+        ensure(have == want, || format!("header names {have:?}"))?;
     }
     if let Some(body) = expect.get("body").and_then(Value::as_str) {
-        check(got.body == body, || format!("body {}", got.body))?;
+        ensure(got.body == body, || format!("body {}", got.body))?;
     }
     if let Some(parts) = expect.get("body_contains").and_then(Value::as_array) {
         for p in parts.iter().filter_map(Value::as_str) {
-            check(got.body.contains(p), || {
+            ensure(got.body.contains(p), || {
                 format!("body lacks {p:?}: {}", got.body)
             })?;
         }
     }
     if let Some(json) = expect.get("body_json") {
         let parsed: Value = serde_json::from_str(&got.body).map_err(|e| fail(e.to_string()))?;
-        check(&parsed == json, || format!("body {}", got.body))?;
+        ensure(&parsed == json, || format!("body {}", got.body))?;
     }
     if let Some(secret) = expect.get("verifies_with").and_then(Value::as_str) {
         let delivery = serde_json::to_value(&got).unwrap();
@@ -299,7 +264,7 @@ fn delivery(sub: &Subscription, d: &Value, expect: &Value) -> Result<(), Failed>
             },
         )
         .map_err(|e| fail(e.message))?;
-        check(ok, || {
+        ensure(ok, || {
             format!("the delivery does not verify with {secret:?}")
         })?;
     }
@@ -327,12 +292,12 @@ fn preview(sub: &Subscription, p: &Value, expect: &Value) -> Result<(), Failed> 
     for key in ["total", "matched"] {
         if let Some(n) = expect.get(key).and_then(Value::as_u64) {
             let got = if key == "total" { r.total } else { r.matched };
-            check(got as u64 == n, || format!("{key} is {got}"))?;
+            ensure(got as u64 == n, || format!("{key} is {got}"))?;
         }
     }
     if let Some(m) = expect.get("matches") {
         let got = serde_json::to_value(&r.matches).unwrap();
-        check(&got == m, || format!("matches {got}"))?;
+        ensure(&got == m, || format!("matches {got}"))?;
     }
     if let Some(errors) = expect.get("errors").and_then(Value::as_array) {
         let got: Vec<Value> = r
@@ -346,7 +311,7 @@ fn preview(sub: &Subscription, p: &Value, expect: &Value) -> Result<(), Failed> 
                 o
             })
             .collect();
-        check(&got == errors, || format!("errors {got:?}"))?;
+        ensure(&got == errors, || format!("errors {got:?}"))?;
     }
     Ok(())
 }

@@ -7,6 +7,9 @@
 //! rewrites the snapshots, `UPDATE_GOLDEN=1` the golden deliveries. The JS
 //! suite reads the same tables through the built package.
 
+mod common;
+
+use common::ensure;
 use hookmatch::{CompileOptions, Dialect, Subscription};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Map, Value};
@@ -100,14 +103,6 @@ fn event_text(dialect: &str, case: &Value) -> String {
     }
 }
 
-fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
-    if ok {
-        Ok(())
-    } else {
-        Err(message().into())
-    }
-}
-
 fn case_name(case: &Value) -> String {
     case["name"].as_str().unwrap_or("?").to_string()
 }
@@ -181,57 +176,10 @@ fn validation_case(dialect: &str, case: &Value) -> Result<(), Failed> {
     let text = spec_text(dialect, case);
     let diags = hookmatch::subscription::validate_text(text.as_bytes(), opts(dialect, case))
         .map_err(|e| e.to_string())?;
-    let mut got: Vec<(String, String, String)> = diags
-        .iter()
-        .map(|d| {
-            (
-                format!("{:?}", d.severity).to_lowercase(),
-                d.code.to_string(),
-                d.path.clone(),
-            )
-        })
-        .collect();
-    let mut want: Vec<(String, String, String)> = case["diagnostics"]
+    let want = case["diagnostics"]
         .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d[0].as_str().unwrap().into(),
-                d[1].as_str().unwrap().into(),
-                d[2].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    got.sort();
-    want.sort();
-    ensure(got == want, || {
-        format!("diagnostics {got:?}, want {want:?}")
-    })?;
-    if let Some(msg) = case.get("message").and_then(Value::as_str) {
-        ensure(diags.iter().any(|d| d.message.contains(msg)), || {
-            format!("no message with {msg:?} in {diags:#?}")
-        })?;
-    }
-    if opts(dialect, case).update {
-        return Ok(());
-    }
-    // compile agrees with validate: it fails exactly when there is an error.
-    let compiled = Subscription::compile_text(text.as_bytes(), opts(dialect, case));
-    let has_error = diags.iter().any(|d| d.is_error());
-    ensure(compiled.is_err() == has_error, || {
-        "compile disagrees with validate".into()
-    })?;
-    if let Err(e) = compiled {
-        let first = diags.iter().find(|d| d.is_error()).unwrap();
-        ensure(e.public_code() == first.code, || {
-            format!("compile's code {}", e.public_code())
-        })?;
-        ensure(e.path.as_deref() == Some(first.path.as_str()), || {
-            format!("compile's path {:?}", e.path)
-        })?;
-    }
-    Ok(())
+        .ok_or("the case has no \"diagnostics\"")?;
+    common::same_diagnostics(&diags, want, case.get("message").and_then(Value::as_str))
 }
 
 fn seed_update_example_as_printed_is_invalid_json() -> Result<(), Failed> {
