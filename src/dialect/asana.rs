@@ -9,7 +9,10 @@ use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
 use crate::delivery::{post, DeliverOptions, Delivery, JSON};
 use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event, State};
-use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, Plan, StateSel};
+use crate::plan::{
+    Comparison, Connector, Entry, FieldRef, Filter, GateCheck, GateSource, GateTest, Group, Plan,
+    StateSel,
+};
 use crate::signing;
 use crate::text::{quote_short, type_name};
 use crate::value::Hint;
@@ -173,6 +176,110 @@ fn check_higher_level(f: &Value, kind: &str, path: &str, diags: &mut Vec<Diagnos
     }
 }
 
+/// Resource types whose events never reach a higher-level webhook (the
+/// guide's "Filtering": "Webhook events from tasks, subtasks, and stories
+/// won't be propagated to these higher-level webhooks").
+const NOT_PROPAGATED: [&str; 3] = ["task", "subtask", "story"];
+
+fn leaf(name: &str, pointer: &[&str], comparison: Comparison, value: Value) -> Filter {
+    Filter {
+        field_name: name.into(),
+        field: FieldRef::Pointer(pointer.iter().map(|s| s.to_string()).collect()),
+        comparison,
+        state: StateSel::New,
+        state_given: false,
+        hint: Hint::of(&value),
+        value,
+    }
+}
+
+/// Make each filter of a webhook on a team, portfolio or workspace pass
+/// only what Asana propagates that high: a filter without `resource_type`
+/// gets `resource.resource_type ne` each of [`NOT_PROPAGATED`]; a filter
+/// for one of them gets `ne` its own type (so it never passes, as in
+/// Asana); a membership filter gets `action in ["added", "removed"]`.
+/// Returns how many filters can still pass.
+fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
+    let mut live = 0;
+    for (entry, json) in entries.iter_mut().zip(json) {
+        let get = |k: &str| json.get(k).and_then(Value::as_str);
+        let (rt, action) = (get("resource_type"), get("action"));
+        let mut extra = Vec::new();
+        let mut dead = false;
+        let rt_leaf = |t: &str| {
+            leaf(
+                "resource.resource_type",
+                &["resource", "resource_type"],
+                Comparison::Ne,
+                t.into(),
+            )
+        };
+        match rt {
+            None => extra.extend(NOT_PROPAGATED.iter().map(|t| rt_leaf(t))),
+            Some(t) if NOT_PROPAGATED.contains(&t) => {
+                dead = true;
+                extra.push(rt_leaf(t));
+            }
+            Some(t) => {
+                if let Some(allowed) = higher_level_actions(t).filter(|a| !a.is_empty()) {
+                    dead = action.is_some_and(|a| !allowed.contains(&a));
+                    extra.push(leaf(
+                        "action",
+                        &["action"],
+                        Comparison::In,
+                        Value::Array(allowed.iter().map(|&a| a.into()).collect()),
+                    ));
+                }
+            }
+        }
+        if !dead {
+            live += 1;
+        }
+        if extra.is_empty() {
+            continue;
+        }
+        let filters = match std::mem::replace(
+            entry,
+            Entry::Group(Group {
+                connector: Connector::And,
+                filters: Vec::new(),
+            }),
+        ) {
+            Entry::Filter(f) => vec![f],
+            Entry::Group(g) => g.filters,
+        };
+        let mut filters = filters;
+        filters.extend(extra);
+        *entry = Entry::Group(Group {
+            connector: Connector::And,
+            filters,
+        });
+    }
+    live
+}
+
+/// The gate check that says what a higher-level webhook never receives:
+/// failing when no filter can pass (then nothing fires), else passing and
+/// naming the rule the filters enforce.
+fn higher_level_gate(kind: &str, live: usize) -> GateCheck {
+    let rule = format!(
+        "Asana does not propagate task, subtask and story events to a webhook on a {kind}, nor membership events other than added and removed"
+    );
+    GateCheck {
+        field: "resource_type",
+        source: GateSource::Root(&["resource", "resource_type"]),
+        test: GateTest::Fixed {
+            passed: live > 0,
+            expected: Value::String(format!("an event Asana propagates to a {kind}")),
+            reason: if live > 0 {
+                format!("{rule}: the filters leave those out")
+            } else {
+                format!("{rule}, and every filter of this webhook is for those, so it never fires")
+            },
+        },
+    }
+}
+
 fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     let checkpoint = Checkpoint::new(diags);
     spec::unknown_keys(
@@ -244,19 +351,58 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         }
     }
 
+    let active = match crate::json::field(obj, "active") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(other) => {
+            diags.push(Diagnostic::error(
+                Code::InvalidType,
+                "/active",
+                format!(
+                    "active is a boolean in Asana's webhook responses, got {}",
+                    type_name(other)
+                ),
+            ));
+            None
+        }
+    };
+
     if checkpoint.failed(diags) {
         return None;
     }
     let (resource, target) = (resource?, target?);
+
+    let mut gate = Vec::new();
+    // WebhookCompact.active: "if false it is considered inactive and will
+    // not generate events".
+    if active == Some(false) {
+        gate.push(GateCheck {
+            field: "active",
+            source: GateSource::None,
+            test: GateTest::Fixed {
+                passed: false,
+                expected: Value::Bool(true),
+                reason: "the webhook is inactive (active: false): Asana does not generate events for an inactive webhook".into(),
+            },
+        });
+    }
+    if let Some(kind) = higher_level {
+        let live = higher_level_entries(&mut entries, &filters_json);
+        gate.push(higher_level_gate(kind, live));
+    }
+
     let mut normalized = Vec::with_capacity(8);
     normalized.push(("resource", resource.into()));
     normalized.push(("target", target.clone().into()));
+    if let Some(a) = active {
+        normalized.push(("active", a.into()));
+    }
     if !filters_json.is_empty() {
         normalized.push(("filters", Value::Array(filters_json)));
     }
     Some(Compiled {
         plan: Plan {
-            gate: Vec::new(),
+            gate,
             connector: Connector::Or,
             entries,
         },
