@@ -1,0 +1,634 @@
+// An independent brute-force oracle for the analysis (lint, diff, example,
+// set.lint). A finding is a claim about every event of the vendor's shape
+// (the contract's "claims" rule); this test tries to refute each claim with
+// events of its own generator (tests/js/oracle/gen.mjs), judged only by
+// `matches` and `explain`, so it shares none of the analysis's candidate
+// values and none of its blind spots. Counterexamples are kept in
+// tests/js/oracle/counterexamples.json and replayed first.
+//
+// ORACLE_SEED, ORACLE_SPECS, ORACLE_EVENTS change the run; ORACLE_RECORD=1
+// appends new counterexamples to the seed file.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Subscription, SubscriptionSet, lint, diff } from "hookmatch";
+import { Rng, DIALECTS, genSpec, genEvent, mutants, toText, filtersOf, plain } from "./oracle/gen.mjs";
+
+const SEED = Number(process.env.ORACLE_SEED ?? 20261206);
+const SPECS = Number(process.env.ORACLE_SPECS ?? 400);
+const EVENTS = Number(process.env.ORACLE_EVENTS ?? 200);
+const RECORD = process.env.ORACLE_RECORD === "1";
+const SHRINK = process.env.ORACLE_SHRINK === "1";
+const SEEDS_FILE = new URL("./oracle/counterexamples.json", import.meta.url);
+
+const stats = { specs: 0, invalid: 0, events: 0, claims: 0, refuted: 0, incomplete: 0, unknown: 0 };
+/** Refutations of this run: { claim, dialect, spec, spec2?, event?, detail }. */
+const refutations = [];
+
+function refute(r) {
+  stats.refuted++;
+  // An event missing keys the vendor always sends still refutes a claim about "any JSON in any field", but says so.
+  if (r.event) {
+    try {
+      const p = shapeProblems(r.dialect, null, JSON.parse(r.event));
+      if (p.length) r.offShape = p.join("; ");
+    } catch {}
+  }
+  refutations.push(r);
+}
+
+/** Run `f`; a throw that is not a HookmatchError is itself a refutation (the contract: nothing else is thrown). */
+function guarded(what, ctx, f) {
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    if (e?.name !== "HookmatchError") {
+      refute({ ...ctx, claim: "throws_only_hookmatch_error", detail: `${what} threw ${e?.name}: ${e?.message}` });
+    }
+    return { ok: false, error: e };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reading explanations.
+
+const all = (xs) => xs.every(Boolean);
+const any = (xs) => xs.some(Boolean);
+const combine = (connector, xs) => (connector === "OR" ? any(xs) : all(xs));
+
+/** A check's result as the contract defines it: a group applies its connector to its filters. */
+function resultOf(check) {
+  if (Array.isArray(check.filters) && check.connector) return combine(check.connector, check.filters.map(resultOf));
+  return check.passed;
+}
+const gatePassed = (ex) => ex.gate.every((c) => c.passed);
+const listResult = (ex) => (ex.filters.length === 0 ? true : combine(ex.connector ?? "AND", ex.filters.map(resultOf)));
+
+/** The check at a spec pointer ("/filters/2" or "/filters/2/filters/0"); "/filters" or "" is the list. */
+function checkAt(ex, path) {
+  if (path === "/filters" || path === "") return { passed: listResult(ex), list: true };
+  const m = /^\/filters\/(\d+)(?:\/filters\/(\d+))?$/.exec(path);
+  if (!m) return null;
+  const top = ex.filters[+m[1]];
+  if (!top) return null;
+  if (m[2] === undefined) return top;
+  return top.filters?.[+m[2]] ?? null;
+}
+const passedAt = (ex, path) => {
+  const c = checkAt(ex, path);
+  return c === null ? null : c.list ? c.passed : resultOf(c);
+};
+
+/** The connector of the list that holds `path`. */
+function connectorOf(spec, dialect, path) {
+  const m = /^\/filters\/(\d+)\/filters\/\d+$/.exec(path);
+  if (m) return spec.filters[+m[1]].connector;
+  if (dialect === "asana") return "OR";
+  return spec.filterConnector ?? "AND";
+}
+
+/** The spec without the entry at `path` (a group left with one filter becomes that filter); null if that empties a list. */
+function without(spec, path) {
+  const s = JSON.parse(JSON.stringify(spec));
+  const m = /^\/filters\/(\d+)(?:\/filters\/(\d+))?$/.exec(path);
+  if (!m) return null;
+  if (m[2] === undefined) {
+    s.filters.splice(+m[1], 1);
+    if (s.filters.length === 0) return null;
+  } else {
+    const g = s.filters[+m[1]];
+    g.filters.splice(+m[2], 1);
+    if (g.filters.length === 1) s.filters[+m[1]] = g.filters[0];
+  }
+  return s;
+}
+
+const otherPointers = (message, path) =>
+  [...message.matchAll(/\((\/filters[^)\s]*)\)/g)].map((x) => x[1]).filter((p) => p !== path);
+
+// ---------------------------------------------------------------------------
+// Vendor shape of the events the analysis builds.
+
+function shapeProblems(dialect, spec, ev) {
+  const p = [];
+  const isObj = (v) => v && typeof v === "object" && !Array.isArray(v);
+  if (!isObj(ev)) return ["not an object"];
+  if (dialect === "workfront") {
+    if (typeof ev.eventType !== "string") p.push("no eventType");
+    const ns = ev.newState, os = ev.oldState;
+    if (ev.eventType === "CREATE" && isObj(os) && Object.keys(os).length) p.push("a CREATE with an old state");
+    if (ev.eventType !== "DELETE" && !(isObj(ns) && ns.objCode !== undefined)) p.push("newState without objCode");
+    if (ev.eventType !== "DELETE" && isObj(ns) && ns.ID === undefined && ns.id === undefined) p.push("newState without ID");
+    if (ev.eventType !== "CREATE" && !(isObj(os) && os.objCode !== undefined)) p.push(`${ev.eventType} oldState without objCode`);
+    if (ev.eventType !== "CREATE" && isObj(os) && os.ID === undefined && os.id === undefined) p.push(`${ev.eventType} oldState without ID`);
+  } else if (dialect === "asana") {
+    const e = Array.isArray(ev.events) ? ev.events[0] : ev;
+    if (!isObj(e)) return ["no event"];
+    if (!isObj(e.resource) || typeof e.resource.gid !== "string") p.push("resource without gid");
+    if (isObj(e.resource) && e.resource.resource_type === undefined) p.push("resource without resource_type");
+    if (e.action === undefined) p.push("no action");
+  } else if (dialect === "kanboard") {
+    if (typeof ev.event_name !== "string") p.push("no event_name");
+    if (!isObj(ev.event_data)) p.push("no event_data");
+  } else if (dialect === "rservice") {
+    if (typeof ev.event !== "string") p.push("no event");
+    if (typeof ev.object_id !== "number") p.push(`object_id ${JSON.stringify(ev.object_id)} is not a number id`);
+  } else {
+    for (const k of ["id", "type", "action"]) if (typeof ev[k] !== "string" || ev[k] === "") p.push(`no ${k}`);
+    if (!isObj(ev.data)) p.push("no data");
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------------------
+// One spec against its events.
+
+/** Evaluations of one compiled spec over the event texts, computed once. */
+class Judge {
+  constructor(sub, events, ctx) {
+    this.sub = sub;
+    this.events = events;
+    this.ctx = ctx;
+    this.m = new Map();
+    this.x = new Map();
+  }
+  matches(e) {
+    if (!this.m.has(e)) {
+      const r = guarded("matches", { ...this.ctx, event: e }, () => this.sub.matches(e));
+      this.m.set(e, r.ok ? r.value : null);
+    }
+    return this.m.get(e);
+  }
+  explain(e) {
+    if (!this.x.has(e)) {
+      const r = guarded("explain", { ...this.ctx, event: e }, () => this.sub.explain(e));
+      this.x.set(e, r.ok ? r.value : null);
+    }
+    return this.x.get(e);
+  }
+  /** Events that pass the gate, with their explanations. */
+  *received() {
+    for (const e of this.events) {
+      const ex = this.explain(e);
+      if (ex && gatePassed(ex)) yield [e, ex];
+    }
+  }
+}
+
+function compile(text, ctx) {
+  const r = guarded("compile", ctx, () => Subscription.compile(text));
+  return r.ok ? r.value : null;
+}
+
+/**
+ * Check every claim lint, example and diff make about `spec` (and its
+ * `others`, for diff and set.lint) over `events` (JSON texts).
+ */
+function checkSpec(dialect, spec, others, events, opts = {}) {
+  const text = toText(spec);
+  const ctx = { dialect, spec: text };
+  const claim = () => stats.claims++;
+  const lr = guarded("lint", ctx, () => lint(text));
+  if (!lr.ok) {
+    refute({ ...ctx, claim: "lint_never_throws", detail: `lint threw ${lr.error?.code}: ${lr.error?.message}` });
+    return;
+  }
+  const findings = lr.value;
+  if (findings.some((d) => d.severity === "error")) {
+    stats.invalid++;
+    return;
+  }
+  stats.specs++;
+  const sub = compile(text, ctx);
+  if (!sub) {
+    refute({ ...ctx, claim: "compiles_when_lint_has_no_error", detail: "compile threw on a spec lint found no error in" });
+    return;
+  }
+  const specPlain = plain(spec);
+  const J = new Judge(sub, events, ctx);
+  const codes = new Set(findings.map((d) => d.code));
+  const incomplete = codes.has("analysis_incomplete");
+  if (incomplete) stats.incomplete++;
+  const firing = events.filter((e) => J.matches(e) === true);
+
+  // Consistency of the oracle's own judges: matches agrees with explain, and with the gate and the filter list.
+  for (const e of events.slice(0, 40)) {
+    const ex = J.explain(e);
+    if (!ex) continue;
+    const expect = gatePassed(ex) && listResult(ex);
+    if (ex.matched !== J.matches(e) || (expect !== ex.matched && !ex.gate.some((c) => c.field === "messageSize"))) {
+      refute({ ...ctx, claim: "explain_agrees_with_matches", event: e, detail: `matches ${J.matches(e)}, explain.matched ${ex.matched}, gate∧filters ${expect}` });
+      break;
+    }
+  }
+
+  for (const d of findings) {
+    if (d.code === "never_matches") {
+      claim();
+      if (firing.length) refute({ ...ctx, claim: "never_matches", path: d.path, event: firing[0], detail: d.message });
+    } else if (d.code === "always_passes") {
+      claim();
+      for (const [e, ex] of J.received()) {
+        const p = passedAt(ex, d.path);
+        if (p === false) {
+          refute({ ...ctx, claim: "always_passes", path: d.path, event: e, detail: d.message });
+          break;
+        }
+      }
+    } else if (d.code === "redundant_filter") {
+      claim();
+      const q = otherPointers(d.message, d.path)[0];
+      const conn = connectorOf(specPlain, dialect, d.path);
+      let bad = null;
+      for (const [e, ex] of J.received()) {
+        const p = passedAt(ex, d.path);
+        const o = q === undefined ? null : passedAt(ex, q);
+        if (p === null) break;
+        // Under AND: every event passing q passes p. Under OR: p implies q (or p passes nothing).
+        if (conn === "AND" ? o === true && p === false : p === true && o !== true) {
+          bad = e;
+          break;
+        }
+      }
+      // And the edit it suggests changes nothing: the spec without that filter fires for the same events.
+      if (!bad) {
+        const w = without(specPlain, d.path);
+        const ws = w && compile(JSON.stringify(w), ctx);
+        if (ws) for (const e of events) {
+          const a = J.matches(e), b = guarded("matches", ctx, () => ws.matches(e));
+          if (a !== null && b.ok && a !== b.value) {
+            bad = e;
+            break;
+          }
+        }
+        ws?.free();
+      }
+      if (bad) refute({ ...ctx, claim: "redundant_filter", path: d.path, event: bad, detail: `${d.message} (connector ${conn})` });
+    } else if (d.code === "duplicate_filter") {
+      claim();
+      // The same filter (defaults written out) stands elsewhere in the same list.
+      const m = /^(.*)\/(\d+)$/.exec(d.path);
+      const list = m && m[1].split("/").slice(1).reduce((o, k) => (o == null ? o : o[k]), specPlain);
+      const norm = (f) => JSON.stringify(f && f.type === "group" ? { ...f, filters: f.filters.map((g) => JSON.parse(norm(g))) } : f && f.fieldName !== undefined ? { ...f, comparison: f.comparison ?? "eq", state: f.state ?? "newState" } : f);
+      const same = Array.isArray(list) && list.some((f, i) => i !== +m[2] && norm(f) === norm(list[+m[2]]));
+      if (!same) refute({ ...ctx, claim: "duplicate_filter", path: d.path, detail: d.message });
+    }
+  }
+
+  // example()
+  const exr = guarded("example()", ctx, () => sub.example());
+  if (exr.ok) {
+    const ex = exr.value;
+    if (ex !== null) {
+      claim();
+      if (J.matches(toText(ex)) !== true) refute({ ...ctx, claim: "example_fires", event: toText(ex), detail: "example() does not match" });
+      if (codes.has("never_matches")) refute({ ...ctx, claim: "example_null_iff_never_matches", event: toText(ex), detail: "lint says never_matches but example() found an event" });
+      const sp = shapeProblems(dialect, specPlain, ex);
+      if (sp.length) refute({ ...ctx, claim: "example_vendor_shape", event: toText(ex), detail: sp.join("; ") });
+    } else {
+      claim();
+      if (!codes.has("never_matches") && !incomplete) refute({ ...ctx, claim: "example_null_iff_never_matches", detail: "example() is null but lint reports neither never_matches nor analysis_incomplete" });
+      if (firing.length && !incomplete) refute({ ...ctx, claim: "example_null", event: firing[0], detail: "example() is null but this event fires" });
+    }
+  }
+
+  // example({ fail })
+  const targets = filtersOf(specPlain).map((x) => x.path);
+  for (const t of new Set([...targets, ...(specPlain.filters ?? []).map((_, i) => `/filters/${i}`)])) {
+    const m = /^\/filters\/(\d+)$/.exec(t);
+    const fail = m ? +m[1] : t;
+    const r = guarded(`example({fail: ${JSON.stringify(fail)}})`, ctx, () => sub.example({ fail }));
+    if (!r.ok) continue;
+    claim();
+    if (r.value !== null) {
+      const et = toText(r.value);
+      const ex = J.explain(et);
+      if (!ex || !gatePassed(ex) || passedAt(ex, t) !== false) {
+        refute({ ...ctx, claim: "example_fail", path: t, event: et, detail: !ex ? "not an event" : !gatePassed(ex) ? "fails the gate" : "passes the filter it should fail" });
+      }
+      const sp = shapeProblems(dialect, specPlain, r.value);
+      if (sp.length) refute({ ...ctx, claim: "example_vendor_shape", path: t, event: et, detail: `example({fail}): ${sp.join("; ")}` });
+    } else if (!incomplete) {
+      for (const [e, ex] of J.received()) {
+        if (passedAt(ex, t) === false) {
+          refute({ ...ctx, claim: "example_fail_null", path: t, event: e, detail: "example({fail}) is null but this event passes the gate and fails that filter" });
+          break;
+        }
+      }
+    }
+  }
+
+  // example({ base }): a base that fires comes back as given; any other answer fires.
+  let bases = 0;
+  for (const e of [...firing.slice(0, 3), ...events.slice(0, 2)]) {
+    if (bases++ >= 4) break;
+    const base = JSON.parse(e);
+    const r = guarded("example({base})", { ...ctx, event: e }, () => sub.example({ base }));
+    if (!r.ok) continue;
+    claim();
+    // An Asana delivery body ({events: [...]}) as a base is told apart: the contract's base is one event.
+    const env = dialect === "asana" && Array.isArray(base?.events) ? "_envelope" : "";
+    if (firing.includes(e)) {
+      if (JSON.stringify(r.value) !== JSON.stringify(base)) refute({ ...ctx, claim: `example_base_unchanged${env}`, event: e, detail: `returned ${JSON.stringify(r.value)?.slice(0, 300)}` });
+    } else if (r.value !== null && J.matches(toText(r.value)) !== true) {
+      refute({ ...ctx, claim: `example_base_fires${env}`, event: e, detail: `returned ${toText(r.value).slice(0, 300)}` });
+    } else if (r.value === null && !incomplete && (firing.length || !codes.has("never_matches"))) {
+      const why = firing.length ? `this event fires: ${firing[0].slice(0, 300)}` : "lint does not say never_matches";
+      refute({ ...ctx, claim: `example_base_null${env}`, event: e, detail: `example({base}) is null but ${why}` });
+    }
+  }
+
+  // diff against itself and against each edit, both ways.
+  const pairs = [[spec, spec], ...others.flatMap((o) => [[spec, o], [o, spec]])];
+  for (const [a, b] of pairs.slice(0, opts.diffs ?? 5)) {
+    checkDiff(dialect, a, b, a === spec ? J : null, b === spec ? J : null, events);
+  }
+  sub.free();
+}
+
+function checkDiff(dialect, a, b, Ja, Jb, events) {
+  const ta = toText(a), tb = toText(b);
+  const ctx = { dialect, spec: ta, spec2: tb };
+  const r = guarded("diff", ctx, () => diff(ta, tb));
+  if (!r.ok) return;
+  const d = r.value;
+  const sa = Ja ? null : compile(ta, ctx), sb = Jb ? null : compile(tb, ctx);
+  Ja ??= sa && new Judge(sa, events, ctx);
+  Jb ??= sb && new Judge(sb, events, ctx);
+  if (!Ja || !Jb) return;
+  stats.claims++;
+  if (d.relation === "unknown") stats.unknown++;
+  for (const g of d.gained) {
+    const t = toText(g);
+    if (!(Jb.matches(t) === true && Ja.matches(t) === false)) refute({ ...ctx, claim: "diff_gained_witness", event: t, detail: `before ${Ja.matches(t)}, after ${Jb.matches(t)}` });
+  }
+  for (const l of d.lost) {
+    const t = toText(l);
+    if (!(Ja.matches(t) === true && Jb.matches(t) === false)) refute({ ...ctx, claim: "diff_lost_witness", event: t, detail: `before ${Ja.matches(t)}, after ${Jb.matches(t)}` });
+  }
+  const rel = d.relation;
+  const bad = (why, e) => refute({ ...ctx, claim: `diff_${rel}`, event: e, detail: why });
+  if (rel === "equivalent" && (d.gained.length || d.lost.length)) bad("equivalent with witnesses");
+  if (rel === "narrower" && d.gained.length) bad("narrower with a gained witness");
+  if (rel === "wider" && d.lost.length) bad("wider with a lost witness");
+  if (rel === "overlapping" && !(d.gained.length && d.lost.length)) bad("overlapping without a witness on each side");
+  for (const e of events) {
+    const x = Ja.matches(e), y = Jb.matches(e);
+    if (x === null || y === null) continue;
+    if (rel === "equivalent" && x !== y) return bad(`before ${x}, after ${y}`, e);
+    if (rel === "narrower" && y && !x) return bad("after fires and before does not", e);
+    if (rel === "wider" && x && !y) return bad("before fires and after does not", e);
+    if (rel === "disjoint" && x && y) return bad("both fire", e);
+  }
+  sa?.free();
+  sb?.free();
+}
+
+/** set.lint over a spec and its edits (one target URL per dialect): overlap witnesses fire both members, and every overlap is found. */
+function checkSet(dialect, specs, events) {
+  const entries = specs.map((s, i) => ({ id: `m${i}`, spec: toText(s) }));
+  const ctx = { dialect, spec: JSON.stringify(entries) };
+  const r = guarded("SubscriptionSet.compile", ctx, () => SubscriptionSet.compile(entries.map((e) => ({ id: e.id, spec: JSON.parse(e.spec) }))));
+  if (!r.ok) return;
+  const set = r.value;
+  const lr = guarded("set.lint", ctx, () => set.lint());
+  if (!lr.ok) return set.free();
+  const compiled = Object.fromEntries(entries.map((e) => [e.id, compile(e.spec, ctx)]));
+  const subs = Object.fromEntries(Object.entries(compiled).map(([k, s]) => [k, s && new Judge(s, events, ctx)]));
+  const reported = new Set();
+  let incomplete = false;
+  for (const m of lr.value) for (const d of m.diagnostics) {
+    if (d.code === "analysis_incomplete") incomplete = true;
+    if (d.code !== "overlapping_delivery" && d.code !== "duplicate_subscription") continue;
+    const ids = [...d.message.matchAll(/"(m\d+)"/g)].map((x) => x[1]);
+    const [x, y] = ids.length >= 2 ? ids : [ids[0], m.id];
+    reported.add(`${x}|${y}`).add(`${y}|${x}`);
+    if (d.code === "duplicate_subscription") continue;
+    stats.claims++;
+    const at = d.message.indexOf("e.g. ");
+    let w = null;
+    try {
+      w = JSON.parse(d.message.slice(at + 5));
+    } catch {
+      refute({ ...ctx, claim: "overlapping_delivery_witness", detail: `no witness readable in: ${d.message}` });
+      continue;
+    }
+    const t = toText(w);
+    if (!(subs[x]?.matches(t) && subs[y]?.matches(t))) refute({ ...ctx, claim: "overlapping_delivery_witness", event: t, detail: `${x} ${subs[x]?.matches(t)}, ${y} ${subs[y]?.matches(t)}: ${d.message}` });
+  }
+  // Same target URL within a dialect: any event that fires two members is an overlap set.lint must name
+  // (a member reported as a duplicate of another stands for it: their overlaps are the other's).
+  const dup = new Map();
+  for (const m of lr.value) for (const d of m.diagnostics) if (d.code === "duplicate_subscription") {
+    const ids = [...d.message.matchAll(/"(m\d+)"/g)].map((x) => x[1]);
+    if (ids.length >= 2) dup.set(ids[0], ids[1]);
+  }
+  const rep = (id) => (dup.has(id) ? rep(dup.get(id)) : id);
+  for (const p of [...reported]) {
+    const [x, y] = p.split("|");
+    reported.add(`${rep(x)}|${rep(y)}`);
+  }
+  const said = (x, y) => rep(x) === rep(y) || reported.has(`${x}|${y}`) || reported.has(`${rep(x)}|${rep(y)}`);
+  if (!incomplete) {
+    const ids = Object.keys(subs).filter((k) => subs[k]);
+    outer: for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
+      if (said(ids[i], ids[j])) continue;
+      for (const e of events) {
+        if (subs[ids[i]].matches(e) && subs[ids[j]].matches(e)) {
+          stats.claims++;
+          refute({ ...ctx, claim: "overlapping_delivery_missed", event: e, detail: `${ids[i]} and ${ids[j]} both fire` });
+          break outer;
+        }
+      }
+    }
+  }
+  for (const s of Object.values(compiled)) s?.free();
+  set.free();
+}
+
+// ---------------------------------------------------------------------------
+// Shrinking (ORACLE_SHRINK=1): the smallest spec and event that still refute
+// the same claim, for the seed file and for people reading it.
+
+function refutedBy(r, spec, spec2, event) {
+  const at = refutations.length;
+  const saved = { ...stats };
+  try {
+    const events = event ? [event] : [];
+    if (spec2 !== undefined) checkDiff(r.dialect, spec, spec2, null, null, events);
+    else checkSpec(r.dialect, spec, [], events, { diffs: 0 });
+  } catch {}
+  Object.assign(stats, saved);
+  return refutations.splice(at);
+}
+
+function specCandidates(spec) {
+  const out = [];
+  const c = () => JSON.parse(JSON.stringify(spec));
+  const fs = spec.filters ?? [];
+  for (let i = 0; i < fs.length; i++) {
+    const s = c();
+    s.filters.splice(i, 1);
+    if (!s.filters.length) delete s.filters;
+    out.push(s);
+    if (fs[i]?.type === "group") {
+      for (let j = 0; j < fs[i].filters.length; j++) {
+        const t = c();
+        t.filters[i] = fs[i].filters[j];
+        out.push(t);
+        if (fs[i].filters.length > 2) {
+          const u = c();
+          u.filters[i].filters.splice(j, 1);
+          out.push(u);
+        }
+      }
+    } else if (fs[i] && typeof fs[i] === "object") {
+      for (const k of Object.keys(fs[i])) {
+        if (["fieldName", "type"].includes(k)) continue;
+        const t = c();
+        delete t.filters[i][k];
+        if (Object.keys(t.filters[i]).length) out.push(t);
+      }
+    }
+  }
+  for (const k of ["filterConnector", "objId", "events", "disabled", "secret"]) if (k in spec) { const s = c(); delete s[k]; out.push(s); }
+  return out;
+}
+
+function eventCandidates(ev) {
+  const out = [];
+  const walk = (v, path) => {
+    if (!v || typeof v !== "object") return;
+    const keys = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+    for (const k of keys) {
+      const e = JSON.parse(JSON.stringify(ev));
+      const parent = path.reduce((o, x) => o[x], e);
+      if (Array.isArray(parent)) parent.splice(k, 1);
+      else delete parent[k];
+      out.push(e);
+      walk(v[k], [...path, k]);
+    }
+  };
+  walk(ev, []);
+  return out;
+}
+
+function shrink(r) {
+  if (r.claim.startsWith("overlapping_delivery") || r.claim === "throws_only_hookmatch_error") return r;
+  let spec = JSON.parse(r.spec), spec2 = r.spec2 === undefined ? undefined : JSON.parse(r.spec2), event = r.event;
+  const holds = (s, s2, e) => refutedBy(r, s, s2, e).some((x) => x.claim === r.claim);
+  if (!holds(spec, spec2, event)) return r;
+  for (let budget = 200, progress = true; progress && budget > 0; budget--) {
+    progress = false;
+    for (const s of specCandidates(spec)) if (holds(s, spec2, event)) { spec = s; progress = true; break; }
+    if (progress) continue;
+    if (spec2) for (const s of specCandidates(spec2)) if (holds(spec, s, event)) { spec2 = s; progress = true; break; }
+    if (progress || !event) continue;
+    // Only events that keep the vendor's shape (the keys the vendor always sends), so the shrunk case is still an event the claim is about.
+    for (const e of eventCandidates(JSON.parse(event))) {
+      if (shapeProblems(r.dialect, spec, e).length) continue;
+      const t = JSON.stringify(e);
+      if (holds(spec, spec2, t)) { event = t; progress = true; break; }
+    }
+  }
+  const last = refutedBy(r, spec, spec2, event).find((x) => x.claim === r.claim);
+  return { ...r, ...last, spec: JSON.stringify(spec), ...(spec2 ? { spec2: JSON.stringify(spec2) } : {}), ...(event ? { event } : {}), shrunk: true };
+}
+
+// ---------------------------------------------------------------------------
+// The run.
+
+function eventsFor(rng, dialect, spec, context, n) {
+  const out = new Set();
+  for (let i = 0; i < n; i++) out.add(toText(genEvent(rng, dialect, spec, context)));
+  // The analysis's own examples of the edits are events too (checked like any other).
+  for (const s of context) {
+    try {
+      const sub = Subscription.compile(toText(s));
+      const ex = sub.example();
+      if (ex) out.add(toText(ex));
+      sub.free();
+    } catch {}
+  }
+  return [...out];
+}
+
+function readSeeds() {
+  try {
+    return JSON.parse(readFileSync(SEEDS_FILE, "utf8"));
+  } catch {
+    return [];
+  }
+}
+
+const key = (r) => `${r.claim}|${r.spec}|${r.spec2 ?? ""}|${r.path ?? ""}`;
+
+function summarize(list) {
+  const byClass = new Map();
+  for (const r of list) {
+    const k = `${r.claim} (${r.dialect})`;
+    if (!byClass.has(k)) byClass.set(k, { n: 0, first: r });
+    byClass.get(k).n++;
+  }
+  return [...byClass].map(([k, { n, first }]) =>
+    `${k}: ${n}\n    spec ${first.spec}${first.spec2 ? `\n    spec2 ${first.spec2}` : ""}${first.path ? `\n    path ${first.path}` : ""}${first.event ? `\n    event ${first.event.slice(0, 600)}${first.offShape ? ` (off the vendor's shape: ${first.offShape})` : ""}` : ""}\n    ${first.detail?.slice(0, 400) ?? ""}`,
+  ).join("\n");
+}
+
+test("the analysis's claims survive an independent brute-force oracle", () => {
+  const t0 = Date.now();
+  const seeds = readSeeds();
+  // Replay every recorded counterexample first, with its event among a few fresh ones.
+  for (const [i, c] of seeds.entries()) {
+    const rng = new Rng(SEED ^ (i * 7919));
+    const spec = JSON.parse(c.spec);
+    if (c.claim.startsWith("overlapping_delivery")) {
+      const entries = JSON.parse(c.spec);
+      const specs = entries.map((e) => JSON.parse(e.spec));
+      const events = [c.event, ...eventsFor(rng, c.dialect, specs[0], specs, 30)].filter(Boolean);
+      checkSet(c.dialect, specs, events);
+      continue;
+    }
+    const others = c.spec2 ? [JSON.parse(c.spec2)] : [];
+    const events = [...(c.event ? [c.event] : []), ...eventsFor(rng, c.dialect, spec, [spec, ...others], 40)];
+    stats.events += events.length;
+    if (c.spec2) checkDiff(c.dialect, spec, others[0], null, null, events);
+    else checkSpec(c.dialect, spec, others, events, { diffs: 1 });
+  }
+  const replayed = refutations.length;
+
+  const rng = new Rng(SEED);
+  for (let i = 0; i < SPECS; i++) {
+    const dialect = DIALECTS[i % DIALECTS.length];
+    const spec = genSpec(rng, dialect);
+    const edits = mutants(rng, spec, dialect).map((m) => m.spec);
+    const picked = rng.some(edits, 1, 2);
+    const events = eventsFor(rng, dialect, spec, [spec, ...picked], EVENTS);
+    stats.events += events.length;
+    checkSpec(dialect, spec, picked, events);
+    if (i % 5 === 0) checkSet(dialect, [spec, ...edits.slice(0, 3)], events);
+  }
+
+  const fresh = refutations.slice(replayed);
+  const known = new Set(seeds.map(key));
+  const novel = [];
+  const perClass = new Map();
+  for (const r of fresh) {
+    if (known.has(key(r))) continue;
+    known.add(key(r));
+    const k = `${r.claim}|${r.dialect}`;
+    perClass.set(k, (perClass.get(k) ?? 0) + 1);
+    // A few per class keep the file readable; each class replays on every run.
+    if (perClass.get(k) <= 3) novel.push({ ...(SHRINK && perClass.get(k) === 1 ? shrink(r) : r), date: new Date().toISOString().slice(0, 10), seed: SEED });
+  }
+  if (RECORD && novel.length) writeFileSync(SEEDS_FILE, JSON.stringify([...seeds, ...novel], null, 1) + "\n");
+
+  if (SHRINK) for (const r of novel.filter((x) => x.shrunk)) console.log(`shrunk ${r.claim} (${r.dialect})${r.path ? ` at ${r.path}` : ""}\n  spec  ${r.spec}${r.spec2 ? `\n  spec2 ${r.spec2}` : ""}${r.event ? `\n  event ${r.event}` : ""}\n  ${r.detail}`);
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  console.log(
+    `oracle: seed ${SEED}; ${stats.specs} specs (+${stats.invalid} invalid), ${stats.events} events, ${stats.claims} claims checked, ` +
+      `${stats.refuted} refuted (${replayed} in ${seeds.length} replayed counterexamples, ${novel.length} new recorded${RECORD ? "" : " — ORACLE_RECORD=1 writes them"}); ` +
+      `analysis_incomplete ${stats.incomplete}, diff unknown ${stats.unknown}; ${secs} s`,
+  );
+  assert.equal(refutations.length, 0, `refuted claims:\n${summarize(refutations)}`);
+});
