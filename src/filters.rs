@@ -22,6 +22,9 @@ pub struct FilterContext<'a> {
     /// Fields the vendor documents as not filterable for this spec, and
     /// the vendor's name for the warning.
     pub unfilterable: &'a [&'a str],
+    /// Fields the vendor filters only with `changed` (Workfront's
+    /// `USER.userRoles`): any other comparison on them warns.
+    pub changed_only: &'a [&'a str],
     pub vendor: &'a str,
 }
 
@@ -430,6 +433,20 @@ fn parse_filter(
             format!(
                 "{} does not filter on {top}: this filter will not work in {}",
                 ctx.vendor, ctx.vendor
+            ),
+        ));
+    }
+    if let Some(top) = top.filter(|t| {
+        comparison != Comparison::Changed && ctx.changed_only.contains(t)
+    }) {
+        diags.push(Diagnostic::warning(
+            Code::UnfilterableField,
+            cmp_path(),
+            format!(
+                "{} filters {top} only with the changed comparison, not {}: this filter will not work in {}; use \"comparison\": \"changed\"",
+                ctx.vendor,
+                comparison.name(),
+                ctx.vendor
             ),
         ));
     }

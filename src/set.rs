@@ -598,7 +598,8 @@ impl SubscriptionSet {
     /// `set.lint()`: per member with findings, in insertion order, its
     /// compile warnings and analysis findings, then `duplicate_subscription`
     /// (equal to an earlier member in every field its vendor compares: the
-    /// normalized spec) and `overlapping_delivery` (an earlier member with
+    /// normalized spec, and the secrets the vendor tells subscriptions
+    /// apart by) and `overlapping_delivery` (an earlier member with
     /// the same target fires for one event too; the witness is in the
     /// message).
     pub fn lint(&self) -> Vec<(String, Vec<Diagnostic>)> {
@@ -608,7 +609,17 @@ impl SubscriptionSet {
         // members with one target can overlap; one that never fires has none).
         let specs: Vec<String> = members
             .iter()
-            .map(|m| format!("{}\u{0}{}", m.sub.dialect().name(), m.sub.to_json()))
+            .map(|m| {
+                // A secret the vendor tells subscriptions apart by is keyed
+                // by a MAC of it, so the key never holds the secret.
+                let secret = m.sub.distinguishing_secret().map_or(String::new(), |s| {
+                    hex::encode(crate::signing::hmac_sha256(
+                        b"hookmatch duplicate_subscription",
+                        &[s.as_bytes()],
+                    ))
+                });
+                format!("{}\u{0}{}\u{0}{secret}", m.sub.dialect().name(), m.sub.to_json())
+            })
             .collect();
         let targets: Vec<Option<String>> = members
             .iter()

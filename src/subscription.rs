@@ -160,6 +160,12 @@ impl Subscription {
         self.compiled.delivery.refuses(ev).is_some()
     }
 
+    /// The secret its vendor tells subscriptions apart by, if any (for
+    /// `set.lint()`; never shown).
+    pub(crate) fn distinguishing_secret(&self) -> Option<&str> {
+        self.compiled.delivery.distinguishing_secret()
+    }
+
     /// The largest message its vendor sends, when it has a limit.
     pub fn size_limit(&self) -> Option<usize> {
         self.compiled.delivery.size_limit()

@@ -310,6 +310,14 @@ pub trait Deliver: fmt::Debug + Send + Sync {
     fn deliver(&self, ev: &Event<'_>, text: &str, opts: &DeliverOptions)
         -> Result<Delivery, Error>;
 
+    /// A secret that the vendor counts among the fields that make two
+    /// subscriptions distinct (Workfront's `authToken`), for `set.lint()`'s
+    /// `duplicate_subscription`, which compares a MAC of it and never shows
+    /// it. `None`: the normalized spec (secrets redacted) alone decides.
+    fn distinguishing_secret(&self) -> Option<&str> {
+        None
+    }
+
     /// A request with no event (Asana's handshake and heartbeat, a vendor's
     /// test delivery).
     fn without_event(&self, _opts: &DeliverOptions) -> Result<Delivery, Error> {

@@ -157,7 +157,8 @@ const RESPONSE_KEYS: [&str; 7] = [
 /// 1 MiB (docs/vendors/workfront.md says why).
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
-/// The FAQ: "this token value could be anything under 255 characters".
+/// The FAQ: "this token value could be anything under 255 characters", so
+/// a token of this many characters or more warns.
 pub const MAX_AUTH_TOKEN_CHARS: usize = 255;
 
 fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
@@ -233,6 +234,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
     let ctx = FilterContext {
         create_only: event_type == Some("CREATE"),
         unfilterable: obj_code.map_or(&[], unfilterable),
+        changed_only: obj_code.map_or(&[], changed_only),
         vendor: "Workfront",
     };
     let (connector, entries) = filters::parse(obj, ctx, diags);
@@ -308,6 +310,16 @@ fn unfilterable(obj_code: &str) -> &'static [&'static str] {
     }
 }
 
+/// Fields the resource-fields page marks "Can only use changed comparison
+/// operator for this field" (`api/event-sub-resource-fields.md`, User:
+/// `userRoles`, 7c4ce73, 2026-06-22), for an objCode.
+fn changed_only(obj_code: &str) -> &'static [&'static str] {
+    match obj_code {
+        "USER" => &["userRoles"],
+        _ => &[],
+    }
+}
+
 /// `objCode`: one of [`OBJ_CODES`], with a hint for anything else.
 fn obj_code<'a>(obj: &'a Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<&'a str> {
     let code = spec::required_string(obj, "objCode", diags)?;
@@ -335,7 +347,8 @@ fn check_auth_token(token: &str, diags: &mut Vec<Diagnostic>) {
         ));
     }
     let chars = token.chars().count();
-    if chars > MAX_AUTH_TOKEN_CHARS {
+    // "anything under 255 characters": 255 itself is already too long.
+    if chars >= MAX_AUTH_TOKEN_CHARS {
         diags.push(Diagnostic::warning(
             Code::TooLong,
             "/authToken",
@@ -532,6 +545,15 @@ fn state_text(raw: Option<&str>, key: &str) -> Result<String, Error> {
 }
 
 impl Deliver for WorkfrontDelivery {
+    /// "Multiple event subscriptions can be applied to a single object as
+    /// long as one or more event subscription field parameters are
+    /// different" (`event-subs-api.md`, "Event subscription filtering"):
+    /// `authToken` is one of those fields, so two subscriptions that differ
+    /// only in it are distinct, not duplicates (409, `event-subs-faq.md`).
+    fn distinguishing_secret(&self) -> Option<&str> {
+        Some(&self.auth_token)
+    }
+
     fn deliver(
         &self,
         _ev: &Event<'_>,
@@ -577,5 +599,48 @@ impl Deliver for WorkfrontDelivery {
 
     fn size_limit(&self) -> Option<usize> {
         Some(MAX_MESSAGE_BYTES)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::set::SubscriptionSet;
+    use serde_json::json;
+
+    fn member(id: &str, token: &str, base64: bool) -> serde_json::Value {
+        json!({"id": id, "dialect": "workfront", "spec": {
+            "objCode": "TASK", "eventType": "UPDATE", "authToken": token,
+            "url": "https://hooks.example.com/wf", "base64Encoding": base64,
+            "filters": [{"fieldName": "status", "fieldValue": "CUR"}]}})
+    }
+
+    fn codes(set: &SubscriptionSet) -> Vec<(String, Vec<&'static str>)> {
+        set.lint()
+            .into_iter()
+            .map(|(id, ds)| (id, ds.iter().map(|d| d.code.code()).collect()))
+            .collect()
+    }
+
+    /// "Multiple event subscriptions can be applied to a single object as
+    /// long as one or more event subscription field parameters are
+    /// different" (event-subs-api.md, "Event subscription filtering",
+    /// e889906): the token and base64Encoding are such fields.
+    #[test]
+    fn duplicates_differ_in_no_field_the_token_included() {
+        let set = SubscriptionSet::compile(&json!([
+            member("a", "token-one", false),
+            member("same", "token-one", false),
+            member("other-token", "token-two", false),
+            member("base64", "token-one", true),
+        ]))
+        .unwrap();
+        let found = codes(&set);
+        assert_eq!(found[0], ("same".to_string(), vec!["duplicate_subscription"]));
+        // Distinct subscriptions to one URL that fire together: overlaps.
+        assert_eq!(found[1], ("other-token".to_string(), vec!["overlapping_delivery"]));
+        assert_eq!(found[2], ("base64".to_string(), vec!["overlapping_delivery"]));
+        assert_eq!(found.len(), 3);
+        let text = format!("{:?}", set.lint());
+        assert!(!text.contains("token-one") && !text.contains("token-two"));
     }
 }
