@@ -90,6 +90,92 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, String> {
     })
 }
 
+/// The host a WHATWG URL parser (fetch, browsers, Node's `URL`) reads from
+/// an http(s) URL. It differs from [`parse_http_url`] (and from PHP's
+/// `parse_url` and curl) in one way that moves the host: for http(s) a
+/// backslash ends the authority like a slash, so in
+/// `http://127.0.0.1\@evil.example/` fetch's host is `127.0.0.1` where
+/// curl's is `evil.example`. `None` for a URL that is not http(s).
+pub fn whatwg_host(s: &str) -> Option<&str> {
+    let after = strip_prefix_ci(s, "https://").or_else(|| strip_prefix_ci(s, "http://"))?;
+    let end = after
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
+        .unwrap_or(after.len());
+    let authority = &after[..end];
+    let hostport = match authority.rfind('@') {
+        Some(i) => &authority[i + 1..],
+        None => authority,
+    };
+    split_port(hostport).ok().map(|(host, _)| host)
+}
+
+/// A host as IDNA (UTS #46) mapping leaves it, for the characters that can
+/// turn a host into an IP literal or `localhost`: fullwidth ASCII forms
+/// (U+FF01 to U+FF5E, so `１２７` is `127`) and the ideographic full stops
+/// (U+3002, U+FF61) become ASCII, and ASCII letters lower case. curl (with
+/// libidn2) and the WHATWG URL parser both map them; other non-ASCII
+/// characters are left as they are (full NFKC tables would double the
+/// size of the `.wasm`), so a host still non-ASCII afterwards is a name.
+pub fn fold_host(host: &str) -> String {
+    host.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3002}' | '\u{FF61}' => '.',
+            _ => c,
+        })
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// An IPv4 address in every form `inet_aton` reads, as do curl's URL
+/// parser and the WHATWG URL parser: one to four parts, each decimal, octal
+/// (a leading `0`) or hex (`0x`), the last filling the remaining bytes
+/// (`127.1`, `2130706433`, `0x7f000001`, `0177.0.0.1`).
+pub fn ipv4_number_forms(s: &str) -> Option<u32> {
+    let mut nums = [0u64; 4];
+    let mut count = 0;
+    for p in s.split('.') {
+        if count == 4 {
+            return None;
+        }
+        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            (h, 16)
+        } else if p.len() > 1 && p.starts_with('0') {
+            (&p[1..], 8)
+        } else {
+            (p, 10)
+        };
+        if digits.is_empty() && radix != 16 {
+            return None;
+        }
+        // from_str_radix takes a sign; inet_aton does not.
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        nums[count] = if digits.is_empty() {
+            0
+        } else {
+            u64::from_str_radix(digits, radix).ok()?
+        };
+        count += 1;
+    }
+    let (last, init) = nums[..count].split_last()?;
+    if init.iter().any(|n| *n > 255) {
+        return None;
+    }
+    // The last part fills the bytes the others leave: 32, 24, 16 or 8 bits.
+    let last_bits = 8 * (5 - count as u32);
+    if *last >= 1u64 << last_bits {
+        return None;
+    }
+    let mut ip: u64 = 0;
+    for (i, n) in init.iter().enumerate() {
+        ip |= n << (24 - 8 * i as u32);
+    }
+    u32::try_from(ip | last).ok()
+}
+
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
     let colon = if hostport.starts_with('[') {
         hostport
@@ -188,6 +274,40 @@ mod tests {
             parse_http_url("https://a..b").err().as_deref(),
             Some("the host a..b has an empty label")
         );
+    }
+
+    /// Node's `new URL(u).hostname` (v20) gave these hosts.
+    #[test]
+    fn whatwg_host_ends_the_authority_at_a_backslash() {
+        assert_eq!(whatwg_host("http://127.0.0.1\\@evil.example/"), Some("127.0.0.1"));
+        assert_eq!(whatwg_host("http://evil.example\\@127.0.0.1/"), Some("evil.example"));
+        assert_eq!(whatwg_host("http://127.0.0.1:80@evil.example/"), Some("evil.example"));
+        assert_eq!(whatwg_host("HTTP://[::1]:8080/x"), Some("[::1]"));
+        assert_eq!(whatwg_host("ftp://x/"), None);
+    }
+
+    #[test]
+    fn fullwidth_forms_fold_to_ascii() {
+        assert_eq!(fold_host("１２７.０.０.１"), "127.0.0.1");
+        assert_eq!(fold_host("ｌｏｃａｌｈｏｓｔ"), "localhost");
+        assert_eq!(fold_host("127。0。0。1"), "127.0.0.1");
+        assert_eq!(fold_host("Exämple.COM"), "exämple.com");
+    }
+
+    /// inet_aton(3): "a", "a.b", "a.b.c", "a.b.c.d", each part in C's
+    /// notation (0x hex, leading-0 octal, else decimal).
+    #[test]
+    fn ipv4_in_inet_aton_forms() {
+        let ip = |s| ipv4_number_forms(s).map(std::net::Ipv4Addr::from);
+        let lo = Some(std::net::Ipv4Addr::new(127, 0, 0, 1));
+        for s in ["127.0.0.1", "127.1", "2130706433", "0x7f000001", "0X7F000001", "0177.0.0.1",
+                  "017700000001", "0x7f.0.0.1", "0x7f.1", "127.000.000.001", "0177.1"] {
+            assert_eq!(ip(s), lo, "{s}");
+        }
+        assert_eq!(ip("4294967295"), Some(std::net::Ipv4Addr::BROADCAST));
+        for s in ["4294967296", "08.0.0.1", "1.2.3.4.5", "256.0.0.1", "127.0.0.", "", "+1", "1.-1", "0x1g", "127.0.0.256"] {
+            assert_eq!(ip(s), None, "{s}");
+        }
     }
 
     #[test]

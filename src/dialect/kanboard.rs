@@ -302,17 +302,24 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
 
 /// Kanboard's `WebhookNotification` refuses private-network URLs unless
 /// `WEBHOOK_ALLOW_PRIVATE_NETWORKS` is true; it appends the token after
-/// any fragment, which is then never sent.
+/// any fragment, which is then never sent. Where its check lets through a
+/// URL that curl or fetch sends to a private address, a warning says so.
 fn check_target(url: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) {
     let Ok(parsed) = crate::urls::parse_http_url(url) else {
         return;
     };
     if !ctx.allow_private_networks {
-        if let Some(why) = private_network_host(parsed.host) {
+        if let Some(why) = kanboard_refuses(parsed.host) {
             diags.push(Diagnostic::error(
                 Code::ForbiddenTarget,
                 "/url",
                 format!("Kanboard does not send web hooks to private networks: {why}. If your Kanboard sets WEBHOOK_ALLOW_PRIVATE_NETWORKS, compile with the allowPrivateNetworks option"),
+            ));
+        } else if let Some(why) = reaches_private(url, parsed.host) {
+            diags.push(Diagnostic::warning(
+                Code::InsecureTarget,
+                "/url",
+                format!("Kanboard's private-network check lets this URL through, but {why}: a receiver on a private network or this host is exposed to whoever can set Kanboard's web hook URL. Use a public address, or protect the receiver"),
             ));
         }
     }
@@ -403,27 +410,94 @@ mod tests {
     }
 }
 
-/// Why Kanboard would refuse `host` as a private-network target, if it
-/// would: its `HttpClient::isPrivateURL` (app/Core/Http/Client.php, kanboard
-/// 2cba210) resolves the host and refuses an address in PHP's
-/// `FILTER_FLAG_NO_PRIV_RANGE | FILTER_FLAG_NO_RES_RANGE` ranges. hookmatch
-/// cannot resolve names, so it judges IP literals (every form
-/// `gethostbyname` takes, such as `127.1` or `2130706433`) and `localhost`;
-/// a name that resolves to a private address is not caught here.
-pub fn private_network_host(host: &str) -> Option<String> {
-    let h = host.trim_end_matches('.').to_ascii_lowercase();
-    if h == "localhost" {
-        return Some(format!("{host} resolves to 127.0.0.1, a loopback address"));
-    }
-    if let Some(inner) = h.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
-        let ip: std::net::Ipv6Addr = inner.parse().ok()?;
-        return private_v6(ip).map(|range| format!("{host} is in {range}"));
-    }
-    let ip = inet_aton(&h)?;
-    private_v4(ip).map(|range| format!("{host} is in {range}"))
+/// Why Kanboard would refuse `host` (the URL's host as PHP's `parse_url`
+/// reads it) as a private-network target, if it would. Its
+/// `HttpClient::isPrivateURL` (app/Core/Http/Client.php, kanboard 2cba210)
+/// passes the host to PHP's `gethostbyname` and refuses the IPv4 address
+/// it gets if PHP's `FILTER_FLAG_NO_PRIV_RANGE | FILTER_FLAG_NO_RES_RANGE`
+/// reject it; then it refuses any private AAAA record of the name. Run
+/// with PHP 8.2 on Debian's glibc (docs/vendors/kanboard.md), that is:
+/// - `localhost` in any case, from /etc/hosts (not `localhost.`);
+/// - a host of only digits and dots, not ending in a dot, that
+///   `inet_aton` reads (`127.1`, `2130706433`, `0177.0.0.1`): glibc's
+///   `gethostbyname` takes numbers only in that form, so hex (`0x7f000001`)
+///   is looked up as a name and not refused;
+/// - never a bracketed IPv6 literal: `gethostbyname("[::1]")` fails and
+///   the AAAA lookup of `[::1]` finds nothing.
+/// Names that resolve to private addresses through DNS are not caught:
+/// hookmatch resolves nothing.
+pub fn kanboard_refuses(host: &str) -> Option<String> {
+    let ip = if host.eq_ignore_ascii_case("localhost") {
+        // Debian's /etc/hosts: `127.0.0.1 localhost`.
+        0x7f00_0001
+    } else {
+        glibc_numeric_host(host)?
+    };
+    let addr = std::net::Ipv4Addr::from(ip);
+    private_v4(ip).map(|range| {
+        if addr.to_string() == host {
+            format!("{host} is in {range}")
+        } else {
+            format!("{host} resolves to {addr}, in {range}")
+        }
+    })
 }
 
-/// PHP's private and reserved IPv4 ranges.
+/// glibc's `gethostbyname` reads a name as an address only when it is all
+/// digits and dots and does not end in a dot (nss/digits_dots.c), and then
+/// with `inet_aton`.
+fn glibc_numeric_host(host: &str) -> Option<u32> {
+    let b = host.as_bytes();
+    let numeric = b.first().is_some_and(u8::is_ascii_digit)
+        && b.last() != Some(&b'.')
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'.');
+    if numeric {
+        crate::urls::ipv4_number_forms(host)
+    } else {
+        None
+    }
+}
+
+/// Where curl (Kanboard's HTTP client) or fetch (WHATWG URL rules) sends a
+/// URL whose host is a private or loopback address that Kanboard's check
+/// does not see, said for the warning. curl 7.88 and Node 20's `URL` were
+/// run over the same URLs as Kanboard's check (docs/vendors/kanboard.md).
+fn reaches_private(url: &str, host: &str) -> Option<String> {
+    // curl: the same authority as PHP's; its URL parser reads every
+    // inet_aton form (hex too), maps fullwidth forms through libidn2, and
+    // answers `localhost` and `*.localhost` itself with 127.0.0.1 and ::1.
+    let curl = private_address(&crate::urls::fold_host(host), false);
+    // fetch: a backslash ends the authority; its IPv4 parser also drops
+    // one trailing dot; browsers send `localhost.` and `*.localhost` to
+    // loopback (RFC 6761 section 6.3).
+    let fetch = crate::urls::whatwg_host(url)
+        .and_then(|h| private_address(&crate::urls::fold_host(h), true));
+    match (curl, fetch) {
+        (Some(c), Some(f)) if c == f => Some(format!("curl and fetch send it to {c}")),
+        (Some(c), Some(f)) => Some(format!("curl sends it to {c} and fetch to {f}")),
+        (Some(c), None) => Some(format!("curl sends it to {c}")),
+        (None, Some(f)) => Some(format!("fetch sends it to {f}")),
+        (None, None) => None,
+    }
+}
+
+/// The private address a folded host connects to, and its range.
+fn private_address(host: &str, whatwg: bool) -> Option<String> {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        let ip: std::net::Ipv6Addr = inner.parse().ok()?;
+        return private_v6(ip).map(|range| format!("{ip} ({range})"));
+    }
+    let name = if whatwg { host.strip_suffix('.').unwrap_or(host) } else { host };
+    if name == "localhost" || name.ends_with(".localhost") {
+        return Some("127.0.0.1 or ::1 (loopback: localhost names)".to_string());
+    }
+    let ip = crate::urls::ipv4_number_forms(name)?;
+    private_v4(ip).map(|range| format!("{} ({range})", std::net::Ipv4Addr::from(ip)))
+}
+
+/// PHP's private and reserved IPv4 ranges (PHP 8.2's
+/// `FILTER_FLAG_NO_PRIV_RANGE | FILTER_FLAG_NO_RES_RANGE`, checked by
+/// running `filter_var`: 100.64.0.0/10, 198.18.0.0/15 and 224.0.0.0/4 pass).
 fn private_v4(ip: u32) -> Option<&'static str> {
     let [a, b, _, _] = ip.to_be_bytes();
     match (a, b) {
@@ -438,17 +512,20 @@ fn private_v4(ip: u32) -> Option<&'static str> {
     }
 }
 
-/// PHP's private and reserved IPv6 ranges.
+/// IPv6 addresses that reach this host or a private network: what PHP
+/// refuses when it sees them (::1, ::, fc00::/7, fe80::/10), and an
+/// IPv4-mapped address judged by its IPv4 address (it connects there,
+/// though PHP 8.2 passes `::ffff:127.0.0.1`).
 fn private_v6(ip: std::net::Ipv6Addr) -> Option<&'static str> {
     let s = ip.segments();
     if ip.is_unspecified() {
-        return Some("the unspecified address ::");
+        return Some("the unspecified address ::, which connects to this host");
     }
     if ip.is_loopback() {
         return Some("the loopback address ::1");
     }
     if let Some(v4) = ip.to_ipv4_mapped() {
-        return private_v4(u32::from(v4)).or(Some("the IPv4-mapped range ::ffff:0:0/96"));
+        return private_v4(u32::from(v4)).map(|_| "an IPv4-mapped private or loopback address");
     }
     if s[0] & 0xfe00 == 0xfc00 {
         return Some("the unique local range fc00::/7");
@@ -459,92 +536,64 @@ fn private_v6(ip: std::net::Ipv6Addr) -> Option<&'static str> {
     None
 }
 
-/// An IPv4 address in any form `inet_aton` (and so `gethostbyname`)
-/// takes: one to four parts, each decimal, octal (`0…`) or hex (`0x…`).
-fn inet_aton(s: &str) -> Option<u32> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.is_empty() || parts.len() > 4 {
-        return None;
-    }
-    let mut nums = Vec::with_capacity(parts.len());
-    for p in &parts {
-        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X"))
-        {
-            (h, 16)
-        } else if p.len() > 1 && p.starts_with('0') {
-            (&p[1..], 8)
-        } else {
-            (*p, 10)
-        };
-        if digits.is_empty() && radix != 16 {
-            return None;
-        }
-        let n = if digits.is_empty() {
-            0
-        } else {
-            u64::from_str_radix(digits, radix).ok()?
-        };
-        nums.push(n);
-    }
-    let (last, init) = nums.split_last()?;
-    if init.iter().any(|n| *n > 255) {
-        return None;
-    }
-    let shift_bits = 8 * (4 - nums.len() as u32 + 1);
-    let max_last: u64 = if shift_bits >= 32 {
-        u64::from(u32::MAX)
-    } else {
-        (1u64 << shift_bits) - 1
-    };
-    if *last > max_last {
-        return None;
-    }
-    let mut ip: u64 = 0;
-    for (i, n) in init.iter().enumerate() {
-        ip |= n << (24 - 8 * i as u32);
-    }
-    u32::try_from(ip | last).ok()
-}
-
 #[cfg(test)]
 mod private_tests {
-    use super::private_network_host;
+    use super::{kanboard_refuses, reaches_private};
 
+    /// Kanboard's own isPrivateURL, run with PHP 8.2 on Debian's glibc
+    /// (the cases in tests/conformance/kanboard/private-network.json
+    /// carry the URLs; these are the hosts).
     #[test]
-    fn kanboards_private_and_reserved_ranges() {
+    fn kanboard_refuses_what_its_check_refuses() {
         for host in [
-            "localhost",
-            "127.0.0.1",
-            "127.1",
-            "2130706433",
-            "0x7f.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "240.0.0.1",
-            "[::1]",
-            "[::]",
-            "[fd00::1]",
-            "[fe80::1]",
-            "[::ffff:192.168.1.1]",
-            "LOCALHOST.",
+            "localhost", "LOCALHOST", "LocalHost", "127.0.0.1", "127.1", "127.0.0.01",
+            "2130706433", "0177.0.0.1", "017700000001", "0", "0.0.0.0", "10.0.0.1",
+            "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "240.0.0.1",
+            "255.255.255.255", "4294967295", "167772161", "3232235777",
         ] {
-            assert!(private_network_host(host).is_some(), "{host}");
+            assert!(kanboard_refuses(host).is_some(), "{host}");
         }
         for host in [
-            "example.com",
-            "8.8.8.8",
-            "172.32.0.1",
-            "192.169.0.1",
-            "100.64.0.1",
-            "[2001:db8::1]",
-            "kanboard.local",
-            "1.2.3.4.5",
+            "localhost.", "127.0.0.1.", "foo.localhost", "[::1]", "[::ffff:127.0.0.1]",
+            "[fd12:3456::1]", "[fe80::1]", "[::]", "0x7f000001", "0X7F000001", "0x7f.0.0.1",
+            "0x7f.1", "0xa9fea9fe", "１２７.０.０.１", "ｌｏｃａｌｈｏｓｔ", "172.32.0.1",
+            "100.64.0.1", "198.18.0.1", "224.0.0.1", "8.8.8.8", "example.com",
+            "4294967296", "08.0.0.1", "1.2.3.4.5", "kanboard.local",
         ] {
-            assert!(private_network_host(host).is_none(), "{host}");
+            assert!(kanboard_refuses(host).is_none(), "{host}");
+        }
+    }
+
+    #[test]
+    fn what_curl_or_fetch_sends_to_a_private_address() {
+        fn host(u: &str) -> &str {
+            crate::urls::parse_http_url(u).unwrap().host
+        }
+        for (url, says) in [
+            ("http://[::1]/", "curl and fetch send it to ::1"),
+            ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1"),
+            ("http://[fd12:3456::1]/hook", "fc00::/7"),
+            ("http://0x7f000001/", "curl and fetch send it to 127.0.0.1"),
+            ("http://0xa9fea9fe/", "169.254.169.254"),
+            ("http://１２７.０.０.１/", "127.0.0.1"),
+            ("http://ｌｏｃａｌｈｏｓｔ/", "loopback"),
+            ("http://foo.localhost/", "curl and fetch"),
+            ("http://localhost./", "fetch sends it to 127.0.0.1 or ::1"),
+            ("http://127.0.0.1./", "fetch sends it to 127.0.0.1"),
+            ("http://127.0.0.1\\@evil.example/", "fetch sends it to 127.0.0.1"),
+        ] {
+            let got = reaches_private(url, host(url));
+            assert!(got.as_deref().is_some_and(|g| g.contains(says)), "{url}: {got:?}");
+        }
+        for url in [
+            "https://example.com/webhook",
+            "http://127.0.0.1:80@evil.example/",
+            "http://[2001:db8::1]/",
+            "http://[::ffff:8.8.8.8]/",
+            "http://100.64.0.1/",
+            "http://exämple.com/",
+        ] {
+            assert_eq!(reaches_private(url, host(url)), None, "{url}");
         }
     }
 }
