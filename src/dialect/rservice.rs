@@ -4,7 +4,7 @@
 
 use super::spec::{self, loose_bool, optional_string, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
-use crate::delivery::{post, DeliverOptions, Delivery, JSON};
+use crate::delivery::{post, DeliverOptions, Delivery};
 use crate::error::{Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::filters;
@@ -305,7 +305,16 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             fields: normalized,
             filters_at,
         },
-        delivery: Arc::new(RServiceDelivery { uri, event }),
+        delivery: Arc::new(RServiceDelivery {
+            uri,
+            name: name.unwrap_or(&event).to_string(),
+            event,
+            // A GET response's `id` is the webhook's: 4me sends it as `webhook_id`.
+            webhook_id: match crate::json::field(obj, "id") {
+                Some(v @ (Value::Number(_) | Value::String(_))) => Some(v.to_string()),
+                _ => None,
+            },
+        }),
     })
 }
 
@@ -348,11 +357,95 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     ))
 }
 
-/// How R-Service delivers: the event as JSON to the webhook's uri.
+/// 4me's "Webhook contents" (developer.4me.com/v1/webhooks): every body
+/// carries these, in this order; `payload` closes it, as in the captured
+/// deliveries of `code4me/4me-app-builder-nodejs` (`library/aws/events/`).
+const CONTENTS: [&str; 6] = ["webhook_id", "account", "name", "event", "object_id", "payload"];
+
+/// The example request's `Content-Type` (developer.4me.com/v1/webhooks,
+/// "Verification") and the captured deliveries' headers.
+const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+const USER_AGENT: &str = "4me/1.0 (https://developer.4me.com/v1/webhooks)";
+
+/// How R-Service (a white-labelled 4me) delivers: a JSON body of the
+/// webhook contents to the webhook's uri.
 #[derive(Debug)]
 struct RServiceDelivery {
     uri: String,
     event: String,
+    name: String,
+    /// The webhook's id as JSON text, from a pasted GET response.
+    webhook_id: Option<String>,
+}
+
+impl RServiceDelivery {
+    /// `{webhook_id, account, name, event, object_id, …, payload}`: the
+    /// event's own values where it has them (numbers as written), the
+    /// webhook's name and event, then any other member of the event (4me
+    /// adds e.g. `person_id`) in its order, and `payload` last. What
+    /// hookmatch cannot know (the account's URL, a new webhook's id) is
+    /// `null` unless the event or `subscriptionId` gives it.
+    fn body(&self, text: &str, object_id: Option<&str>, opts: &DeliverOptions) -> String {
+        use crate::rawjson::{self, Style};
+        let member = |key| rawjson::member(text, key);
+        let mut out = String::with_capacity(text.len() + 128);
+        out.push_str("{\"webhook_id\":");
+        match (member("webhook_id"), &opts.subscription_id, &self.webhook_id) {
+            (Some(raw), _, _) => rawjson::write_compact(raw, Style::Plain, &mut out),
+            (None, Some(id), _) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !id.starts_with('0') => {
+                out.push_str(id)
+            }
+            (None, Some(id), _) => rawjson::write_string(id, Style::Plain, &mut out),
+            (None, None, Some(raw)) => out.push_str(raw),
+            (None, None, None) => out.push_str("null"),
+        }
+        out.push_str(",\"account\":");
+        match member("account") {
+            Some(raw) => rawjson::write_compact(raw, Style::Plain, &mut out),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"name\":");
+        rawjson::write_string(&self.name, Style::Plain, &mut out);
+        out.push_str(",\"event\":");
+        rawjson::write_string(&self.event, Style::Plain, &mut out);
+        out.push_str(",\"object_id\":");
+        match object_id.or_else(|| member("object_id")) {
+            Some(raw) => rawjson::write_compact(raw, Style::Plain, &mut out),
+            None => out.push_str("null"),
+        }
+        let keys: Vec<String> = serde_json::from_str::<Map<String, Value>>(text)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for key in keys.iter().filter(|k| !CONTENTS.contains(&k.as_str())) {
+            if let Some(raw) = member(key) {
+                out.push(',');
+                rawjson::write_string(key, Style::Plain, &mut out);
+                out.push(':');
+                rawjson::write_compact(raw, Style::Plain, &mut out);
+            }
+        }
+        out.push_str(",\"payload\":");
+        match member("payload").filter(|raw| *raw != "null") {
+            Some(raw) => rawjson::write_compact(raw, Style::Plain, &mut out),
+            None => out.push_str("{}"),
+        }
+        out.push('}');
+        out
+    }
+
+    /// The captured deliveries' own headers; `X-4me-Delivery` (a UUID per
+    /// delivery) and `Link` (the account's URLs) are left out: hookmatch
+    /// cannot know them, and a preview must be the same bytes everywhere.
+    fn post(&self, body: String) -> Delivery {
+        post(
+            &self.uri,
+            &[
+                ("Content-Type", CONTENT_TYPE.into()),
+                ("User-Agent", USER_AGENT.into()),
+            ],
+            body,
+        )
+    }
 }
 
 impl Deliver for RServiceDelivery {
@@ -360,14 +453,14 @@ impl Deliver for RServiceDelivery {
         &self,
         _ev: &Event<'_>,
         text: &str,
-        _opts: &DeliverOptions,
+        opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
-        let body = crate::rawjson::compact(text, crate::rawjson::Style::Plain);
-        Ok(post(&self.uri, &[("Content-Type", JSON.into())], body))
+        Ok(self.post(self.body(text, None, opts)))
     }
 
-    /// The seed: "The object_id will always be equal to 12345 for these
-    /// tests"; disabled webhooks can be tested too.
+    /// The seed: "your script should receive a POST http request with the
+    /// webhook contents. The object_id will always be equal to 12345 for
+    /// these tests"; disabled webhooks can be tested too.
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
         if !opts.test {
             return Err(Error::new(
@@ -375,15 +468,8 @@ impl Deliver for RServiceDelivery {
                 "an R-Service preview without an event needs { test: true }",
             ));
         }
-        let mut body = Map::new();
-        body.insert("event".into(), self.event.clone().into());
-        body.insert("object_id".into(), TEST_OBJECT_ID.into());
-        body.insert("payload".into(), Value::Object(Map::new()));
-        Ok(post(
-            &self.uri,
-            &[("Content-Type", JSON.into())],
-            Value::Object(body).to_string(),
-        ))
+        let id = TEST_OBJECT_ID.to_string();
+        Ok(self.post(self.body("{}", Some(&id), opts)))
     }
 }
 

@@ -102,7 +102,10 @@ test("ricloud: Ricloud-Signature as ricloud's signing.py computes it; stale sign
 test("r-service: test delivery with object_id 12345, allowed for a disabled webhook", () => {
   const disabled = Subscription.compile(spec("rservice", "seed-list-disabled.json"));
   const d = disabled.deliver(null, { test: true });
-  assert.deepEqual(JSON.parse(d.body), { event: "request.team-changed", object_id: 12345, payload: {} });
+  // 4me's webhook contents (docs/vendors/rservice.md): the listed webhook's id and name.
+  assert.deepEqual(JSON.parse(d.body), {
+    webhook_id: 1, account: null, name: "Request Team Changed", event: "request.team-changed", object_id: 12345, payload: {},
+  });
   assert.equal(d.url, "http://postbin.org/axbxd3");
   assert.equal(disabled.deliver(ev("rservice", "request-team-changed.json")), null);
   const x = disabled.explain(ev("rservice", "request-team-changed.json"));
