@@ -198,14 +198,18 @@ fn leaf(name: &str, pointer: &[&str], comparison: Comparison, value: Value) -> F
 /// gets `resource.resource_type ne` each of [`NOT_PROPAGATED`]; a filter
 /// for one of them gets `ne` its own type (so it never passes, as in
 /// Asana); a membership filter gets `action in ["added", "removed"]`.
-/// Returns how many filters can still pass.
+/// Returns how many filters can still pass; when none can, the filters
+/// are left as written and the gate alone fails.
 fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
-    let mut live = 0;
+    let live = json.iter().filter(|f| !dead_higher_level(f)).count();
+    if live == 0 {
+        // The gate alone says it (lint's never_matches names its reason).
+        return 0;
+    }
     for (entry, json) in entries.iter_mut().zip(json) {
         let get = |k: &str| json.get(k).and_then(Value::as_str);
-        let (rt, action) = (get("resource_type"), get("action"));
+        let rt = get("resource_type");
         let mut extra = Vec::new();
-        let mut dead = false;
         let rt_leaf = |t: &str| {
             leaf(
                 "resource.resource_type",
@@ -216,13 +220,10 @@ fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
         };
         match rt {
             None => extra.extend(NOT_PROPAGATED.iter().map(|t| rt_leaf(t))),
-            Some(t) if NOT_PROPAGATED.contains(&t) => {
-                dead = true;
-                extra.push(rt_leaf(t));
-            }
+            // A filter for them never passes, as in Asana: `eq t` and `ne t`.
+            Some(t) if NOT_PROPAGATED.contains(&t) => extra.push(rt_leaf(t)),
             Some(t) => {
                 if let Some(allowed) = higher_level_actions(t).filter(|a| !a.is_empty()) {
-                    dead = action.is_some_and(|a| !allowed.contains(&a));
                     extra.push(leaf(
                         "action",
                         &["action"],
@@ -232,13 +233,10 @@ fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
                 }
             }
         }
-        if !dead {
-            live += 1;
-        }
         if extra.is_empty() {
             continue;
         }
-        let filters = match std::mem::replace(
+        let mut filters = match std::mem::replace(
             entry,
             Entry::Group(Group {
                 connector: Connector::And,
@@ -248,7 +246,6 @@ fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
             Entry::Filter(f) => vec![f],
             Entry::Group(g) => g.filters,
         };
-        let mut filters = filters;
         filters.extend(extra);
         *entry = Entry::Group(Group {
             connector: Connector::And,
@@ -256,6 +253,17 @@ fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
         });
     }
     live
+}
+
+/// Whether a filter of a higher-level webhook is for events Asana never
+/// propagates that high.
+fn dead_higher_level(json: &Value) -> bool {
+    let get = |k: &str| json.get(k).and_then(Value::as_str);
+    match get("resource_type").map(higher_level_actions) {
+        Some(Some([])) => true,
+        Some(Some(allowed)) => get("action").is_some_and(|a| !allowed.contains(&a)),
+        _ => false,
+    }
 }
 
 /// The gate check that says what a higher-level webhook never receives:
