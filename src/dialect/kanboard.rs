@@ -252,6 +252,9 @@ fn compile(
 /// `changed` and `oldState`) is the data without the keys listed in its
 /// `changes`, taken out at the top level and in those objects, so a field
 /// in `changes` counts as changed and every other field as unchanged.
+/// Task moves add what their event says ([`MOVES`]). A `changes` that is
+/// `[]` (PHP's empty array: every `subtask.update` and `task.move.project`)
+/// names nothing.
 fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = spec::event_object(event, "Kanboard")?;
     let name = spec::event_string(obj, "event_name", "Kanboard")?;
@@ -275,30 +278,100 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let changes = data
         .get("changes")
         .and_then(At::value)
-        .and_then(Value::as_object);
-    let old_state = match changes {
-        Some(changes) if !changes.is_empty() => {
-            let mut old = match data.to_value().into_owned() {
-                Value::Object(m) => m,
-                _ => Map::new(),
-            };
-            for key in changes.keys() {
-                old.shift_remove(key);
-                for c in containers {
-                    if let Some(Value::Object(inner)) = old.get_mut(*c) {
-                        inner.shift_remove(key);
-                    }
+        .and_then(Value::as_object)
+        .filter(|c| !c.is_empty());
+    let moved = MOVES.iter().find(|m| m.event == name);
+    let old_state = if changes.is_none() && moved.is_none() {
+        State::In(data)
+    } else {
+        let mut old = match data.to_value().into_owned() {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        // A move's old column: `src_column_id` is never a task field, so
+        // array_diff_assoc always keeps it in `changes` (read from there,
+        // which every reading of the event keeps whole).
+        let src_column = changes.and_then(|c| c.get("src_column_id")).cloned();
+        let changed = changes
+            .into_iter()
+            .flat_map(|c| c.keys().map(String::as_str))
+            .chain(moved.into_iter().flat_map(|m| m.changed.iter().copied()));
+        for key in changed {
+            old.shift_remove(key);
+            for c in containers {
+                if let Some(Value::Object(inner)) = old.get_mut(*c) {
+                    inner.shift_remove(key);
                 }
             }
-            old.shift_remove("changes");
-            State::Made(Value::Object(old))
         }
-        _ => State::In(data),
+        old.shift_remove("changes");
+        // The column the task left: TaskPositionModel::fireEvents sends it
+        // as `src_column_id` beside the new `column_id`.
+        if moved.is_some_and(|m| m.column_from_src) {
+            if let Some(src) = src_column {
+                if old.contains_key("column_id") {
+                    old.insert("column_id".into(), src.clone());
+                }
+                if let Some(Value::Object(task)) = old.get_mut("task") {
+                    task.insert("column_id".into(), src);
+                }
+            }
+        }
+        State::Made(Value::Object(old))
     };
     let mut ev = Event::new(event, State::In(data), old_state);
     ev.containers = containers;
     Ok(ev)
 }
+
+/// What a task move changed beyond its `changes`, which for a move name
+/// only `src_column_id`, `dst_column_id` and, when the move touched it,
+/// `date_moved` (kanboard 2cba210: TaskPositionModel::fireEvents passes
+/// its array as changes and values; TaskEventBuilder::buildEvent keeps the
+/// keys that differ from the task as read after the move and merges the
+/// values into `event_data`; TaskProjectMoveModel::moveToProject's changes
+/// all equal the moved task, so they are `[]`).
+struct Move {
+    event: &'static str,
+    /// Fields the event itself says changed, whose old value is not sent.
+    changed: &'static [&'static str],
+    /// The old `column_id` is `src_column_id`.
+    column_from_src: bool,
+}
+
+/// - `task.move.column`: the column (old value `src_column_id`); the
+///   swimlane counts as unchanged, though the same data comes with a
+///   swimlane move that also changed the column (Kanboard then sends
+///   `task.move.swimlane` as well);
+/// - `task.move.position`: fired only when the position differs; the
+///   column and swimlane did not change;
+/// - `task.move.swimlane`: fired only when the swimlane differs; the column
+///   changed when `src_column_id` and `dst_column_id` differ;
+/// - `task.move.project`: the project, and with it the column and swimlane
+///   (rows of one project each, mapped to the new project's by
+///   `checkDestinationProjectValues`).
+const MOVES: [Move; 4] = [
+    Move {
+        event: "task.move.column",
+        changed: &[],
+        column_from_src: true,
+    },
+    Move {
+        event: "task.move.position",
+        changed: &["position"],
+        column_from_src: true,
+    },
+    Move {
+        event: "task.move.swimlane",
+        changed: &["swimlane_id"],
+        column_from_src: true,
+    },
+    Move {
+        event: "task.move.project",
+        changed: &["project_id", "column_id", "swimlane_id"],
+        column_from_src: false,
+    },
+];
 
 /// Kanboard's `WebhookNotification` refuses private-network URLs unless
 /// `WEBHOOK_ALLOW_PRIVATE_NETWORKS` is true; it appends the token after
