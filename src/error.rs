@@ -177,11 +177,14 @@ pub enum Code {
     DuplicateSubscription,
     /// Two set members with the same target that both fire for one event.
     OverlappingDelivery,
+    /// A question the analysis could not decide within its work bound or
+    /// for comparisons its search is not exact for: nothing was claimed.
+    AnalysisIncomplete,
 }
 
 impl Code {
     /// Every code, in the order of the enum.
-    pub const ALL: [Code; 59] = [
+    pub const ALL: &[Code] = &[
         Code::InvalidJson,
         Code::InvalidSpec,
         Code::InvalidEvent,
@@ -241,6 +244,7 @@ impl Code {
         Code::DuplicateFilter,
         Code::DuplicateSubscription,
         Code::OverlappingDelivery,
+        Code::AnalysisIncomplete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -304,6 +308,7 @@ impl Code {
             Code::DuplicateFilter => "duplicate_filter",
             Code::DuplicateSubscription => "duplicate_subscription",
             Code::OverlappingDelivery => "overlapping_delivery",
+            Code::AnalysisIncomplete => "analysis_incomplete",
         }
     }
 
@@ -373,7 +378,8 @@ impl Code {
             | Code::RedundantFilter
             | Code::DuplicateFilter
             | Code::DuplicateSubscription
-            | Code::OverlappingDelivery => "warning",
+            | Code::OverlappingDelivery
+            | Code::AnalysisIncomplete => "warning",
         }
     }
 }

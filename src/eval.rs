@@ -342,10 +342,12 @@ fn decide_filter(f: &Filter, at: usize, fields: &Fields<'_, '_>) -> bool {
             fields.get(f, at, StateSel::New),
         );
     }
-    match fields.get(f, at, f.state) {
-        None => f.comparison.passes_when_missing(),
-        Some(actual) => test(f.comparison, actual, &f.value, &f.hint),
-    }
+    // A field missing from the state the filter reads fails it, whatever
+    // the comparison (Adobe: "only messages with a newState containing the
+    // filter keys and values are sent"; docs/vendors/workfront.md).
+    fields
+        .get(f, at, f.state)
+        .is_some_and(|actual| test(f.comparison, actual, &f.value, &f.hint))
 }
 
 pub fn changed(old: Option<&Value>, new: Option<&Value>) -> bool {
@@ -637,10 +639,6 @@ fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
     let place = if ev.has_states { state } else { "the event" };
     let actual = lookup(f, ev, f.state);
     let reason = match actual {
-        None if passed => format!(
-            "{name} is not in {place}, so {} passes",
-            f.comparison.name()
-        ),
         None => format!("{name} is not in {place}"),
         Some(a) => describe(f, a, passed),
     };

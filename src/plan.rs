@@ -70,11 +70,6 @@ impl Comparison {
         }
     }
 
-    /// A missing field passes only these (docs/vendors/workfront.md).
-    pub fn passes_when_missing(self) -> bool {
-        matches!(self, Comparison::Ne | Comparison::NotContains)
-    }
-
     pub fn is_ordering(self) -> bool {
         matches!(
             self,

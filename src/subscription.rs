@@ -415,7 +415,7 @@ pub fn lint_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, E
 pub struct Diff {
     #[cfg_attr(
         test,
-        ts(type = "\"equivalent\" | \"narrower\" | \"wider\" | \"overlapping\" | \"disjoint\"")
+        ts(type = "\"equivalent\" | \"narrower\" | \"wider\" | \"overlapping\" | \"disjoint\" | \"unknown\"")
     )]
     pub relation: &'static str,
     /// Events `after` fires for and `before` does not (each checked).
@@ -467,13 +467,7 @@ pub fn diff(
     let found = crate::analysis::diff(a.plan(), b.plan(), a.dialect.vendor().shape(), &mut |e| {
         (a.matches(e).unwrap_or(false), b.matches(e).unwrap_or(false))
     });
-    let relation = match (&found.gained, &found.lost) {
-        (None, None) => "equivalent",
-        (None, Some(_)) => "narrower",
-        (Some(_), None) => "wider",
-        (Some(_), Some(_)) if found.both => "overlapping",
-        (Some(_), Some(_)) => "disjoint",
-    };
+    let relation = found.relation;
     let events = match events {
         None => None,
         Some(input) => {

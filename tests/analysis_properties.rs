@@ -4,10 +4,18 @@
 //!
 //! - soundness: when `lint` says `never_matches`, 10,000 mutated events per
 //!   spec fire nothing;
-//! - completeness: when it does not, `example()` returns an event that fires
-//!   (and `example()` is `None` exactly when it does);
-//! - `diff`'s witnesses are gained and lost as labelled, and `equivalent`
-//!   specs agree on every generated event.
+//! - `example()` is `None` when `lint` says `never_matches`, and otherwise
+//!   only when it says `analysis_incomplete` (CONTRACT §1.4);
+//! - `diff`'s witnesses are gained and lost as labelled, and `equivalent`,
+//!   `narrower`, `wider` and `disjoint` hold on every generated event.
+//!
+//! The events are the analysis's blind spot if they come from its own
+//! values, so half of the values mutated in come from [`off_grid`], which
+//! knows nothing of the analysis: strings holding several constants with
+//! glue, numbers from the whole double range and their spellings, instants
+//! re-written at other offsets, arrays mixing types. (An independent
+//! checker over all five dialects runs against the package in
+//! `tests/js/oracle.test.mjs`.)
 use hookmatch::error::Code;
 use hookmatch::subscription::{diff, lint, CompileOptions, Subscription};
 use serde_json::{json, Map, Value};
@@ -49,6 +57,65 @@ fn field_value(rng: &mut Rng, field: &str) -> Value {
             1 => json!({"ID": "u1", "name": "Ann"}),
             _ => Value::Null,
         },
+    }
+}
+
+/// A value built apart from the analysis's candidates (see the module
+/// comment): any JSON type, with the constants the specs use mixed in.
+fn off_grid(rng: &mut Rng, field: &str) -> Value {
+    const WORDS: [&str; 9] = ["CUR", "CPL", "NEW", "CU", "red", "blue", "u1", "a", ""];
+    let word = |rng: &mut Rng| -> String {
+        match rng.below(3) {
+            0 => field_value(rng, field).as_str().unwrap_or("x").to_string(),
+            _ => rng.pick(&WORDS).to_string(),
+        }
+    };
+    let number = |rng: &mut Rng| -> f64 {
+        let m = (rng.next() % 2_000_001) as f64 / 1000.0 - 1000.0;
+        let e = *rng.pick(&[0i32, 0, 0, 1, 2, 5, 15, 21, 100, -3, -300]);
+        m * 10f64.powi(e)
+    };
+    match rng.below(9) {
+        0 => {
+            let glue = *rng.pick(&["", " ", "-", "x", "~"]);
+            let n = 1 + rng.below(3);
+            let parts: Vec<String> = (0..n).map(|_| word(rng)).collect();
+            json!(parts.join(glue))
+        }
+        1 => json!(number(rng)),
+        2 => json!(rng.next() as i64 >> rng.below(60)),
+        3 => {
+            let x = number(rng);
+            json!(rng.pick(&[format!("{x}"), format!("{x:e}"), format!("{x:.3}")]).clone())
+        }
+        4 => {
+            // An instant around the constants' days, at any offset.
+            let h = rng.below(48) as i64 - 12;
+            let off = *rng.pick(&["Z", "+02:00", "-0500", "+05:30", "+0000"]);
+            let day = 28 + h.div_euclid(24);
+            let (month, day) = if day > 29 { (3, day - 29) } else { (2, day) };
+            json!(format!(
+                "2024-{month:02}-{day:02}T{:02}:{:02}:00{off}",
+                h.rem_euclid(24),
+                rng.below(60)
+            ))
+        }
+        5 => {
+            let n = rng.below(4);
+            Value::Array((0..n).map(|_| off_grid_scalar(rng, field)).collect())
+        }
+        6 => json!(rng.pick(&[json!(true), json!(false), json!("true"), json!("false"), Value::Null]).clone()),
+        7 => json!({"ID": word(rng)}),
+        _ => field_value(rng, field),
+    }
+}
+
+fn off_grid_scalar(rng: &mut Rng, field: &str) -> Value {
+    loop {
+        let v = off_grid(rng, field);
+        if !v.is_array() {
+            return v;
+        }
     }
 }
 
@@ -113,6 +180,9 @@ fn mutate(rng: &mut Rng, seed: &Value) -> Value {
                 0 => {
                     m.shift_remove(field);
                 }
+                1 => {
+                    m.insert(field.to_string(), off_grid(rng, field));
+                }
                 _ => {
                     m.insert(field.to_string(), field_value(rng, field));
                 }
@@ -144,20 +214,28 @@ fn opts() -> CompileOptions {
 #[test]
 fn never_matches_is_sound_and_example_is_complete() {
     let mut rng = Rng(0x5eed_1234_abcd_0001);
-    let (mut never, mut fired) = (0, 0);
+    let (mut never, mut fired, mut undecided) = (0, 0, 0);
     for round in 0..4000 {
         let spec = spec(&mut rng);
         let Ok(sub) = Subscription::compile(&spec, opts()) else {
             continue;
         };
         let findings = lint(&spec, opts());
-        let never_matches = findings.iter().any(|d| d.code == Code::NeverMatches);
+        let has = |code: Code| findings.iter().any(|d| d.code == code);
+        let never_matches = has(Code::NeverMatches);
         let example = sub.example(None, None).unwrap();
-        assert_eq!(
-            example.is_none(),
-            never_matches,
+        assert!(
+            !(never_matches && example.is_some())
+                && (example.is_some() || never_matches || has(Code::AnalysisIncomplete)),
             "round {round}: example {example:?} vs lint {findings:?} for {spec}"
         );
+        if example.is_none() && !never_matches {
+            undecided += 1;
+            if std::env::var("SHOW_UNDECIDED").is_ok() {
+                eprintln!("undecided: {spec}");
+            }
+            continue;
+        }
         match example {
             Some(e) => {
                 fired += 1;
@@ -185,8 +263,11 @@ fn never_matches_is_sound_and_example_is_complete() {
         }
     }
     assert!(
-        never > 50 && fired > 1500,
-        "the generator covers both outcomes: never {never}, fired {fired}"
+        // Undecided specs mix kinds the analysis does not decide exactly
+        // (orderings with containsOnly, substrings of instants, object
+        // values): 40 of 4,000 on 2026-12-06; more means a fragment broke.
+        never > 25 && fired > 1500 && undecided <= 60,
+        "the generator covers both outcomes: never {never}, fired {fired}, undecided {undecided}"
     );
 }
 
@@ -259,22 +340,35 @@ fn diff_witnesses_are_labelled_and_equivalence_agrees_everywhere() {
                 "round {round}: lost {e}"
             );
         }
-        match d.relation {
-            "equivalent" => {
-                equivalent += 1;
-                let mut seed = seed_event(&mut rng);
-                for _ in 0..2_000 {
-                    seed = mutate(&mut rng, &seed);
-                    assert_eq!(
-                        sa.matches(&seed).unwrap(),
-                        sb.matches(&seed).unwrap(),
-                        "round {round}: {seed} tells {a} from {b}"
-                    );
-                }
+        // Each relation is a claim about every event: none generated
+        // refutes it.
+        let refutes = |fa: bool, fb: bool| match d.relation {
+            "equivalent" => fa != fb,
+            "narrower" => fb && !fa,
+            "wider" => fa && !fb,
+            "disjoint" => fa && fb,
+            _ => false,
+        };
+        if d.relation == "equivalent" {
+            equivalent += 1;
+        }
+        if d.relation != "overlapping" && d.relation != "unknown" {
+            let mut seed = seed_event(&mut rng);
+            for _ in 0..2_000 {
+                seed = mutate(&mut rng, &seed);
+                let (fa, fb) = (sa.matches(&seed).unwrap(), sb.matches(&seed).unwrap());
+                assert!(
+                    !refutes(fa, fb),
+                    "round {round}: {seed} refutes {} of {a} and {b}",
+                    d.relation
+                );
             }
+        }
+        match d.relation {
             "narrower" => assert!(d.gained.is_empty() && d.lost.len() == 1),
             "wider" => assert!(d.lost.is_empty() && d.gained.len() == 1),
-            _ => assert!(d.lost.len() == 1 && d.gained.len() == 1),
+            "overlapping" | "disjoint" => assert!(d.lost.len() == 1 && d.gained.len() == 1),
+            _ => {}
         }
         assert_eq!(diff(&a, &a, opts(), None).unwrap().relation, "equivalent");
     }
