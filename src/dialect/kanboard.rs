@@ -147,6 +147,14 @@ fn compile(
     let events: Vec<Value> = match crate::json::field(obj, "events") {
         None | Some(Value::Null) => EVENTS.iter().map(|e| Value::String((*e).into())).collect(),
         Some(Value::Array(list)) => {
+            // WebhookNotification::notifyProject posts every event to the
+            // one webhook_url of the instance: there is no event list to
+            // set in Kanboard.
+            diags.push(Diagnostic::warning(
+                Code::ReceiverSideFilter,
+                "/events",
+                "Kanboard has one web hook URL per instance and no event list: it sends every event, and this narrowing (a hookmatch extension) must run in your receiver",
+            ));
             if list.is_empty() {
                 diags.push(Diagnostic::error(
                     Code::EmptyEvents,
