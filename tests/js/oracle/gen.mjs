@@ -223,6 +223,28 @@ export function filtersOf(spec) {
   return out;
 }
 
+const NEAR_COMPARISONS = { eq: ["ne", "notContains", "contains", "containsOnly", "gte"], ne: ["eq", "notContains"], gt: ["lte", "gte", "ne"], gte: ["lt", "gt", "eq"], lt: ["gte", "lte", "ne"], lte: ["gt", "lt", "eq"], contains: ["notContains", "eq", "containsOnly"], notContains: ["contains", "ne", "eq"], containsOnly: ["contains", "eq", "notContains"], changed: ["eq", "ne"] };
+
+/**
+ * One filter of `spec` alone, and the same filter with a neighbouring
+ * comparison (eq and notContains of one instant, gt and lte of one number):
+ * the pair diff relates most sharply. Null when the spec has no filter.
+ */
+export function filterPair(rng, spec, dialect) {
+  if (dialect === "asana") return null;
+  const fs = filtersOf(spec).filter((x) => x.f && typeof x.f === "object" && "fieldValue" in x.f);
+  if (!fs.length) return null;
+  const f = plainClone(rng.pick(fs).f);
+  const g = plainClone(f);
+  g.comparison = rng.pick(NEAR_COMPARISONS[f.comparison ?? "eq"]);
+  const a = plainClone(spec), b = plainClone(spec);
+  a.filters = [f];
+  b.filters = [g];
+  delete a.filterConnector;
+  delete b.filterConnector;
+  return [a, b];
+}
+
 /** Edits of a spec for diff: one filter changed, one dropped, one added, the connector flipped, no filters. */
 export function mutants(rng, spec, dialect) {
   const out = [];
@@ -254,7 +276,10 @@ export function mutants(rng, spec, dialect) {
     const target = path.split("/").slice(1).reduce((o, k) => o[k], s);
     const what = rng.pick(["value", "comparison", "state", "field"]);
     if (what === "value") target.fieldValue = constant(rng, target.comparison ?? "eq");
-    else if (what === "comparison") target.comparison = rng.pick(COMPARISONS.filter((c) => c !== "changed"));
+    else if (what === "comparison") {
+      // Mostly a neighbouring comparison on the same value (eq/notContains, gt/lte, …), where relations are subtle.
+      target.comparison = rng.chance(0.7) ? rng.pick(NEAR_COMPARISONS[target.comparison ?? "eq"]) : rng.pick(COMPARISONS.filter((c) => c !== "changed"));
+    }
     else if (what === "state") target.state = target.state === "oldState" ? "newState" : "oldState";
     else target.fieldName = rng.pick(FIELDS);
     if (target.comparison !== "changed" && !("fieldValue" in target)) target.fieldValue = constant(rng, target.comparison ?? "eq");
@@ -336,7 +361,8 @@ export function writeInstant(ms, minutes, form) {
 const OFFSETS = [0, 330, -480, -360, 60, 840, -720];
 
 function instantNear(rng, ms) {
-  const delta = rng.pick([0, 0, 0, 1, -1, 1000, -86400000, 86400000, 60000, -60000, 19800000]);
+  // The same instant in another offset or form half the time: equality across spellings is where analyses slip.
+  const delta = rng.chance(0.5) ? 0 : rng.pick([1, -1, 1000, -86400000, 86400000, 60000, -60000, 19800000]);
   return writeInstant(ms + delta, rng.pick(OFFSETS), rng.pick(["frac", "nofrac", "colon", "compact", "date"]));
 }
 
@@ -540,6 +566,7 @@ export function genEvent(rng, dialect, spec, context) {
         else delete os[field];
       }
       const ev = { eventType, subscriptionId: "8a0d839d5ef32c9a015ef336a5ed0002", eventTime: { nano: 998000000, epochSecond: 1507319336 } };
+      if (rng.chance(0.3)) Object.assign(ev, { eventVersion: "v2", subscriptionVersion: "v2" });
       // The vendor's shapes: a CREATE has an empty old state, a DELETE an empty new one.
       ev.newState = eventType === "DELETE" ? {} : ns;
       ev.oldState = eventType === "CREATE" ? {} : os;
@@ -596,7 +623,11 @@ export function genEvent(rng, dialect, spec, context) {
       return { event_name, event_data: data };
     }
     case "rservice": {
-      const ev = { event: rng.chance(0.85) ? rng.pick(context.map((s) => s.event)) : rng.pick([...RSERVICE_EVENTS, "problem.create", other()]), object_id: rng.pick([2031, 12345, 7]) };
+      // The seed's {event, object_id, payload} or 4me's whole webhook contents (webhook_id, account, name, person_*).
+      const ev = rng.chance(0.5) ? {} : { webhook_id: 2, account: "https://widget.example.com", name: "problem.update" };
+      ev.event = rng.chance(0.85) ? rng.pick(context.map((s) => s.event)) : rng.pick([...RSERVICE_EVENTS, "problem.create", "webhook.verify", other()]);
+      ev.object_id = rng.pick([2031, 12345, 7]);
+      if (ev.webhook_id && rng.chance(0.5)) Object.assign(ev, { person_id: 6, person_name: "Howard Tanner" });
       const payload = { id: 2031 };
       for (const { field, nv } of pairs) if (nv !== undefined) place(rng, payload, field, nv, null);
       if (rng.chance(0.95)) ev.payload = payload;
