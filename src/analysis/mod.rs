@@ -35,6 +35,9 @@ use serde_json::{Map, Value};
 /// at most this many atoms (2^10 options).
 const RELAXED_ATOMS: usize = 10;
 
+/// Other values of one slot tried when a built event does not check out.
+const REPAIRS: usize = 6;
+
 /// The memo of failed search states: fingerprints (one key type, so one
 /// hash table instantiation in the wasm).
 type Memo = std::collections::HashSet<u128, foldhash::fast::RandomState>;
@@ -98,6 +101,11 @@ struct Space<'p> {
     /// (pairs with the same outcomes lead to the same answers; the first,
     /// the smallest or the base's own, is kept).
     table: Vec<SlotTable>,
+    /// Per slot, per option of its table: every candidate with that
+    /// outcome (the first is the option's own), for repairing an event the
+    /// vendor's shape refuses (an absent `resource_type` where a string
+    /// `"task"` would do).
+    members: Vec<Vec<Vec<usize>>>,
     /// Per atom: its use of its slot (`values::exact` reads them).
     uses: Vec<Vec<values::Use<'p>>>,
     /// Per slot: whether every subset of its substring constants is a
@@ -126,6 +134,7 @@ impl<'p> Space<'p> {
             slots: Vec::new(),
             candidates: Vec::new(),
             table: Vec::new(),
+            members: Vec::new(),
             uses: Vec::new(),
             subsets: Vec::new(),
         }
@@ -352,16 +361,23 @@ impl<'p> Space<'p> {
     }
 
     fn tabulate(&mut self) {
+        self.members = Vec::with_capacity(self.slots.len());
         self.table = (0..self.slots.len())
             .map(|slot| {
                 let mine = self.atoms_of(slot);
                 let mut options: Vec<(usize, Vec<bool>)> = Vec::new();
+                let mut members: Vec<Vec<usize>> = Vec::new();
                 for (k, pair) in self.candidates[slot].iter().enumerate() {
                     let outcome: Vec<bool> = mine.iter().map(|a| self.outcome(*a, pair)).collect();
-                    if !options.iter().any(|(_, o)| *o == outcome) {
-                        options.push((k, outcome));
+                    match options.iter().position(|(_, o)| *o == outcome) {
+                        Some(i) => members[i].push(k),
+                        None => {
+                            options.push((k, outcome));
+                            members.push(vec![k]);
+                        }
                     }
                 }
+                self.members.push(members);
                 (mine, options)
             })
             .collect();
@@ -615,6 +631,26 @@ impl Run<'_, '_, '_> {
             if accept(&event) {
                 self.found = Search::Found(event);
                 return true;
+            }
+            // The same outcomes from another value of one slot: the event
+            // may check out then (a few tries per slot).
+            for &slot in &self.order {
+                let kept = self.choice[slot];
+                let Some(class) = self.space.members[slot].iter().find(|m| m.contains(&kept)) else {
+                    continue;
+                };
+                for &other in class.iter().filter(|k| **k != kept).take(REPAIRS) {
+                    if self.base.is_some() && (other > 0) != (kept > 0) {
+                        continue;
+                    }
+                    self.choice[slot] = other;
+                    let event = self.space.build(&self.choice, self.base);
+                    if accept(&event) {
+                        self.found = Search::Found(event);
+                        return true;
+                    }
+                }
+                self.choice[slot] = kept;
             }
             // Satisfiable over the candidates, but the built event did not
             // check out: claim nothing.
@@ -1030,7 +1066,9 @@ pub(crate) fn lint(
                 let path = format!("/filters/{i}");
                 // A group written as one spec object (Asana's filter) is
                 // named by its text and has no filters of its own to compare.
-                let one_object = paths[k] == path;
+                // (A filter with no known key, Asana's `{}`, is an empty
+                // group and has no path of its own in `paths`.)
+                let one_object = g.filters.is_empty() || paths.get(k) == Some(&path);
                 let json = spec_at(&path);
                 let text = match (&json, one_object) {
                     (Some(j), true) => format!("the filter {j}"),
@@ -1435,19 +1473,36 @@ pub(crate) fn example(
     let mut space = Space::new(shape);
     let tree = space.add(plan);
     space.finish(base);
+    let fail_given = fail.is_some();
     let goals: Vec<Node> = match fail {
         None => vec![tree.root.clone()],
         Some(target) => {
+            // The other checks, as far as the connectors let them pass
+            // beside a failing target: every other entry, and in the
+            // target's own group its siblings joined by the group's
+            // connector (an OR group can still pass through a sibling).
             let (failing, others): (Node, Vec<Node>) = match target {
-                Target::Filter(k) => (
-                    Node::Atom(tree.filters[k]),
-                    tree.filters
+                Target::Filter(k) => {
+                    let (entry, inner) = target.location(plan);
+                    let mut others: Vec<Node> = tree
+                        .entries
                         .iter()
                         .enumerate()
-                        .filter(|(j, _)| *j != k)
-                        .map(|(_, a)| Node::Atom(*a))
-                        .collect(),
-                ),
+                        .filter(|(j, _)| *j != entry)
+                        .map(|(_, n)| n.clone())
+                        .collect();
+                    if let (Some(inner), Some(Entry::Group(g))) = (inner, plan.entries.get(entry)) {
+                        let first = k - inner;
+                        let siblings: Vec<Node> = (first..first + g.filters.len())
+                            .filter(|j| *j != k)
+                            .map(|j| Node::Atom(tree.filters[j]))
+                            .collect();
+                        if !siblings.is_empty() {
+                            others.push(combine(g.connector, siblings));
+                        }
+                    }
+                    (Node::Atom(tree.filters[k]), others)
+                }
                 Target::Entry(e) => (
                     tree.entries[e].clone(),
                     tree.entries
@@ -1468,11 +1523,17 @@ pub(crate) fn example(
     };
     // A base that already qualifies comes back as given (§ "example" in
     // docs/analysis.md): the first goal holds on its own values.
+    // Without `fail` the goal is the subscription itself, which `verify`
+    // answers; with it, the other filters are read as the analysis reads
+    // events.
     if let Some(b) = base {
-        let atoms: Vec<Option<bool>> = (0..space.atoms.len())
-            .map(|a| Some(space.outcome(a, &space.read(b, space.atoms[a].1))))
-            .collect();
-        if eval3(&goals[0], &atoms) == Some(true) && verify(b) {
+        let rest_pass = fail_given.then(|| {
+            let atoms: Vec<Option<bool>> = (0..space.atoms.len())
+                .map(|a| Some(space.outcome(a, &space.read(b, space.atoms[a].1))))
+                .collect();
+            eval3(&goals[0], &atoms) == Some(true)
+        });
+        if rest_pass != Some(false) && verify(b) {
             return Some(b.clone());
         }
     }
