@@ -6,7 +6,7 @@
 
 use super::spec::{self, optional_string, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
-use crate::delivery::{post, DeliverOptions, Delivery, JSON};
+use crate::delivery::{post, DeliverOptions, Delivery, SignatureScheme, JSON};
 use crate::error::{unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::filters;
@@ -81,6 +81,10 @@ impl Vendor for Ricloud {
             containers: &[],
             envelope: None,
             changes: None,
+            // Every event carries its id (reincubate/ricloud: the sample
+            // receiver routes on it).
+            skeleton: r#"{"id":"00000000-0000-4000-8000-000000000001","type":"","action":"","data":{}}"#,
+            empty_old_when: None,
         }
     }
 }
@@ -258,8 +262,8 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("t={ts},s={}", crate::base64::encode(&sig))
 }
 
-/// How ricloud delivers: the event to the config's url, signed with the
-/// config's secret.
+/// How ricloud delivers: the event to `<config url>/<event id>`, signed
+/// with the config's secret.
 #[derive(Debug)]
 struct RicloudDelivery {
     url: String,
@@ -270,22 +274,59 @@ struct RicloudDelivery {
 
 impl RicloudDelivery {
     /// The config's secret signs `Ricloud-Signature`; `opts.secret` serves
-    /// only a config that has none (it may be a Standard Webhooks key).
-    fn post(&self, body: String, opts: &DeliverOptions) -> Result<Delivery, Error> {
-        let secret = self.secret.as_deref().or(opts.secret.as_deref()).ok_or_else(|| {
-            Error::new(
-                Code::InvalidInput,
-                "this config has no secret yet (ricloud generates it when the config is created); give the secret option (--secret) to sign the preview",
-            )
-            .at("/secret")
-        })?;
-        let header = signature(secret, opts.timestamp(), &body);
-        Ok(post(
-            &self.url,
-            &[("Content-Type", JSON.into()), ("Ricloud-Signature", header)],
-            body,
-        ))
+    /// only a config that has none, and never when it is the Standard
+    /// Webhooks key (`signature: "standard-webhooks"`): that key signs its
+    /// own `webhook-*` headers and nothing else, so such a preview carries
+    /// no `Ricloud-Signature` rather than one a ricloud receiver would reject.
+    fn post(&self, id: &str, body: String, opts: &DeliverOptions) -> Result<Delivery, Error> {
+        let standard = opts.signature == Some(SignatureScheme::StandardWebhooks);
+        let secret = self
+            .secret
+            .as_deref()
+            .or_else(|| opts.secret.as_deref().filter(|_| !standard));
+        let mut headers = vec![("Content-Type", JSON.to_string())];
+        match secret {
+            Some(secret) => headers.push((
+                "Ricloud-Signature",
+                signature(secret, opts.timestamp(), &body),
+            )),
+            None if standard => {}
+            None => {
+                return Err(Error::new(
+                    Code::InvalidInput,
+                    "this config has no secret yet (ricloud generates it when the config is created); give the secret option (--secret) to sign the preview",
+                )
+                .at("/secret"))
+            }
+        }
+        Ok(post(&event_url(&self.url, id), &headers, body))
     }
+}
+
+/// Where ricloud posts an event: the config's URL joined with the event's
+/// id as one more path segment. ricloud's own sample receiver
+/// (reincubate/ricloud ricloud/webhooks.py, 41841fe) routes only
+/// `/webhooks/<uuid:event_id>` while `ricloud listen` registers the config
+/// URL `<forwarding url>/webhooks` (ricloud/cli.py), so a config passes its
+/// `webhook_config.test` only if the event id is appended; the docs'
+/// example URL `…/webhooks/` ends in the slash that joins them. One `/`
+/// joins them whether or not the URL ends in one, before any query.
+pub fn event_url(url: &str, id: &str) -> String {
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (base, tail) = url.split_at(split);
+    let mut out = String::with_capacity(url.len() + id.len() + 1);
+    out.push_str(base.trim_end_matches('/'));
+    out.push('/');
+    // A UUID needs no escaping; anything else is one path segment.
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.push_str(tail);
+    out
 }
 
 impl Deliver for RicloudDelivery {
@@ -295,8 +336,22 @@ impl Deliver for RicloudDelivery {
         text: &str,
         opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
+        let id = crate::rawjson::member(text, "id").and_then(|raw| {
+            match serde_json::from_str::<Value>(raw).ok()? {
+                Value::String(s) => Some(s),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        });
+        let id = id.ok_or_else(|| {
+            Error::new(
+                Code::InvalidEvent,
+                "ricloud posts each event to <config url>/<event id>: this event has no id (a string)",
+            )
+            .at("/id")
+        })?;
         let body = crate::rawjson::compact(text, crate::rawjson::Style::Plain);
-        self.post(body, opts)
+        self.post(&id, body, opts)
     }
 
     /// ricloud's `webhook_config.test` event.
@@ -312,11 +367,11 @@ impl Deliver for RicloudDelivery {
             .clone()
             .unwrap_or_else(|| crate::delivery::uuid(&opts.entropy(&self.url)));
         let mut body = Map::new();
-        body.insert("id".into(), id.into());
+        body.insert("id".into(), id.clone().into());
         body.insert("type".into(), "webhook_config".into());
         body.insert("action".into(), "test".into());
         body.insert("data".into(), Value::Object(Map::new()));
-        self.post(Value::Object(body).to_string(), opts)
+        self.post(&id, Value::Object(body).to_string(), opts)
     }
 }
 
@@ -342,5 +397,17 @@ mod tests {
         let a = json!({"headers": {"X-Hook-Signature": super::super::asana::signature("s3cret", body)}, "body": body});
         assert!(verify(&a, "s3cret", at(0)).unwrap());
         assert!(!verify(&a, "other", at(0)).unwrap());
+    }
+
+    /// reincubate/ricloud 41841fe: webhooks.py routes /webhooks/<uuid:event_id>;
+    /// cli.py registers join_url(webhook_url, "webhooks").
+    #[test]
+    fn events_go_to_the_config_url_joined_with_their_id() {
+        let id = "1f2e3d4c-0000-4000-8000-000000000002";
+        for url in ["https://x.example/webhooks", "https://x.example/webhooks/"] {
+            assert_eq!(event_url(url, id), format!("https://x.example/webhooks/{id}"));
+        }
+        assert_eq!(event_url("https://x.example/w/?k=1#f", "a b/c"), "https://x.example/w/a%20b%2Fc?k=1#f");
+        assert_eq!(event_url("https://x.example", "e1"), "https://x.example/e1");
     }
 }
