@@ -128,7 +128,14 @@ export interface PreviewOptions {
   details?: boolean;
   /** How the batch is written; "auto" decides from its start. */
   format?: "auto" | "ndjson" | "json";
+  /** Keep at most this many `errors`, the first ones (default 10,000; up to `Number.MAX_SAFE_INTEGER`); `total` still counts every event, and `truncated` says when some were left out. */
+  maxErrors?: number;
+  /** Keep at most this many `results` rows, the first ones (default 10,000; up to `Number.MAX_SAFE_INTEGER`); `truncated` says when some were left out. */
+  maxResults?: number;
 }
+
+/** A set's preview: a set counts matches per id, so it has no rows (`details`, `maxResults`). */
+export type SetPreviewOptions = Omit<PreviewOptions, "details" | "maxResults">;
 
 export interface PreviewProgress { bytes: number; events: number; matched: number; }
 
@@ -235,5 +242,5 @@ export interface Subscription {
 
 export interface SubscriptionSet {
   /** `preview` of a stream: the same answer however the input is cut. */
-  previewStream(source: StreamSource, options?: Omit<PreviewStreamOptions, "details">): Promise<SetPreviewResult>;
+  previewStream(source: StreamSource, options?: Omit<PreviewStreamOptions, "details" | "maxResults">): Promise<SetPreviewResult>;
 }

@@ -39,9 +39,15 @@ reason: string, code?: ErrorCode, };
 
 export type PreviewResult = { total: number, matched: number, matches: Array<number>, errors: Array<PreviewError>, 
 /**
- * One row per event, only with `{ details: true }` (the CLI's table).
+ * One row per event, only with `{ details: true }` (the CLI's table):
+ * the first `maxResults` of them.
  */
-results?: Array<PreviewRow>, };
+results?: Array<PreviewRow>, 
+/**
+ * `true` when `errors` or `results` left some out (`maxErrors`,
+ * `maxResults`); absent when they hold every one.
+ */
+truncated?: boolean, };
 
 export type Delivery = { method: "POST", url: string, 
 /**
@@ -59,7 +65,12 @@ export type SetPreviewResult = { total: number, errors: Array<PreviewError>,
 /**
  * Matched events per id, in insertion order (every id, zeros included).
  */
-counts: Record<string, number>, };
+counts: Record<string, number>, 
+/**
+ * `true` when `errors` left some out (`maxErrors`); absent when it
+ * holds every one.
+ */
+truncated?: boolean, };
 
 export type SetLintEntry = { id: string, diagnostics: Array<Diagnostic>, };
 

@@ -164,23 +164,60 @@ const FORMATS: [&str; 3] = ["auto", "ndjson", "json"];
 pub struct PreviewOptionsIn {
     pub details: bool,
     pub format: Format,
+    /// `maxErrors`: at most this many errors kept (default 10,000).
+    pub max_errors: Option<u64>,
+    /// `maxResults`: at most this many `results` rows kept (default 10,000).
+    pub max_results: Option<u64>,
 }
 
+/// The largest `maxErrors`/`maxResults`: `Number.MAX_SAFE_INTEGER`, so
+/// that it reads as "keep everything".
+const MAX_KEPT: u64 = (1 << 53) - 1;
+
 impl Options for PreviewOptionsIn {
-    const KEYS: &'static [&'static str] = &["details", "format"];
+    const KEYS: &'static [&'static str] = &["details", "format", "maxErrors", "maxResults"];
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(PreviewOptionsIn {
             details: o.flag("details")?,
             format: [Format::Auto, Format::Ndjson, Format::Json][o.choice("format", &FORMATS)?],
+            max_errors: o.whole("maxErrors", MAX_KEPT)?,
+            max_results: o.whole("maxResults", MAX_KEPT)?,
         })
+    }
+}
+
+impl PreviewOptionsIn {
+    /// A set's preview: it counts matches per id, so it has no rows
+    /// (`details`, `maxResults`) and saying either is refused.
+    pub fn for_set(self) -> Result<PreviewOptions, Error> {
+        for (given, key) in [
+            (self.details, "details"),
+            (self.max_results.is_some(), "maxResults"),
+        ] {
+            if given {
+                return Err(Error::new(
+                    Code::InvalidInput,
+                    format!("a set's preview counts matches per id; it has no {key} (use a Subscription's preview)"),
+                )
+                .at(crate::error::join("", key)));
+            }
+        }
+        Ok(self.into())
     }
 }
 
 impl From<PreviewOptionsIn> for PreviewOptions {
     fn from(o: PreviewOptionsIn) -> PreviewOptions {
+        let kept = |n: Option<u64>| {
+            n.map_or(crate::preview::DEFAULT_MAX_KEPT, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            })
+        };
         PreviewOptions {
             details: o.details,
             format: o.format,
+            max_errors: kept(o.max_errors),
+            max_results: kept(o.max_results),
         }
     }
 }

@@ -51,6 +51,11 @@ pub struct SetPreview {
     /// Matched events per id, in insertion order (every id, zeros included).
     #[cfg_attr(test, ts(type = "Record<string, number>"))]
     pub counts: serde_json::Map<String, Value>,
+    /// `true` when `errors` left some out (`maxErrors`); absent when it
+    /// holds every one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub truncated: bool,
 }
 
 /// How a subscription is found from an event: the values of its vendor's
@@ -542,11 +547,17 @@ impl SubscriptionSet {
 
     /// Count matches per id over a batch (the same inputs as `Subscription::preview`).
     pub fn preview(&self, input: &[u8]) -> Result<SetPreview, Error> {
-        self.preview_with(input, preview::Format::Auto)
+        self.preview_with(input, preview::PreviewOptions::default())
     }
 
-    pub fn preview_with(&self, input: &[u8], format: preview::Format) -> Result<SetPreview, Error> {
-        let mut state = SetPreviewState::new(format);
+    /// [`SubscriptionSet::preview`] read as `opts` says (its `format` and
+    /// `max_errors`; a set has no rows).
+    pub fn preview_with(
+        &self,
+        input: &[u8],
+        opts: preview::PreviewOptions,
+    ) -> Result<SetPreview, Error> {
+        let mut state = SetPreviewState::with_options(opts);
         self.preview_push(&mut state, input)?;
         Ok(self.preview_finish(state))
     }
@@ -571,6 +582,7 @@ impl SubscriptionSet {
             total: tally.total,
             errors: tally.errors,
             counts: serde_json::Map::new(),
+            truncated: tally.truncated,
         };
         for (pos, m) in self.members.iter().enumerate() {
             if let Some(m) = m {
@@ -715,24 +727,24 @@ pub struct SetPreviewState {
 }
 
 impl SetPreviewState {
-    /// A set's preview from `preview`'s options: a set counts matches per
-    /// id, so `details` (rows per event) is refused.
-    pub fn with_options(opts: preview::PreviewOptions) -> Result<SetPreviewState, Error> {
-        if opts.details {
-            return Err(Error::new(
-                Code::InvalidInput,
-                "a set's preview counts matches per id; it has no details (use a Subscription's preview)",
-            )
-            .at("/details"));
+    /// A set's preview read as `opts` says: its `format` and `max_errors`
+    /// (a set counts matches per id; it has no rows, and the options of a
+    /// call are checked for that where they are read).
+    pub fn with_options(opts: preview::PreviewOptions) -> SetPreviewState {
+        SetPreviewState {
+            reader: preview::Reader::new(opts.format),
+            tally: SetTally {
+                max_errors: opts.max_errors,
+                ..SetTally::default()
+            },
         }
-        Ok(SetPreviewState::new(opts.format))
     }
 
     pub fn new(format: preview::Format) -> SetPreviewState {
-        SetPreviewState {
-            reader: preview::Reader::new(format),
-            tally: SetTally::default(),
-        }
+        SetPreviewState::with_options(preview::PreviewOptions {
+            format,
+            ..preview::PreviewOptions::default()
+        })
     }
 
     /// Events read so far.
@@ -758,6 +770,9 @@ struct SetTally {
     errors: Vec<preview::PreviewError>,
     /// Matched events per insertion position.
     counts: Vec<usize>,
+    max_errors: usize,
+    /// Some errors were not kept.
+    truncated: bool,
 }
 
 /// A set's preview as the batch reader's [`preview::Sink`].
@@ -809,12 +824,16 @@ impl preview::Sink for SetEvents<'_> {
 
 impl SetTally {
     fn error(&mut self, line: Option<usize>, e: Error) {
-        self.errors.push(preview::PreviewError {
-            index: self.total,
-            line,
-            code: e.kind,
-            message: e.message,
-        });
+        if self.errors.len() < self.max_errors {
+            self.errors.push(preview::PreviewError {
+                index: self.total,
+                line,
+                code: e.kind,
+                message: e.message,
+            });
+        } else {
+            self.truncated = true;
+        }
         self.total += 1;
     }
 }

@@ -450,6 +450,18 @@ pub fn diff(
     opts: CompileOptions,
     events: Option<&[u8]>,
 ) -> Result<Diff, Error> {
+    let events = events.map(|e| (e, preview::Format::Auto));
+    diff_batch(before, after, opts, events)
+}
+
+/// [`diff`] with the batch's format (`Json` for a JS array, as `preview`
+/// reads one).
+pub fn diff_batch(
+    before: &Value,
+    after: &Value,
+    opts: CompileOptions,
+    events: Option<(&[u8], preview::Format)>,
+) -> Result<Diff, Error> {
     let compile =
         |spec: &Value, side: &str| Subscription::compile(spec, opts).map_err(|e| e.under(side));
     let (a, b) = (compile(before, "/before")?, compile(after, "/after")?);
@@ -470,9 +482,11 @@ pub fn diff(
     let relation = found.relation;
     let events = match events {
         None => None,
-        Some(input) => {
-            let pa = a.preview(input)?;
-            let pb = b.preview(input)?;
+        Some((input, format)) => {
+            // Every error is kept: `neither` is counted from them.
+            let read = PreviewOptions::keep_all(format);
+            let pa = a.preview_with(input, read)?;
+            let pb = b.preview_with(input, read)?;
             // Indices are ascending: membership by binary search.
             let has = |list: &[usize], i: &usize| list.binary_search(i).is_ok();
             let (ma, mb) = (&pa.matches, &pb.matches);

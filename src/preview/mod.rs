@@ -33,10 +33,16 @@ pub struct PreviewResult {
     pub matched: usize,
     pub matches: Vec<usize>,
     pub errors: Vec<PreviewError>,
-    /// One row per event, only with `{ details: true }` (the CLI's table).
+    /// One row per event, only with `{ details: true }` (the CLI's table):
+    /// the first `maxResults` of them.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub results: Option<Vec<PreviewRow>>,
+    /// `true` when `errors` or `results` left some out (`maxErrors`,
+    /// `maxResults`); absent when they hold every one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub truncated: bool,
 }
 
 /// An event's outcome with the reason of its first failing check.
@@ -56,11 +62,45 @@ pub struct PreviewRow {
 }
 
 /// How `preview` reads and reports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PreviewOptions {
     /// One row per event in `results`, with the reason of its first failing check.
     pub details: bool,
     pub format: Format,
+    /// At most this many `errors` are kept (the first ones); `total` still
+    /// counts every event.
+    pub max_errors: usize,
+    /// At most this many `results` rows are kept (the first ones).
+    pub max_results: usize,
+}
+
+/// The default of `maxErrors` and of `maxResults`: what a person reads or
+/// a UI lists, and a bound on what one call returns for a stream of any
+/// length.
+pub const DEFAULT_MAX_KEPT: usize = 10_000;
+
+impl Default for PreviewOptions {
+    fn default() -> PreviewOptions {
+        PreviewOptions {
+            details: false,
+            format: Format::Auto,
+            max_errors: DEFAULT_MAX_KEPT,
+            max_results: DEFAULT_MAX_KEPT,
+        }
+    }
+}
+
+impl PreviewOptions {
+    /// Every error and row kept (a caller that counts them itself, as
+    /// `diff` does).
+    pub fn keep_all(format: Format) -> PreviewOptions {
+        PreviewOptions {
+            format,
+            max_errors: usize::MAX,
+            max_results: usize::MAX,
+            ..PreviewOptions::default()
+        }
+    }
 }
 
 /// An event of a batch and, when asked for, its JSON text.
@@ -70,9 +110,14 @@ pub type BatchEvent<'a> = (At<'a>, Option<&'a str>);
 /// `texts` asks for it (a vendor that limits the size of what it sends
 /// measures each event's text). A document is parsed with `projection`
 /// (arrays' elements projected alike). An array document is a list of
-/// events when `array_is_events`; an envelope (`envelope` splits it) is a
-/// list of events; anything else is one event. A document that is not
-/// JSON is one error.
+/// events when `array_is_events`, and an envelope among them is its events,
+/// one after another (a JSON array of Asana bodies is a batch of their
+/// events); an envelope (`envelope` splits it) is a list of events;
+/// anything else is one event. A document that is not JSON is one error,
+/// except a list of events whose elements can still be told apart: then
+/// each element that is not JSON is one error and the others are read (a
+/// JS array holding a lone surrogate is written with a `\ud800` escape
+/// that no JSON parser takes; one such event must not lose the batch).
 pub fn events_of(
     doc: &str,
     line: Option<usize>,
@@ -85,6 +130,11 @@ pub fn events_of(
     let node = match crate::projection::parse(doc, projection) {
         Ok(node) => node,
         Err(e) => {
+            if array_is_events {
+                if let Some(items) = array_items(doc) {
+                    return items_one_by_one(doc, &items, line, projection, envelope, texts, each);
+                }
+            }
             let err = match line {
                 Some(no) => crate::json::line_syntax_error(&e, no),
                 None => crate::json::syntax_error(&e, "the batch"),
@@ -98,25 +148,139 @@ pub fn events_of(
             let item_texts = texts.then(|| crate::rawjson::items(doc)).flatten();
             for (i, item) in items.into_iter().enumerate() {
                 let text = item_texts.as_ref().and_then(|t| t.get(i).copied());
-                each(Ok((item, text)));
+                events_in(item, text, texts, envelope, each);
             }
             return;
         }
     }
-    match envelope.split(root) {
+    events_in(root, Some(doc), texts, envelope, each);
+}
+
+/// The events of one parsed document (or element of a list of events):
+/// an envelope's events, or itself. `text` is its JSON text, if known.
+fn events_in<'d>(
+    doc: At<'d>,
+    text: Option<&'d str>,
+    texts: bool,
+    envelope: &dyn Envelopes,
+    each: &mut dyn FnMut(Result<BatchEvent<'_>, Error>),
+) {
+    match envelope.split(doc) {
         // Only an envelope holds several events; the common case
         // allocates nothing per event.
         Some((events, key)) => {
             let item_texts = texts
-                .then(|| crate::rawjson::member(doc, key).and_then(crate::rawjson::items))
+                .then(|| {
+                    text.and_then(|t| crate::rawjson::member(t, key))
+                        .and_then(crate::rawjson::items)
+                })
                 .flatten();
             for (i, e) in events.into_iter().enumerate() {
                 let text = item_texts.as_ref().and_then(|t| t.get(i).copied());
                 each(Ok((e, text)));
             }
         }
-        None => each(Ok((root, Some(doc)))),
+        None => each(Ok((doc, text))),
     }
+}
+
+/// The elements' texts of a document that is an array and nothing else,
+/// when they can be told apart (each a balanced value between commas).
+/// An array that is broken between its elements gives `None`.
+pub(crate) fn array_items(doc: &str) -> Option<Vec<&str>> {
+    let items = crate::rawjson::items(doc)?;
+    // rawjson stops at the array's `]`: nothing may follow it.
+    let last = items.last()?;
+    let after = offset_in(doc, last) + last.len();
+    let rest = doc
+        .get(after..)?
+        .trim_start_matches([' ', '\t', '\n', '\r']);
+    let rest = rest.strip_prefix(']')?;
+    rest.trim_matches([' ', '\t', '\n', '\r'])
+        .is_empty()
+        .then_some(items)
+}
+
+/// Where `part` (a slice of `doc`) starts in `doc`.
+fn offset_in(doc: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(doc.as_ptr() as usize)
+}
+
+/// A list of events that did not parse whole, read element by element:
+/// each element that is not JSON is one error, the others are read.
+fn items_one_by_one(
+    doc: &str,
+    items: &[&str],
+    line: Option<usize>,
+    projection: &Projection,
+    envelope: &dyn Envelopes,
+    texts: bool,
+    each: &mut dyn FnMut(Result<BatchEvent<'_>, Error>),
+) {
+    for (i, item) in items.iter().enumerate() {
+        match crate::projection::parse(item, projection) {
+            Ok(node) => events_in(
+                At::Node(&node),
+                texts.then_some(*item),
+                texts,
+                envelope,
+                each,
+            ),
+            Err(e) => each(Err(element_error(doc, item, i, line, &e))),
+        }
+    }
+}
+
+/// The error of element `i` of a list of events, placed in the document
+/// (or in its NDJSON line).
+fn element_error(
+    doc: &str,
+    item: &str,
+    i: usize,
+    line: Option<usize>,
+    e: &serde_json::Error,
+) -> Error {
+    let detail = e.to_string();
+    let head = detail
+        .find(" at line")
+        .map_or(detail.as_str(), |at| &detail[..at]);
+    // Where the element starts in the document: serde_json counts lines
+    // and byte columns from there.
+    let start = offset_in(doc, item);
+    let before = doc.get(..start).unwrap_or_default();
+    let start_line = before.matches('\n').count() + 1;
+    let start_col = start - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+    let (l, c) = if e.line() <= 1 {
+        (start_line, start_col + e.column().saturating_sub(1))
+    } else {
+        (start_line + e.line() - 1, e.column())
+    };
+    let escape = head.contains("surrogate") || head.contains("hex escape");
+    let hint = if escape && (item.contains("\\ud") || item.contains("\\uD")) {
+        " (a string holds a lone UTF-16 surrogate, which JSON text cannot carry)"
+    } else {
+        ""
+    };
+    let mut err = match line {
+        Some(no) => {
+            let mut err = Error::new(
+                Code::InvalidJson,
+                format!("line {no}, element {i} of its array, is not valid JSON: {head} at column {c}{hint}"),
+            );
+            err.line = Some(crate::json::to_u32(no));
+            err
+        }
+        None => {
+            let mut err = Error::new(
+                Code::InvalidJson,
+                format!("element {i} of the batch is not valid JSON: {head} at line {l} column {c}{hint}"),
+            );
+            err.line = Some(crate::json::to_u32(l));
+            err
+        }
+    };
+    err.column = Some(crate::json::to_u32(c));
+    err
 }
 
 /// Who splits envelope documents (a dialect, or the dialects of a set),
@@ -198,12 +362,18 @@ pub struct Tally {
     rows: Vec<PreviewRow>,
     index: usize,
     details: bool,
+    max_errors: usize,
+    max_results: usize,
 }
 
 impl Tally {
-    pub fn new(details: bool) -> Tally {
+    /// Counting as `opts` says: rows with `details`, and at most
+    /// `max_errors` errors and `max_results` rows kept.
+    pub fn new(opts: &PreviewOptions) -> Tally {
         Tally {
-            details,
+            details: opts.details,
+            max_errors: opts.max_errors,
+            max_results: opts.max_results,
             ..Tally::default()
         }
     }
@@ -220,13 +390,14 @@ impl Tally {
         let index = self.index;
         self.index += 1;
         self.result.total += 1;
+        let row = self.details && self.keep_row();
         match outcome {
             Ok((matched, reason)) => {
                 if matched {
                     self.result.matched += 1;
                     self.result.matches.push(index);
                 }
-                if self.details {
+                if row {
                     self.rows.push(PreviewRow {
                         index,
                         line,
@@ -237,7 +408,7 @@ impl Tally {
                 }
             }
             Err(e) => {
-                if self.details {
+                if row {
                     self.rows.push(PreviewRow {
                         index,
                         line,
@@ -246,14 +417,25 @@ impl Tally {
                         code: Some(e.kind),
                     });
                 }
-                self.result.errors.push(PreviewError {
-                    index,
-                    line,
-                    code: e.kind,
-                    message: e.message,
-                });
+                if self.result.errors.len() < self.max_errors {
+                    self.result.errors.push(PreviewError {
+                        index,
+                        line,
+                        code: e.kind,
+                        message: e.message,
+                    });
+                } else {
+                    self.result.truncated = true;
+                }
             }
         }
+    }
+
+    /// Is there room for one more row? (If not, the result says so.)
+    fn keep_row(&mut self) -> bool {
+        let room = self.rows.len() < self.max_results;
+        self.result.truncated |= !room;
+        room
     }
 
     pub fn wants_details(&self) -> bool {
@@ -280,7 +462,7 @@ impl PreviewState {
     pub fn new(opts: PreviewOptions) -> PreviewState {
         PreviewState {
             reader: Reader::new(opts.format),
-            tally: Tally::new(opts.details),
+            tally: Tally::new(&opts),
         }
     }
 }

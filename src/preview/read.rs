@@ -13,9 +13,18 @@
 //!   each an event.
 //!
 //! With `Format::Auto`, the input is NDJSON when its first non-blank line
-//! is a complete JSON value. Otherwise it is read as JSON; if that fails
-//! and some later line is a complete JSON object or array on its own, it is
-//! NDJSON after all whose first line is broken (one error, the rest read).
+//! is a complete JSON value, or is longer than the input limit (no JSON
+//! reading could hold such an input whole). Otherwise it is read as JSON;
+//! if that fails, it is NDJSON after all whose first line is broken (one
+//! error, the rest read) when either nothing could be read and the second
+//! non-blank line is a JSON object or array on its own (a cut-off first
+//! event), or the first line held whole documents followed, on that same
+//! line, by something that is not one (`{…},`: a JSON text never goes on
+//! like that).
+//!
+//! In NDJSON, a line longer than the input limit is one `too_large` error
+//! for that line: its bytes are counted, not kept, and the lines after it
+//! are read.
 
 use crate::error::Error;
 use crate::projection::{self, Projection};
@@ -69,6 +78,51 @@ pub struct Reader {
     first: Option<(usize, Vec<u8>)>,
     /// NDJSON: a second non-blank line was seen (the first is released).
     released: bool,
+    /// NDJSON: the unfinished line is past the input limit; it is counted
+    /// until its end instead of kept.
+    skipping: Option<Skipped>,
+}
+
+/// What is known of a line too long to keep.
+#[derive(Debug, Clone, Copy)]
+struct Skipped {
+    /// Bytes so far, a final `\r` included.
+    len: usize,
+    /// The last byte so far is `\r` (dropped if the `\n` comes next).
+    cr: bool,
+    /// Only whitespace so far (a blank line is no line at all).
+    blank: bool,
+}
+
+impl Skipped {
+    fn of(bytes: &[u8]) -> Skipped {
+        let mut s = Skipped {
+            len: 0,
+            cr: false,
+            blank: true,
+        };
+        s.extend(bytes);
+        s
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        if let Some(last) = bytes.last() {
+            self.len += bytes.len();
+            self.cr = *last == b'\r';
+            self.blank = self.blank && bytes.iter().all(u8::is_ascii_whitespace);
+        }
+    }
+
+    /// The line's length as a whole line is measured (without its `\r`).
+    fn line_len(&self) -> usize {
+        self.len - usize::from(self.cr)
+    }
+}
+
+/// The length of an unfinished line as it will at least be once complete
+/// (a final `\r` may be the start of its `\r\n`).
+fn held_len(bytes: &[u8]) -> usize {
+    bytes.len() - usize::from(bytes.last() == Some(&b'\r'))
 }
 
 impl Reader {
@@ -87,6 +141,7 @@ impl Reader {
             bytes: 0,
             first: None,
             released: false,
+            skipping: None,
         }
     }
 
@@ -95,9 +150,10 @@ impl Reader {
         self.bytes
     }
 
-    /// Read the next chunk. Fails only when what the reader must hold (a
-    /// JSON input, or one NDJSON line) grows past the input limit: an
-    /// NDJSON stream of any length is read in bounded memory.
+    /// Read the next chunk. Fails only when a JSON input the reader must
+    /// hold whole grows past the input limit: an NDJSON stream of any
+    /// length is read in bounded memory (a line past the limit is one
+    /// error, counted and not kept).
     pub fn push(&mut self, chunk: &[u8], sink: &mut dyn Sink) -> Result<(), Error> {
         self.bytes += chunk.len();
         if self.bom_checked {
@@ -110,11 +166,43 @@ impl Reader {
             }
             self.release_head(sink);
         }
-        let what = match self.mode {
-            Mode::Ndjson => "a line of the events",
-            Mode::Undecided | Mode::Json => "the events",
-        };
-        crate::json::check_size(self.buf.len(), what)
+        self.bound(sink)
+    }
+
+    /// Keep what is held within the input limit: an NDJSON line past it is
+    /// skipped (and so is an unfinished first line past it, which makes
+    /// the input NDJSON, as `decide` does for a complete one); a JSON input
+    /// past it is `too_large`.
+    fn bound(&mut self, sink: &mut dyn Sink) -> Result<(), Error> {
+        let max = crate::json::max_input_bytes();
+        match self.mode {
+            Mode::Ndjson => {
+                if held_len(&self.buf) > max {
+                    self.skipping = Some(Skipped::of(&self.buf));
+                    self.buf = Vec::new();
+                }
+                Ok(())
+            }
+            Mode::Undecided => {
+                let start = blank_prefix(&self.buf);
+                let rest = self.buf.get(start..).unwrap_or_default();
+                if held_len(rest) > max && !rest.iter().all(u8::is_ascii_whitespace) {
+                    self.mode = Mode::Ndjson;
+                    let held = std::mem::take(&mut self.buf);
+                    let (blank, rest) = held.split_at(start.min(held.len()));
+                    // Only blank lines: they are counted, nothing is read.
+                    self.lines(blank, sink);
+                    self.skipping = Some(Skipped::of(rest));
+                    return Ok(());
+                }
+                // What is held is the first line so far and the blank lines
+                // before it: each within the limit (blank lines past it are
+                // no batch anyone sends).
+                crate::json::check_size(start, "the blank lines before the events")?;
+                crate::json::check_size(held_len(rest), "the events")
+            }
+            Mode::Json => crate::json::check_size(self.buf.len(), "the events"),
+        }
     }
 
     fn release_head(&mut self, sink: &mut dyn Sink) {
@@ -140,7 +228,8 @@ impl Reader {
     }
 
     /// In `Undecided`: once the first non-blank line is complete (or
-    /// `at_end`), NDJSON if it is a JSON value on its own, else JSON.
+    /// `at_end`), NDJSON if it is a JSON value on its own or longer than
+    /// the input limit, else JSON.
     fn decide(&mut self, at_end: bool) {
         let mut start = 0;
         loop {
@@ -162,7 +251,10 @@ impl Reader {
                     None => return,
                 }
             }
-            self.mode = if is_json(line) {
+            self.mode = if line.len() > crate::json::max_input_bytes()
+                || is_json(line)
+                || is_list_of_events(line)
+            {
                 Mode::Ndjson
             } else {
                 Mode::Json
@@ -177,7 +269,10 @@ impl Reader {
             let (head, tail) = chunk.split_at(e);
             chunk = tail.get(1..).unwrap_or_default();
             self.line += 1;
-            if self.buf.is_empty() {
+            if let Some(mut skipped) = self.skipping.take() {
+                skipped.extend(head);
+                self.long_line(skipped, sink);
+            } else if self.buf.is_empty() {
                 self.complete_line(head, sink);
             } else {
                 let mut line = std::mem::take(&mut self.buf);
@@ -185,7 +280,29 @@ impl Reader {
                 self.complete_line(&line, sink);
             }
         }
-        self.buf.extend_from_slice(chunk);
+        match &mut self.skipping {
+            Some(skipped) => skipped.extend(chunk),
+            None => self.buf.extend_from_slice(chunk),
+        }
+    }
+
+    /// A complete line that was too long to keep: one error, as
+    /// [`emit_line`] gives for such a line seen whole.
+    fn long_line(&mut self, skipped: Skipped, sink: &mut dyn Sink) {
+        if skipped.blank {
+            return;
+        }
+        if !self.released {
+            // Not alone: a held first line is released as one event.
+            if let Some((no, first)) = self.first.take() {
+                emit_line(&first, no, false, sink);
+            }
+            self.released = true;
+        }
+        let no = self.line;
+        if let Some(e) = too_long(skipped.line_len(), no) {
+            sink.error(Some(no), e);
+        }
     }
 
     fn complete_line(&mut self, line: &[u8], sink: &mut dyn Sink) {
@@ -226,7 +343,10 @@ impl Reader {
         }
         match self.mode {
             Mode::Ndjson => {
-                if !self.buf.is_empty() {
+                if let Some(skipped) = self.skipping.take() {
+                    self.line += 1;
+                    self.long_line(skipped, sink);
+                } else if !self.buf.is_empty() {
                     self.line += 1;
                     let line = std::mem::take(&mut self.buf);
                     self.complete_line(&line, sink);
@@ -258,14 +378,19 @@ fn is_json(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok_and(|text| projection::parse(text, &NOTHING).is_ok())
 }
 
+/// Is `bytes` an array whose elements can be told apart, though some are
+/// not JSON? A line holding one is a line of events, one of which is bad.
+fn is_list_of_events(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| super::array_items(text).is_some())
+}
+
 /// A projection that keeps nothing: parsing with it only validates.
 static NOTHING: Projection = Projection::nothing();
 
 /// One NDJSON line to the sink (a line that is not UTF-8, or longer than
 /// the input limit, is an error).
 fn emit_line(line: &[u8], no: usize, array_is_events: bool, sink: &mut dyn Sink) {
-    if let Err(mut e) = crate::json::check_size(line.len(), &format!("line {no}")) {
-        e.line = Some(crate::json::to_u32(no));
+    if let Some(e) = too_long(line.len(), no) {
         return sink.error(Some(no), e);
     }
     match std::str::from_utf8(line) {
@@ -279,6 +404,44 @@ fn emit_line(line: &[u8], no: usize, array_is_events: bool, sink: &mut dyn Sink)
         }
     }
 }
+
+/// The error of line `no` when its `len` bytes are past the input limit.
+fn too_long(len: usize, no: usize) -> Option<Error> {
+    let mut e = crate::json::check_size(len, &format!("line {no}")).err()?;
+    e.line = Some(crate::json::to_u32(no));
+    Some(e)
+}
+
+/// The offset where the first non-blank line of `bytes` starts (after the
+/// blank lines that are complete).
+fn blank_prefix(bytes: &[u8]) -> usize {
+    let mut start = 0;
+    while let Some(e) = bytes
+        .get(start..)
+        .and_then(|rest| memchr::memchr(b'\n', rest))
+    {
+        let line = bytes.get(start..start + e).unwrap_or_default();
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+        start += e + 1;
+    }
+    start
+}
+
+/// The 1-based number and the end offset of the first non-blank line.
+fn first_line(bytes: &[u8]) -> Option<(usize, usize)> {
+    let start = blank_prefix(bytes);
+    let rest = bytes.get(start..)?;
+    if rest.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |e| start + e);
+    Some((line_of(bytes, start), end))
+}
+
+/// The whitespace of JSON.
+const JSON_SPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// The 1-based line of byte `at` of `bytes`.
 fn line_of(bytes: &[u8], at: usize) -> usize {
@@ -319,7 +482,12 @@ fn json_documents(all: &[u8], strict: bool, sink: &mut dyn Sink) {
                 start = end;
             }
             Some(Err(e)) => {
-                if documents.is_empty() && !strict && later_line_is_document(all) {
+                if documents.is_empty() && super::array_items(text).is_some() {
+                    // An array whose elements can be told apart: each
+                    // element that is not JSON is one error (`events_of`).
+                    return sink.document(text.trim_matches(JSON_SPACE), None, true);
+                }
+                if !strict && first_line_is_broken(all, &documents, e.line()) {
                     return ndjson_after_all(all, sink);
                 }
                 // Documents one after another, then one that is broken.
@@ -345,6 +513,20 @@ fn json_documents(all: &[u8], strict: bool, sink: &mut dyn Sink) {
             }
         }
     }
+}
+
+/// Did reading as JSON fail because the first line is a broken NDJSON
+/// line? Either nothing could be read and the second non-blank line is a
+/// document on its own (the first event was cut off), or the first line
+/// held whole documents and then, on that same line (`error_line`),
+/// something that is not one (`{…},`): a JSON text never goes on that
+/// way, and the lines after it are read as what they are.
+fn first_line_is_broken(all: &[u8], documents: &[(usize, usize)], error_line: usize) -> bool {
+    if documents.is_empty() {
+        return later_line_is_document(all);
+    }
+    first_line(all)
+        .is_some_and(|(no, end)| error_line == no && documents.iter().all(|(_, e)| *e <= end))
 }
 
 /// Is the second non-blank line a JSON object or array on its own? Then a
@@ -492,6 +674,99 @@ mod tests {
             "{}",
             seen[0]
         );
+    }
+
+    /// The format decision on small inputs, each line of the table an
+    /// expectation written from the rules in the module comment (not from
+    /// a run): which documents the sink gets, with their line and array
+    /// flag, and where errors are. Deciding from another line than the
+    /// first (or, for a broken first line, the second) changes a row.
+    #[test]
+    fn the_format_decision_on_small_inputs() {
+        const E: &str = r#"{"a":1}"#;
+        let e = |n: usize| doc(E, Some(n), false);
+        let err = |n: usize| ("error invalid_json".to_string(), Some(n), false);
+        type Row = (String, Vec<(String, Option<usize>, bool)>);
+        let table: Vec<Row> = vec![
+            // One line: a lone line is NDJSON, and an array there is a list.
+            (E.into(), vec![doc(E, Some(1), true)]),
+            ("[1,2]".into(), vec![doc("[1,2]", Some(1), true)]),
+            // One line, a document and then garbage: a broken line, the
+            // sink's parse reports it.
+            (format!("{E},"), vec![doc(&format!("{E},"), Some(1), false)]),
+            (
+                format!("{E} x"),
+                vec![doc(&format!("{E} x"), Some(1), false)],
+            ),
+            // A cut-off line alone: nothing to read as lines.
+            ("{\"a\":".into(), vec![err(1)]),
+            // Two lines.
+            (format!("{E}\n{E}"), vec![e(1), e(2)]),
+            (
+                format!("{E},\n{E}"),
+                vec![doc(&format!("{E},"), Some(1), false), e(2)],
+            ),
+            ("{\"a\":\n1}".into(), vec![doc("{\"a\":\n1}", None, true)]),
+            // A cut-off first line, then an event: decided by the second line.
+            (
+                format!("{{\"a\":\"UP\n{E}"),
+                vec![doc("{\"a\":\"UP", Some(1), false), e(2)],
+            ),
+            // Three lines.
+            (
+                format!("{E},\n{E}\n{E}"),
+                vec![doc(&format!("{E},"), Some(1), false), e(2), e(3)],
+            ),
+            (format!("{E}\n{E}\n{E}"), vec![e(1), e(2), e(3)]),
+            // The second line is a member, not a document: one broken
+            // document, however the third line looks.
+            (format!("{{\"x\":\n\"a\": 1\n{E}"), vec![err(2)]),
+            // Blank lines before: lines keep their numbers.
+            (
+                format!("\n\n{E},\n{E}"),
+                vec![doc(&format!("{E},"), Some(3), false), e(4)],
+            ),
+            // A JSON array, on one line and spanning lines (its second line
+            // is a document on its own, but the whole parses).
+            (
+                format!("[{E},{E}]"),
+                vec![doc(&format!("[{E},{E}]"), Some(1), true)],
+            ),
+            (
+                format!("[\n{E}\n]"),
+                vec![doc(&format!("[\n{E}\n]"), None, true)],
+            ),
+            (
+                format!("[\n{E},\n{E}\n]\n"),
+                vec![doc(&format!("[\n{E},\n{E}\n]"), None, true)],
+            ),
+            // A document spanning lines, then garbage on a later line: a
+            // sequence whose last document is broken.
+            (
+                "{\n\"a\":1\n}\nx".to_string(),
+                vec![doc("{\n\"a\":1\n}", Some(1), false), err(4)],
+            ),
+            // Garbage after a document that spans lines, on its last line.
+            (
+                format!("[\n{E}\n],\n{E}"),
+                vec![doc(&format!("[\n{E}\n]"), Some(1), false), err(3)],
+            ),
+        ];
+        for (input, want) in table {
+            assert_eq!(read(&input, Format::Auto), want, "{input:?}");
+        }
+    }
+
+    /// The second non-blank line decides whether a broken first line is a
+    /// broken NDJSON line.
+    #[test]
+    fn later_line_is_document_reads_the_second_line() {
+        assert!(later_line_is_document(b"{\"a\n\n{\"b\":1}\n\"x\"\n"));
+        assert!(later_line_is_document(b"x\r\n  [1] \r\n"));
+        assert!(!later_line_is_document(b"x\n\"a\": 1\n{\"b\":1}\n"));
+        assert!(!later_line_is_document(b"x\n1\n"));
+        assert!(!later_line_is_document(b"x\n{\"b\":\n"));
+        assert!(!later_line_is_document(b"{\"b\":1}\n"));
     }
 
     #[test]

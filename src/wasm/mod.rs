@@ -28,6 +28,8 @@ extern "C" {
     pub type ValidateOptionsArg;
     #[wasm_bindgen(typescript_type = "PreviewOptions")]
     pub type PreviewOptionsArg;
+    #[wasm_bindgen(typescript_type = "SetPreviewOptions")]
+    pub type SetPreviewOptionsArg;
     #[wasm_bindgen(typescript_type = "DeliverOptions")]
     pub type DeliverOptionsArg;
     #[wasm_bindgen(typescript_type = "Base64Options")]
@@ -465,22 +467,29 @@ impl JsSubscriptionSet {
         to_js(&self.inner.explain(&value, &id).map_err(|e| js_error(&e))?)
     }
 
-    /// Matches per id over a batch.
+    /// Matches per id over a batch (`{ format, maxErrors }` as a
+    /// subscription's preview reads them).
     #[wasm_bindgen(unchecked_return_type = "SetPreviewResult")]
     pub fn preview(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventsInput")] events: JsValue,
+        options: Option<SetPreviewOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        let format = if js_sys::Array::is_array(&events) {
-            crate::preview::Format::Json
-        } else {
-            crate::preview::Format::Auto
-        };
+        let mut opts = read_options::<PreviewOptionsIn>(
+            options.as_ref().map(AsRef::as_ref),
+            "preview options",
+        )?
+        .for_set()
+        .map_err(|e| js_error(&e))?;
+        if js_sys::Array::is_array(&events) {
+            // An array of events has no lines.
+            opts.format = crate::preview::Format::Json;
+        }
         let bytes = input_bytes(&events, "the events")?;
         to_js(
             &self
                 .inner
-                .preview_with(&bytes, format)
+                .preview_with(&bytes, opts)
                 .map_err(|e| js_error(&e))?,
         )
     }
@@ -488,9 +497,10 @@ impl JsSubscriptionSet {
     /// Start a chunked preview (`previewStream` in the entries).
     #[wasm_bindgen(js_name = "__previewStart", skip_typescript)]
     pub fn preview_start(&self, options: JsValue) -> Result<SetPreviewSession, JsValue> {
-        let opts = read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?;
-        let state =
-            crate::set::SetPreviewState::with_options(opts.into()).map_err(|e| js_error(&e))?;
+        let opts = read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?
+            .for_set()
+            .map_err(|e| js_error(&e))?;
+        let state = crate::set::SetPreviewState::with_options(opts);
         Ok(SetPreviewSession { state: Some(state) })
     }
 
@@ -593,17 +603,54 @@ pub fn diff(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] after: JsValue,
     options: Option<DiffOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let opts =
-        read_options::<AnalysisOptions>(options.as_ref().map(AsRef::as_ref), "diff options")?;
+    let (opts, events) = diff_options(options.as_ref().map(AsRef::as_ref))?;
     let compile = opts.spec.to_compile().map_err(|e| js_error(&e))?;
     let read = |v: &JsValue, side: &str| -> Result<serde_json::Value, JsValue> {
         let text = input_text(v, &format!("the {} spec", &side[1..]))?;
         crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("").under(side)))
     };
     let (a, b) = (read(&before, "/before")?, read(&after, "/after")?);
-    let result = subscription::diff(&a, &b, compile, opts.events.as_deref().map(str::as_bytes))
-        .map_err(|e| js_error(&e))?;
+    let events = events
+        .as_ref()
+        .map(|(bytes, format)| (bytes.as_slice(), *format));
+    let result = subscription::diff_batch(&a, &b, compile, events).map_err(|e| js_error(&e))?;
     to_js(&result)
+}
+
+/// A batch's bytes and how they are written.
+type Batch = (Vec<u8>, crate::preview::Format);
+
+/// `diff`'s options, with `events` read as `preview` reads a batch: apart
+/// from the other options, because the options are read through their JSON
+/// text, where one event that is not JSON (a lone surrogate) would make
+/// the whole options unreadable instead of one entry of `events.errors`.
+fn diff_options(o: Option<&JsValue>) -> Result<(AnalysisOptions, Option<Batch>), JsValue> {
+    const WHAT: &str = "diff options";
+    let given = o.filter(|o| o.is_object() && !js_sys::Array::is_array(o));
+    let events = given
+        .and_then(|o| Reflect::get(o, &JsValue::from_str("events")).ok())
+        .filter(|e| !e.is_undefined() && !e.is_null());
+    let (Some(o), Some(events)) = (given, events) else {
+        return Ok((read_options::<AnalysisOptions>(o, WHAT)?, None));
+    };
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), o.unchecked_ref());
+    let _ = Reflect::delete_property(&rest, &JsValue::from_str("events"));
+    let opts = read_options::<AnalysisOptions>(Some(rest.as_ref()), WHAT)?;
+    let format = if js_sys::Array::is_array(&events) {
+        // An array of events has no lines, as in `preview`.
+        crate::preview::Format::Json
+    } else if events.is_string() || events.dyn_ref::<Uint8Array>().is_some() {
+        crate::preview::Format::Auto
+    } else {
+        return Err(js_error(
+            &Error::new(
+                Code::InvalidInput,
+                format!("{WHAT} events must be an array of events or their JSON/NDJSON text"),
+            )
+            .at("/events"),
+        ));
+    };
+    Ok((opts, Some((input_bytes(&events, "the events")?, format))))
 }
 
 /// Every diagnostic of a spec; `[]` when valid. Never throws on a bad spec.
