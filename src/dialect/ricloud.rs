@@ -1,8 +1,8 @@
 //! ricloud webhook configs (seed 001, and `reincubate/ricloud`'s
 //! `signing.py`/`webhooks.py` for the event body and signature):
 //! `{url, secret, state, organisation?, date_created?}`. Only a `valid`
-//! config delivers; events `{id, type, action, data}` are signed with the
-//! secret.
+//! config delivers; events `{id, type, action, data}` are posted to
+//! `<url>/<id>` and signed with the secret (docs/vendors/ricloud.md).
 
 use super::spec::{self, optional_string, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
