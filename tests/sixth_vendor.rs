@@ -92,6 +92,8 @@ impl Vendor for Acme {
             containers: &[],
             envelope: None,
             changes: None,
+            skeleton: "{}",
+            empty_old_when: None,
         }
     }
     fn index_fields(&self) -> &'static [IndexField] {

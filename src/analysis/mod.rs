@@ -517,11 +517,13 @@ impl<'p> Space<'p> {
 
     /// The event of one choice per slot, on `base` or on nothing.
     fn build(&self, choice: &[usize], base: Option<&Value>) -> Value {
-        let mut event = base.cloned().unwrap_or_else(|| Value::Object(Map::new()));
+        let shape = self.shape;
+        let mut event = base.cloned().unwrap_or_else(|| {
+            serde_json::from_str(shape.skeleton).unwrap_or_else(|_| Value::Object(Map::new()))
+        });
         if !event.is_object() {
             event = Value::Object(Map::new());
         }
-        let shape = self.shape;
         // What the vendor's events always carry, as an empty string when
         // nothing chose a value (a base event keeps what it has; `changes`
         // is written only when a field changed).
@@ -557,6 +559,15 @@ impl<'p> Space<'p> {
                         }
                     }
                 }
+            }
+        }
+        // The vendor sends no old state for some events (a CREATE): a
+        // built one carries none either (a base keeps what it has).
+        if let (None, Some((path, value)), Some(old)) =
+            (base, shape.empty_old_when, shape.old_state)
+        {
+            if read_path(&event, path).and_then(Value::as_str) == Some(value) {
+                write(&mut event, old, Some(Value::Object(Map::new())));
             }
         }
         // States a vendor requires as objects exist even when empty.

@@ -59,6 +59,8 @@ impl Vendor for Kanboard {
             containers: &CONTAINERS,
             envelope: None,
             changes: Some(&["event_data", "changes"]),
+            skeleton: "{}",
+            empty_old_when: None,
         }
     }
 

@@ -111,6 +111,12 @@ pub struct EventShape {
     /// the fields that changed (Kanboard's `event_data.changes`; the old
     /// state is the new one without them). Analysis builds events with it.
     pub changes: Option<&'static [&'static str]>,
+    /// The smallest event the vendor sends, as JSON text: the ids and keys
+    /// it always carries, which events the analysis builds start from.
+    pub skeleton: &'static str,
+    /// A path and the value there for which the vendor sends an empty old
+    /// state (Workfront's CREATE): built events then carry none.
+    pub empty_old_when: Option<(&'static [&'static str], &'static str)>,
 }
 
 /// A vendor's dialect as a value: a handle on its registry entry (or on a

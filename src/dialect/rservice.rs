@@ -54,6 +54,8 @@ impl Vendor for RService {
             containers: &[],
             envelope: None,
             changes: None,
+            skeleton: "{}",
+            empty_old_when: None,
         }
     }
 

@@ -55,6 +55,9 @@ impl Vendor for Workfront {
             containers: &CONTAINERS,
             envelope: None,
             changes: None,
+            skeleton: "{}",
+            // "CREATE has oldState: {}" (the delivered payload shape).
+            empty_old_when: Some((&["eventType"], "CREATE")),
         }
     }
 
