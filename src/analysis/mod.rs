@@ -506,6 +506,19 @@ impl<'p> Space<'p> {
     /// atoms marked in `used` (an unsatisfiable search over a slot that is
     /// not exact proves nothing).
     fn exact(&self, slot: usize, used: &[bool]) -> bool {
+        // A vendor whose old state is derived from a list of changes
+        // (Kanboard) may also send an old value of its own (a task move's
+        // `src_column_id`): the pairs model only "unchanged" and "changed",
+        // so a filter reading the old value is not decided exactly.
+        let reads_old_value = self.shape.changes.is_some()
+            && self.table[slot].0.iter().any(|a| {
+                used[*a]
+                    && matches!(self.atoms[*a].0, Atom::Filter(f)
+                        if f.state == StateSel::Old && f.comparison != Comparison::Changed)
+            });
+        if reads_old_value {
+            return false;
+        }
         let uses: Vec<values::Use<'p>> = self.table[slot]
             .0
             .iter()
