@@ -1,6 +1,9 @@
 //! R-Service webhooks (seed 002): `{event, uri, name?, description?,
 //! disabled?, mail_exceptions_to?, webhook_policy?, source?, sourceID?}`.
 //! A webhook fires for one event (noun.verb) unless it is disabled.
+//! R-Service is a white-labelled 4me: where the seed is silent, deliveries
+//! follow 4me's "Webhook contents" and the deliveries captured in
+//! `code4me/4me-app-builder-nodejs` (docs/vendors/rservice.md).
 
 use super::spec::{self, loose_bool, optional_string, Checkpoint, Unknown};
 use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
@@ -343,7 +346,9 @@ fn is_email(s: &str) -> bool {
             .all(|c| !c.is_whitespace() && !c.is_control() && c != ',')
 }
 
-/// An R-Service event `{event, object_id, payload?}`; filters read `payload`.
+/// An R-Service event: the seed's `{event, object_id, payload?}` or 4me's
+/// whole webhook contents (`webhook_id`, `account`, `name`, … beside them);
+/// filters read `payload`.
 fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let obj = spec::event_object(event, "R-Service")?;
     spec::event_string(obj, "event", "R-Service")?;
