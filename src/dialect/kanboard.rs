@@ -507,6 +507,7 @@ mod tests {
 ///   is looked up as a name and not refused;
 /// - never a bracketed IPv6 literal: `gethostbyname("[::1]")` fails and
 ///   the AAAA lookup of `[::1]` finds nothing.
+///
 /// Names that resolve to private addresses through DNS are not caught:
 /// hookmatch resolves nothing.
 pub fn kanboard_refuses(host: &str) -> Option<String> {
