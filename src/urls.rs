@@ -139,7 +139,8 @@ pub fn ipv4_number_forms(s: &str) -> Option<u32> {
         if count == 4 {
             return None;
         }
-        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X"))
+        {
             (h, 16)
         } else if p.len() > 1 && p.starts_with('0') {
             (&p[1..], 8)
@@ -279,9 +280,18 @@ mod tests {
     /// Node's `new URL(u).hostname` (v20) gave these hosts.
     #[test]
     fn whatwg_host_ends_the_authority_at_a_backslash() {
-        assert_eq!(whatwg_host("http://127.0.0.1\\@evil.example/"), Some("127.0.0.1"));
-        assert_eq!(whatwg_host("http://evil.example\\@127.0.0.1/"), Some("evil.example"));
-        assert_eq!(whatwg_host("http://127.0.0.1:80@evil.example/"), Some("evil.example"));
+        assert_eq!(
+            whatwg_host("http://127.0.0.1\\@evil.example/"),
+            Some("127.0.0.1")
+        );
+        assert_eq!(
+            whatwg_host("http://evil.example\\@127.0.0.1/"),
+            Some("evil.example")
+        );
+        assert_eq!(
+            whatwg_host("http://127.0.0.1:80@evil.example/"),
+            Some("evil.example")
+        );
         assert_eq!(whatwg_host("HTTP://[::1]:8080/x"), Some("[::1]"));
         assert_eq!(whatwg_host("ftp://x/"), None);
     }
@@ -300,12 +310,34 @@ mod tests {
     fn ipv4_in_inet_aton_forms() {
         let ip = |s| ipv4_number_forms(s).map(std::net::Ipv4Addr::from);
         let lo = Some(std::net::Ipv4Addr::new(127, 0, 0, 1));
-        for s in ["127.0.0.1", "127.1", "2130706433", "0x7f000001", "0X7F000001", "0177.0.0.1",
-                  "017700000001", "0x7f.0.0.1", "0x7f.1", "127.000.000.001", "0177.1"] {
+        for s in [
+            "127.0.0.1",
+            "127.1",
+            "2130706433",
+            "0x7f000001",
+            "0X7F000001",
+            "0177.0.0.1",
+            "017700000001",
+            "0x7f.0.0.1",
+            "0x7f.1",
+            "127.000.000.001",
+            "0177.1",
+        ] {
             assert_eq!(ip(s), lo, "{s}");
         }
         assert_eq!(ip("4294967295"), Some(std::net::Ipv4Addr::BROADCAST));
-        for s in ["4294967296", "08.0.0.1", "1.2.3.4.5", "256.0.0.1", "127.0.0.", "", "+1", "1.-1", "0x1g", "127.0.0.256"] {
+        for s in [
+            "4294967296",
+            "08.0.0.1",
+            "1.2.3.4.5",
+            "256.0.0.1",
+            "127.0.0.",
+            "",
+            "+1",
+            "1.-1",
+            "0x1g",
+            "127.0.0.256",
+        ] {
             assert_eq!(ip(s), None, "{s}");
         }
     }

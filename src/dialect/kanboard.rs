@@ -571,7 +571,11 @@ fn private_address(host: &str, whatwg: bool) -> Option<String> {
         let ip: std::net::Ipv6Addr = inner.parse().ok()?;
         return private_v6(ip).map(|range| format!("{ip} ({range})"));
     }
-    let name = if whatwg { host.strip_suffix('.').unwrap_or(host) } else { host };
+    let name = if whatwg {
+        host.strip_suffix('.').unwrap_or(host)
+    } else {
+        host
+    };
     if name == "localhost" || name.ends_with(".localhost") {
         return Some("127.0.0.1 or ::1 (loopback: localhost names)".to_string());
     }
@@ -630,19 +634,56 @@ mod private_tests {
     #[test]
     fn kanboard_refuses_what_its_check_refuses() {
         for host in [
-            "localhost", "LOCALHOST", "LocalHost", "127.0.0.1", "127.1", "127.0.0.01",
-            "2130706433", "0177.0.0.1", "017700000001", "0", "0.0.0.0", "10.0.0.1",
-            "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "240.0.0.1",
-            "255.255.255.255", "4294967295", "167772161", "3232235777",
+            "localhost",
+            "LOCALHOST",
+            "LocalHost",
+            "127.0.0.1",
+            "127.1",
+            "127.0.0.01",
+            "2130706433",
+            "0177.0.0.1",
+            "017700000001",
+            "0",
+            "0.0.0.0",
+            "10.0.0.1",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "240.0.0.1",
+            "255.255.255.255",
+            "4294967295",
+            "167772161",
+            "3232235777",
         ] {
             assert!(kanboard_refuses(host).is_some(), "{host}");
         }
         for host in [
-            "localhost.", "127.0.0.1.", "foo.localhost", "[::1]", "[::ffff:127.0.0.1]",
-            "[fd12:3456::1]", "[fe80::1]", "[::]", "0x7f000001", "0X7F000001", "0x7f.0.0.1",
-            "0x7f.1", "0xa9fea9fe", "１２７.０.０.１", "ｌｏｃａｌｈｏｓｔ", "172.32.0.1",
-            "100.64.0.1", "198.18.0.1", "224.0.0.1", "8.8.8.8", "example.com",
-            "4294967296", "08.0.0.1", "1.2.3.4.5", "kanboard.local",
+            "localhost.",
+            "127.0.0.1.",
+            "foo.localhost",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+            "[fd12:3456::1]",
+            "[fe80::1]",
+            "[::]",
+            "0x7f000001",
+            "0X7F000001",
+            "0x7f.0.0.1",
+            "0x7f.1",
+            "0xa9fea9fe",
+            "１２７.０.０.１",
+            "ｌｏｃａｌｈｏｓｔ",
+            "172.32.0.1",
+            "100.64.0.1",
+            "198.18.0.1",
+            "224.0.0.1",
+            "8.8.8.8",
+            "example.com",
+            "4294967296",
+            "08.0.0.1",
+            "1.2.3.4.5",
+            "kanboard.local",
         ] {
             assert!(kanboard_refuses(host).is_none(), "{host}");
         }
@@ -664,10 +705,16 @@ mod private_tests {
             ("http://foo.localhost/", "curl and fetch"),
             ("http://localhost./", "fetch sends it to 127.0.0.1 or ::1"),
             ("http://127.0.0.1./", "fetch sends it to 127.0.0.1"),
-            ("http://127.0.0.1\\@evil.example/", "fetch sends it to 127.0.0.1"),
+            (
+                "http://127.0.0.1\\@evil.example/",
+                "fetch sends it to 127.0.0.1",
+            ),
         ] {
             let got = reaches_private(url, host(url));
-            assert!(got.as_deref().is_some_and(|g| g.contains(says)), "{url}: {got:?}");
+            assert!(
+                got.as_deref().is_some_and(|g| g.contains(says)),
+                "{url}: {got:?}"
+            );
         }
         for url in [
             "https://example.com/webhook",

@@ -336,13 +336,16 @@ impl Deliver for RicloudDelivery {
         text: &str,
         opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
-        let id = crate::rawjson::member(text, "id").and_then(|raw| {
-            match serde_json::from_str::<Value>(raw).ok()? {
+        let id =
+            crate::rawjson::member(text, "id").and_then(|raw| match serde_json::from_str::<Value>(
+                raw,
+            )
+            .ok()?
+            {
                 Value::String(s) => Some(s),
                 Value::Number(n) => Some(n.to_string()),
                 _ => None,
-            }
-        });
+            });
         let id = id.ok_or_else(|| {
             Error::new(
                 Code::InvalidEvent,
@@ -405,9 +408,15 @@ mod tests {
     fn events_go_to_the_config_url_joined_with_their_id() {
         let id = "1f2e3d4c-0000-4000-8000-000000000002";
         for url in ["https://x.example/webhooks", "https://x.example/webhooks/"] {
-            assert_eq!(event_url(url, id), format!("https://x.example/webhooks/{id}"));
+            assert_eq!(
+                event_url(url, id),
+                format!("https://x.example/webhooks/{id}")
+            );
         }
-        assert_eq!(event_url("https://x.example/w/?k=1#f", "a b/c"), "https://x.example/w/a%20b%2Fc?k=1#f");
+        assert_eq!(
+            event_url("https://x.example/w/?k=1#f", "a b/c"),
+            "https://x.example/w/a%20b%2Fc?k=1#f"
+        );
         assert_eq!(event_url("https://x.example", "e1"), "https://x.example/e1");
     }
 }
