@@ -5,7 +5,7 @@
 //! - soundness: when `lint` says `never_matches`, 10,000 mutated events per
 //!   spec fire nothing;
 //! - `example()` is `None` when `lint` says `never_matches`, and otherwise
-//!   only when it says `analysis_incomplete` (CONTRACT §1.4);
+//!   only when it says `analysis_incomplete` (docs/analysis.md);
 //! - `diff`'s witnesses are gained and lost as labelled, and `equivalent`,
 //!   `narrower`, `wider` and `disjoint` hold on every generated event.
 //!

@@ -33,7 +33,14 @@ test("never_matches names the conflicting filters; the path points at the later 
 test("always_passes, redundant_filter and duplicate_filter", () => {
   assert.deepEqual(codes(lint(task([{ fieldName: "priority", fieldValue: "2", comparison: "gt" }, { fieldName: "priority", fieldValue: "1", comparison: "gt" }]))), ["redundant_filter /filters/1"]);
   assert.deepEqual(codes(lint(task([{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CUR" }]))), ["duplicate_filter /filters/1"]);
-  assert.deepEqual(codes(lint(task([{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CUR", comparison: "ne" }], { filterConnector: "OR" }))), ["always_passes /filters"]);
+  // eq OR ne of one value is no longer always passing (Adobe's filtering rule,
+  // docs/vendors/workfront.md): an event without status
+  // fails both, so claiming it would be false.
+  const eqOrNe = task([{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CUR", comparison: "ne" }], { filterConnector: "OR" });
+  assert.deepEqual(codes(lint(eqOrNe)), []);
+  assert.equal(Subscription.compile(eqOrNe).matches({ eventType: "UPDATE", newState: { objCode: "TASK" }, oldState: {} }), false);
+  // An Asana filter with no key admits every event (and lint never traps on it).
+  assert.deepEqual(codes(lint({ resource: "1", target: "https://example.com/h", filters: [{}] })), ["always_passes /filters/0"]);
   // Asana: a filter that implies another under OR adds nothing.
   const asana = { resource: "1", target: "https://example.com/h", filters: [{ resource_type: "task" }, { resource_type: "task", action: "changed" }] };
   assert.deepEqual(codes(lint(asana)), ["redundant_filter /filters/1"]);
