@@ -13,7 +13,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Subscription, SubscriptionSet, lint, diff } from "hookmatch";
-import { Rng, DIALECTS, genSpec, genEvent, mutants, filterPair, toText, filtersOf, plain } from "./oracle/gen.mjs";
+import { Rng, DIALECTS, genSpec, genEvent, mutants, filterPair, toText, filtersOf, plain, plainClone } from "./oracle/gen.mjs";
 
 const SEED = Number(process.env.ORACLE_SEED ?? 20261206);
 const SPECS = Number(process.env.ORACLE_SPECS ?? 400);
@@ -92,7 +92,8 @@ function connectorOf(spec, dialect, path) {
 
 /** The spec without the entry at `path` (a group left with one filter becomes that filter); null if that empties a list. */
 function without(spec, path) {
-  const s = JSON.parse(JSON.stringify(spec));
+  // A copy that keeps Raw numbers: 9007199254740993 written in the spec must stay that integer.
+  const s = plainClone(spec);
   const m = /^\/filters\/(\d+)(?:\/filters\/(\d+))?$/.exec(path);
   if (!m) return null;
   if (m[2] === undefined) {
@@ -256,8 +257,8 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
       }
       // And the edit it suggests changes nothing: the spec without that filter fires for the same events.
       if (!bad) {
-        const w = without(specPlain, d.path);
-        const ws = w && compile(JSON.stringify(w), ctx);
+        const w = without(spec, d.path);
+        const ws = w && compile(toText(w), ctx);
         if (ws) for (const e of events) {
           const a = J.matches(e), b = guarded("matches", ctx, () => ws.matches(e));
           if (a !== null && b.ok && a !== b.value) {
@@ -272,8 +273,11 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
       claim();
       // The same filter (defaults written out) stands elsewhere in the same list.
       const m = /^(.*)\/(\d+)$/.exec(d.path);
-      const list = m && m[1].split("/").slice(1).reduce((o, k) => (o == null ? o : o[k]), specPlain);
-      const norm = (f) => JSON.stringify(f && f.type === "group" ? { ...f, filters: f.filters.map((g) => JSON.parse(norm(g))) } : f && f.fieldName !== undefined ? { ...f, comparison: f.comparison ?? "eq", state: f.state ?? "newState" } : f);
+      const list = m && m[1].split("/").slice(1).reduce((o, k) => (o == null ? o : o[k]), spec);
+      // Defaults written out and keys in one order, so {state: "newState", …} equals the same filter without it.
+      const sorted = (o) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+      const normObj = (f) => (f && f.type === "group" ? sorted({ ...f, filters: f.filters.map(normObj) }) : f && f.fieldName !== undefined ? sorted({ ...f, comparison: f.comparison ?? "eq", state: f.state ?? "newState" }) : f && typeof f === "object" ? sorted(f) : f);
+      const norm = (f) => toText(normObj(f));
       const same = Array.isArray(list) && list.some((f, i) => i !== +m[2] && norm(f) === norm(list[+m[2]]));
       if (!same) refute({ ...ctx, claim: "duplicate_filter", path: d.path, detail: d.message });
     }
