@@ -98,7 +98,11 @@ function abortError(signal) {
  */
 async function* chunksOf(source, signal, HookmatchError) {
   if (source !== null && typeof source === "object" && typeof source.arrayBuffer === "function" && "body" in source && !(typeof Blob !== "undefined" && source instanceof Blob)) {
-    // A Response: its body (null for an empty one).
+    // A Response: its body (null for an empty one). A body already read
+    // cannot be read again; say so rather than let getReader's TypeError out.
+    if (source.bodyUsed) {
+      throw misuse(HookmatchError, "previewStream was given a Response whose body was already read (bodyUsed is true); pass a Response that has not been read, or a clone() made before reading it");
+    }
     if (source.body === null) return;
     source = source.body;
   } else if (typeof Blob !== "undefined" && source instanceof Blob) {
@@ -109,7 +113,15 @@ async function* chunksOf(source, signal, HookmatchError) {
     return;
   }
   if (source !== null && typeof source === "object" && typeof source.getReader === "function") {
-    const reader = source.getReader();
+    if (source.locked) {
+      throw misuse(HookmatchError, "previewStream was given a ReadableStream that is locked (a reader holds it, or it is being read or piped); release that reader (reader.releaseLock()) or pass a stream no one reads");
+    }
+    let reader;
+    try {
+      reader = source.getReader();
+    } catch (e) {
+      throw misuse(HookmatchError, `previewStream cannot read this stream: ${e?.message ?? e}`);
+    }
     try {
       for (;;) {
         if (signal?.aborted) throw abortError(signal);

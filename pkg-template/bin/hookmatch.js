@@ -286,6 +286,9 @@ async function preview([specFile, eventsFile, extra], flags) {
   try {
     result = await sub.previewStream(streamOf(eventsFile), {
       details: !flags.summary,
+      // The CLI prints every row and counts every error: no cap.
+      maxErrors: Number.MAX_SAFE_INTEGER,
+      maxResults: Number.MAX_SAFE_INTEGER,
       onProgress: bar
         ? ({ bytes, events }) => {
             const pct = size ? Math.min(100, Math.floor((bytes / size) * 100)) : 100;

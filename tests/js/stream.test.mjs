@@ -187,8 +187,9 @@ test("the input limit bounds what a stream holds (a line), not the stream's leng
     const long = await sub.previewStream([line, `{"long":"${"x".repeat(2000)}"}\n`, line]);
     assert.equal(long.total, 3);
     assert.deepEqual(long.errors.map((e) => [e.index, e.line, e.code]), [[1, 2, "too_large"]]);
-    // An unfinished line past the limit stops the stream.
-    await assert.rejects(sub.previewStream([line, `{"long":"${"x".repeat(2000)}`]), (e) => e.code === "too_large");
+    // A last line past the limit, with no newline after it, is one bad line too.
+    const last = await sub.previewStream([line, `{"long":"${"x".repeat(2000)}`]);
+    assert.deepEqual([last.total, last.errors.map((e) => [e.index, e.line, e.code])], [2, [[1, 2, "too_large"]]]);
   } finally {
     setLimits({ maxInputBytes: 0 });
   }

@@ -55,6 +55,9 @@ self.onmessage = async ({ data: msg }) => {
     try {
       result = await sub.previewStream(chunks(), {
         details: true,
+        // The table lists every event (virtualised) and the summary counts every error.
+        maxErrors: Number.MAX_SAFE_INTEGER,
+        maxResults: Number.MAX_SAFE_INTEGER,
         signal: run.signal,
         onProgress: ({ bytes, events, matched }) => {
           self.postMessage({ type: "progress", id: msg.id, processed: bytes, size, total: events, matched });
