@@ -93,6 +93,7 @@ impl Vendor for Acme {
             envelope: None,
             changes: None,
             skeleton: "{}",
+            mirror: &[],
             empty_old_when: None,
         }
     }

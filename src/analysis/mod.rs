@@ -576,11 +576,25 @@ impl<'p> Space<'p> {
         }
         // The vendor sends no old state for some events (a CREATE): a
         // built one carries none either (a base keeps what it has).
-        if let (None, Some((path, value)), Some(old)) =
-            (base, shape.empty_old_when, shape.old_state)
-        {
-            if read_path(&event, path).and_then(Value::as_str) == Some(value) {
+        if let (None, Some(old)) = (base, shape.old_state) {
+            let empty = shape.empty_old_when.is_some_and(|(path, value)| {
+                read_path(&event, path).and_then(Value::as_str) == Some(value)
+            });
+            if empty {
                 write(&mut event, old, Some(Value::Object(Map::new())));
+            } else {
+                for key in shape.mirror {
+                    let mut from: Vec<&str> = shape.new_state.to_vec();
+                    from.push(key);
+                    let mut to: Vec<&str> = old.to_vec();
+                    to.push(key);
+                    if read_path(&event, &to).is_none() {
+                        let v = read_path(&event, &from).cloned();
+                        if v.is_some() {
+                            write(&mut event, &to, v);
+                        }
+                    }
+                }
             }
         }
         // States a vendor requires as objects exist even when empty.

@@ -76,6 +76,7 @@ impl Vendor for Asana {
             // (Asana developer docs, "Webhooks": the event example).
             skeleton: r#"{"user":{"gid":"1200000000000002","resource_type":"user"},"created_at":"2026-01-01T00:00:00.000Z","action":"added","resource":{"gid":"1200000000000001","resource_type":"task"}}"#,
             empty_old_when: None,
+            mirror: &[],
         }
     }
 

@@ -60,6 +60,7 @@ impl Vendor for Kanboard {
             envelope: None,
             changes: Some(&["event_data", "changes"]),
             skeleton: "{}",
+            mirror: &[],
             empty_old_when: None,
         }
     }

@@ -117,6 +117,9 @@ pub struct EventShape {
     /// A path and the value there for which the vendor sends an empty old
     /// state (Workfront's CREATE): built events then carry none.
     pub empty_old_when: Option<(&'static [&'static str], &'static str)>,
+    /// Keys of the new state that a built event's old state carries too
+    /// (Workfront's `objCode` and `ID`: both states describe one object).
+    pub mirror: &'static [&'static str],
 }
 
 /// A vendor's dialect as a value: a handle on its registry entry (or on a

@@ -83,7 +83,8 @@ impl Vendor for Ricloud {
             changes: None,
             // Every event carries its id (reincubate/ricloud: the sample
             // receiver routes on it).
-            skeleton: r#"{"id":"00000000-0000-4000-8000-000000000001","type":"","action":"","data":{}}"#,
+            skeleton: r#"{"id":"00000000-0000-4000-8000-000000000001","type":"webhook_config","action":"test","data":{}}"#,
+            mirror: &[],
             empty_old_when: None,
         }
     }

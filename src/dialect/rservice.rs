@@ -57,7 +57,9 @@ impl Vendor for RService {
             containers: &[],
             envelope: None,
             changes: None,
-            skeleton: "{}",
+            // 4me's webhook contents: ids are numbers.
+            skeleton: r#"{"webhook_id":1,"event":"","object_id":1,"payload":{}}"#,
+            mirror: &[],
             empty_old_when: None,
         }
     }

@@ -55,7 +55,11 @@ impl Vendor for Workfront {
             containers: &CONTAINERS,
             envelope: None,
             changes: None,
-            skeleton: "{}",
+            // The object's ID in the states, as every payload carries it
+            // (the seed's examples); an UPDATE's old state names the same
+            // object.
+            skeleton: r#"{"eventType":"","newState":{"ID":"59d7ddf7000002322d791eb08bafddfb"},"oldState":{}}"#,
+            mirror: &["objCode", "ID"],
             // "CREATE has oldState: {}" (the delivered payload shape).
             empty_old_when: Some((&["eventType"], "CREATE")),
         }
