@@ -13,7 +13,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Subscription, SubscriptionSet, lint, diff } from "hookmatch";
-import { Rng, DIALECTS, genSpec, genEvent, mutants, filterPair, toText, filtersOf, plain, plainClone } from "./oracle/gen.mjs";
+import { Raw, Rng, DIALECTS, genSpec, genEvent, mutants, filterPair, toText, filtersOf, plain, plainClone, parseRaw } from "./oracle/gen.mjs";
 
 const SEED = Number(process.env.ORACLE_SEED ?? 20261206);
 const SPECS = Number(process.env.ORACLE_SPECS ?? 400);
@@ -170,6 +170,14 @@ class Judge {
     }
     return this.x.get(e);
   }
+  /**
+   * An answer of the analysis (an object it returned) as returned, and as JSON text: `as` is the object's
+   * verdict, `text` the text's. Both must fire; the text is what a user saves, logs or sends.
+   */
+  answer(o) {
+    const r = guarded("matches", { ...this.ctx, event: toText(o) }, () => this.sub.matches(o));
+    return { as: r.ok ? r.value : null, text: this.matches(toText(o)) };
+  }
   /** Events that pass the gate, with their explanations. */
   *received() {
     for (const e of this.events) {
@@ -289,7 +297,9 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
     const ex = exr.value;
     if (ex !== null) {
       claim();
-      if (J.matches(toText(ex)) !== true) refute({ ...ctx, claim: "example_fires", event: toText(ex), detail: "example() does not match" });
+      const v = J.answer(ex);
+      if (v.as !== true) refute({ ...ctx, claim: "example_fires", event: toText(ex), detail: "example() does not match" });
+      else if (v.text !== true) refute({ ...ctx, claim: "answer_survives_json", event: toText(ex), detail: "example() matches as returned, but not once written as JSON text" });
       if (codes.has("never_matches")) refute({ ...ctx, claim: "example_null_iff_never_matches", event: toText(ex), detail: "lint says never_matches but example() found an event" });
       const sp = shapeProblems(dialect, specPlain, ex);
       if (sp.length) refute({ ...ctx, claim: "example_vendor_shape", event: toText(ex), detail: sp.join("; ") });
@@ -311,7 +321,8 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
     claim();
     if (r.value !== null) {
       const et = toText(r.value);
-      const ex = J.explain(et);
+      const xr = guarded("explain", { ...ctx, event: et }, () => sub.explain(r.value));
+      const ex = xr.ok ? xr.value : null;
       if (!ex || !gatePassed(ex) || passedAt(ex, t) !== false) {
         refute({ ...ctx, claim: "example_fail", path: t, event: et, detail: !ex ? "not an event" : !gatePassed(ex) ? "fails the gate" : "passes the filter it should fail" });
       }
@@ -338,12 +349,15 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
     const base = JSON.parse(e);
     const r = guarded("example({base})", { ...ctx, event: e }, () => sub.example({ base }));
     if (!r.ok) continue;
+    // Whether the base fires is judged on the object passed (JSON.parse may have rounded a number of the text).
+    const bf = guarded("matches", { ...ctx, event: e }, () => sub.matches(base));
+    if (!bf.ok) continue;
     claim();
     // An Asana delivery body ({events: [...]}) as a base is told apart: the contract's base is one event.
     const env = dialect === "asana" && Array.isArray(base?.events) ? "_envelope" : "";
-    if (firing.includes(e)) {
+    if (bf.value) {
       if (JSON.stringify(r.value) !== JSON.stringify(base)) refute({ ...ctx, claim: `example_base_unchanged${env}`, event: e, detail: `returned ${JSON.stringify(r.value)?.slice(0, 300)}` });
-    } else if (r.value !== null && J.matches(toText(r.value)) !== true) {
+    } else if (r.value !== null && J.answer(r.value).as !== true) {
       refute({ ...ctx, claim: `example_base_fires${env}`, event: e, detail: `returned ${toText(r.value).slice(0, 300)}` });
     } else if (r.value === null && !incomplete && (firing.length || !codes.has("never_matches"))) {
       const why = firing.length ? `this event fires: ${firing[0].slice(0, 300)}` : "lint does not say never_matches";
@@ -372,14 +386,14 @@ function checkDiff(dialect, a, b, Ja, Jb, events) {
   stats.claims++;
   if (d.relation === "unknown") stats.unknown++;
   kinds[`diff ${d.relation}`] = (kinds[`diff ${d.relation}`] ?? 0) + 1;
-  for (const g of d.gained) {
-    const t = toText(g);
-    if (!(Jb.matches(t) === true && Ja.matches(t) === false)) refute({ ...ctx, claim: "diff_gained_witness", event: t, detail: `before ${Ja.matches(t)}, after ${Jb.matches(t)}` });
-  }
-  for (const l of d.lost) {
-    const t = toText(l);
-    if (!(Ja.matches(t) === true && Jb.matches(t) === false)) refute({ ...ctx, claim: "diff_lost_witness", event: t, detail: `before ${Ja.matches(t)}, after ${Jb.matches(t)}` });
-  }
+  // Witnesses are judged as returned (objects), then as JSON text.
+  const witness = (w, claim, want) => {
+    const x = Ja.answer(w), y = Jb.answer(w), t = toText(w);
+    if (!(x.as === want[0] && y.as === want[1])) refute({ ...ctx, claim, event: t, detail: `before ${x.as}, after ${y.as}` });
+    else if (!(x.text === want[0] && y.text === want[1])) refute({ ...ctx, claim: "answer_survives_json", event: t, detail: `a ${claim.slice(5, -8)} witness as JSON text: before ${x.text}, after ${y.text}` });
+  };
+  for (const g of d.gained) witness(g, "diff_gained_witness", [false, true]);
+  for (const l of d.lost) witness(l, "diff_lost_witness", [true, false]);
   const rel = d.relation;
   const bad = (why, e) => refute({ ...ctx, claim: `diff_${rel}`, event: e, detail: why });
   if (rel === "equivalent" && (d.gained.length || d.lost.length)) bad("equivalent with witnesses");
@@ -402,7 +416,7 @@ function checkDiff(dialect, a, b, Ja, Jb, events) {
 function checkSet(dialect, specs, events) {
   const entries = specs.map((s, i) => ({ id: `m${i}`, spec: toText(s) }));
   const ctx = { dialect, spec: JSON.stringify(entries) };
-  const r = guarded("SubscriptionSet.compile", ctx, () => SubscriptionSet.compile(entries.map((e) => ({ id: e.id, spec: JSON.parse(e.spec) }))));
+  const r = guarded("SubscriptionSet.compile", ctx, () => SubscriptionSet.compile(entries.map((e) => ({ id: e.id, spec: e.spec }))));
   if (!r.ok) return;
   const set = r.value;
   const lr = guarded("set.lint", ctx, () => set.lint());
@@ -420,14 +434,14 @@ function checkSet(dialect, specs, events) {
     if (d.code === "duplicate_subscription") continue;
     stats.claims++;
     const at = d.message.indexOf("e.g. ");
-    let w = null;
+    // The witness is JSON text in the message: judged as written (re-spelling its numbers could change them).
+    const t = d.message.slice(at + 5);
     try {
-      w = JSON.parse(d.message.slice(at + 5));
+      JSON.parse(t);
     } catch {
       refute({ ...ctx, claim: "overlapping_delivery_witness", detail: `no witness readable in: ${d.message}` });
       continue;
     }
-    const t = toText(w);
     if (!(subs[x]?.matches(t) && subs[y]?.matches(t))) refute({ ...ctx, claim: "overlapping_delivery_witness", event: t, detail: `${x} ${subs[x]?.matches(t)}, ${y} ${subs[y]?.matches(t)}: ${d.message}` });
   }
   // Same target URL within a dialect: any event that fires two members is an overlap set.lint must name
@@ -485,7 +499,7 @@ function refutedBy(r, spec, spec2, event) {
 
 function specCandidates(spec) {
   const out = [];
-  const c = () => JSON.parse(JSON.stringify(spec));
+  const c = () => plainClone(spec);
   const fs = spec.filters ?? [];
   for (let i = 0; i < fs.length; i++) {
     const s = c();
@@ -519,10 +533,10 @@ function specCandidates(spec) {
 function eventCandidates(ev) {
   const out = [];
   const walk = (v, path) => {
-    if (!v || typeof v !== "object") return;
+    if (!v || typeof v !== "object" || v instanceof Raw) return;
     const keys = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
     for (const k of keys) {
-      const e = JSON.parse(JSON.stringify(ev));
+      const e = plainClone(ev);
       const parent = path.reduce((o, x) => o[x], e);
       if (Array.isArray(parent)) parent.splice(k, 1);
       else delete parent[k];
@@ -534,9 +548,13 @@ function eventCandidates(ev) {
   return out;
 }
 
+/** Claims whose event is the analysis's own answer (a witness or an example), not one of the oracle's events. */
+const ANSWERS = /^(example_fires|example_fail$|example_vendor_shape|example_base_fires|diff_(gained|lost)_witness|answer_survives_json)/;
+
 function shrink(r) {
   if (r.claim.startsWith("overlapping_delivery") || r.claim === "throws_only_hookmatch_error") return r;
-  let spec = JSON.parse(r.spec), spec2 = r.spec2 === undefined ? undefined : JSON.parse(r.spec2), event = r.event;
+  const answer = ANSWERS.test(r.claim);
+  let spec = parseRaw(r.spec), spec2 = r.spec2 === undefined ? undefined : parseRaw(r.spec2), event = answer ? undefined : r.event;
   const holds = (s, s2, e) => refutedBy(r, s, s2, e).some((x) => x.claim === r.claim);
   if (!holds(spec, spec2, event)) return r;
   for (let budget = 200, progress = true; progress && budget > 0; budget--) {
@@ -546,14 +564,14 @@ function shrink(r) {
     if (spec2) for (const s of specCandidates(spec2)) if (holds(spec, s, event)) { spec2 = s; progress = true; break; }
     if (progress || !event) continue;
     // Only events that keep the vendor's shape (the keys the vendor always sends), so the shrunk case is still an event the claim is about.
-    for (const e of eventCandidates(JSON.parse(event))) {
-      if (shapeProblems(r.dialect, spec, e).length) continue;
-      const t = JSON.stringify(e);
+    for (const e of eventCandidates(parseRaw(event))) {
+      if (shapeProblems(r.dialect, spec, plain(e)).length) continue;
+      const t = toText(e);
       if (holds(spec, spec2, t)) { event = t; progress = true; break; }
     }
   }
   const last = refutedBy(r, spec, spec2, event).find((x) => x.claim === r.claim);
-  return { ...r, ...last, spec: JSON.stringify(spec), ...(spec2 ? { spec2: JSON.stringify(spec2) } : {}), ...(event ? { event } : {}), shrunk: true };
+  return { ...r, ...last, spec: toText(spec), ...(spec2 ? { spec2: toText(spec2) } : {}), ...(event ? { event } : {}), shrunk: true };
 }
 
 // ---------------------------------------------------------------------------
@@ -602,15 +620,16 @@ test("the analysis's claims survive an independent brute-force oracle", () => {
   // Replay every recorded counterexample first, with its event among a few fresh ones.
   for (const [i, c] of seeds.entries()) {
     const rng = new Rng(SEED ^ (i * 7919));
-    const spec = JSON.parse(c.spec);
+    // parseRaw keeps numbers as written (5e1, 9007199254740993), so a case replays exactly as recorded.
+    const spec = parseRaw(c.spec);
     if (c.claim.startsWith("overlapping_delivery")) {
       const entries = JSON.parse(c.spec);
-      const specs = entries.map((e) => JSON.parse(e.spec));
+      const specs = entries.map((e) => parseRaw(e.spec));
       const events = [c.event, ...eventsFor(rng, c.dialect, specs[0], specs, 30)].filter(Boolean);
       checkSet(c.dialect, specs, events);
       continue;
     }
-    const others = c.spec2 ? [JSON.parse(c.spec2)] : [];
+    const others = c.spec2 ? [parseRaw(c.spec2)] : [];
     const events = [...(c.event ? [c.event] : []), ...eventsFor(rng, c.dialect, spec, [spec, ...others], 40)];
     stats.events += events.length;
     if (c.spec2) checkDiff(c.dialect, spec, others[0], null, null, events);
@@ -652,6 +671,15 @@ test("the analysis's claims survive an independent brute-force oracle", () => {
   if (process.env.ORACLE_DUMP) writeFileSync(process.env.ORACLE_DUMP, JSON.stringify(refutations));
   if (RECORD && novel.length) writeFileSync(SEEDS_FILE, JSON.stringify([...seeds, ...novel], null, 1) + "\n");
 
+  // ORACLE_REPORT=1: the first refutation of every class of this run, shrunk (for people fixing the analysis).
+  if (process.env.ORACLE_REPORT === "1") {
+    const firsts = new Map();
+    for (const r of fresh) if (!firsts.has(`${r.claim}|${r.dialect}`)) firsts.set(`${r.claim}|${r.dialect}`, r);
+    for (const r0 of firsts.values()) {
+      const r = shrink(r0);
+      console.log(`class ${r.claim} (${r.dialect})${r.path ? ` at ${r.path}` : ""}${r.shrunk ? "" : " [not shrunk]"}\n  spec  ${r.spec}${r.spec2 ? `\n  spec2 ${r.spec2}` : ""}${r.event ? `\n  event ${r.event}` : ""}\n  ${r.detail}${r.offShape ? ` [event off the vendor's shape: ${r.offShape}]` : ""}`);
+    }
+  }
   if (SHRINK) for (const r of novel.filter((x) => x.shrunk)) console.log(`shrunk ${r.claim} (${r.dialect})${r.path ? ` at ${r.path}` : ""}\n  spec  ${r.spec}${r.spec2 ? `\n  spec2 ${r.spec2}` : ""}${r.event ? `\n  event ${r.event}` : ""}\n  ${r.detail}`);
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   console.log(

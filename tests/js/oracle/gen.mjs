@@ -642,3 +642,59 @@ export function genEvent(rng, dialect, spec, context) {
     }
   }
 }
+
+/**
+ * JSON.parse that keeps a number's spelling when it matters: a number whose
+ * text is not what JSON.stringify would write for it ("5e1", "-0",
+ * "9007199254740993") comes back as Raw, so a recorded spec or event replays
+ * byte for byte.
+ */
+export function parseRaw(text) {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const value = () => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      const o = {};
+      ws();
+      if (text[i] === "}") return i++, o;
+      for (;;) {
+        ws();
+        const k = value();
+        ws();
+        i++; // ':'
+        o[k] = value();
+        ws();
+        if (text[i++] === "}") return o;
+      }
+    }
+    if (c === "[") {
+      i++;
+      const a = [];
+      ws();
+      if (text[i] === "]") return i++, a;
+      for (;;) {
+        a.push(value());
+        ws();
+        if (text[i++] === "]") return a;
+      }
+    }
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const s = JSON.parse(text.slice(i, j + 1));
+      i = j + 1;
+      return s;
+    }
+    const m = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!m) throw new SyntaxError(`parseRaw: unexpected ${c} at ${i}`);
+    i += m[0].length;
+    const v = JSON.parse(m[0]);
+    return typeof v === "number" && toText(v) !== m[0] ? new Raw(m[0]) : v;
+  };
+  return value();
+}
