@@ -1057,6 +1057,15 @@ pub(crate) fn lint(
         }
     };
     let not = |n: &Node| Node::Not(Box::new(n.clone()));
+    // No event passes the gate (an inactive webhook, a config that is not
+    // valid): never_matches says so, and every finding about the filters
+    // would hold only vacuously.
+    if !sat(Vec::new()) {
+        if undecided.get() {
+            out.push(incomplete(&space, plan, &paths));
+        }
+        return out;
+    }
 
     // A filter on a slot no gate check reads, and whose candidates are
     // exact, is decided by its slot alone: its questions are answered from
