@@ -495,6 +495,23 @@ fn a_line_past_the_input_limit_is_one_error_and_the_rest_is_read() {
                 vec![(0, Some(3), "too_large")],
                 vec![1],
             ),
+            // A long first line is not alone: the array after it is one
+            // event (not a Workfront event), not a list.
+            (
+                format!("{long}\n[{e},{e}]"),
+                2,
+                vec![(0, Some(1), "too_large"), (1, Some(2), "invalid_event")],
+                vec![],
+            ),
+            // A long first line that is not JSON either: still a line past
+            // the limit (no JSON reading could hold the input), given
+            // whole or cut.
+            (
+                format!("{}\n{e}\n{e}", &long[..long.len() - 1]),
+                3,
+                vec![(0, Some(1), "too_large")],
+                vec![1, 2],
+            ),
             // Only the long line: one error (a lone line past the limit).
             (long.clone(), 1, vec![(0, Some(1), "too_large")], vec![]),
             // Two long lines in a row.

@@ -429,15 +429,14 @@ fn blank_prefix(bytes: &[u8]) -> usize {
     start
 }
 
-/// The 1-based number and the end offset of the first non-blank line.
-fn first_line(bytes: &[u8]) -> Option<(usize, usize)> {
+/// The 1-based number of the first non-blank line.
+fn first_line(bytes: &[u8]) -> Option<usize> {
     let start = blank_prefix(bytes);
     let rest = bytes.get(start..)?;
     if rest.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |e| start + e);
-    Some((line_of(bytes, start), end))
+    Some(line_of(bytes, start))
 }
 
 /// The whitespace of JSON.
@@ -518,15 +517,15 @@ fn json_documents(all: &[u8], strict: bool, sink: &mut dyn Sink) {
 /// Did reading as JSON fail because the first line is a broken NDJSON
 /// line? Either nothing could be read and the second non-blank line is a
 /// document on its own (the first event was cut off), or the first line
-/// held whole documents and then, on that same line (`error_line`),
-/// something that is not one (`{…},`): a JSON text never goes on that
-/// way, and the lines after it are read as what they are.
+/// held whole documents and then, on that same line (`error_line`; the
+/// documents before it end there too), something that is not one
+/// (`{…},`): a JSON text never goes on that way, and the lines after it
+/// are read as what they are.
 fn first_line_is_broken(all: &[u8], documents: &[(usize, usize)], error_line: usize) -> bool {
     if documents.is_empty() {
         return later_line_is_document(all);
     }
-    first_line(all)
-        .is_some_and(|(no, end)| error_line == no && documents.iter().all(|(_, e)| *e <= end))
+    first_line(all) == Some(error_line)
 }
 
 /// Is the second non-blank line a JSON object or array on its own? Then a
@@ -745,6 +744,12 @@ mod tests {
             (
                 "{\n\"a\":1\n}\nx".to_string(),
                 vec![doc("{\n\"a\":1\n}", Some(1), false), err(4)],
+            ),
+            // A document, then on the same line the start of another that
+            // breaks on a later line: a sequence, its second document bad.
+            (
+                format!("{E} {{\"b\":\n1,\n"),
+                vec![doc(E, Some(1), false), err(3)],
             ),
             // Garbage after a document that spans lines, on its last line.
             (
