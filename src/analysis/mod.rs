@@ -597,6 +597,10 @@ impl<'p> Space<'p> {
                 }
             }
         }
+        // An integer beyond 2^53 that no double holds would change on its way
+        // into JavaScript (`JSON.parse`): the event is checked, and
+        // returned, as a JS caller will read it.
+        as_doubles(&mut event);
         // States a vendor requires as objects exist even when empty.
         let mut ensure = |state: &[&str]| {
             if !state.is_empty() && read_path(&event, state).is_none() {
@@ -864,6 +868,41 @@ fn neighbours(v: &Value, list: &mut Vec<Value>) {
             push(list, format!("~{s}~").into());
             push(list, Value::Array(vec![v.clone()]));
         }
+        _ => {}
+    }
+}
+
+/// Integers that no double holds exactly become the integer JavaScript
+/// reads back for them (the nearest double, written as an integer).
+fn as_doubles(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            let exact = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, Some(x)) => x as i64 == i && (x as i128) == i128::from(i),
+                (_, Some(u), Some(x)) => x as u64 == u && (x as i128) == i128::from(u),
+                // A whole double below 1e21 is written as integer digits too.
+                (None, None, Some(x)) => x.fract() != 0.0 || x.abs() >= 1.8e19,
+                _ => true,
+            };
+            if !exact {
+                // JSON.stringify writes that double as integer text, which
+                // reads back as an integer.
+                if let Some(x) = n.as_f64() {
+                    let as_int = if x.abs() < 9.2e18 {
+                        Some(serde_json::Number::from(x as i64))
+                    } else if (0.0..1.8e19).contains(&x) {
+                        Some(serde_json::Number::from(x as u64))
+                    } else {
+                        serde_json::Number::from_f64(x)
+                    };
+                    if let Some(x) = as_int {
+                        *n = x;
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(as_doubles),
+        Value::Object(m) => m.values_mut().for_each(as_doubles),
         _ => {}
     }
 }

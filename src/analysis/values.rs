@@ -264,7 +264,9 @@ fn fresh_strings(constants: &[Value]) -> [String; 2] {
 /// A number as a JSON number and as numeric text (the comparisons read both).
 pub(super) fn numbers(x: f64, list: &mut Vec<Value>) {
     if let Some(n) = serde_json::Number::from_f64(x) {
-        let v = if x.fract() == 0.0 && x.abs() < 9e15 {
+        // A whole number is an integer, as JSON.stringify writes it and
+        // every event from JavaScript carries it (integers compare exactly).
+        let v = if x.fract() == 0.0 && x.abs() < 9.2e18 {
             Value::from(x as i64)
         } else {
             Value::Number(n)
