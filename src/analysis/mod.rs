@@ -248,6 +248,14 @@ impl<'p> Space<'p> {
             uses[slot].extend(mine.iter().copied());
             self.uses.push(mine);
         }
+        // The vendor's own value first (Asana's "task", "added"): an event
+        // that must hold some value there reads like a real one.
+        let skeleton: Value = serde_json::from_str(self.shape.skeleton).unwrap_or(Value::Null);
+        for (slot, vals) in values.iter_mut().enumerate() {
+            if let (Some(v), _) = read_pair(self.shape, &skeleton, &self.slots[slot]) {
+                vals.insert(0, v);
+            }
+        }
         for (vals, uses) in values.iter_mut().zip(&uses) {
             values::extend(uses, vals);
         }
@@ -693,6 +701,32 @@ impl Run<'_, '_, '_> {
                     }
                 }
                 self.choice[slot] = kept;
+            }
+            // Several slots left out what the vendor requires (an Asana
+            // event with neither action nor resource_type): give each absent
+            // value a present one of the same outcomes, all at once.
+            let kept = self.choice.clone();
+            for &slot in &self.order {
+                let k = self.choice[slot];
+                if self.space.candidates[slot][k].0.is_some() || (self.base.is_some() && k == 0) {
+                    continue;
+                }
+                let class = self.space.members[slot].iter().find(|m| m.contains(&k));
+                if let Some(&other) = class
+                    .into_iter()
+                    .flatten()
+                    .find(|o| self.space.candidates[slot][**o].0.is_some())
+                {
+                    self.choice[slot] = other;
+                }
+            }
+            if self.choice != kept {
+                let event = self.space.build(&self.choice, self.base);
+                if accept(&event) {
+                    self.found = Search::Found(event);
+                    return true;
+                }
+                self.choice = kept;
             }
             // Satisfiable over the candidates, but the built event did not
             // check out: claim nothing.
