@@ -55,7 +55,8 @@ test("example: the smallest event that fires, with fail and with base", () => {
   const sub = Subscription.compile(task([{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "percentComplete", fieldValue: "50", comparison: "gte" }]));
   const e = sub.example();
   assert.equal(sub.matches(e), true);
-  assert.deepEqual(Object.keys(e.newState).sort(), ["objCode", "percentComplete", "status"]);
+  // The filters' fields, and the object's ID every Workfront payload carries.
+  assert.deepEqual(Object.keys(e.newState).sort(), ["ID", "objCode", "percentComplete", "status"]);
   const failing = sub.example({ fail: 1 });
   const x = sub.explain(failing);
   assert.equal(x.filters[0].passed, true);
