@@ -586,8 +586,8 @@ pub fn lint(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
     options: Option<LintOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let opts =
-        read_options::<AnalysisOptions>(options.as_ref().map(AsRef::as_ref), "lint options")?;
+    // `events` changes no finding (they hold for every event): checked, not read.
+    let (opts, _) = analysis_options(options.as_ref().map(AsRef::as_ref), "lint options", false)?;
     let compile = opts.spec.to_compile().map_err(|e| js_error(&e))?;
     let text = input_text(&spec, "the spec")?;
     let diags = subscription::lint_text(text.as_bytes(), compile).map_err(|e| js_error(&e))?;
@@ -603,7 +603,8 @@ pub fn diff(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] after: JsValue,
     options: Option<DiffOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let (opts, events) = diff_options(options.as_ref().map(AsRef::as_ref))?;
+    let (opts, events) =
+        analysis_options(options.as_ref().map(AsRef::as_ref), "diff options", true)?;
     let compile = opts.spec.to_compile().map_err(|e| js_error(&e))?;
     let read = |v: &JsValue, side: &str| -> Result<serde_json::Value, JsValue> {
         let text = input_text(v, &format!("the {} spec", &side[1..]))?;
@@ -620,22 +621,26 @@ pub fn diff(
 /// A batch's bytes and how they are written.
 type Batch = (Vec<u8>, crate::preview::Format);
 
-/// `diff`'s options, with `events` read as `preview` reads a batch: apart
-/// from the other options, because the options are read through their JSON
-/// text, where one event that is not JSON (a lone surrogate) would make
-/// the whole options unreadable instead of one entry of `events.errors`.
-fn diff_options(o: Option<&JsValue>) -> Result<(AnalysisOptions, Option<Batch>), JsValue> {
-    const WHAT: &str = "diff options";
+/// `diff`'s and `lint`'s options, with `events` apart from the others
+/// (read as `preview` reads a batch when `read`): the options are read
+/// through their JSON text, where one event that is not JSON (a lone
+/// surrogate) would make the whole options unreadable instead of one entry
+/// of `events.errors`.
+fn analysis_options(
+    o: Option<&JsValue>,
+    what: &str,
+    read: bool,
+) -> Result<(AnalysisOptions, Option<Batch>), JsValue> {
     let given = o.filter(|o| o.is_object() && !js_sys::Array::is_array(o));
     let events = given
         .and_then(|o| Reflect::get(o, &JsValue::from_str("events")).ok())
         .filter(|e| !e.is_undefined() && !e.is_null());
     let (Some(o), Some(events)) = (given, events) else {
-        return Ok((read_options::<AnalysisOptions>(o, WHAT)?, None));
+        return Ok((read_options::<AnalysisOptions>(o, what)?, None));
     };
     let rest = js_sys::Object::assign(&js_sys::Object::new(), o.unchecked_ref());
     let _ = Reflect::delete_property(&rest, &JsValue::from_str("events"));
-    let opts = read_options::<AnalysisOptions>(Some(rest.as_ref()), WHAT)?;
+    let opts = read_options::<AnalysisOptions>(Some(rest.as_ref()), what)?;
     let format = if js_sys::Array::is_array(&events) {
         // An array of events has no lines, as in `preview`.
         crate::preview::Format::Json
@@ -645,11 +650,14 @@ fn diff_options(o: Option<&JsValue>) -> Result<(AnalysisOptions, Option<Batch>),
         return Err(js_error(
             &Error::new(
                 Code::InvalidInput,
-                format!("{WHAT} events must be an array of events or their JSON/NDJSON text"),
+                format!("{what} events must be an array of events or their JSON/NDJSON text"),
             )
             .at("/events"),
         ));
     };
+    if !read {
+        return Ok((opts, None));
+    }
     Ok((opts, Some((input_bytes(&events, "the events")?, format))))
 }
 

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Subscription, SubscriptionSet, HookmatchError, diff, setLimits } from "hookmatch";
+import { Subscription, SubscriptionSet, HookmatchError, diff, lint, setLimits } from "hookmatch";
 import { throwsHookmatch } from "./helpers.mjs";
 
 const sample = (d, f) => readFileSync(new URL(`../../samples/${d}/${f}`, import.meta.url), "utf8");
@@ -57,6 +57,10 @@ test("a JS array with a lone surrogate in one event: one error at its index, the
   // The other options are still checked, and events of the wrong type named.
   throwsHookmatch(assert, () => diff(wfSpec, narrower, { events: [FIRES], dialekt: "workfront" }), "invalid_input", "/dialekt");
   throwsHookmatch(assert, () => diff(wfSpec, narrower, { events: 42 }), "invalid_input", "/events");
+  // lint takes events as diff does and changes no finding for them (before: it threw invalid_input).
+  assert.deepEqual(lint(narrower, { events: [FIRES, bad] }), lint(narrower));
+  throwsHookmatch(assert, () => lint(wfSpec, { events: 42 }), "invalid_input", "/events");
+  throwsHookmatch(assert, () => lint(wfSpec, { events: [bad], dialekt: "x" }), "invalid_input", "/dialekt");
 });
 
 test("a JSON array of Asana envelopes is a batch of their events (sub.preview, set.preview, previewStream agree)", async () => {
