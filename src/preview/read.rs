@@ -198,7 +198,7 @@ impl Reader {
                 // What is held is the first line so far and the blank lines
                 // before it: each within the limit (blank lines past it are
                 // no batch anyone sends).
-                crate::json::check_size(start, "the blank lines before the events")?;
+                crate::json::check_size(start, "the run of blank lines before the events")?;
                 crate::json::check_size(held_len(rest), "the events")
             }
             Mode::Json => crate::json::check_size(self.buf.len(), "the events"),
