@@ -6,14 +6,15 @@
 // values and none of its blind spots. Counterexamples are kept in
 // tests/js/oracle/counterexamples.json and replayed first.
 //
-// ORACLE_SEED, ORACLE_SPECS, ORACLE_EVENTS change the run; ORACLE_RECORD=1
+// ORACLE_SEED, ORACLE_SPECS, ORACLE_EVENTS, ORACLE_SEARCH (steps of the search
+// behind never_matches and disjoint) change the run; ORACLE_RECORD=1
 // appends new counterexamples to the seed file (ORACLE_SHRINK=1 shrinks the
 // first of each class); ORACLE_DUMP=file writes every refutation of the run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Subscription, SubscriptionSet, lint, diff } from "hookmatch";
-import { Raw, Rng, DIALECTS, genSpec, genEvent, mutants, filterPair, toText, filtersOf, plain, plainClone, parseRaw } from "./oracle/gen.mjs";
+import { Raw, Rng, DIALECTS, genSpec, genEvent, fieldPairs, mutatePairs, mutants, filterPair, toText, filtersOf, plain, plainClone, parseRaw } from "./oracle/gen.mjs";
 
 const SEED = Number(process.env.ORACLE_SEED ?? 20261206);
 const SPECS = Number(process.env.ORACLE_SPECS ?? 400);
@@ -187,6 +188,44 @@ class Judge {
   }
 }
 
+/** Checks passed in an explanation: the gate's and every leaf filter's (the fitness of a search). */
+function passedCount(ex) {
+  if (!ex) return -1;
+  const leaves = (cs) => cs.reduce((n, c) => n + (Array.isArray(c.filters) && c.connector ? leaves(c.filters) : c.passed ? 1 : 0), 0);
+  return ex.gate.filter((c) => c.passed).length + leaves(ex.filters);
+}
+
+const SEARCH = Number(process.env.ORACLE_SEARCH ?? 600);
+
+/**
+ * A local search for an event that `goal` accepts: start from random field values, redraw one value at a time,
+ * keep a step that does not lower `fitness`. Random events rarely satisfy many filters at once; this climbs there.
+ */
+function search(dialect, spec, context, fitness, goal, seed) {
+  const rng = new Rng(seed);
+  // Three restarts: the event's frame (gate fields, where values sit) is fixed within one and may be hopeless.
+  for (let restart = 0; restart < 3; restart++) {
+    const shape = (rng.next() * 2 ** 32) >>> 0;
+    const build = (pairs) => toText(genEvent(new Rng(shape), dialect, spec, context, pairs));
+    let pairs = fieldPairs(rng, context);
+    let e = build(pairs);
+    let best = fitness(e);
+    for (let i = 0; i < SEARCH / 3; i++) {
+      if (goal(e)) return e;
+      const next = mutatePairs(rng, pairs, context);
+      const t = build(next);
+      const f = fitness(t);
+      if (f >= best) {
+        pairs = next;
+        e = t;
+        best = f;
+      }
+    }
+    if (goal(e)) return e;
+  }
+  return null;
+}
+
 function compile(text, ctx) {
   const r = guarded("compile", ctx, () => Subscription.compile(text));
   return r.ok ? r.value : null;
@@ -238,7 +277,9 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
   for (const d of findings) {
     if (d.code === "never_matches") {
       claim();
-      if (firing.length) refute({ ...ctx, claim: "never_matches", path: d.path, event: firing[0], detail: d.message });
+      // Random events first; then a search that climbs towards passing every check.
+      const hit = firing[0] ?? search(dialect, spec, [spec, ...others], (e) => passedCount(J.explain(e)), (e) => J.matches(e) === true, events.length);
+      if (hit) refute({ ...ctx, claim: "never_matches", path: d.path, event: hit, detail: d.message });
     } else if (d.code === "always_passes") {
       claim();
       for (const [e, ex] of J.received()) {
@@ -331,12 +372,28 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
     } else if (!incomplete) {
       // docs/analysis.md: an event that passes the gate and fails that filter; the contract adds "while passing
       // the rest", so the detail says whether this event also passes every other filter.
+      const others = filtersOf(specPlain).filter((x) => !(x.path === t || t.startsWith(x.path + "/") || x.path.startsWith(t + "/")));
+      const restPass = (ex) => others.every((x) => passedAt(ex, x.path) === true);
       let found = null;
       for (const [e, ex] of J.received()) {
         if (passedAt(ex, t) !== false) continue;
-        const rest = filtersOf(specPlain).every((x) => x.path === t || t.startsWith(x.path + "/") || x.path.startsWith(t + "/") || passedAt(ex, x.path) === true);
+        const rest = restPass(ex);
         if (!found || (rest && !found.rest)) found = { e, rest };
         if (rest) break;
+      }
+      if (!found?.rest) {
+        // A search for an event that passes the gate and every other filter and fails this one.
+        const score = (e) => {
+          const ex = J.explain(e);
+          if (!ex) return -1;
+          return ex.gate.filter((c) => c.passed).length + others.filter((x) => passedAt(ex, x.path) === true).length + (passedAt(ex, t) === false ? 2 : 0);
+        };
+        const goal = (e) => {
+          const ex = J.explain(e);
+          return !!ex && gatePassed(ex) && passedAt(ex, t) === false && restPass(ex);
+        };
+        const hit = search(dialect, spec, [spec], score, goal, events.length + t.length);
+        if (hit) found = { e: hit, rest: true };
       }
       // The contract allows null when no event fails that filter while passing the rest; docs/analysis.md
       // promises an event whenever one passes the gate and fails it. The first is a refutation; the second is counted.
@@ -410,6 +467,10 @@ function checkDiff(dialect, a, b, Ja, Jb, events) {
     if (rel === "narrower" && y && !x) return bad("after fires and before does not", e);
     if (rel === "wider" && x && !y) return bad("before fires and after does not", e);
     if (rel === "disjoint" && x && y) return bad("both fire", e);
+  }
+  if (rel === "disjoint" && Ja.sub && Jb.sub) {
+    const hit = search(dialect, a, [a, b], (e) => passedCount(Ja.explain(e)) + passedCount(Jb.explain(e)), (e) => Ja.matches(e) === true && Jb.matches(e) === true, ta.length);
+    if (hit) return bad("both fire (found by search)", hit);
   }
   sa?.free();
   sb?.free();

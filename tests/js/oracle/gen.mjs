@@ -510,7 +510,7 @@ function place(rng, state, fieldName, v, customHome) {
 }
 
 /** New and old values of every field the spec(s) read (absent now and then; the same in both states now and then). */
-function fieldPairs(rng, specs) {
+export function fieldPairs(rng, specs) {
   const consts = constantsOf(specs);
   const byField = new Map();
   for (const s of specs) for (const { f } of filtersOf(s)) if (f && typeof f.fieldName === "string") {
@@ -534,6 +534,29 @@ function fieldPairs(rng, specs) {
   return out;
 }
 
+/**
+ * One step of a search: the same fields with one value redrawn (new, old, or
+ * both; absent now and then), so a search can climb towards an event that
+ * passes more checks.
+ */
+export function mutatePairs(rng, pairs, specs) {
+  const out = pairs.map((p) => ({ ...p }));
+  if (!out.length) return out;
+  const p = out[rng.int(out.length)];
+  const own = [];
+  for (const s of specs) for (const { f } of filtersOf(s)) if (f && f.fieldName === p.field && "fieldValue" in f) own.push(f.fieldValue);
+  const pool = own.length && rng.chance(0.8) ? [...own, ...own.flatMap((c) => (Array.isArray(c) ? c : []))] : constantsOf(specs);
+  const draw = () => (rng.chance(0.08) ? undefined : value(rng, pool));
+  const r = rng.next();
+  if (r < 0.45) p.nv = draw();
+  else if (r < 0.75) p.ov = draw();
+  else {
+    p.nv = draw();
+    p.ov = p.nv === undefined || rng.chance(0.5) ? plainClone(p.nv) : draw();
+  }
+  return out;
+}
+
 const WF_ID = "59d7ddf7000002322d791eb08bafddfb";
 
 /**
@@ -541,8 +564,8 @@ const WF_ID = "59d7ddf7000002322d791eb08bafddfb";
  * every spec in `context` reads. Returned as a JS value that may hold Raw
  * numbers; toText() writes it.
  */
-export function genEvent(rng, dialect, spec, context) {
-  const pairs = fieldPairs(rng, context);
+export function genEvent(rng, dialect, spec, context, given) {
+  const pairs = given ?? fieldPairs(rng, context);
   const other = () => value(rng, constantsOf(context));
   switch (dialect) {
     case "workfront": {
