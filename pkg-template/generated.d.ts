@@ -25,7 +25,13 @@ connector?: "AND" | "OR", filters?: Array<Check>, };
 
 export type Explanation = { matched: boolean, gate: Array<Check>, connector?: "AND" | "OR", filters: Array<Check>, };
 
-export type PreviewError = { index: number, 
+export type PreviewError = { 
+/**
+ * 0-based, counting events in reading order: each event of an
+ * envelope counts (a JSON array of Asana bodies too), and a line or an
+ * element that cannot be read counts as one.
+ */
+index: number, 
 /**
  * The 1-based line (NDJSON, or where a document of a sequence starts).
  */

@@ -15,6 +15,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PreviewError {
+    /// 0-based, counting events in reading order: each event of an
+    /// envelope counts (a JSON array of Asana bodies too), and a line or an
+    /// element that cannot be read counts as one.
     pub index: usize,
     /// The 1-based line (NDJSON, or where a document of a sequence starts).
     #[serde(skip_serializing_if = "Option::is_none")]
