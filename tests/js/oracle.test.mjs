@@ -282,13 +282,17 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
       if (hit) refute({ ...ctx, claim: "never_matches", path: d.path, event: hit, detail: d.message });
     } else if (d.code === "always_passes") {
       claim();
-      for (const [e, ex] of J.received()) {
-        const p = passedAt(ex, d.path);
-        if (p === false) {
-          refute({ ...ctx, claim: "always_passes", path: d.path, event: e, detail: d.message });
-          break;
-        }
-      }
+      let hit = null;
+      for (const [e, ex] of J.received()) if (passedAt(ex, d.path) === false) { hit = e; break; }
+      // A search towards the gate passing and that filter failing.
+      hit ??= search(dialect, spec, [spec], (e) => {
+        const ex = J.explain(e);
+        return ex ? ex.gate.filter((c) => c.passed).length + (passedAt(ex, d.path) === false ? 3 : 0) : -1;
+      }, (e) => {
+        const ex = J.explain(e);
+        return !!ex && gatePassed(ex) && passedAt(ex, d.path) === false;
+      }, events.length + 1);
+      if (hit) refute({ ...ctx, claim: "always_passes", path: d.path, event: hit, detail: d.message });
     } else if (d.code === "redundant_filter") {
       claim();
       const q = otherPointers(d.message, d.path)[0];
@@ -303,6 +307,17 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
           bad = e;
           break;
         }
+      }
+      // A search for an event the stated implication fails on.
+      if (!bad && q !== undefined) {
+        const want = (ex) => (conn === "AND" ? [passedAt(ex, q) === true, passedAt(ex, d.path) === false] : [passedAt(ex, d.path) === true, passedAt(ex, q) !== true]);
+        bad = search(dialect, spec, [spec], (e) => {
+          const ex = J.explain(e);
+          return ex ? ex.gate.filter((c) => c.passed).length + want(ex).filter(Boolean).length * 2 : -1;
+        }, (e) => {
+          const ex = J.explain(e);
+          return !!ex && gatePassed(ex) && want(ex).every(Boolean);
+        }, events.length + 2);
       }
       // And the edit it suggests changes nothing: the spec without that filter fires for the same events.
       if (!bad) {
@@ -328,7 +343,24 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
       const normObj = (f) => (f && f.type === "group" ? sorted({ ...f, filters: f.filters.map(normObj) }) : f && f.fieldName !== undefined ? sorted({ ...f, comparison: f.comparison ?? "eq", state: f.state ?? "newState" }) : f && typeof f === "object" ? sorted(f) : f);
       const norm = (f) => toText(normObj(f));
       const same = Array.isArray(list) && list.some((f, i) => i !== +m[2] && norm(f) === norm(list[+m[2]]));
-      if (!same) refute({ ...ctx, claim: "duplicate_filter", path: d.path, detail: d.message });
+      // Written differently but the same filter (5e1 and 50.0; changed with and without an ignored fieldValue):
+      // then a sibling must decide every event as it does, or it is no duplicate.
+      const twin = !same && Array.isArray(list) && list.some((_, i) => {
+        if (i === +m[2]) return false;
+        const q = `${m[1]}/${i}`;
+        return events.every((e) => {
+          const ex = J.explain(e);
+          return !ex || passedAt(ex, q) === passedAt(ex, d.path);
+        });
+      });
+      if (!same && !twin) {
+        const q = Array.isArray(list) ? list.map((_, i) => `${m[1]}/${i}`).find((q) => q !== d.path) : undefined;
+        const e = q && events.find((e) => {
+          const ex = J.explain(e);
+          return ex && passedAt(ex, q) !== passedAt(ex, d.path);
+        });
+        refute({ ...ctx, claim: "duplicate_filter", path: d.path, ...(e ? { event: e } : {}), detail: d.message });
+      }
     }
   }
 
