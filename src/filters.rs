@@ -436,9 +436,9 @@ fn parse_filter(
             ),
         ));
     }
-    if let Some(top) = top.filter(|t| {
-        comparison != Comparison::Changed && ctx.changed_only.contains(t)
-    }) {
+    if let Some(top) =
+        top.filter(|t| comparison != Comparison::Changed && ctx.changed_only.contains(t))
+    {
         diags.push(Diagnostic::warning(
             Code::UnfilterableField,
             cmp_path(),

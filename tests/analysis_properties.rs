@@ -86,7 +86,9 @@ fn off_grid(rng: &mut Rng, field: &str) -> Value {
         2 => json!(rng.next() as i64 >> rng.below(60)),
         3 => {
             let x = number(rng);
-            json!(rng.pick(&[format!("{x}"), format!("{x:e}"), format!("{x:.3}")]).clone())
+            json!(rng
+                .pick(&[format!("{x}"), format!("{x:e}"), format!("{x:.3}")])
+                .clone())
         }
         4 => {
             // An instant around the constants' days, at any offset.
@@ -104,7 +106,15 @@ fn off_grid(rng: &mut Rng, field: &str) -> Value {
             let n = rng.below(4);
             Value::Array((0..n).map(|_| off_grid_scalar(rng, field)).collect())
         }
-        6 => json!(rng.pick(&[json!(true), json!(false), json!("true"), json!("false"), Value::Null]).clone()),
+        6 => json!(rng
+            .pick(&[
+                json!(true),
+                json!(false),
+                json!("true"),
+                json!("false"),
+                Value::Null
+            ])
+            .clone()),
         7 => json!({"ID": word(rng)}),
         _ => field_value(rng, field),
     }

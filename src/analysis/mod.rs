@@ -28,8 +28,8 @@ use crate::plan::{
 use crate::value::{parse_number, same_json};
 
 mod values;
-use values::numbers;
 use serde_json::{Map, Value};
+use values::numbers;
 
 /// A slot whose candidates are not exact is relaxed to every outcome of
 /// at most this many atoms (2^10 options).
@@ -481,7 +481,12 @@ impl<'p> Space<'p> {
             if self.exact(slot, used) {
                 continue;
             }
-            let mine: Vec<usize> = self.table[slot].0.iter().copied().filter(|a| used[*a]).collect();
+            let mine: Vec<usize> = self.table[slot]
+                .0
+                .iter()
+                .copied()
+                .filter(|a| used[*a])
+                .collect();
             if mine.len() > RELAXED_ATOMS {
                 return Search::Unknown;
             }
@@ -686,7 +691,8 @@ impl Run<'_, '_, '_> {
             // may check out then (a few tries per slot).
             for &slot in &self.order {
                 let kept = self.choice[slot];
-                let Some(class) = self.space.members[slot].iter().find(|m| m.contains(&kept)) else {
+                let Some(class) = self.space.members[slot].iter().find(|m| m.contains(&kept))
+                else {
                     continue;
                 };
                 for &other in class.iter().filter(|k| **k != kept).take(REPAIRS) {
@@ -1390,13 +1396,10 @@ fn incomplete(space: &Space<'_>, plan: &Plan, paths: &[String]) -> Diagnostic {
         .filters()
         .zip(paths)
         .filter(|(f, _)| {
-            space
-                .atoms
-                .iter()
-                .any(|(atom, slot)| {
-                    matches!(atom, Atom::Filter(g) if std::ptr::eq(*g, *f))
-                        && !space.exact(*slot, &vec![true; space.atoms.len()])
-                })
+            space.atoms.iter().any(|(atom, slot)| {
+                matches!(atom, Atom::Filter(g) if std::ptr::eq(*g, *f))
+                    && !space.exact(*slot, &vec![true; space.atoms.len()])
+            })
         })
         .map(|(f, path)| format!("{} ({path})", describe(f)))
         .collect();
@@ -1705,7 +1708,10 @@ pub(crate) fn diff(
     };
     let gained = find(Node::And(vec![not(&a.root), b.root.clone()]), (false, true));
     let lost = find(Node::And(vec![a.root.clone(), not(&b.root)]), (true, false));
-    let both = find(Node::And(vec![a.root.clone(), b.root.clone()]), (true, true));
+    let both = find(
+        Node::And(vec![a.root.clone(), b.root.clone()]),
+        (true, true),
+    );
     use Search::{Found, Unsatisfiable as Unsat};
     let relation = match (&gained, &lost, &both) {
         (Unsat, Unsat, _) => "equivalent",

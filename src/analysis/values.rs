@@ -295,8 +295,16 @@ fn numbers_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
     if let (Some(&lo), Some(&hi)) = (ns.first(), ns.last()) {
         // `lo - 1.0` is `lo` itself beyond 2^53 (1e21 - 1 == 1e21): step
         // to the next double instead.
-        let below = if lo - 1.0 < lo { lo - 1.0 } else { lo.next_down() };
-        let above = if hi + 1.0 > hi { hi + 1.0 } else { hi.next_up() };
+        let below = if lo - 1.0 < lo {
+            lo - 1.0
+        } else {
+            lo.next_down()
+        };
+        let above = if hi + 1.0 > hi {
+            hi + 1.0
+        } else {
+            hi.next_up()
+        };
         points.extend([below, below.next_down(), above, above.next_up()]);
     }
     for w in ns.windows(2) {
@@ -306,7 +314,11 @@ fn numbers_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
         if a < mid && mid < b {
             points.push(mid);
             let other = mid / 2.0 + b / 2.0;
-            let other = if mid < other && other < b { other } else { mid.next_up() };
+            let other = if mid < other && other < b {
+                other
+            } else {
+                mid.next_up()
+            };
             if other < b {
                 points.push(other);
             }
@@ -382,10 +394,7 @@ pub(super) fn between_strings(a: &str, b: &str) -> Vec<String> {
             .into_iter()
             .filter(|s| s.as_str() < b)
             .collect(),
-        Some(rest) => below(rest)
-            .into_iter()
-            .map(|w| format!("{a}{w}"))
-            .collect(),
+        Some(rest) => below(rest).into_iter().map(|w| format!("{a}{w}")).collect(),
     }
 }
 
@@ -394,7 +403,10 @@ fn below(r: &str) -> Vec<String> {
     match r.strip_prefix('\u{0}') {
         None if r.is_empty() => Vec::new(),
         None => vec!["\u{0}".into(), "\u{0}\u{0}".into()],
-        Some(rest) => below(rest).into_iter().map(|w| format!("\u{0}{w}")).collect(),
+        Some(rest) => below(rest)
+            .into_iter()
+            .map(|w| format!("\u{0}{w}"))
+            .collect(),
     }
 }
 
@@ -491,7 +503,13 @@ mod tests {
 
     #[test]
     fn between_strings_lie_between() {
-        for (a, b) in [("a", "b"), ("x", "x\u{0}a"), ("", "a"), ("ab", "b"), ("x", "xa")] {
+        for (a, b) in [
+            ("a", "b"),
+            ("x", "x\u{0}a"),
+            ("", "a"),
+            ("ab", "b"),
+            ("x", "xa"),
+        ] {
             let got = between_strings(a, b);
             assert!(!got.is_empty(), "{a:?} {b:?}");
             for s in got {
@@ -519,7 +537,10 @@ mod tests {
         ] {
             let ns = parse_instant(t).unwrap();
             assert_eq!(format_instant(ns, 0).as_deref(), Some(t));
-            assert_eq!(parse_instant(&format_instant(ns + 1, 0).unwrap()), Some(ns + 1));
+            assert_eq!(
+                parse_instant(&format_instant(ns + 1, 0).unwrap()),
+                Some(ns + 1)
+            );
         }
     }
 
@@ -546,8 +567,17 @@ mod tests {
         assert!(!exact(&[(gt, &json!(9_007_199_254_740_993_u64))]));
         assert!(exact(&[(gt, &json!("2")), (gt, &json!("1"))]));
         assert!(!exact(&[(gt, &json!("2")), (gt, &json!(1))]));
-        assert!(!exact(&[(eq, &json!("2022-12-11T06:30:00.000+0530")), (Some(Comparison::NotContains), &json!("2022-12-11T06:30:00.000+0530"))]));
-        assert!(exact(&[(Some(Comparison::ContainsOnly), &json!(["a", "b"])), (eq, &json!("a"))]));
+        assert!(!exact(&[
+            (eq, &json!("2022-12-11T06:30:00.000+0530")),
+            (
+                Some(Comparison::NotContains),
+                &json!("2022-12-11T06:30:00.000+0530")
+            )
+        ]));
+        assert!(exact(&[
+            (Some(Comparison::ContainsOnly), &json!(["a", "b"])),
+            (eq, &json!("a"))
+        ]));
         assert!(!exact(&[(Some(Comparison::ContainsOnly), &json!([1]))]));
         assert!(!exact(&[(eq, &json!(["a"]))]));
         let six: Vec<Value> = (0..6).map(|i| json!(format!("w{i}"))).collect();

@@ -369,7 +369,14 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
 /// 4me's "Webhook contents" (developer.4me.com/v1/webhooks): every body
 /// carries these, in this order; `payload` closes it, as in the captured
 /// deliveries of `code4me/4me-app-builder-nodejs` (`library/aws/events/`).
-const CONTENTS: [&str; 6] = ["webhook_id", "account", "name", "event", "object_id", "payload"];
+const CONTENTS: [&str; 6] = [
+    "webhook_id",
+    "account",
+    "name",
+    "event",
+    "object_id",
+    "payload",
+];
 
 /// The example request's `Content-Type` (developer.4me.com/v1/webhooks,
 /// "Verification") and the captured deliveries' headers.
@@ -399,9 +406,17 @@ impl RServiceDelivery {
         let member = |key| rawjson::member(text, key);
         let mut out = String::with_capacity(text.len() + 128);
         out.push_str("{\"webhook_id\":");
-        match (member("webhook_id"), &opts.subscription_id, &self.webhook_id) {
+        match (
+            member("webhook_id"),
+            &opts.subscription_id,
+            &self.webhook_id,
+        ) {
             (Some(raw), _, _) => rawjson::write_compact(raw, Style::Plain, &mut out),
-            (None, Some(id), _) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !id.starts_with('0') => {
+            (None, Some(id), _)
+                if !id.is_empty()
+                    && id.bytes().all(|b| b.is_ascii_digit())
+                    && !id.starts_with('0') =>
+            {
                 out.push_str(id)
             }
             (None, Some(id), _) => rawjson::write_string(id, Style::Plain, &mut out),

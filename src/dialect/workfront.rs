@@ -642,10 +642,19 @@ mod tests {
         ]))
         .unwrap();
         let found = codes(&set);
-        assert_eq!(found[0], ("same".to_string(), vec!["duplicate_subscription"]));
+        assert_eq!(
+            found[0],
+            ("same".to_string(), vec!["duplicate_subscription"])
+        );
         // Distinct subscriptions to one URL that fire together: overlaps.
-        assert_eq!(found[1], ("other-token".to_string(), vec!["overlapping_delivery"]));
-        assert_eq!(found[2], ("base64".to_string(), vec!["overlapping_delivery"]));
+        assert_eq!(
+            found[1],
+            ("other-token".to_string(), vec!["overlapping_delivery"])
+        );
+        assert_eq!(
+            found[2],
+            ("base64".to_string(), vec!["overlapping_delivery"])
+        );
         assert_eq!(found.len(), 3);
         let text = format!("{:?}", set.lint());
         assert!(!text.contains("token-one") && !text.contains("token-two"));
