@@ -298,26 +298,22 @@ fn numbers_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
         let below = if lo - 1.0 < lo {
             lo - 1.0
         } else {
-            lo.next_down()
+            next_down(lo)
         };
-        let above = if hi + 1.0 > hi {
-            hi + 1.0
-        } else {
-            hi.next_up()
-        };
-        points.extend([below, below.next_down(), above, above.next_up()]);
+        let above = if hi + 1.0 > hi { hi + 1.0 } else { next_up(hi) };
+        points.extend([below, next_down(below), above, next_up(above)]);
     }
     for w in ns.windows(2) {
         let (a, b) = (w[0], w[1]);
         let mid = a / 2.0 + b / 2.0;
-        let mid = if a < mid && mid < b { mid } else { a.next_up() };
+        let mid = if a < mid && mid < b { mid } else { next_up(a) };
         if a < mid && mid < b {
             points.push(mid);
             let other = mid / 2.0 + b / 2.0;
             let other = if mid < other && other < b {
                 other
             } else {
-                mid.next_up()
+                next_up(mid)
             };
             if other < b {
                 points.push(other);
@@ -327,6 +323,24 @@ fn numbers_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
     for x in points.into_iter().filter(|x| x.is_finite()) {
         numbers(x, vals);
     }
+}
+
+/// The next double above `x` (`f64::next_up`, stable only since Rust
+/// 1.86; the crate supports 1.82). NaN and +inf stay as they are.
+fn next_up(x: f64) -> f64 {
+    if x.is_nan() || x == f64::INFINITY {
+        return x;
+    }
+    if x == 0.0 {
+        return f64::from_bits(1);
+    }
+    let bits = x.to_bits();
+    f64::from_bits(if x > 0.0 { bits + 1 } else { bits - 1 })
+}
+
+/// The next double below `x`.
+fn next_down(x: f64) -> f64 {
+    -next_up(-x)
 }
 
 /// Each instant constant in two other spellings, and instants inside each
@@ -500,6 +514,24 @@ pub(super) fn format_instant(ns: i128, offset_minutes: i64) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn next_up_and_down_step_one_double() {
+        for x in [
+            0.0,
+            1.0,
+            -1.0,
+            1e21,
+            -1e21,
+            9_007_199_254_740_992.0,
+            f64::MIN_POSITIVE,
+        ] {
+            assert!(next_up(x) > x && next_down(x) < x, "{x}");
+            assert_eq!(next_down(next_up(x)), x, "{x}");
+        }
+        assert_eq!(next_up(9_007_199_254_740_992.0), 9_007_199_254_740_994.0);
+        assert_eq!(next_up(-0.0), f64::from_bits(1));
+    }
 
     #[test]
     fn between_strings_lie_between() {
