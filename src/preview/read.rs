@@ -81,6 +81,11 @@ pub struct Reader {
     /// NDJSON: the unfinished line is past the input limit; it is counted
     /// until its end instead of kept.
     skipping: Option<Skipped>,
+    /// Undecided: where the first line that may be non-blank starts in
+    /// `buf` (the blank lines before it passed), and how many of its bytes
+    /// hold no `\n`.
+    line_start: usize,
+    searched: usize,
 }
 
 /// What is known of a line too long to keep.
@@ -142,6 +147,8 @@ impl Reader {
             first: None,
             released: false,
             skipping: None,
+            line_start: 0,
+            searched: 0,
         }
     }
 
@@ -184,7 +191,7 @@ impl Reader {
                 Ok(())
             }
             Mode::Undecided => {
-                let start = blank_prefix(&self.buf);
+                let start = self.line_start;
                 let rest = self.buf.get(start..).unwrap_or_default();
                 if held_len(rest) > max && !rest.iter().all(u8::is_ascii_whitespace) {
                     self.mode = Mode::Ndjson;
@@ -230,21 +237,35 @@ impl Reader {
     /// In `Undecided`: once the first non-blank line is complete (or
     /// `at_end`), NDJSON if it is a JSON value on its own or longer than
     /// the input limit, else JSON.
+    /// Each byte is looked at once however the input is cut: the blank
+    /// lines passed and the bytes of the first line searched for its end
+    /// are remembered (a long first line fed in small chunks would make
+    /// this quadratic).
     fn decide(&mut self, at_end: bool) {
-        let mut start = 0;
         loop {
-            let rest = self.buf.get(start..).unwrap_or_default();
-            let end = memchr::memchr(b'\n', rest);
+            let start = self.line_start;
+            let from = start + self.searched;
+            let end = self
+                .buf
+                .get(from..)
+                .and_then(|rest| memchr::memchr(b'\n', rest))
+                .map(|e| from + e);
             let line = match end {
-                Some(e) => &rest[..e],
-                None if at_end => rest,
-                None => return,
+                Some(e) => self.buf.get(start..e).unwrap_or_default(),
+                None => {
+                    self.searched = self.buf.len().saturating_sub(start);
+                    if !at_end {
+                        return;
+                    }
+                    self.buf.get(start..).unwrap_or_default()
+                }
             };
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if line.iter().all(u8::is_ascii_whitespace) {
                 match end {
                     Some(e) => {
-                        start += e + 1;
+                        self.line_start = e + 1;
+                        self.searched = 0;
                         continue;
                     }
                     // Nothing but blank lines.
