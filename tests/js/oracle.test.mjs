@@ -402,8 +402,7 @@ function checkSpec(dialect, spec, others, events, opts = {}) {
       const sp = shapeProblems(dialect, specPlain, r.value);
       if (sp.length) refute({ ...ctx, claim: "example_vendor_shape", path: t, event: et, detail: `example({fail}): ${sp.join("; ")}` });
     } else if (!incomplete) {
-      // docs/analysis.md: an event that passes the gate and fails that filter; the contract adds "while passing
-      // the rest", so the detail says whether this event also passes every other filter.
+      // Look for an event that passes the gate, fails that filter and passes every other one ("the rest").
       const others = filtersOf(specPlain).filter((x) => !(x.path === t || t.startsWith(x.path + "/") || x.path.startsWith(t + "/")));
       const restPass = (ex) => others.every((x) => passedAt(ex, x.path) === true);
       let found = null;
