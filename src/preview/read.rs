@@ -27,7 +27,6 @@
 //! are read.
 
 use crate::error::Error;
-use crate::projection::{self, Projection};
 
 /// How the batch is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -395,8 +394,12 @@ pub fn read_all(input: &[u8], format: Format, sink: &mut dyn Sink) -> Result<(),
 }
 
 /// Is `bytes` one complete JSON value (validated as a full parse would)?
+/// Validated without building anything: a projection that keeps nothing
+/// still keeps an array whole, and the first line of a batch is often one
+/// array of every event (measured natively, a 15 MB one: 407 ms through
+/// the projection, 18 ms this way).
 fn is_json(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes).is_ok_and(|text| projection::parse(text, &NOTHING).is_ok())
+    std::str::from_utf8(bytes).is_ok_and(|text| serde_json::from_str::<Checked>(text).is_ok())
 }
 
 /// Is `bytes` an array whose elements can be told apart, though some are
@@ -404,9 +407,6 @@ fn is_json(bytes: &[u8]) -> bool {
 fn is_list_of_events(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok_and(|text| super::array_items(text).is_some())
 }
-
-/// A projection that keeps nothing: parsing with it only validates.
-static NOTHING: Projection = Projection::nothing();
 
 /// One NDJSON line to the sink (a line that is not UTF-8, or longer than
 /// the input limit, is an error).
