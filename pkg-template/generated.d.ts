@@ -55,11 +55,52 @@ results?: Array<PreviewRow>,
  */
 truncated?: boolean, };
 
+export type SecretPlace = { 
+/**
+ * A header of `headers`, by the name it has there.
+ */
+header?: string, 
+/**
+ * A query parameter of `url`, by name.
+ */
+query?: string, 
+/**
+ * With `query`: where its value is, `url.slice(start, end)` in UTF-16
+ * code units as JavaScript indexes strings. The name alone cannot say
+ * it: the URL may already hold a parameter of that name, and a value
+ * written as is (Kanboard's token) may hold `&` or `#`.
+ */
+start?: number, end?: number, };
+
 export type Delivery = { method: "POST", url: string, 
 /**
  * Header names in the order the vendor sends them.
  */
-headers: Record<string, string>, body: string, };
+headers: Record<string, string>, body: string, 
+/**
+ * Every place in this request where a secret or a signature sits, so
+ * that a screen, a log or a copied `curl` can mask exactly those
+ * (`maskDelivery` reads only this: it knows no vendor).
+ */
+secrets: Array<SecretPlace>, };
+
+export type DialectInfo = { 
+/**
+ * The dialect's name, as the `dialect` option takes it.
+ */
+name: DialectName, 
+/**
+ * The vendor's name in messages ("Workfront").
+ */
+vendor: string, 
+/**
+ * The spec's top-level keys that detection reads.
+ */
+keys: Array<string>, 
+/**
+ * The spec's fields that hold a secret (redacted by `toJSON`).
+ */
+secrets: Array<string>, };
 
 export type SetError = { id?: string, index: number, code: ErrorCode, 
 /**

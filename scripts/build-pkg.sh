@@ -45,8 +45,8 @@ cat > pkg/cjs/index.js <<'JS'
 const glue = require("../hookmatch.cjs");
 const { HookmatchError } = require("./runtime.js").install(glue);
 // The same public names as ../api.js.
-const { Subscription, SubscriptionSet, validate, lint, diff, verify, encodeBase64, decodeBase64, setLimits } = glue;
-module.exports = { Subscription, SubscriptionSet, validate, lint, diff, verify, encodeBase64, decodeBase64, setLimits, HookmatchError };
+const { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits } = glue;
+module.exports = { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits, HookmatchError };
 JS
 
 size=$(stat -c %s pkg/hookmatch_bg.wasm)

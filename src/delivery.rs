@@ -21,6 +21,63 @@ pub struct Delivery {
     #[cfg_attr(test, ts(type = "Record<string, string>"))]
     pub headers: Map<String, Value>,
     pub body: String,
+    /// Every place in this request where a secret or a signature sits, so
+    /// that a screen, a log or a copied `curl` can mask exactly those
+    /// (`maskDelivery` reads only this: it knows no vendor).
+    pub secrets: Vec<SecretPlace>,
+}
+
+/// One place of a [`Delivery`] that holds a secret or a signature: a header
+/// (its whole value) or the value of a query parameter of the URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SecretPlace {
+    /// A header of `headers`, by the name it has there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub header: Option<&'static str>,
+    /// A query parameter of `url`, by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub query: Option<&'static str>,
+    /// With `query`: where its value is, `url.slice(start, end)` in UTF-16
+    /// code units as JavaScript indexes strings. The name alone cannot say
+    /// it: the URL may already hold a parameter of that name, and a value
+    /// written as is (Kanboard's token) may hold `&` or `#`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub end: Option<usize>,
+}
+
+impl Delivery {
+    /// Mark header `name` (as written in `headers`) as a secret.
+    pub fn secret_header(mut self, name: &'static str) -> Delivery {
+        debug_assert!(self.headers.contains_key(name), "{name}");
+        self.secrets.push(SecretPlace {
+            header: Some(name),
+            query: None,
+            start: None,
+            end: None,
+        });
+        self
+    }
+
+    /// Mark the value of query parameter `name` at bytes `value` of the URL
+    /// as a secret.
+    pub fn secret_query(mut self, name: &'static str, value: std::ops::Range<usize>) -> Delivery {
+        let utf16 = |at: usize| self.url[..at].encode_utf16().count();
+        let (start, end) = (utf16(value.start), utf16(value.end));
+        self.secrets.push(SecretPlace {
+            header: None,
+            query: Some(name),
+            start: Some(start),
+            end: Some(end),
+        });
+        self
+    }
 }
 
 /// When an event happened, as Workfront writes it.
@@ -130,6 +187,7 @@ pub fn post(url: &str, pairs: &[(&str, String)], body: String) -> Delivery {
         url: url.to_string(),
         headers: headers(pairs),
         body,
+        secrets: Vec::new(),
     }
 }
 
@@ -175,7 +233,7 @@ fn sign(mut d: Delivery, opts: &DeliverOptions) -> Result<Delivery, Error> {
     d.headers
         .insert("webhook-timestamp".into(), ts.to_string().into());
     d.headers.insert("webhook-signature".into(), sig.into());
-    Ok(d)
+    Ok(d.secret_header("webhook-signature"))
 }
 
 /// A version 4 UUID from 16 of the bytes.
@@ -193,4 +251,121 @@ pub fn uuid(bytes: &[u8; 32]) -> String {
         &h[16..20],
         &h[20..]
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DeliverOptions, SignatureScheme};
+    use crate::subscription::{CompileOptions, Subscription};
+    use serde_json::{json, Value};
+
+    /// Each secret place, read as a masker reads it, in a delivery.
+    fn places(d: &super::Delivery) -> Vec<String> {
+        let utf16: Vec<u16> = d.url.encode_utf16().collect();
+        d.secrets
+            .iter()
+            .map(|p| match (p.header, p.query, p.start, p.end) {
+                (Some(h), None, None, None) => d.headers[h].as_str().unwrap().to_string(),
+                (None, Some(_), Some(s), Some(e)) => String::from_utf16(&utf16[s..e]).unwrap(),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    fn deliver(spec: Value, event: Option<Value>, opts: DeliverOptions) -> super::Delivery {
+        Subscription::compile(&spec, CompileOptions::default())
+            .unwrap()
+            .deliver(event.as_ref(), &opts)
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Kanboard appends `token=` and the token as it is, after whatever
+    /// the URL holds (WebhookNotification::notifyProject): the place is the
+    /// appended value, in UTF-16 units, even after a `token=` of the URL's
+    /// own, a non-ASCII path, and with `&` and `#` in the token.
+    #[test]
+    fn kanboard_token_place_is_the_appended_value() {
+        let token = "se&cr#et=1";
+        let d = deliver(
+            json!({"url": "https://k.example.com/ä/hook?token=mine", "token": token}),
+            Some(json!({"event_name": "task.create", "event_data": {}})),
+            DeliverOptions::default(),
+        );
+        assert_eq!(
+            d.url,
+            format!("https://k.example.com/ä/hook?token=mine&token={token}")
+        );
+        assert_eq!(places(&d), [token]);
+        assert_eq!(d.secrets[0].query, Some("token"));
+    }
+
+    /// Every header that carries a credential or a signature is a place,
+    /// and no other: Workfront's bearer token, Asana's signature and
+    /// handshake secret, ricloud's signature, Standard Webhooks' signature.
+    #[test]
+    fn every_credential_header_is_a_place() {
+        let secret = |s: &str| DeliverOptions {
+            secret: Some(s.into()),
+            timestamp: Some(1_700_000_000),
+            ..DeliverOptions::default()
+        };
+        let wf = deliver(
+            json!({"objCode": "TASK", "eventType": "CREATE", "url": "https://h.example/wf", "authToken": "tok"}),
+            Some(
+                json!({"eventType": "CREATE", "newState": {"objCode": "TASK", "ID": "1"}, "oldState": {}}),
+            ),
+            DeliverOptions::default(),
+        );
+        assert_eq!(places(&wf), ["Bearer tok"]);
+        let asana = json!({"resource": "1", "target": "https://h.example/a"});
+        let event = json!({"action": "added", "resource": {"gid": "2", "resource_type": "task"}});
+        let signed = deliver(asana.clone(), Some(event.clone()), secret("s"));
+        assert_eq!(signed.secrets[0].header, Some("X-Hook-Signature"));
+        assert_eq!(signed.secrets.len(), 1);
+        let unsigned = deliver(asana.clone(), Some(event), DeliverOptions::default());
+        assert!(unsigned.secrets.is_empty());
+        let handshake = deliver(
+            asana.clone(),
+            None,
+            DeliverOptions {
+                handshake: true,
+                ..secret("hs")
+            },
+        );
+        assert_eq!(places(&handshake), ["hs"]);
+        let heartbeat = deliver(
+            asana,
+            None,
+            DeliverOptions {
+                heartbeat: true,
+                ..secret("hs")
+            },
+        );
+        assert_eq!(heartbeat.secrets[0].header, Some("X-Hook-Signature"));
+        let rc = deliver(
+            json!({"url": "https://h.example/r", "secret": "rs", "state": "valid"}),
+            Some(json!({"id": "e1", "type": "task", "action": "done", "data": {}})),
+            DeliverOptions::default(),
+        );
+        assert_eq!(rc.secrets.len(), 1);
+        assert_eq!(rc.secrets[0].header, Some("Ricloud-Signature"));
+        let standard = deliver(
+            json!({"event": "problem.update", "uri": "https://h.example/s"}),
+            Some(json!({"event": "problem.update", "object_id": 1, "payload": {}})),
+            DeliverOptions {
+                signature: Some(SignatureScheme::StandardWebhooks),
+                ..secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            },
+        );
+        let names: Vec<_> = standard.secrets.iter().map(|p| p.header).collect();
+        assert_eq!(names, [Some("webhook-signature")]);
+        // R-Service sends no secret of its own.
+        let plain = deliver(
+            json!({"event": "problem.update", "uri": "https://h.example/s"}),
+            Some(json!({"event": "problem.update", "object_id": 1, "payload": {}})),
+            DeliverOptions::default(),
+        );
+        assert!(plain.secrets.is_empty());
+    }
 }

@@ -4,7 +4,7 @@
 //! test fails when the committed file is not what the types give;
 //! `UPDATE_TYPES=1 cargo test --lib typescript` rewrites it.
 
-use crate::delivery::Delivery;
+use crate::delivery::{Delivery, SecretPlace};
 use crate::error::{Code, Diagnostic, Severity};
 use crate::eval::{Check, Explanation};
 use crate::preview::{PreviewError, PreviewResult, PreviewRow};
@@ -43,7 +43,9 @@ pub fn declarations() -> String {
         PreviewError::decl(),
         PreviewRow::decl(),
         PreviewResult::decl(),
+        SecretPlace::decl(),
         Delivery::decl(),
+        crate::dialect::DialectInfo::decl(),
         SetError::decl(),
         SetPreview::decl(),
         SetLintEntry::decl(),

@@ -51,6 +51,14 @@ impl Vendor for Asana {
         "resource and target"
     }
 
+    fn keys(&self) -> &'static [&'static str] {
+        &["target", "resource", "filters"]
+    }
+
+    fn secrets(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -710,23 +718,14 @@ impl Deliver for AsanaDelivery {
         let mut body = String::from("{\"events\":[");
         crate::rawjson::write_compact(text, crate::rawjson::Style::Plain, &mut body);
         body.push_str("]}");
-        let mut pairs = vec![("Content-Type", JSON.to_string())];
-        if let Some(secret) = &opts.secret {
-            pairs.push(("X-Hook-Signature", signature(secret, &body)));
-        }
-        Ok(post(&self.target, &pairs, body))
+        Ok(signed(&self.target, body, opts))
     }
 
     /// The handshake (`X-Hook-Secret`, empty body) or a heartbeat
     /// (`{"events":[]}` every 8 hours, signed like any delivery).
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
         if opts.heartbeat {
-            let body = "{\"events\":[]}".to_string();
-            let mut pairs = vec![("Content-Type", JSON.to_string())];
-            if let Some(secret) = &opts.secret {
-                pairs.push(("X-Hook-Signature", signature(secret, &body)));
-            }
-            return Ok(post(&self.target, &pairs, body));
+            return Ok(signed(&self.target, "{\"events\":[]}".into(), opts));
         }
         if !opts.handshake {
             return Err(Error::new(
@@ -738,10 +737,18 @@ impl Deliver for AsanaDelivery {
             Some(s) => s.clone(),
             None => hex::encode(opts.entropy(&self.target)),
         };
-        Ok(post(
-            &self.target,
-            &[("X-Hook-Secret", secret)],
-            String::new(),
-        ))
+        let handshake = post(&self.target, &[("X-Hook-Secret", secret)], String::new());
+        Ok(handshake.secret_header("X-Hook-Secret"))
     }
+}
+
+/// A delivery of `body` to `target`, with `X-Hook-Signature` when the
+/// caller gives the handshake secret.
+fn signed(target: &str, body: String, opts: &DeliverOptions) -> Delivery {
+    let mut pairs = vec![("Content-Type", JSON.to_string())];
+    let Some(secret) = &opts.secret else {
+        return post(target, &pairs, body);
+    };
+    pairs.push(("X-Hook-Signature", signature(secret, &body)));
+    post(target, &pairs, body).secret_header("X-Hook-Signature")
 }

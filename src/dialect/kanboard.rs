@@ -37,6 +37,14 @@ impl Vendor for Kanboard {
         "url and token (or events)"
     }
 
+    fn keys(&self) -> &'static [&'static str] {
+        &["url", "token", "events"]
+    }
+
+    fn secrets(&self) -> &'static [&'static str] {
+        &["token"]
+    }
+
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -449,14 +457,18 @@ impl Deliver for KanboardDelivery {
             }
         }
         body.push('}');
+        let url = url_with_token(&self.url, &self.token);
+        // The token is the URL's tail, as Kanboard appends it.
+        let token_at = url.len() - self.token.len()..url.len();
         Ok(post(
-            &url_with_token(&self.url, &self.token),
+            &url,
             &[
                 ("User-Agent", USER_AGENT.into()),
                 ("Content-type", JSON.into()),
             ],
             body,
-        ))
+        )
+        .secret_query("token", token_at))
     }
 }
 

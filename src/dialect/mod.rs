@@ -44,6 +44,16 @@ pub trait Vendor: Sync + Send + 'static {
     /// What a spec of this dialect needs, for the `unknown_dialect` message
     /// ("objCode, eventType, url, authToken").
     fn needs(&self) -> &'static str;
+    /// The spec's top-level keys that [`Vendor::claims`] reads, for
+    /// `dialects()` (a test holds that a claim needs no other key).
+    fn keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The spec's fields that hold a secret (`toJSON` redacts them), for
+    /// `dialects()`.
+    fn secrets(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Validate a spec object and compile it, collecting every diagnostic.
     fn compile(
         &self,
@@ -82,6 +92,36 @@ pub trait Vendor: Sync + Send + 'static {
     fn index_fields(&self) -> &'static [IndexField] {
         &[]
     }
+}
+
+/// One registered dialect as data: what `dialects()` returns, so that the
+/// CLI, the playground and the elements list vendors from the registry
+/// rather than from lists of their own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DialectInfo {
+    /// The dialect's name, as the `dialect` option takes it.
+    #[cfg_attr(test, ts(type = "DialectName"))]
+    pub name: &'static str,
+    /// The vendor's name in messages ("Workfront").
+    pub vendor: &'static str,
+    /// The spec's top-level keys that detection reads.
+    pub keys: &'static [&'static str],
+    /// The spec's fields that hold a secret (redacted by `toJSON`).
+    pub secrets: &'static [&'static str],
+}
+
+/// Every registered dialect, in [`REGISTRY`] order.
+pub fn infos() -> Vec<DialectInfo> {
+    REGISTRY
+        .iter()
+        .map(|v| DialectInfo {
+            name: v.name(),
+            vendor: v.vendor(),
+            keys: v.keys(),
+            secrets: v.secrets(),
+        })
+        .collect()
 }
 
 /// A gate field a set indexes by, and where an event holds it.
@@ -457,6 +497,58 @@ mod tests {
                 None => assert_eq!(got.map_err(|e| e.code()), Err("unknown_dialect"), "{spec}"),
             }
         }
+    }
+
+    /// `dialects()` says what the engine does: a spec claimed by a vendor
+    /// is still claimed with only the vendor's keys (detection reads no
+    /// other), and `toJSON` redacts exactly the vendor's secret fields.
+    #[test]
+    fn registry_info_matches_detection_and_redaction() {
+        let claimed = [
+            json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://x.example/h", "authToken": "t1"}),
+            json!({"resource": "123", "target": "https://x.example/h", "filters": [{"resource_type": "task"}]}),
+            json!({"filters": [{"resource_type": "task"}]}),
+            json!({"event": "problem.update", "uri": "https://x.example/h", "name": "n"}),
+            json!({"url": "https://x.example/h", "secret": "s1", "state": "valid", "organisation": 1}),
+            json!({"url": "https://x.example/h", "token": "t1", "events": ["task.create"]}),
+            json!({"url": "https://x.example/h", "events": ["task.create"], "filters": []}),
+        ];
+        for spec in &claimed {
+            let obj = spec.as_object().unwrap();
+            for v in REGISTRY.iter().filter(|v| v.claims(obj)) {
+                let only: Map<String, Value> = obj
+                    .iter()
+                    .filter(|(k, _)| v.keys().contains(&k.as_str()))
+                    .map(|(k, x)| (k.clone(), x.clone()))
+                    .collect();
+                assert!(v.claims(&only), "{}: {spec}", v.name());
+            }
+        }
+        for (spec, name) in [
+            (&claimed[0], "workfront"),
+            (&claimed[1], "asana"),
+            (&claimed[3], "rservice"),
+            (&claimed[4], "ricloud"),
+            (&claimed[5], "kanboard"),
+        ] {
+            let d = dialect(name);
+            let mut diags = Vec::new();
+            let c = d
+                .compile(spec, &SpecContext::default(), &mut diags)
+                .unwrap_or_else(|| panic!("{name}: {diags:?}"));
+            let shown = c.normalized.to_value(&c.plan);
+            let redacted: Vec<&str> = shown
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(_, x)| *x == REDACTED)
+                .map(|(k, _)| k.as_str())
+                .collect();
+            assert_eq!(redacted, d.vendor().secrets(), "{name}");
+        }
+        let names: Vec<&str> = infos().iter().map(|i| i.name).collect();
+        assert_eq!(names, Dialect::names());
+        assert!(infos().iter().all(|i| !i.keys.is_empty()));
     }
 
     #[test]

@@ -37,6 +37,14 @@ impl Vendor for Ricloud {
         "url and secret, state or organisation"
     }
 
+    fn keys(&self) -> &'static [&'static str] {
+        &["url", "secret", "state", "organisation"]
+    }
+
+    fn secrets(&self) -> &'static [&'static str] {
+        &["secret"]
+    }
+
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -300,7 +308,11 @@ impl RicloudDelivery {
                 .at("/secret"))
             }
         }
-        Ok(post(&event_url(&self.url, id), &headers, body))
+        let d = post(&event_url(&self.url, id), &headers, body);
+        Ok(match secret {
+            Some(_) => d.secret_header("Ricloud-Signature"),
+            None => d,
+        })
     }
 }
 

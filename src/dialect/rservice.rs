@@ -36,6 +36,14 @@ impl Vendor for RService {
         "event and uri"
     }
 
+    fn keys(&self) -> &'static [&'static str] {
+        &["event", "uri"]
+    }
+
+    fn secrets(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     fn compile(
         &self,
         spec: &Map<String, Value>,

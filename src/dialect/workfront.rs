@@ -34,6 +34,14 @@ impl Vendor for Workfront {
         "objCode, eventType, url, authToken"
     }
 
+    fn keys(&self) -> &'static [&'static str] {
+        &["objCode"]
+    }
+
+    fn secrets(&self) -> &'static [&'static str] {
+        &["authToken"]
+    }
+
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -574,7 +582,8 @@ impl Deliver for WorkfrontDelivery {
                 ("Authorization", format!("Bearer {}", self.auth_token)),
             ],
             self.body(text, opts)?,
-        ))
+        )
+        .secret_header("Authorization"))
     }
 
     /// A message over [`MAX_MESSAGE_BYTES`] is not delivered. A body is at

@@ -673,6 +673,14 @@ pub fn validate(
     to_js(&diags)
 }
 
+/// Every dialect of the registry as data: its name, its vendor, the spec
+/// keys detection reads and the spec fields that hold secrets, so that
+/// tools list vendors from here rather than from lists of their own.
+#[wasm_bindgen(unchecked_return_type = "DialectInfo[]")]
+pub fn dialects() -> Result<JsValue, JsValue> {
+    to_js(&crate::dialect::infos())
+}
+
 /// Check a delivery's signature (Standard Webhooks, Asana's X-Hook-Signature
 /// or ricloud's Ricloud-Signature) in constant time; `false` for a missing,
 /// wrong or stale signature.
