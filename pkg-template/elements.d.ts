@@ -20,11 +20,18 @@ export declare class HookmatchExplanation extends HTMLElement {
   /** The event explained (an object or JSON text), shown beside the checks. */
   event: unknown;
 }
-/** `<hookmatch-delivery>`: a delivery with its secrets masked until revealed; fires `hookmatch-copy`. */
+/**
+ * `<hookmatch-delivery>`: a delivery with its secrets masked until revealed; fires `hookmatch-copy`.
+ * Setting `delivery` (or `data`) always starts masked.
+ */
 export declare class HookmatchDelivery extends HTMLElement {
   delivery: Delivery | null;
+  data: Delivery | null;
 }
-/** A delivery's URL and headers with credentials masked (unless `reveal`). */
+/**
+ * A delivery's URL and headers with every place of `delivery.secrets` masked (unless `reveal`).
+ * A delivery without a `secrets` array has every header value and its whole query masked.
+ */
 export declare function maskDelivery(delivery: Delivery, reveal?: boolean): { url: string; headers: [string, string][] };
 /** The delivery as a `curl` command, secrets masked as on screen unless `reveal`. */
 export declare function curlCommand(delivery: Delivery, reveal?: boolean): string;

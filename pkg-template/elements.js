@@ -198,19 +198,62 @@ export class HookmatchExplanation extends Base {
   }
 }
 
-/** Headers that carry a credential or a signature (every dialect's). */
-const SECRET_HEADERS = /^(authorization|x-hook-secret|x-hook-signature|webhook-signature|ricloud-signature)$/i;
-const mask = (v) => (v.length <= 8 ? "••••" : `${v.slice(0, 4)}••••`);
+const HIDDEN = "••••";
+const mask = (v) => (v.length <= 8 ? HIDDEN : `${v.slice(0, 4)}${HIDDEN}`);
+// An HTTP credential is `<auth-scheme> <credentials>` (RFC 9110 §11.4): the
+// scheme ("Bearer") says nothing secret and tells the reader what it is.
+const SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (.+)$/s;
+const maskHeader = (v) => {
+  const m = SCHEME.exec(v);
+  return m ? `${m[1]} ${mask(m[2])}` : mask(v);
+};
 
 /**
- * A delivery's URL and headers as a screen shows them: credential headers
- * and a `token` query parameter masked (the first four characters kept),
- * unless `reveal`. The delivery view and the playground both use it.
+ * Where the query secrets of `d` are in its URL: `[start, end)` pairs,
+ * merged and in order. A place is taken as the core wrote it (its `start`
+ * and `end`) when the URL still shows `name=` just before it; otherwise
+ * (the URL was edited, or the place carries no span) the whole query is
+ * hidden rather than guessed at.
+ */
+function querySpans(url, places) {
+  const spans = [];
+  for (const p of places) {
+    if (typeof p?.query !== "string") continue;
+    const { start, end } = p;
+    const before = url.slice(0, start);
+    const exact = Number.isInteger(start) && Number.isInteger(end) && start <= end && end <= url.length && before.endsWith(`${p.query}=`) && /[?&]$/.test(before.slice(0, -p.query.length - 1));
+    if (exact) spans.push([start, end]);
+    else if (url.includes("?")) spans.push([url.indexOf("?") + 1, url.length]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const [s, e] of spans) {
+    const last = merged.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/**
+ * A delivery's URL and headers as a screen shows them: every place that
+ * `d.secrets` names (a header, or a query parameter's value at its span in
+ * the URL) masked, unless `reveal`. Header values keep their first four
+ * characters (and an auth scheme such as "Bearer"); a query value is hidden
+ * whole. The places are the core's: this function knows no vendor. A
+ * delivery that does not list them (no `secrets` array, e.g. one written by
+ * hand) has every header value and its whole query masked. The delivery
+ * view, the playground and the CLI all use it.
  */
 export function maskDelivery(d, reveal = false) {
-  let url = d.url;
-  if (!reveal) url = url.replace(/([?&]token=)[^&#]*/, "$1••••");
-  const headers = Object.entries(d.headers).map(([k, v]) => [k, reveal || !SECRET_HEADERS.test(k) ? v : /^bearer /i.test(v) ? `Bearer ${mask(v.slice(7))}` : mask(v)]);
+  const entries = Object.entries(d.headers ?? {});
+  if (reveal) return { url: d.url, headers: entries };
+  const known = Array.isArray(d.secrets);
+  const places = known ? d.secrets : [{ query: "" }];
+  const names = new Set(places.filter((p) => typeof p?.header === "string").map((p) => p.header.toLowerCase()));
+  let url = String(d.url ?? "");
+  for (const [s, e] of querySpans(url, places).reverse()) url = `${url.slice(0, s)}${HIDDEN}${url.slice(e)}`;
+  const headers = entries.map(([k, v]) => [k, !known || names.has(k.toLowerCase()) ? maskHeader(String(v)) : v]);
   return { url, headers };
 }
 
@@ -230,8 +273,9 @@ export function curlCommand(d, reveal = false) {
 
 /**
  * `<hookmatch-delivery>`: `el.delivery = sub.deliver(event)`. Secrets (the
- * credential headers and a `token` query parameter) are masked until the
- * reveal button is pressed (and again when `el.delivery` is set). A JSON
+ * places the delivery's `secrets` lists) are masked until the reveal button
+ * is pressed, and again whenever a delivery is set (`el.delivery` or
+ * `el.data`). A JSON
  * body is shown formatted, or exactly as sent with the raw-body button.
  * "Copy as curl" copies `curlCommand(delivery, revealed)` to the clipboard
  * and fires `hookmatch-copy` with `{ detail: { text } }`. Parts: `request`,
@@ -245,9 +289,16 @@ export class HookmatchDelivery extends Base {
     return this.data;
   }
   set delivery(d) {
+    this.data = d;
+  }
+  get data() {
+    return super.data;
+  }
+  // Every way in starts masked: a reveal was for the delivery it showed.
+  set data(d) {
     this.#reveal = false;
     this.#raw = false;
-    this.data = d;
+    super.data = d;
   }
   render() {
     const d = this.delivery;

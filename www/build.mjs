@@ -4,14 +4,18 @@ import { build } from "esbuild";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
+import { dialects } from "hookmatch";
 
 const here = new URL("./", import.meta.url);
 const out = new URL("dist/", here);
 const root = new URL("../", here);
 
+// The dialects are the registry's, as the installed package reports them.
+const registry = dialects();
+
 // The bundled samples, one per dialect, from samples/<dialect>/.
 const samples = {};
-for (const d of ["workfront", "asana", "kanboard", "rservice", "ricloud"]) {
+for (const { name: d } of registry) {
   samples[d] = {
     spec: await readFile(new URL(`samples/${d}/subscription.json`, root), "utf8"),
     events: await readFile(new URL(`samples/${d}/events.ndjson`, root), "utf8"),
@@ -32,7 +36,14 @@ await build({
   sourcemap: false,
   logLevel: "warning",
 });
-for (const f of ["index.html", "style.css"]) await copyFile(new URL(f, here), new URL(f, out));
+await copyFile(new URL("style.css", here), new URL("style.css", out));
+// The dialect menu: one option per registered dialect, named as the vendor.
+const escape = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
+const marker = "<!-- dialects: one <option> each, written by www/build.mjs from dialects() -->";
+const page = await readFile(new URL("index.html", here), "utf8");
+if (!page.includes(marker)) throw new Error("www/index.html has lost its dialects marker");
+const options = registry.map((d) => `<option value="${escape(d.name)}">${escape(d.vendor)}</option>`).join("\n        ");
+await writeFile(new URL("index.html", out), page.replace(marker, options));
 // browser.js loads the wasm from new URL("./hookmatch_bg.wasm", import.meta.url): beside the
 // bundles. The installed tarball's, reached by package name like the modules esbuild bundled.
 await copyFile(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"), new URL("hookmatch_bg.wasm", out));

@@ -5,11 +5,18 @@
 //
 // Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { Subscription, validate, lint, diff } from "../node.js";
+import { Subscription, validate, lint, diff, dialects } from "../node.js";
+import { maskDelivery, curlCommand } from "../elements.js";
 
-const DIALECTS = "workfront, asana, kanboard, rservice, ricloud";
+// The vendors are the registry's, as the package reports them.
+const DIALECTS = dialects()
+  .map((d) => d.name)
+  .join(", ");
 const COMMON = `  --dialect D        read SPEC as dialect D (${DIALECTS});
                      without it the dialect is detected from the spec's fields
+  --allow-private-networks
+                     accept targets on private networks (Kanboard's
+                     WEBHOOK_ALLOW_PRIVATE_NETWORKS)
   -h, --help         this help`;
 
 const HELP = {
@@ -66,9 +73,17 @@ examples:
 Print the request (method, url, headers, body) the vendor sends for EVENT, or
 null with the reason on standard error when it sends nothing.
 
+Secrets (credential headers, signatures, a token in the URL) are masked
+unless --reveal.
+
 options:
   --secret S         sign with secret S where the dialect signs deliveries
+  --secret-file PATH read the secret from PATH (- for standard input; one
+                     trailing newline is dropped); without --secret or
+                     --secret-file, the HOOKMATCH_SECRET environment variable
   --signature NAME   the signing scheme (standard-webhooks)
+  --format F         json (default) or curl (a curl command that sends it)
+  --reveal           show the secrets (a request to replay, not to log)
   --timestamp T      the signing time, whole Unix seconds
   --test             the vendor's test delivery (no EVENT)
   --handshake        Asana's handshake request (no EVENT)
@@ -77,7 +92,8 @@ ${COMMON}
 
 examples:
   hookmatch deliver sub.json event.json
-  hookmatch deliver asana-webhook.json --handshake`,
+  hookmatch deliver asana-webhook.json --handshake
+  HOOKMATCH_SECRET=s3cret hookmatch deliver sub.json event.json --format curl --reveal | sh`,
 };
 
 HELP.lint = `usage: hookmatch lint SPEC [options]
@@ -153,6 +169,9 @@ const FLAGS = {
   "--test": ["test", () => true],
   "--handshake": ["handshake", () => true],
   "--heartbeat": ["heartbeat", () => true],
+  "--reveal": ["reveal", () => true],
+  "--allow-private-networks": ["allowPrivateNetworks", () => true],
+  "--secret-file": ["secretFile", (v) => v, true],
   "--format": ["format", (v) => v, true],
   "--fail": ["fail", (v) => (/^\d+$/.test(v) ? Number(v) : v), true],
   "--base": ["base", (v) => v, true],
@@ -239,13 +258,38 @@ function describe(e) {
   return `hookmatch: error ${e.code}${at(e.path)}: ${e.message}`;
 }
 
-function compile(specFile, flags) {
-  const text = new TextDecoder().decode(readInput(specFile));
-  return Subscription.compile(text, flags.dialect !== undefined ? { dialect: flags.dialect } : undefined);
+/** The compile options the flags give (--dialect, --allow-private-networks). */
+function compileOptions(flags) {
+  const options = {};
+  if (flags.dialect !== undefined) options.dialect = flags.dialect;
+  if (flags.allowPrivateNetworks) options.allowPrivateNetworks = true;
+  return options;
 }
 
-function formatOf(flags, allowed) {
-  const format = flags.format ?? "table";
+function compile(specFile, flags) {
+  const text = new TextDecoder().decode(readInput(specFile));
+  return Subscription.compile(text, compileOptions(flags));
+}
+
+/**
+ * The secret from --secret, --secret-file or HOOKMATCH_SECRET (an empty
+ * variable counts as unset, as shells often leave one). A file's one
+ * trailing newline is dropped: `echo s3cret > f` means "s3cret".
+ */
+function secretOf(flags) {
+  if (flags.secret !== undefined && flags.secretFile !== undefined) usage("give --secret or --secret-file, not both");
+  if (flags.secret !== undefined) return flags.secret;
+  if (flags.secretFile !== undefined) {
+    const text = new TextDecoder().decode(readInput(flags.secretFile)).replace(/\r?\n$/, "");
+    if (text === "") throw new InputError(`--secret-file ${flags.secretFile} is empty`);
+    return text;
+  }
+  const env = process.env.HOOKMATCH_SECRET;
+  return env === undefined || env === "" ? undefined : env;
+}
+
+function formatOf(flags, allowed, fallback = "table") {
+  const format = flags.format ?? fallback;
   if (!allowed.includes(format)) usage(`--format must be one of ${allowed.join(", ")}`);
   return format;
 }
@@ -338,7 +382,7 @@ async function validateCmd([specFile, extra], flags) {
   if (!specFile || extra) usage("validate needs one SPEC");
   const format = formatOf(flags, ["table", "json"]);
   const text = new TextDecoder().decode(readInput(specFile));
-  const diagnostics = validate(text, flags.dialect !== undefined ? { dialect: flags.dialect } : undefined);
+  const diagnostics = validate(text, compileOptions(flags));
   if (format === "json") await writeLines([JSON.stringify(diagnostics, null, 2)]);
   else if (diagnostics.length === 0) await writeLines(["valid"]);
   else await writeLines(diagnostics.map((d) => `${d.severity} ${d.code}${d.path ? ` at ${d.path}` : ""}: ${d.message}`));
@@ -348,15 +392,19 @@ async function validateCmd([specFile, extra], flags) {
 async function deliverCmd([specFile, eventFile, extra], flags) {
   const noEvent = flags.test || flags.handshake || flags.heartbeat;
   if (!specFile || extra || (!eventFile && !noEvent)) usage("deliver needs SPEC and EVENT (or --test, --handshake or --heartbeat)");
+  const format = formatOf(flags, ["json", "curl"], "json");
+  const secret = secretOf(flags);
   const sub = compile(specFile, flags);
   try {
     const event = eventFile ? readInput(eventFile) : null;
     const options = {};
-    for (const key of ["secret", "signature", "timestamp", "test", "handshake", "heartbeat"]) {
+    for (const key of ["signature", "timestamp", "test", "handshake", "heartbeat"]) {
       if (flags[key] !== undefined) options[key] = flags[key];
     }
+    if (secret !== undefined) options.secret = secret;
     const delivery = sub.deliver(event, options);
-    await writeLines([JSON.stringify(delivery, null, 2)]);
+    if (delivery !== null && format === "curl") await writeLines([curlCommand(delivery, flags.reveal)]);
+    else await writeLines([JSON.stringify(shown(delivery, flags.reveal), null, 2)]);
     if (delivery === null && event !== null) {
       // The reason is the core's: the one preview gives this event.
       const row = sub.preview(event, { details: true }).results[0];
@@ -368,6 +416,13 @@ async function deliverCmd([specFile, eventFile, extra], flags) {
   return 0;
 }
 
+/** A delivery as printed: the places its `secrets` lists masked, unless revealed. */
+function shown(delivery, reveal) {
+  if (delivery === null || reveal) return delivery;
+  const { url, headers } = maskDelivery(delivery);
+  return { ...delivery, url, headers: Object.fromEntries(headers) };
+}
+
 function diagnosticLine(d) {
   return `${d.severity} ${d.code}${d.path ? ` at ${d.path}` : ""}: ${d.message}`;
 }
@@ -377,7 +432,7 @@ function specText(file) {
 }
 
 function dialectOption(flags) {
-  return flags.dialect !== undefined ? { dialect: flags.dialect } : {};
+  return compileOptions(flags);
 }
 
 async function lintCmd([specFile, extra], flags) {

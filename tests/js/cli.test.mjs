@@ -6,10 +6,14 @@ import { fileURLToPath } from "node:url";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHmac } from "node:crypto";
+import { dialects } from "hookmatch";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = fileURLToPath(new URL("../../node_modules/hookmatch/bin/hookmatch.js", import.meta.url));
-const hookmatch = (args, input) => spawnSync(process.execPath, [cli, ...args], { cwd: root, input, encoding: "utf8" });
+// The tests' own environment holds no secret: each test that wants one says so.
+const { HOOKMATCH_SECRET: _, ...quiet } = process.env;
+const hookmatch = (args, input, env = {}) => spawnSync(process.execPath, [cli, ...args], { cwd: root, input, encoding: "utf8", env: { ...quiet, ...env } });
 
 test("preview prints one row per event and a summary; exit 0", () => {
   const r = hookmatch(["preview", "samples/workfront/subscription.json", "samples/workfront/events.ndjson"]);
@@ -60,7 +64,7 @@ test("deliver --test, --handshake and signature options", () => {
   const test = hookmatch(["deliver", "tests/fixtures/rservice/specs/seed-list-disabled.json", "--test"]);
   assert.equal(test.status, 0, test.stderr);
   assert.equal(JSON.parse(JSON.parse(test.stdout).body).object_id, 12345);
-  const hs = hookmatch(["deliver", "samples/asana/subscription.json", "--handshake", "--secret", "abc"]);
+  const hs = hookmatch(["deliver", "samples/asana/subscription.json", "--handshake", "--secret", "abc", "--reveal"]);
   assert.deepEqual(JSON.parse(hs.stdout).headers, { "X-Hook-Secret": "abc" });
   const signed = hookmatch(["deliver", "samples/kanboard/subscription.json", "tests/fixtures/kanboard/events/task-create.json", "--signature", "standard-webhooks", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--timestamp", "1614265330"]);
   assert.equal(JSON.parse(signed.stdout).headers["webhook-timestamp"], "1614265330");
@@ -110,7 +114,7 @@ test("--version prints the package's version; help per command lists examples an
     assert.equal(h.status, 0);
     assert.match(h.stdout, new RegExp(`^usage: hookmatch ${command} `));
     assert.match(h.stdout, /examples:/);
-    for (const d of ["workfront", "asana", "kanboard", "rservice", "ricloud"]) assert.match(h.stdout, new RegExp(d));
+    for (const { name } of dialects()) assert.match(h.stdout, new RegExp(`\\b${name}\\b`));
     assert.equal(hookmatch(["help", command]).stdout, h.stdout);
   }
 });
@@ -204,4 +208,86 @@ test("diff prints the relation, witnesses and a batch's gains and losses", () =>
   const table = hookmatch(["diff", before, after]);
   assert.match(table.stdout, /^relation: wider$/m);
   assert.equal(hookmatch(["diff", before]).status, 2);
+});
+
+// Secrets given on the command line land in shell history and `ps`: a file,
+// standard input or the environment keep them out.
+test("deliver reads the secret from --secret, --secret-file (a file or -) and HOOKMATCH_SECRET", () => {
+  const spec = "samples/asana/subscription.json";
+  const secretOf = (r) => {
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout).headers["X-Hook-Secret"];
+  };
+  const args = ["deliver", spec, "--handshake", "--reveal"];
+  assert.equal(secretOf(hookmatch([...args, "--secret", "from-flag"])), "from-flag");
+  const file = join(mkdtempSync(join(tmpdir(), "hookmatch-cli-")), "secret");
+  // `echo s > file` writes a newline the secret does not hold; one is dropped.
+  writeFileSync(file, "from-file\n");
+  assert.equal(secretOf(hookmatch([...args, "--secret-file", file])), "from-file");
+  writeFileSync(file, "crlf-file\r\n");
+  assert.equal(secretOf(hookmatch([...args, "--secret-file", file])), "crlf-file");
+  // Through a pipe: standard input is the secret.
+  assert.equal(secretOf(hookmatch([...args, "--secret-file", "-"], "from-pipe\n")), "from-pipe");
+  const piped = spawnSync("bash", ["-o", "pipefail", "-c", `printf 'from-%s' shell | "${process.execPath}" "${cli}" deliver ${spec} --handshake --reveal --secret-file -`], { cwd: root, encoding: "utf8", env: quiet });
+  assert.equal(secretOf(piped), "from-shell");
+  assert.equal(secretOf(hookmatch(args, undefined, { HOOKMATCH_SECRET: "from-env" })), "from-env");
+  // The flags win over the environment; both flags at once is a usage error.
+  assert.equal(secretOf(hookmatch([...args, "--secret", "from-flag"], undefined, { HOOKMATCH_SECRET: "from-env" })), "from-flag");
+  assert.equal(secretOf(hookmatch([...args, "--secret-file", "-"], "from-pipe", { HOOKMATCH_SECRET: "from-env" })), "from-pipe");
+  assert.equal(hookmatch([...args, "--secret", "a", "--secret-file", file]).status, 2);
+  // An empty file is a mistake, not an empty secret; a missing file is unreadable input.
+  writeFileSync(file, "\n");
+  const empty = hookmatch([...args, "--secret-file", file]);
+  assert.equal(empty.status, 1);
+  assert.match(empty.stderr, /--secret-file .* is empty/);
+  assert.equal(hookmatch([...args, "--secret-file", `${file}.missing`]).status, 1);
+  // A signature is made with the secret from the environment: Asana's
+  // X-Hook-Signature is the hex HMAC-SHA256 of the body under it.
+  // (The sample fires for an added story.)
+  const event = JSON.stringify({ action: "added", resource: { gid: "2", resource_type: "story" } });
+  const signed = hookmatch(["deliver", spec, "-", "--reveal"], event, { HOOKMATCH_SECRET: "env-key" });
+  assert.equal(signed.status, 0, signed.stderr);
+  const d = JSON.parse(signed.stdout);
+  assert.equal(d.headers["X-Hook-Signature"], createHmac("sha256", "env-key").update(d.body).digest("hex"));
+});
+
+test("deliver masks the places the delivery lists unless --reveal, in JSON and as curl", () => {
+  // Kanboard appends the token as it is after the URL's own query, which
+  // here holds a token= of its own (WebhookNotification::notifyProject).
+  const token = "tok&en#tail-9931";
+  const spec = JSON.stringify({ url: "https://k.example.com/hook?token=mine", token });
+  const event = JSON.stringify({ event_name: "task.create", event_data: {} });
+  const dir = mkdtempSync(join(tmpdir(), "hookmatch-cli-"));
+  writeFileSync(join(dir, "spec.json"), spec);
+  const masked = hookmatch(["deliver", join(dir, "spec.json"), "-"], event);
+  assert.equal(masked.status, 0, masked.stderr);
+  assert.equal(JSON.parse(masked.stdout).url, "https://k.example.com/hook?token=mine&token=••••");
+  for (const part of ["tok&en", "en#tail", "tail-9931"]) assert.ok(!masked.stdout.includes(part), part);
+  const curl = hookmatch(["deliver", join(dir, "spec.json"), "-", "--format", "curl"], event);
+  assert.equal(curl.status, 0, curl.stderr);
+  assert.match(curl.stdout, /^curl -X POST 'https:\/\/k\.example\.com\/hook\?token=mine&token=••••' /);
+  assert.ok(!curl.stdout.includes("tail-9931"));
+  const shown = hookmatch(["deliver", join(dir, "spec.json"), "-", "--reveal"], event);
+  assert.equal(JSON.parse(shown.stdout).url, `https://k.example.com/hook?token=mine&token=${token}`);
+  assert.equal(hookmatch(["deliver", join(dir, "spec.json"), "-", "--format", "table"], event).status, 2);
+});
+
+test("--allow-private-networks lets a Kanboard hook target a private address", () => {
+  // Kanboard refuses private targets unless WEBHOOK_ALLOW_PRIVATE_NETWORKS
+  // (its isPrivateURL check); 10.0.0.0/8 is private (RFC 1918).
+  const spec = JSON.stringify({ url: "http://10.0.0.7/hook", token: "t" });
+  const event = JSON.stringify({ event_name: "task.create", event_data: {} });
+  const refused = hookmatch(["validate", "-"], spec);
+  assert.equal(refused.status, 1);
+  const allowed = hookmatch(["validate", "-", "--allow-private-networks"], spec);
+  assert.equal(allowed.status, 0, allowed.stdout);
+  assert.equal(allowed.stdout, "valid\n");
+  const dir = mkdtempSync(join(tmpdir(), "hookmatch-cli-"));
+  writeFileSync(join(dir, "spec.json"), spec);
+  assert.equal(hookmatch(["deliver", join(dir, "spec.json"), "-"], event).status, 1);
+  const d = hookmatch(["deliver", join(dir, "spec.json"), "-", "--allow-private-networks", "--reveal"], event);
+  assert.equal(d.status, 0, d.stderr);
+  assert.equal(JSON.parse(d.stdout).url, "http://10.0.0.7/hook?token=t");
+  assert.equal(hookmatch(["lint", "-", "--allow-private-networks"], spec).status, 0);
+  assert.match(hookmatch(["deliver", "--help"]).stdout, /--allow-private-networks/);
 });

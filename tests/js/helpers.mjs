@@ -1,7 +1,9 @@
 // Shared fixture loading for the JS tests: the same tables the native tests read.
 import { readFileSync } from "node:fs";
+import { dialects } from "hookmatch";
 
-export const DIALECTS = ["workfront", "asana", "kanboard", "rservice", "ricloud"];
+/** Every dialect of the registry (the package's own list, not a copy). */
+export const DIALECTS = dialects().map((d) => d.name);
 const fixtures = new URL("../fixtures/", import.meta.url);
 
 export const readIn = (dialect, rel) => readFileSync(new URL(`${dialect}/${rel}`, fixtures), "utf8");

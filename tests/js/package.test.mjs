@@ -31,7 +31,8 @@ test("package.json has metadata, one engine floor, and keywords for every dialec
   assert.match(manifest.engines.node, /^>=\d+/);
   const floor = Number(manifest.engines.node.match(/\d+/)[0]);
   assert.ok(Number(process.versions.node.split(".")[0]) >= floor, "the tests run on a Node the floor allows");
-  for (const d of ["workfront", "asana", "kanboard", "r-service", "ricloud"]) assert.ok(manifest.keywords.includes(d), d);
+  // Every vendor of the registry, by the name people search for it.
+  for (const { vendor } of hm.dialects()) assert.ok(manifest.keywords.includes(vendor.toLowerCase()), vendor);
 });
 
 test("the wasm is reachable by package name", () => {
@@ -46,6 +47,33 @@ test("no wasm-bindgen loader internals are exported", () => {
   }
   const dts = readFileSync(join(dir, "hookmatch.d.ts"), "utf8");
   assert.doesNotMatch(dts, /export default|initSync|InitOutput/);
+});
+
+test("dialects(): the registry as data, the same from import and require", () => {
+  const list = hm.dialects();
+  // Every dialect of the registry, once, in its order: the DialectName union
+  // of the package's types is written from the same registry at build time.
+  const dts = readFileSync(join(dir, "hookmatch.d.ts"), "utf8");
+  const union = dts.match(/export type DialectName = ([^;]+);/)[1].match(/"[^"]+"/g).map((n) => JSON.parse(n));
+  assert.deepEqual(list.map((d) => d.name), union);
+  // The detection rule and the redacted fields as the docs state them
+  // (docs/api.md, dialects(): detection; the secrets toJSON redacts).
+  const byName = Object.fromEntries(list.map((d) => [d.name, d]));
+  const detection = { workfront: ["objCode"], asana: ["target", "resource", "filters"], rservice: ["event", "uri"], ricloud: ["url", "secret", "state", "organisation"], kanboard: ["url", "token", "events"] };
+  for (const [name, keys] of Object.entries(detection)) assert.deepEqual([...byName[name].keys].sort(), [...keys].sort(), name);
+  assert.deepEqual(Object.fromEntries(list.map((d) => [d.name, d.secrets])), { workfront: ["authToken"], asana: [], kanboard: ["token"], rservice: [], ricloud: ["secret"] });
+  for (const d of list) {
+    assert.deepEqual(Object.keys(d), ["name", "vendor", "keys", "secrets"], d.name);
+    assert.equal(typeof d.vendor, "string");
+    assert.ok(d.keys.length > 0 && d.keys.every((k) => typeof k === "string"), d.name);
+    assert.ok(Array.isArray(d.secrets) && d.secrets.every((k) => typeof k === "string"), d.name);
+    // Each name is one the dialect option takes.
+    assert.equal(hm.validate("{}", { dialect: d.name }).some((x) => x.code === "unknown_dialect"), false, d.name);
+  }
+  assert.deepEqual(require("hookmatch").dialects(), list);
+  // Fresh data each call: a caller's edit does not reach the next one.
+  list[0].keys.push("x");
+  assert.notDeepEqual(hm.dialects(), list);
 });
 
 test("import and require export the same names", () => {

@@ -8,6 +8,10 @@ import "hookmatch/elements";
 import { locate, position } from "./locate.js";
 import samples from "./samples.js";
 
+// samples.js holds one sample per registered dialect, in registry order
+// (www/build.mjs writes it from dialects()): the first is the default.
+const FIRST = Object.keys(samples)[0];
+
 const $ = (id) => document.getElementById(id);
 const ROW_HEIGHT = 28;
 const STORE = "hookmatch.playground";
@@ -258,7 +262,7 @@ ui.drop.addEventListener("drop", (e) => {
 });
 
 ui.sample.addEventListener("click", () => {
-  const name = ui.dialect.value === "auto" ? "workfront" : ui.dialect.value;
+  const name = ui.dialect.value === "auto" ? FIRST : ui.dialect.value;
   const s = samples[name];
   ui.spec.value = s.spec;
   ui.events.value = s.events;
@@ -405,8 +409,8 @@ if (saved) {
   ui.dialect.value = saved.dialect;
   ui.events.value = localStorage.getItem(`${STORE}.events`) ?? "";
 } else {
-  ui.spec.value = samples.workfront.spec;
-  ui.events.value = samples.workfront.events;
+  ui.spec.value = samples[FIRST].spec;
+  ui.events.value = samples[FIRST].events;
 }
 saveAndValidate();
 // The first view shows results, not an empty table.
