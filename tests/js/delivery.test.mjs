@@ -54,7 +54,7 @@ test("asana: X-Hook-Signature equals an HMAC computed here with node:crypto", ()
 test("asana: the handshake is a POST to the target carrying X-Hook-Secret", () => {
   const sub = Subscription.compile(spec("asana", "seed-create.json"));
   const given = sub.deliver(null, { handshake: true, secret: "abc123" });
-  assert.deepEqual(given, { method: "POST", url: "https://example.com/receive-webhook/7654", headers: { "X-Hook-Secret": "abc123" }, body: "" });
+  assert.deepEqual(given, { method: "POST", url: "https://example.com/receive-webhook/7654", headers: { "X-Hook-Secret": "abc123" }, body: "", secrets: [{ header: "X-Hook-Secret" }] });
   const generated = sub.deliver(null, { handshake: true });
   assert.match(generated.headers["X-Hook-Secret"], /^[0-9a-f]{64}$/);
   assert.notEqual(sub.deliver(null, { handshake: true }).headers["X-Hook-Secret"], generated.headers["X-Hook-Secret"]);
@@ -144,4 +144,52 @@ test("verify: misuse throws, a delivery without a signature is false", () => {
   throwsHookmatch(assert, () => verify({ headers: {}, body: "" }, 5), "invalid_input");
   assert.equal(verify({ headers: { "Content-Type": "application/json" }, body: "{}" }, "s"), false);
   throwsHookmatch(assert, () => verify({ headers: { "webhook-signature": "v1,x", "webhook-id": "a", "webhook-timestamp": "1" }, body: "" }, "whsec_!!!"), "invalid_input");
+});
+
+// Masking reads the places the delivery lists; the expected URLs are
+// Kanboard's own appending (WebhookNotification::notifyProject: `?` or `&`,
+// then `token=` and the token as it is), written out here by hand.
+test("secrets: Kanboard's appended token is the listed place, after a token= of the URL's own and with & and # in it", async () => {
+  const { maskDelivery, curlCommand } = await import("hookmatch/elements");
+  const token = "ab&cd#ef=gh-7731";
+  const sub = Subscription.compile({ url: "https://kb.example.com/hook?token=public&x=1", token });
+  const d = sub.deliver(ev("kanboard", "task-create.json"));
+  assert.equal(d.url, `https://kb.example.com/hook?token=public&x=1&token=${token}`);
+  assert.deepEqual(d.secrets, [{ query: "token", start: d.url.length - token.length, end: d.url.length }]);
+  const masked = maskDelivery(d);
+  // Only the appended value is hidden; the URL's own parameters stay as written.
+  assert.equal(masked.url, "https://kb.example.com/hook?token=public&x=1&token=••••");
+  assert.deepEqual(masked.headers, Object.entries(d.headers));
+  const curl = curlCommand(d);
+  assert.equal(curl, `curl -X POST 'https://kb.example.com/hook?token=public&x=1&token=••••' -H 'User-Agent: Kanboard' -H 'Content-type: application/json' --data-binary '${d.body.replace(/'/g, `'\\''`)}'`);
+  for (const part of ["ab&cd", "cd#ef", "ef=gh", "gh-7731"]) {
+    assert.ok(!masked.url.includes(part) && !curl.includes(part), part);
+  }
+  assert.equal(maskDelivery(d, true).url, d.url);
+  assert.ok(curlCommand(d, true).includes(`token=${token}'`));
+  // A URL that is not ASCII: the span counts UTF-16 units, as JS strings do.
+  const wide = Subscription.compile({ url: "https://kb.example.com/ünï/😀?token=x", token }).deliver(ev("kanboard", "task-create.json"));
+  assert.equal(wide.url.slice(wide.secrets[0].start, wide.secrets[0].end), token);
+  assert.equal(maskDelivery(wide).url, "https://kb.example.com/ünï/😀?token=x&token=••••");
+});
+
+test("secrets: header places are masked by name, whatever else the delivery holds", async () => {
+  const { maskDelivery, curlCommand } = await import("hookmatch/elements");
+  const wf = Subscription.compile({ ...spec("workfront", "seed-create-request.json"), authToken: "wf-secret-token-5512" }).deliver(ev("workfront", "update.json"));
+  assert.deepEqual(wf.secrets, [{ header: "Authorization" }]);
+  const shown = Object.fromEntries(maskDelivery(wf).headers);
+  assert.equal(shown.Authorization, "Bearer wf-s••••");
+  assert.equal(shown["Content-Type"], wf.headers["Content-Type"]);
+  assert.ok(!curlCommand(wf).includes("wf-secret-token-5512"));
+  // A delivery edited after the fact: a query place whose span no longer
+  // follows its name hides the whole query rather than guess.
+  const kb = Subscription.compile({ url: "https://kb.example.com/h", token: "tok-1234" }).deliver(ev("kanboard", "task-create.json"));
+  assert.equal(maskDelivery({ ...kb, url: kb.url.replace("https://", "http://") }).url, "http://kb.example.com/h?••••");
+  // One with no places listed (written by hand) hides every header value and the query.
+  const bare = { method: "POST", url: "https://h.example/x?a=1", headers: { "X-Custom": "sensitive-value" }, body: "" };
+  assert.deepEqual(maskDelivery(bare), { url: "https://h.example/x?••••", headers: [["X-Custom", "sens••••"]] });
+  // R-Service sends no secret: nothing is masked.
+  const rs = Subscription.compile(spec("rservice", "seed-list-disabled.json")).deliver(null, { test: true });
+  assert.deepEqual(rs.secrets, []);
+  assert.deepEqual(maskDelivery(rs), { url: rs.url, headers: Object.entries(rs.headers) });
 });

@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { Subscription, SubscriptionSet, validate } from "hookmatch";
+import { Subscription, SubscriptionSet, validate, dialects } from "hookmatch";
+import { maskDelivery, curlCommand } from "hookmatch/elements";
 
 const S = { wf: "SEKRIT-wf-authToken-4471", kb: "SEKRIT-kb-token-9921", rc: "SEKRIT-rc-secret-1187" };
 const ALL = Object.values(S);
@@ -69,4 +70,38 @@ test("sets and wrong inputs do not leak either", () => {
   const bad = SubscriptionSet.compile([{ id: "x", spec: { ...specs.workfront, eventType: "nope" } }]);
   noSecret("set compile errors", bad.errors);
   set.free();
+});
+
+test("every dialect of the registry is audited, its secret fields holding the audit's secrets", () => {
+  for (const d of dialects()) {
+    assert.ok(specs[d.name], `no audit spec for ${d.name}`);
+    for (const field of d.secrets) assert.ok(ALL.includes(specs[d.name][field]), `${d.name}.${field}`);
+  }
+});
+
+// Masked output (the element, "Copy as curl (secrets masked)", the CLI)
+// shows no secret and no whole signature, for every dialect and every way a
+// signature is added; revealed output shows them where the vendor puts them.
+test("masked deliveries show no secret and no whole signature", () => {
+  const key = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const asked = [{}, { secret: "SEKRIT-handshake-5562" }, { signature: "standard-webhooks", secret: key }];
+  let checked = 0;
+  for (const { name } of dialects()) {
+    const sub = Subscription.compile(specs[name]);
+    for (const opts of asked) {
+      const d = sub.deliver(events[name], { timestamp: 1700000000, ...opts });
+      const hidden = [...ALL, ...(opts.secret ? [opts.secret] : []), ...d.secrets.filter((p) => p.header).map((p) => d.headers[p.header])];
+      const masked = JSON.stringify(maskDelivery(d)) + curlCommand(d);
+      for (const h of hidden) {
+        // A header keeps its first four characters (and an auth scheme): never the rest.
+        const tail = h.replace(/^[A-Za-z]+ /, "").slice(4);
+        assert.ok(!masked.includes(tail), `${name} ${JSON.stringify(opts)} shows ${tail}`);
+      }
+      const revealed = JSON.stringify(maskDelivery(d, true)) + curlCommand(d, true);
+      for (const h of hidden.filter((x) => JSON.stringify(d).includes(x))) assert.ok(revealed.includes(h), `${name}: revealed ${h}`);
+      checked++;
+    }
+    sub.free();
+  }
+  assert.equal(checked, dialects().length * asked.length);
 });
