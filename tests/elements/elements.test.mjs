@@ -8,6 +8,7 @@ import { mkdtemp, copyFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { Subscription } from "hookmatch";
 import { serveDir } from "../runtimes/static.mjs";
 import { launch } from "../browser/chromium.mjs";
 
@@ -126,4 +127,29 @@ test("<hookmatch-delivery> shows a JSON body formatted or raw, and copies itself
   const status = page.locator("#delivery >> [part=status]", { hasText: /./ });
   await status.waitFor();
   assert.match(await status.textContent(), /^(Copied\.|The clipboard is not available here\.)$/);
+});
+
+test("<hookmatch-delivery> masks Kanboard's appended token, and a delivery set through data starts masked", async () => {
+  // Kanboard appends `token=` and the token as it is after the URL's own
+  // query (WebhookNotification::notifyProject); this URL holds a token= too.
+  const token = "kb&tok#en-4410";
+  const deliver = (t) => Subscription.compile({ url: "https://kb.example.com/hook?token=mine", token: t }).deliver({ event_name: "task.create", event_data: {} });
+  const first = deliver(token);
+  const url = page.locator("#delivery >> [part=url]");
+  const set = (d) => page.evaluate((d) => (document.querySelector("#delivery").data = d), d);
+  await set(first);
+  assert.equal(await url.textContent(), "https://kb.example.com/hook?token=mine&token=••••");
+  const reveal = page.locator("#delivery >> [part=reveal]");
+  await reveal.click();
+  assert.equal(await url.textContent(), first.url);
+  assert.equal(await reveal.getAttribute("aria-pressed"), "true");
+  // The next delivery, through data as through delivery, starts masked.
+  await set(deliver("other&secret#9"));
+  assert.equal(await url.textContent(), "https://kb.example.com/hook?token=mine&token=••••");
+  assert.equal(await reveal.getAttribute("aria-pressed"), "false");
+  await page.evaluate(() => document.querySelector("#delivery").addEventListener("hookmatch-copy", (e) => (window.copiedKb = e.detail.text)));
+  await page.locator("#delivery >> [part=curl]").click();
+  const curl = await page.evaluate(() => window.copiedKb);
+  assert.match(curl, /^curl -X POST 'https:\/\/kb\.example\.com\/hook\?token=mine&token=••••' /);
+  for (const part of ["other", "secret#9", "kb&tok", "en-4410"]) assert.ok(!curl.includes(part), part);
 });
