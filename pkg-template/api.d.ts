@@ -180,10 +180,16 @@ export interface DeliverOptions {
 }
 
 export interface VerifyOptions {
-  /** Largest accepted signature age in seconds (Standard Webhooks 300, ricloud 600 by default). */
+  /**
+   * Largest accepted distance in seconds between a signature's timestamp and
+   * `now`, before or after it (Standard Webhooks 300, ricloud 600 by default).
+   * A whole number; NaN and Infinity are `invalid_input`.
+   */
   tolerance?: number;
-  /** Now, in Unix seconds (defaults to the clock). */
+  /** Now, in Unix seconds (defaults to the clock). A whole number; NaN and Infinity are `invalid_input`. */
   now?: number;
+  /** Check only this scheme; without it, every scheme the delivery carries is checked, each reading only its own headers. */
+  scheme?: "standard-webhooks" | "asana" | "ricloud";
 }
 
 export interface Base64Options {
@@ -192,7 +198,11 @@ export interface Base64Options {
 }
 
 export interface Limits {
-  /** Largest input accepted, in bytes (a line, in a stream); 0 restores the default (268435456). */
+  /**
+   * Largest input accepted, in bytes (a line, in a stream); 0 restores the
+   * default (268435456). Options objects, this one included, are not inputs:
+   * no limit applies to them, so a limit can always be changed again.
+   */
   maxInputBytes?: number;
 }
 

@@ -25,8 +25,16 @@ pub trait Options: Default {
 /// Read an options object from its JSON text; `null` is every default.
 /// Unknown keys are refused, naming the key and the closest known one.
 pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
-    let value = crate::json::parse(text.as_bytes(), what)
-        .map_err(|e| Error::new(Code::InvalidInput, e.message))?;
+    // Not `json::parse`: options are what the caller wrote, not input, so
+    // the input limit does not apply to them (were it to, `setLimits({
+    // maxInputBytes: 10 })` could never be undone: the options that lift
+    // it are longer than 10 bytes). serde_json's own depth limit holds.
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            Code::InvalidInput,
+            crate::json::syntax_error(&e, what).message,
+        )
+    })?;
     let map = match &value {
         Value::Null => return Ok(T::default()),
         Value::Object(map) => map,
@@ -279,15 +287,26 @@ pub struct VerifyOptionsIn {
     pub tolerance: Option<i64>,
     /// Now, in Unix seconds.
     pub now: Option<i64>,
+    /// The one scheme to check (`crate::signing::SCHEMES`).
+    pub scheme: Option<String>,
 }
 
 impl Options for VerifyOptionsIn {
-    const KEYS: &'static [&'static str] = &["tolerance", "now"];
+    const KEYS: &'static [&'static str] = &["tolerance", "now", "scheme"];
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         let seconds = |k| Ok::<_, Error>(o.whole(k, i64::MAX as u64)?.map(|t| t as i64));
+        let schemes = &crate::signing::SCHEMES;
+        let scheme = match o.string("scheme") {
+            Ok(Some(s)) if !schemes.contains(&s.as_str()) => {
+                Err(o.wrong("scheme", &format!("one of {}", schemes.join(", "))))
+            }
+            Err(_) => Err(o.wrong("scheme", &format!("one of {}", schemes.join(", ")))),
+            Ok(s) => Ok(s),
+        }?;
         Ok(VerifyOptionsIn {
             tolerance: seconds("tolerance")?,
             now: seconds("now")?,
+            scheme,
         })
     }
 }

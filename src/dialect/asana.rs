@@ -89,7 +89,13 @@ impl Vendor for Asana {
     }
 
     /// `X-Hook-Signature`: the hex HMAC-SHA256 of the body under the
-    /// handshake secret.
+    /// handshake secret. Asana's scheme has no timestamp, so it is kept
+    /// apart from ricloud's, whose MAC is over `"<t>.<body>"` under a secret
+    /// used as raw bytes, as here: a ricloud signature moved into this
+    /// header with `"<t>.<body>"` as the body would otherwise verify, with
+    /// no expiry. Asana always delivers a JSON object (`{"events": [...]}`,
+    /// heartbeats too), and `"<t>.<body>"` starts with a digit, so a body
+    /// that is not an object is refused before any MAC.
     fn verify(
         &self,
         headers: &Map<String, Value>,
@@ -98,9 +104,16 @@ impl Vendor for Asana {
         _opts: signing::VerifyOptions,
     ) -> Option<bool> {
         let sig = signing::header(headers, "x-hook-signature")?;
+        let object = body
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('{');
+        // 32 bytes are 64 hex digits: nothing else is decoded.
         Some(
-            hex::decode(sig)
-                .is_ok_and(|sig| signing::verify_mac(secret.as_bytes(), &[body.as_bytes()], &sig)),
+            object
+                && sig.len() == 64
+                && hex::decode(sig).is_ok_and(|sig| {
+                    signing::Tag::of(secret.as_bytes(), &[body.as_bytes()]).matches(&sig)
+                }),
         )
     }
 

@@ -60,7 +60,12 @@ impl Vendor for Ricloud {
 
     /// `Ricloud-Signature: t=<unix seconds>,s=<base64 HMAC>` checked as
     /// ricloud's `Signature.verify` checks it (600 seconds by default, as
-    /// its receiver's `verify_request`).
+    /// its receiver's `verify_request`), but stricter where that is lax
+    /// (docs/vendors/ricloud.md, "Verification"): `t` is canonical digits,
+    /// `s` canonical base64 of 32 bytes, and a `t` more than the tolerance
+    /// in the future is refused as one in the past is (signing.py refuses
+    /// only the past, so a captured signature with a far-future `t` would
+    /// replay for ever).
     fn verify(
         &self,
         headers: &Map<String, Value>,
@@ -72,11 +77,17 @@ impl Vendor for Ricloud {
         let check = || {
             let (t, s) = value.split_once(',')?;
             let (t, s) = (t.strip_prefix("t=")?, s.strip_prefix("s=")?);
-            let t_num = t.parse::<i64>().ok()?;
+            let t_num = signing::unix_seconds(t)?;
+            if !signing::fresh(t_num, opts.now, opts.tolerance.unwrap_or(TOLERANCE)) {
+                return None;
+            }
+            // 32 bytes are 44 base64 characters: nothing else is decoded.
+            if s.len() != 44 {
+                return None;
+            }
             let sig = crate::base64::decode(s.as_bytes()).ok()?;
-            let fresh = opts.now - t_num <= opts.tolerance.unwrap_or(TOLERANCE);
             let parts: [&[u8]; 3] = [t.as_bytes(), b".", body.as_bytes()];
-            Some(fresh && signing::verify_mac(secret.as_bytes(), &parts, &sig))
+            Some(signing::Tag::of(secret.as_bytes(), &parts).matches(&sig))
         };
         Some(check().unwrap_or(false))
     }

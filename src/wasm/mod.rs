@@ -67,6 +67,34 @@ thread_local! {
     static ENCODER: TextEncoder = TextEncoder::new();
 }
 
+// What is called on the caller's values and can throw (a revoked Proxy
+// throws from `Array.isArray`, a getter from `Object.assign`) is imported
+// with `catch`: an exception must become a HookmatchError here, never
+// unwind through wasm frames (which skips Rust's cleanup and leaves the
+// module in whatever state it was).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array_checked(v: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = assign)]
+    fn object_assign(target: &JsValue, source: &JsValue) -> Result<js_sys::Object, JsValue>;
+}
+
+/// `Array.isArray`; a value it throws on (a revoked Proxy) is not an array,
+/// and the conversion that follows reports it.
+fn is_array(v: &JsValue) -> bool {
+    is_array_checked(v).unwrap_or(false)
+}
+
+/// The bytes of a `Uint8Array`. A view of a detached buffer has length 0,
+/// and copying from it throws: nothing is copied from an empty view.
+fn view_bytes(bytes: &Uint8Array) -> Vec<u8> {
+    if bytes.length() == 0 {
+        return Vec::new();
+    }
+    bytes.to_vec()
+}
+
 thread_local! {
     /// The `HookmatchError` class the entries export (runtime.js hands it
     /// over when it installs), so `instanceof` holds for what wasm throws.
@@ -257,7 +285,7 @@ impl JsSubscription {
             "preview options",
         )?
         .into();
-        if js_sys::Array::is_array(&events) {
+        if is_array(&events) {
             // An array of events has no lines.
             opts.format = crate::preview::Format::Json;
         }
@@ -346,7 +374,7 @@ impl JsSubscription {
     ) -> Result<Option<String>, JsValue> {
         let mut opts: crate::preview::PreviewOptions =
             read_options::<PreviewOptionsIn>(Some(&options), "options")?.into();
-        if js_sys::Array::is_array(&events) {
+        if is_array(&events) {
             opts.format = crate::preview::Format::Json;
         }
         let bytes = input_bytes(&events, "the events")?;
@@ -481,7 +509,7 @@ impl JsSubscriptionSet {
         )?
         .for_set()
         .map_err(|e| js_error(&e))?;
-        if js_sys::Array::is_array(&events) {
+        if is_array(&events) {
             // An array of events has no lines.
             opts.format = crate::preview::Format::Json;
         }
@@ -631,17 +659,22 @@ fn analysis_options(
     what: &str,
     read: bool,
 ) -> Result<(AnalysisOptions, Option<Batch>), JsValue> {
-    let given = o.filter(|o| o.is_object() && !js_sys::Array::is_array(o));
+    let given = o.filter(|o| o.is_object() && !is_array(o));
     let events = given
         .and_then(|o| Reflect::get(o, &JsValue::from_str("events")).ok())
         .filter(|e| !e.is_undefined() && !e.is_null());
     let (Some(o), Some(events)) = (given, events) else {
         return Ok((read_options::<AnalysisOptions>(o, what)?, None));
     };
-    let rest = js_sys::Object::assign(&js_sys::Object::new(), o.unchecked_ref());
+    let rest = object_assign(&js_sys::Object::new(), o).map_err(|e| {
+        js_error(&Error::new(
+            Code::InvalidInput,
+            format!("{what} cannot be read: {}", thrown_message(&e)),
+        ))
+    })?;
     let _ = Reflect::delete_property(&rest, &JsValue::from_str("events"));
     let opts = read_options::<AnalysisOptions>(Some(rest.as_ref()), what)?;
-    let format = if js_sys::Array::is_array(&events) {
+    let format = if is_array(&events) {
         // An array of events has no lines, as in `preview`.
         crate::preview::Format::Json
     } else if events.is_string() || events.dyn_ref::<Uint8Array>().is_some() {
@@ -709,7 +742,8 @@ pub fn verify(
             .unwrap_or((js_sys::Date::now() / 1000.0).floor() as i64),
         tolerance: given.tolerance,
     };
-    crate::signing::verify(&value, &secret, opts).map_err(|e| js_error(&e))
+    crate::signing::verify_scheme(&value, &secret, opts, given.scheme.as_deref())
+        .map_err(|e| js_error(&e))
 }
 
 /// RFC 4648 base64 of a string (as UTF-8) or bytes: standard and padded, or
@@ -726,7 +760,7 @@ pub fn encode_base64(
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
         crate::json::check_size(bytes.length() as usize, "the input").map_err(|e| js_error(&e))?;
-        return Ok(base64::encode_with(&bytes.to_vec(), alphabet));
+        return Ok(base64::encode_with(&view_bytes(bytes), alphabet));
     }
     Err(js_error(&Error::new(
         Code::InvalidInput,
@@ -778,15 +812,34 @@ pub fn set_limits(
 thread_local! {
     /// `JSON.stringify`'s replacer for options: a function or symbol
     /// becomes `null`, so an unknown key that holds one is still named
-    /// (the plain `JSON.stringify` drops it without a word).
+    /// (the plain `JSON.stringify` drops it without a word). A number that
+    /// is not finite (which JSON.stringify would silently make `null`, the
+    /// same as absent) is noted in [`NON_FINITE`] and refused.
     static REPLACER: Closure<dyn Fn(JsValue, JsValue) -> JsValue> =
-        Closure::new(|_key: JsValue, value: JsValue| {
+        Closure::new(|key: JsValue, value: JsValue| {
             if value.is_function() || value.is_symbol() {
-                JsValue::NULL
-            } else {
-                value
+                return JsValue::NULL;
             }
+            if value.as_f64().is_some_and(|n| !n.is_finite()) {
+                NON_FINITE.with(|k| {
+                    k.borrow_mut()
+                        .get_or_insert_with(|| (key.as_string().unwrap_or_default(), value.as_f64().unwrap_or_default()));
+                });
+                return JsValue::NULL;
+            }
+            value
         });
+    /// The first key that held NaN or ±Infinity in the options being read.
+    static NON_FINITE: std::cell::RefCell<Option<(String, f64)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The message of something JS threw (an Error's, or its text).
+fn thrown_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "it threw".to_string())
 }
 
 /// An options object (or `undefined`/`null`: every default) as its Rust struct.
@@ -794,22 +847,47 @@ fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> 
     let Some(o) = o.filter(|o| !o.is_undefined() && !o.is_null()) else {
         return Ok(T::default());
     };
-    if !o.is_object() || js_sys::Array::is_array(o) {
+    if !o.is_object() || is_array(o) {
         return Err(js_error(&Error::new(
             Code::InvalidInput,
             format!("{what} must be an object, such as {{ dialect: \"workfront\" }}"),
         )));
     }
+    NON_FINITE.with(|k| k.borrow_mut().take());
     let text = REPLACER
         .with(|r| JSON::stringify_with_replacer(o, r.as_ref().unchecked_ref()))
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| {
+        .map_err(|e| {
             js_error(&Error::new(
                 Code::InvalidInput,
-                format!("{what} cannot be read as JSON (a cycle or a BigInt)"),
+                format!(
+                    "{what} cannot be read as JSON (a cycle, a BigInt, a revoked Proxy or a getter that throws): {}",
+                    thrown_message(&e)
+                ),
             ))
         })?;
+    if let Some((key, n)) = NON_FINITE.with(|k| k.borrow_mut().take()) {
+        let n = if n.is_nan() {
+            "NaN"
+        } else if n > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        };
+        let mut e = Error::new(
+            Code::InvalidInput,
+            format!("{what} {key} is {n}; give a finite number"),
+        );
+        if !key.is_empty() {
+            e = e.at(crate::error::join("", &key));
+        }
+        return Err(js_error(&e));
+    }
+    let text = text.as_string().ok_or_else(|| {
+        js_error(&Error::new(
+            Code::InvalidInput,
+            format!("{what} cannot be read as JSON"),
+        ))
+    })?;
     crate::options::parse(&text, what).map_err(|e| js_error(&e))
 }
 
@@ -886,7 +964,7 @@ fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
         None => {
             if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
                 crate::json::check_size(bytes.length() as usize, what).map_err(|e| js_error(&e))?;
-                return Ok(bytes.to_vec());
+                return Ok(view_bytes(bytes));
             }
             text = stringify(v, what)?;
             &text
