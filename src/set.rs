@@ -630,7 +630,11 @@ impl SubscriptionSet {
                         &[s.as_bytes()],
                     ))
                 });
-                format!("{}\u{0}{}\u{0}{secret}", m.sub.dialect().name(), m.sub.to_json())
+                format!(
+                    "{}\u{0}{}\u{0}{secret}",
+                    m.sub.dialect().name(),
+                    m.sub.to_json()
+                )
             })
             .collect();
         let targets: Vec<Option<String>> = members
@@ -665,29 +669,48 @@ impl SubscriptionSet {
                         m.id, members[duplicate].id
                     ),
                 ));
-            } else if let Some((i, witness)) = earlier.iter().find_map(|&i| {
-                let other = &members[i].sub;
-                let witness = crate::analysis::overlap(
-                    other.plan(),
-                    m.sub.plan(),
-                    m.sub.dialect().vendor().shape(),
-                    &mut |e| other.matches(e).unwrap_or(false) && m.sub.matches(e).unwrap_or(false),
-                )?;
-                let url = |s: &Subscription| {
-                    s.deliver(Some(&witness), &Default::default())
-                        .ok()
-                        .flatten()
-                        .map(|d| d.url)
-                };
-                let (a, b) = (url(other), url(&m.sub));
-                (a.is_some() && a == b).then_some((i, witness))
-            }) {
+            } else if let Some((i, witness)) =
+                earlier.iter().rev().take(OVERLAP_PEERS).find_map(|&i| {
+                    let other = &members[i].sub;
+                    let witness = crate::analysis::overlap(
+                        other.plan(),
+                        m.sub.plan(),
+                        m.sub.dialect().vendor().shape(),
+                        &mut |e| {
+                            other.matches(e).unwrap_or(false) && m.sub.matches(e).unwrap_or(false)
+                        },
+                    )?;
+                    let url = |s: &Subscription| {
+                        s.deliver(Some(&witness), &Default::default())
+                            .ok()
+                            .flatten()
+                            .map(|d| d.url)
+                    };
+                    let (a, b) = (url(other), url(&m.sub));
+                    (a.is_some() && a == b).then_some((i, witness))
+                })
+            {
                 diags.push(Diagnostic::warning(
                     Code::OverlappingDelivery,
                     "",
                     format!(
                         "{:?} and {:?} send to the same target and both fire for some events, which the receiver then gets twice, e.g. {witness}",
                         members[i].id, m.id
+                    ),
+                ));
+            }
+            if duplicate == j
+                && earlier.len() > OVERLAP_PEERS
+                && !diags.iter().any(|d| d.code == Code::OverlappingDelivery)
+            {
+                // The bound that keeps set.lint linear: say what was left.
+                diags.push(Diagnostic::warning(
+                    Code::AnalysisIncomplete,
+                    "",
+                    format!(
+                        "{:?} was compared for overlapping_delivery with the {OVERLAP_PEERS} members before it that send to the same target, not with the other {}",
+                        m.id,
+                        earlier.len() - OVERLAP_PEERS
                     ),
                 ));
             }
@@ -710,6 +733,12 @@ impl SubscriptionSet {
             .collect()
     }
 }
+
+/// `set.lint` searches a member for an overlap with at most this many of the
+/// members before it that send to its target (the nearest ones): the work
+/// per member is bounded, so the whole lint is linear in the set's size.
+/// Pairs left unchecked are named in an `analysis_incomplete` entry.
+pub const OVERLAP_PEERS: usize = 32;
 
 /// A member of a set with findings (`set.lint()`).
 #[derive(Debug, Clone, Serialize)]

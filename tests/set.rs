@@ -274,3 +274,29 @@ fn the_set_projection_is_the_union_of_its_members_projections() {
     assert_eq!(set.projection().to_json(), union.to_json());
     assert_eq!(set.projection(), &union);
 }
+
+/// set.lint stays linear: a member is searched for an overlap with at most
+/// `OVERLAP_PEERS` earlier members sending to its target, and the pairs
+/// left unchecked are named in an `analysis_incomplete` entry.
+#[test]
+fn set_lint_compares_a_bounded_number_of_peers_and_says_so() {
+    let peers = hookmatch::set::OVERLAP_PEERS;
+    let entries: Vec<Value> = (0..peers + 5)
+        .map(|i| {
+            json!({"id": format!("m{i}"), "spec": {"objCode": "TASK", "eventType": "UPDATE",
+                "url": "https://h.example.com/one", "authToken": "t",
+                "filters": [{"fieldName": "status", "fieldValue": format!("S{i}")}]}})
+        })
+        .collect();
+    let set = SubscriptionSet::compile(&Value::Array(entries)).unwrap();
+    let lint = set.lint();
+    let incomplete: Vec<&str> = lint
+        .iter()
+        .filter(|(_, d)| d.iter().any(|d| d.code.as_str() == "analysis_incomplete"))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let want: Vec<String> = (peers + 1..peers + 5).map(|i| format!("m{i}")).collect();
+    assert_eq!(incomplete, want);
+    // Disjoint filters: no overlap is claimed for any member.
+    assert!(!lint.iter().any(|(_, d)| d.iter().any(|d| d.code.as_str() == "overlapping_delivery")));
+}

@@ -273,6 +273,9 @@ pub(super) fn numbers(x: f64, list: &mut Vec<Value>) {
         };
         list.push(v.clone());
         list.push(v.to_string().into());
+        // The same number spelled with an exponent: numeric text sorts by
+        // its characters against other text ("3e-1" after "2022-…").
+        list.push(format!("{x:e}").into());
     }
 }
 
@@ -392,7 +395,16 @@ fn strings_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
     let hi = texts[texts.len() - 1];
     out.push(format!("{hi}~"));
     out.push(format!("{hi}\u{0}"));
-    vals.extend(out.into_iter().map(Value::from));
+    // A position followed by a constant: text in that gap that holds it
+    // (`contains "1e400"` beside `gt` and `lt` of other text). Bounded: the
+    // first positions and constants only.
+    let mut held: Vec<String> = Vec::new();
+    for p in out.iter().filter(|p| !p.is_empty()).take(16) {
+        for c in texts.iter().filter(|c| !c.is_empty()).take(MAX_SUBSET) {
+            held.push(format!("{p}{c}"));
+        }
+    }
+    vals.extend(out.into_iter().chain(held).map(Value::from));
 }
 
 /// Up to two strings strictly between `a` and `b` (`a < b` by code points),
