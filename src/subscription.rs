@@ -415,7 +415,9 @@ pub fn lint_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, E
 pub struct Diff {
     #[cfg_attr(
         test,
-        ts(type = "\"equivalent\" | \"narrower\" | \"wider\" | \"overlapping\" | \"disjoint\" | \"unknown\"")
+        ts(
+            type = "\"equivalent\" | \"narrower\" | \"wider\" | \"overlapping\" | \"disjoint\" | \"unknown\""
+        )
     )]
     pub relation: &'static str,
     /// Events `after` fires for and `before` does not (each checked).
