@@ -106,7 +106,7 @@ export { ok };
 import { lint, diff, type Diff, type SetLintEntry } from "hookmatch";
 const findings: Diagnostic[] = lint({ objCode: "TASK" }, { dialect: "workfront" });
 const edit: Diff = diff({ objCode: "TASK" }, '{"objCode":"TASK"}', { events: [] });
-const relation: "equivalent" | "narrower" | "wider" | "overlapping" | "disjoint" = edit.relation;
+const relation: "equivalent" | "narrower" | "wider" | "overlapping" | "disjoint" | "unknown" = edit.relation;
 const gainedIdx: number[] | undefined = edit.events?.gained;
 const ex: Record<string, unknown> | null = sub.example({ fail: "/filters/0", base: {} });
 const setFindings: SetLintEntry[] = set.lint();
