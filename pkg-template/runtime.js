@@ -22,47 +22,159 @@ export function install(glue) {
   installObjects(glue);
   for (const cls of [glue.Subscription, glue.SubscriptionSet]) {
     if (!cls.prototype.__hookmatchGuarded) cls.prototype.previewStream = previewStream(HookmatchError);
-    guardLifetime(cls, HookmatchError);
   }
+  const classes = [glue.Subscription, glue.SubscriptionSet, glue.PreviewSession, glue.SetPreviewSession].filter(Boolean);
+  for (const cls of classes) sealHandles(cls, classes, HookmatchError);
   return { HookmatchError };
 }
 
-/**
- * A method of a freed object throws HookmatchError "freed"; a second
- * free() does nothing. (wasm-bindgen's own glue would throw a plain Error,
- * "null pointer passed to rust", even for the second free.)
+/*
+ * Handles cannot be forged. wasm-bindgen's classes keep the Rust pointer in
+ * an own enumerable property, `__wbg_ptr`, that `{ ...sub }`,
+ * `Object.assign` or a plain assignment copies or sets, and every method
+ * hands it to wasm as it finds it: a copy of a Subscription made before
+ * free() then read whatever the allocator had put at that address since
+ * (another subscription's `Authorization: Bearer …`, when this was found).
+ *
+ * So the object a user holds carries no pointer at all. A WeakMap private
+ * to this module maps it to a carrier: an object no caller ever sees, whose
+ * prototype holds the glue's own methods and which alone has `__wbg_ptr`.
+ * The public methods look the carrier up and run the glue's method on it; a
+ * copy, a forged object, a Proxy or an object made with `new` has none
+ * (`invalid_input`), a freed one a carrier whose pointer is 0 (`freed`).
+ *
+ * A carrier is made only for a pointer the glue returned: the glue makes
+ * handles with `Class.__wrap(ptr)` as the last step of a call, after wasm
+ * has returned, so a call activates the handle it returns only if that is
+ * the last one `__wrap` made during the call. `__wrap` called by anyone
+ * else (outside a call, or from a getter or toJSON that wasm called back)
+ * makes an object that never gets a carrier, and nothing frees its number.
  */
-function guardLifetime(cls, HookmatchError) {
+const CARRIERS = new WeakMap();
+const mint = { depth: 0, last: null };
+const finalizer = typeof FinalizationRegistry === "undefined"
+  ? null
+  : new FinalizationRegistry((carrier) => {
+      try {
+        if (carrier.__wbg_ptr) carrier.free();
+      } catch {
+        // Nothing to report to: the object is gone.
+      }
+    });
+
+/** `f` as the glue's method that may make handles (see above), its handle arguments replaced by their carriers. */
+function minting(f, takesHandles, classes, HookmatchError) {
+  return function (...args) {
+    if (takesHandles) {
+      for (let i = 0; i < args.length; i++) args[i] = carrierOf(args[i], classes, HookmatchError);
+    }
+    mint.depth++;
+    mint.last = null;
+    let result;
+    try {
+      result = f.apply(this, args);
+    } finally {
+      mint.depth--;
+    }
+    const made = mint.last;
+    mint.last = null;
+    if (made !== null && made.handle === result) {
+      CARRIERS.set(result, made.carrier);
+      finalizer?.register(result, made.carrier, made.carrier);
+    }
+    return result;
+  };
+}
+
+/** A handle given as an argument: its live carrier, or an error; other values as they are. */
+function carrierOf(v, classes, HookmatchError) {
+  if (v === null || (typeof v !== "object" && typeof v !== "function")) return v;
+  const carrier = CARRIERS.get(v);
+  if (carrier !== undefined) {
+    if (!carrier.__wbg_ptr) throw new HookmatchError("this object was freed and cannot be used", "freed");
+    return carrier;
+  }
+  let handleLike;
+  try {
+    handleLike = classes.some((c) => c.prototype.isPrototypeOf(v));
+  } catch {
+    handleLike = true; // a revoked Proxy: nothing to read
+  }
+  if (handleLike) throw new HookmatchError("this object was not made by hookmatch (a copy or a forged object)", "invalid_input");
+  return v;
+}
+
+/**
+ * Make `cls`'s handles unforgeable (above). A method of a freed object
+ * throws HookmatchError "freed"; a second free() does nothing.
+ */
+function sealHandles(cls, classes, HookmatchError) {
   const proto = cls.prototype;
-  if (proto.__hookmatchGuarded) return;
-  // 0 after free(); undefined for an object made with `new` instead of compile.
-  const unusable = (obj, name) =>
-    obj.__wbg_ptr === 0
+  if (Object.prototype.hasOwnProperty.call(proto, "__hookmatchGuarded")) return;
+  const unusable = (carrier, name) =>
+    carrier !== undefined
       ? new HookmatchError(`this ${cls.name} was freed; ${name} cannot be used after free()`, "freed")
-      : new HookmatchError(`make a ${cls.name} with ${cls.name}.compile(…), not new ${cls.name}()`, "invalid_input");
+      : new HookmatchError(
+          typeof cls.compile === "function"
+            ? `this object is not a ${cls.name} that hookmatch made (a copy, a forged object, or one made with new ${cls.name}()); make a ${cls.name} with ${cls.name}.compile(…), not new ${cls.name}()`
+            : `this object is not a ${cls.name} that hookmatch made (a copy or a forged object)`,
+          "invalid_input",
+        );
+  // The carriers' prototype: the glue's methods, as they were.
+  const inner = Object.create(proto);
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === "constructor") continue;
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (typeof d.value === "function") {
+      const takesHandles = String(d.value).includes("_assertClass(");
+      Object.defineProperty(inner, name, { ...d, value: minting(d.value, takesHandles, classes, HookmatchError) });
+    } else {
+      Object.defineProperty(inner, name, d);
+    }
+  }
+  for (const name of Object.getOwnPropertyNames(cls)) {
+    const d = Object.getOwnPropertyDescriptor(cls, name);
+    if (name === "__wrap" || typeof d.value !== "function" || !d.writable) continue;
+    cls[name] = minting(d.value, String(d.value).includes("_assertClass("), classes, HookmatchError);
+  }
+  Object.defineProperty(cls, "__wrap", {
+    configurable: false,
+    writable: false,
+    value: function __wrap(ptr) {
+      if (mint.depth === 0) throw new HookmatchError(`${cls.name}.__wrap is the glue's own, not an API`, "invalid_input");
+      const handle = Object.create(proto);
+      const carrier = Object.create(inner);
+      carrier.__wbg_ptr = ptr;
+      mint.last = { handle, carrier };
+      return handle;
+    },
+  });
+  // The public methods: find the carrier, then run the glue's method on it.
   for (const name of Object.getOwnPropertyNames(proto)) {
     if (name === "constructor") continue;
     const d = Object.getOwnPropertyDescriptor(proto, name);
     if (name === "free") {
-      const free = d.value;
-      proto.free = function () {
-        if (!this.__wbg_ptr) return;
-        free.call(this);
+      proto.free = function free() {
+        const carrier = CARRIERS.get(this);
+        if (carrier === undefined || !carrier.__wbg_ptr) return;
+        finalizer?.unregister(carrier);
+        carrier.free();
       };
       continue;
     }
     if (typeof d.value === "function") {
-      const f = d.value;
+      const f = inner[name];
       // An async method (previewStream) rejects instead of throwing.
-      const isAsync = f.constructor?.name === "AsyncFunction";
+      const isAsync = d.value.constructor?.name === "AsyncFunction";
       Object.defineProperty(proto, name, {
         ...d,
         value: function (...args) {
-          if (!this.__wbg_ptr) {
-            if (isAsync) return Promise.reject(unusable(this, name));
-            throw unusable(this, name);
+          const carrier = CARRIERS.get(this);
+          if (carrier === undefined || !carrier.__wbg_ptr) {
+            if (isAsync) return Promise.reject(unusable(carrier, name));
+            throw unusable(carrier, name);
           }
-          return f.apply(this, args);
+          return f.apply(carrier, args);
         },
       });
     } else if (typeof d.get === "function") {
@@ -70,8 +182,9 @@ function guardLifetime(cls, HookmatchError) {
       Object.defineProperty(proto, name, {
         ...d,
         get() {
-          if (!this.__wbg_ptr) throw unusable(this, name);
-          return get.call(this);
+          const carrier = CARRIERS.get(this);
+          if (carrier === undefined || !carrier.__wbg_ptr) throw unusable(carrier, name);
+          return get.call(carrier);
         },
       });
     }

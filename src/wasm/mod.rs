@@ -86,13 +86,24 @@ fn is_array(v: &JsValue) -> bool {
     is_array_checked(v).unwrap_or(false)
 }
 
-/// The bytes of a `Uint8Array`. A view of a detached buffer has length 0,
-/// and copying from it throws: nothing is copied from an empty view.
-fn view_bytes(bytes: &Uint8Array) -> Vec<u8> {
-    if bytes.length() == 0 {
-        return Vec::new();
+/// The bytes of a `Uint8Array`. A view of a detached buffer (transferred to
+/// a worker, say) has length 0 and throws when copied: an empty view is
+/// checked with a `slice` that can throw here, not copied.
+fn view_bytes(bytes: &Uint8Array, what: &str) -> Result<Vec<u8>, JsValue> {
+    if bytes.length() != 0 {
+        return Ok(bytes.to_vec());
     }
-    bytes.to_vec()
+    let slice = Reflect::get(bytes, &JsValue::from_str("slice"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let sliced = slice.map(|f| Reflect::apply(&f, bytes, &js_sys::Array::new()));
+    match sliced {
+        Some(Ok(_)) => Ok(Vec::new()),
+        _ => Err(js_error(&Error::new(
+            Code::InvalidInput,
+            format!("{what} is a view of a detached ArrayBuffer (transferred or resized away): pass bytes that can still be read"),
+        ))),
+    }
 }
 
 thread_local! {
@@ -760,7 +771,10 @@ pub fn encode_base64(
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
         crate::json::check_size(bytes.length() as usize, "the input").map_err(|e| js_error(&e))?;
-        return Ok(base64::encode_with(&view_bytes(bytes), alphabet));
+        return Ok(base64::encode_with(
+            &view_bytes(bytes, "the input")?,
+            alphabet,
+        ));
     }
     Err(js_error(&Error::new(
         Code::InvalidInput,
@@ -964,7 +978,7 @@ fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
         None => {
             if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
                 crate::json::check_size(bytes.length() as usize, what).map_err(|e| js_error(&e))?;
-                return Ok(view_bytes(bytes));
+                return view_bytes(bytes, what);
             }
             text = stringify(v, what)?;
             &text

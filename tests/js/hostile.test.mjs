@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Subscription, SubscriptionSet, validate, decodeBase64 } from "hookmatch";
+import { execFileSync } from "node:child_process";
 import { read, throwsHookmatch } from "./helpers.mjs";
 
 const SPEC = read("specs/seed-create-request.json");
@@ -137,4 +138,144 @@ test("misuse of the set's id arguments and of `new` answers with HookmatchError"
   }
   assert.deepEqual(set.match({ eventType: "UPDATE", newState: { objCode: "PROJ" }, oldState: {} }), ["a"]);
   set.free();
+});
+
+/** Run `code` (an ES module body) in a fresh Node with the package; its stdout as JSON. */
+function inChild(code) {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: new URL("../..", import.meta.url), encoding: "utf8" });
+  return JSON.parse(out);
+}
+
+// Regression: wasm-bindgen keeps the Rust pointer in an own enumerable
+// `__wbg_ptr`, so a copy of a Subscription outlived its free() and then
+// answered with whatever the allocator put there next: the next
+// subscription's `Authorization: Bearer …`. In a child process, since a
+// forged pointer can trap the module.
+test("handles cannot be copied or forged: a copy, a forgery or a freed one throws, never reaches other memory", () => {
+  const r = inChild(`
+    import { Subscription, SubscriptionSet, HookmatchError } from "hookmatch";
+    const spec = (token) => ({ objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: token });
+    const event = { eventType: "UPDATE", newState: { objCode: "PROJ" }, oldState: {} };
+    const answer = (f) => {
+      try {
+        return "answered:" + JSON.stringify(f());
+      } catch (e) {
+        return e instanceof HookmatchError ? e.code : "raw:" + e?.constructor?.name + ":" + e?.message;
+      }
+    };
+    const a = Subscription.compile(spec("token-of-a"));
+    const out = { ownKeys: Object.keys(a), spreadKeys: Object.keys({ ...a }), json: JSON.stringify(a.toJSON()).includes("token-of-a") };
+    const clone = Object.assign(Object.create(Subscription.prototype), a);
+    const spread = Object.setPrototypeOf({ ...a }, Subscription.prototype);
+    out.cloneBeforeFree = answer(() => clone.deliver(event));
+    a.free();
+    const b = Subscription.compile(spec("token-of-b"));
+    const forged = (ptr) => { const o = Object.create(Subscription.prototype); Object.defineProperty(o, "__wbg_ptr", { value: ptr }); return o; };
+    const tries = {
+      freed: () => a.deliver(event),
+      clone: () => clone.deliver(event),
+      spread: () => spread.deliver(event),
+      forgedAssigned: () => { const o = Object.create(Subscription.prototype); o.__wbg_ptr = 8; return o.deliver(event); },
+      forgedDefined: () => forged(8).deliver(event),
+      forgedDialect: () => forged(8).dialect,
+      wrap: () => Subscription.__wrap(8).deliver(event),
+      proxy: () => new Proxy(b, {}).deliver(event),
+      call: () => Subscription.prototype.deliver.call({ __wbg_ptr: 8 }, event),
+      setClone: () => Object.assign(Object.create(SubscriptionSet.prototype), SubscriptionSet.compile([{ id: "x", spec: spec("t") }])).match(event),
+    };
+    for (const [k, f] of Object.entries(tries)) out[k] = answer(f);
+    // __wrap called back from inside a call (a toJSON wasm runs) makes an object that never works.
+    let inside;
+    const sneaky = { ...spec("token-of-c"), toJSON() { try { inside = Subscription.__wrap(8); } catch {} return spec("token-of-c"); } };
+    const c = Subscription.compile(sneaky);
+    out.insideWrap = inside === undefined ? "none" : answer(() => inside.deliver(event));
+    out.b = JSON.stringify(b.deliver(event)).includes("token-of-b");
+    out.c = c.matches(event);
+    out.freeForged = answer(() => forged(8).free());
+    out.freeTwice = answer(() => a.free());
+    console.log(JSON.stringify(out));
+  `);
+  assert.deepEqual(r.ownKeys, []);
+  assert.deepEqual(r.spreadKeys, []);
+  assert.equal(r.json, false, "toJSON redacts");
+  assert.equal(r.cloneBeforeFree, "invalid_input");
+  for (const k of ["clone", "spread", "forgedAssigned", "forgedDefined", "forgedDialect", "wrap", "proxy", "call", "setClone", "insideWrap"]) {
+    assert.equal(r[k], "invalid_input", k);
+  }
+  assert.equal(r.freed, "freed");
+  assert.equal(r.b, true);
+  assert.equal(r.c, true);
+  assert.equal(r.freeForged, "answered:undefined");
+  assert.equal(r.freeTwice, "answered:undefined");
+  assert.ok(!JSON.stringify(r).includes("token-of"), "no answer carries another subscription's token");
+});
+
+test("a preview session is not forgeable either", async () => {
+  const r = inChild(`
+    import { Subscription, HookmatchError } from "hookmatch";
+    const sub = Subscription.compile({ objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: "t" });
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return e instanceof HookmatchError ? e.code : "raw:" + e.message; } };
+    const s = sub.__previewStart({});
+    const SessionProto = Object.getPrototypeOf(s);
+    const out = {
+      keys: Object.keys(s),
+      forged: code(() => sub.__previewPush(Object.create(SessionProto), new Uint8Array(2))),
+      defined: code(() => sub.__previewPush(Object.defineProperty(Object.create(SessionProto), "__wbg_ptr", { value: 8 }), new Uint8Array(2))),
+      real: code(() => sub.__previewPush(s, new TextEncoder().encode("{}\\n"))),
+    };
+    s.free();
+    out.freed = code(() => sub.__previewPush(s, new Uint8Array(2)));
+    const r = await sub.previewStream(["{\\"eventType\\":\\"UPDATE\\",\\"newState\\":{\\"objCode\\":\\"PROJ\\"},\\"oldState\\":{}}\\n"]);
+    out.stream = r.matched;
+    console.log(JSON.stringify(out));
+  `);
+  assert.deepEqual(r, { keys: [], forged: "invalid_input", defined: "invalid_input", real: "ok", freed: "freed", stream: 1 });
+});
+
+// What the caller hands over may throw when read: a view of a detached
+// ArrayBuffer, a revoked Proxy, a getter. Each is a HookmatchError, and the
+// module keeps answering (in a child: an exception unwinding through wasm
+// could leave it unusable).
+test("inputs that throw when read are HookmatchError invalid_input, and the module keeps working", () => {
+  const r = inChild(`
+    import { Subscription, SubscriptionSet, validate, verify, lint, diff, encodeBase64, setLimits, HookmatchError } from "hookmatch";
+    const spec = { objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: "t" };
+    const event = { eventType: "UPDATE", newState: { objCode: "PROJ" }, oldState: {} };
+    const sub = Subscription.compile(spec);
+    const set = SubscriptionSet.compile([{ id: "a", spec }]);
+    const detached = () => { const b = new ArrayBuffer(8); const v = new Uint8Array(b); structuredClone(b, { transfer: [b] }); return v; };
+    const revoked = () => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; };
+    const getter = () => ({ get dialect() { throw new TypeError("getter says no"); } });
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return e instanceof HookmatchError ? e.code : "raw:" + e?.constructor?.name + ":" + e?.message; } };
+    const out = {};
+    const calls = {
+      matchesDetached: () => sub.matches(detached()),
+      explainDetached: () => sub.explain(detached()),
+      previewDetached: () => sub.preview(detached()),
+      deliverDetached: () => sub.deliver(detached()),
+      setMatchDetached: () => set.match(detached()),
+      compileDetached: () => Subscription.compile(detached()),
+      base64Detached: () => encodeBase64(detached()),
+      matchesRevoked: () => sub.matches(revoked()),
+      previewRevoked: () => sub.preview(revoked()),
+      compileRevoked: () => Subscription.compile(revoked()),
+      compileOptionsRevoked: () => Subscription.compile(spec, revoked()),
+      validateOptionsRevoked: () => validate(spec, revoked()),
+      previewOptionsRevoked: () => sub.preview([event], revoked()),
+      verifyOptionsRevoked: () => verify({ headers: {}, body: "" }, "k", revoked()),
+      setLimitsRevoked: () => setLimits(revoked()),
+      lintOptionsRevoked: () => lint(spec, revoked()),
+      diffOptionsRevoked: () => diff(spec, spec, revoked()),
+      compileOptionsGetter: () => Subscription.compile(spec, getter()),
+      diffOptionsGetter: () => diff(spec, spec, { events: [event], get dialect() { throw new TypeError("no"); } }),
+      lintOptionsGetter: () => lint(spec, { events: [event], get dialect() { throw new TypeError("no"); } }),
+      eventGetter: () => sub.explain({ get eventType() { throw new TypeError("no"); } }),
+    };
+    for (const [k, f] of Object.entries(calls)) out[k] = code(f);
+    out.after = sub.matches(event) && set.match(event).length === 1 && validate(spec).length === 0;
+    console.log(JSON.stringify(out));
+  `);
+  const { after, ...codes } = r;
+  assert.equal(after, true);
+  for (const [k, v] of Object.entries(codes)) assert.equal(v, "invalid_input", k);
 });
