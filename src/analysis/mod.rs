@@ -1620,6 +1620,7 @@ fn never_matches(
 /// Which filter `fail` names: a top-level index, or a JSON Pointer
 /// `/filters/i` or `/filters/i/filters/j`. The position in [`Plan::filters`],
 /// or the entry (a whole group).
+#[derive(Clone, Copy)]
 pub(crate) enum Target {
     Filter(usize),
     Entry(usize),
@@ -1680,6 +1681,31 @@ pub(crate) fn target(plan: &Plan, spec: &Value, fail: &Value) -> Option<Target> 
 /// target and passes the gate and, where possible, every other filter;
 /// `base`: the fewest changed slots of `base`).
 pub(crate) fn example(
+    plan: &Plan,
+    shape: &'static EventShape,
+    fail: Option<Target>,
+    base: Option<&Value>,
+    verify: &mut dyn FnMut(&Value) -> bool,
+) -> Option<Value> {
+    if let Some(e) = example_near(plan, shape, fail, base, verify) {
+        return Some(e);
+    }
+    let b = base?;
+    // An envelope as the base (an Asana delivery body): its first event.
+    let first = shape
+        .envelope
+        .and_then(|k| b.get(k)?.as_array()?.first())
+        .filter(|e| e.is_object());
+    if let Some(e) = first.and_then(|f| example_near(plan, shape, fail, Some(f), verify)) {
+        return Some(e);
+    }
+    // No event near the base checked out (its fields sit where the vendor
+    // reads none): an event that qualifies is still the answer, not null.
+    example_near(plan, shape, fail, None, verify)
+}
+
+/// [`example`] on one base (or none).
+fn example_near(
     plan: &Plan,
     shape: &'static EventShape,
     fail: Option<Target>,
