@@ -1,6 +1,9 @@
 // Types of hookmatch/elements: custom elements that render what the package
 // returns. Importing the module registers them.
-import type { Diagnostic, Explanation, Delivery } from "./hookmatch.js";
+import type { Diagnostic, Explanation, Delivery, SecretPlace } from "./hookmatch.js";
+
+/** A delivery to show: one `deliver` returned, or one without its `secrets` (then masked wholesale). */
+export type ShownDelivery = Omit<Delivery, "secrets"> & { secrets?: SecretPlace[] };
 
 /** Where a diagnostic points in the text an editor shows (1-based). */
 export interface TextLocation {
@@ -25,16 +28,16 @@ export declare class HookmatchExplanation extends HTMLElement {
  * Setting `delivery` (or `data`) always starts masked.
  */
 export declare class HookmatchDelivery extends HTMLElement {
-  delivery: Delivery | null;
-  data: Delivery | null;
+  delivery: ShownDelivery | null;
+  data: ShownDelivery | null;
 }
 /**
  * A delivery's URL and headers with every place of `delivery.secrets` masked (unless `reveal`).
  * A delivery without a `secrets` array has every header value and its whole query masked.
  */
-export declare function maskDelivery(delivery: Delivery, reveal?: boolean): { url: string; headers: [string, string][] };
+export declare function maskDelivery(delivery: ShownDelivery, reveal?: boolean): { url: string; headers: [string, string][] };
 /** The delivery as a `curl` command, secrets masked as on screen unless `reveal`. */
-export declare function curlCommand(delivery: Delivery, reveal?: boolean): string;
+export declare function curlCommand(delivery: ShownDelivery, reveal?: boolean): string;
 /** Register the three elements (done on import; safe to call again). */
 export declare function defineElements(): void;
 
