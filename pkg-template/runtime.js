@@ -24,7 +24,7 @@ export function install(glue) {
     if (!cls.prototype.__hookmatchGuarded) cls.prototype.previewStream = previewStream(HookmatchError);
   }
   const classes = [glue.Subscription, glue.SubscriptionSet, glue.PreviewSession, glue.SetPreviewSession].filter(Boolean);
-  for (const cls of classes) sealHandles(cls, classes, HookmatchError);
+  for (const cls of classes) sealHandles(cls, HookmatchError);
   return { HookmatchError };
 }
 
@@ -62,12 +62,10 @@ const finalizer = typeof FinalizationRegistry === "undefined"
       }
     });
 
-/** `f` as the glue's method that may make handles (see above), its handle arguments replaced by their carriers. */
-function minting(f, takesHandles, classes, HookmatchError) {
+/** `f` as the glue's method that may make handles (see above), the handles it is given at positions `handles` replaced by their carriers. */
+function minting(f, handles, HookmatchError) {
   return function (...args) {
-    if (takesHandles) {
-      for (let i = 0; i < args.length; i++) args[i] = carrierOf(args[i], classes, HookmatchError);
-    }
+    for (const i of handles) if (i < args.length) args[i] = carrierOf(args[i], HookmatchError);
     mint.depth++;
     mint.last = null;
     let result;
@@ -86,29 +84,37 @@ function minting(f, takesHandles, classes, HookmatchError) {
   };
 }
 
-/** A handle given as an argument: its live carrier, or an error; other values as they are. */
-function carrierOf(v, classes, HookmatchError) {
-  if (v === null || (typeof v !== "object" && typeof v !== "function")) return v;
+/**
+ * The positions of `f`'s parameters that the glue reads a pointer from
+ * (`session.__wbg_ptr`, or `e.__wbg_ptr` once minified): only a live handle
+ * may go there. Read from the source, the one place that says it.
+ */
+function handleParams(f) {
+  const src = Function.prototype.toString.call(f);
+  const params = /^[^(]*\(([^)]*)\)/.exec(src)?.[1].split(",").map((p) => p.trim()) ?? [];
+  const positions = [];
+  params.forEach((p, i) => {
+    if (!/^[\w$]+$/.test(p)) return;
+    const read = new RegExp(`(?:^|[^\\w$.])${p.replace(/\$/g, "\\$")}\\.__wbg_ptr`);
+    if (read.test(src)) positions.push(i);
+  });
+  return positions;
+}
+
+/** The carrier of a handle given as an argument where the glue reads its pointer; anything else there is an error. */
+function carrierOf(v, HookmatchError) {
+  if (v === null || v === undefined) return v;
   const carrier = CARRIERS.get(v);
-  if (carrier !== undefined) {
-    if (!carrier.__wbg_ptr) throw new HookmatchError("this object was freed and cannot be used", "freed");
-    return carrier;
-  }
-  let handleLike;
-  try {
-    handleLike = classes.some((c) => c.prototype.isPrototypeOf(v));
-  } catch {
-    handleLike = true; // a revoked Proxy: nothing to read
-  }
-  if (handleLike) throw new HookmatchError("this object was not made by hookmatch (a copy or a forged object)", "invalid_input");
-  return v;
+  if (carrier === undefined) throw new HookmatchError("this object was not made by hookmatch (a copy or a forged object)", "invalid_input");
+  if (!carrier.__wbg_ptr) throw new HookmatchError("this object was freed and cannot be used", "freed");
+  return carrier;
 }
 
 /**
  * Make `cls`'s handles unforgeable (above). A method of a freed object
  * throws HookmatchError "freed"; a second free() does nothing.
  */
-function sealHandles(cls, classes, HookmatchError) {
+function sealHandles(cls, HookmatchError) {
   const proto = cls.prototype;
   if (Object.prototype.hasOwnProperty.call(proto, "__hookmatchGuarded")) return;
   const unusable = (carrier, name) =>
@@ -126,8 +132,7 @@ function sealHandles(cls, classes, HookmatchError) {
     if (name === "constructor") continue;
     const d = Object.getOwnPropertyDescriptor(proto, name);
     if (typeof d.value === "function") {
-      const takesHandles = String(d.value).includes("_assertClass(");
-      Object.defineProperty(inner, name, { ...d, value: minting(d.value, takesHandles, classes, HookmatchError) });
+      Object.defineProperty(inner, name, { ...d, value: minting(d.value, handleParams(d.value), HookmatchError) });
     } else {
       Object.defineProperty(inner, name, d);
     }
@@ -135,7 +140,7 @@ function sealHandles(cls, classes, HookmatchError) {
   for (const name of Object.getOwnPropertyNames(cls)) {
     const d = Object.getOwnPropertyDescriptor(cls, name);
     if (name === "__wrap" || typeof d.value !== "function" || !d.writable) continue;
-    cls[name] = minting(d.value, String(d.value).includes("_assertClass("), classes, HookmatchError);
+    cls[name] = minting(d.value, handleParams(d.value), HookmatchError);
   }
   Object.defineProperty(cls, "__wrap", {
     configurable: false,
