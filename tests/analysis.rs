@@ -259,5 +259,9 @@ fn past_the_work_bound_lint_claims_nothing_and_says_so() {
         assert!(sub.matches(&e).unwrap());
     }
     let d = diff(&spec, &spec, CompileOptions::default(), None).unwrap();
-    assert!(matches!(d.relation, "equivalent" | "unknown"), "{}", d.relation);
+    assert!(
+        matches!(d.relation, "equivalent" | "unknown"),
+        "{}",
+        d.relation
+    );
 }

@@ -298,5 +298,7 @@ fn set_lint_compares_a_bounded_number_of_peers_and_says_so() {
     let want: Vec<String> = (peers + 1..peers + 5).map(|i| format!("m{i}")).collect();
     assert_eq!(incomplete, want);
     // Disjoint filters: no overlap is claimed for any member.
-    assert!(!lint.iter().any(|(_, d)| d.iter().any(|d| d.code.as_str() == "overlapping_delivery")));
+    assert!(!lint
+        .iter()
+        .any(|(_, d)| d.iter().any(|d| d.code.as_str() == "overlapping_delivery")));
 }
