@@ -279,3 +279,35 @@ test("inputs that throw when read are HookmatchError invalid_input, and the modu
   assert.equal(after, true);
   for (const [k, v] of Object.entries(codes)) assert.equal(v, "invalid_input", k);
 });
+
+// The carriers that handles map to are freed with them: handles dropped
+// without free() still give their wasm memory back (FinalizationRegistry).
+test("dropped handles are still freed", () => {
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      "--input-type=module",
+      "-e",
+      `
+      import { readFileSync } from "node:fs";
+      import { Subscription } from "hookmatch";
+      const dir = new URL(".", import.meta.resolve("hookmatch"));
+      const glue = await import(new URL("hookmatch.js", dir));
+      const wasm = glue.initSync({ module: readFileSync(new URL("hookmatch_bg.wasm", dir)) });
+      const spec = { objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: "t" };
+      const rounds = [];
+      for (let round = 0; round < 3; round++) {
+        (() => { for (let i = 0; i < 20000; i++) Subscription.compile(spec); })();
+        for (let k = 0; k < 10; k++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
+        rounds.push(wasm.memory.buffer.byteLength);
+      }
+      console.log(JSON.stringify(rounds));
+    `,
+    ],
+    { cwd: new URL("../..", import.meta.url), encoding: "utf8" },
+  );
+  const [first, , last] = JSON.parse(out);
+  // Were nothing freed, each round would add 20,000 subscriptions (~30 MB).
+  assert.ok(last - first <= 4 * 1024 * 1024, `wasm memory grew from ${first} to ${last} bytes`);
+});
