@@ -20,6 +20,7 @@ target=evaluate_event; seed "$target" tests/fixtures/*/events/*.json
 target=preview_ndjson; seed "$target" samples/*/events.ndjson tests/fixtures/*/events/*.json
 target=deliver; seed "$target" tests/fixtures/*/events/*.json
 target=project_event; seed "$target" tests/fixtures/*/events/*.json
+target=analyze_spec; seed "$target" tests/fixtures/*/specs/*.json samples/*/subscription.json
 mkdir -p fuzz/corpus/base64_decode
 printf 'Zm9vYmFy' > fuzz/corpus/base64_decode/foobar
 printf 'Zm9vYg==' > fuzz/corpus/base64_decode/foob
@@ -27,7 +28,7 @@ printf 'Zh==' > fuzz/corpus/base64_decode/noncanonical
 
 mkdir -p fuzz/logs
 summary=()
-for t in ${FUZZ_TARGETS:-compile_spec evaluate_event preview_ndjson base64_decode deliver project_event}; do
+for t in ${FUZZ_TARGETS:-compile_spec evaluate_event preview_ndjson base64_decode deliver project_event analyze_spec}; do
   echo "fuzz: $t for ${seconds}s" >&2
   status=0
   (cd fuzz && cargo fuzz run --sanitizer none "$t" "corpus/$t" -- \

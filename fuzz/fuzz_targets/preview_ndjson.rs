@@ -15,7 +15,11 @@ fn sub() -> &'static Subscription {
 
 fuzz_target!(|data: &[u8]| {
     for details in [false, true] {
-        if let Ok(r) = sub().preview_with(data, hookmatch::preview::PreviewOptions { details }) {
+        let opts = hookmatch::preview::PreviewOptions {
+            details,
+            ..Default::default()
+        };
+        if let Ok(r) = sub().preview_with(data, opts) {
             assert_eq!(r.matched, r.matches.len());
             assert!(r.matched + r.errors.len() <= r.total);
             assert!(r.matches.windows(2).all(|w| w[0] < w[1]));
