@@ -22,10 +22,12 @@ pub const STANDARD_TOLERANCE: i64 = 300;
 pub const SCHEMES: [&str; 3] = ["standard-webhooks", "asana", "ricloud"];
 
 /// Entries of a `webhook-signature` header that are read; the rest are
-/// ignored. The header lists one signature per key being rotated (the
-/// Standard Webhooks spec, "Signature scheme"): a handful, never hundreds,
-/// and a receiver should not do work for entries a sender never writes.
-/// A hookmatch decision.
+/// ignored. The header lists one signature per key being rotated
+/// (`standard-webhooks/standard-webhooks` 03f5f8c,
+/// `spec/standard-webhooks.md`, "Webhook headers": the current key and an
+/// old one during a rotation, each `v1,` symmetric or `v1a,` asymmetric): a
+/// handful, never hundreds, and a receiver should not do work for entries
+/// no sender writes. The number is a hookmatch decision.
 pub const MAX_SIGNATURES: usize = 16;
 
 #[cfg(test)]
