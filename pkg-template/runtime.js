@@ -259,16 +259,33 @@ async function* chunksOf(source, signal, HookmatchError) {
   throw misuse(HookmatchError, "previewStream takes a ReadableStream, an async iterable, a Blob, a Response, a string or a Uint8Array");
 }
 
+/** Can a view's bytes be read? Not a view of a detached buffer (it has length 0, and copying it throws). */
+function readable(view) {
+  try {
+    view.slice();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `sub.previewStream(source, { details?, format?, signal?, onProgress? })`
  * and `set.previewStream(source, { format?, signal?, onProgress? })`: the
  * same answer as `preview` of the whole input, however it is cut.
  */
 const previewStream = (HookmatchError) => async function previewStream(source, options) {
-  if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
-    throw misuse(HookmatchError, "previewStream's options must be an object");
+  let signal, onProgress, rest;
+  try {
+    if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
+      throw misuse(HookmatchError, "previewStream's options must be an object");
+    }
+    ({ signal, onProgress, ...rest } = options ?? {});
+  } catch (e) {
+    // A revoked Proxy or a throwing getter: say so as every other call does.
+    if (e instanceof HookmatchError) throw e;
+    throw misuse(HookmatchError, `previewStream's options cannot be read: ${e?.message ?? e}`);
   }
-  const { signal, onProgress, ...rest } = options ?? {};
   if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) {
     throw misuse(HookmatchError, "previewStream's signal must be an AbortSignal", "/signal");
   }
@@ -295,6 +312,9 @@ const previewStream = (HookmatchError) => async function previewStream(source, o
         bytes = encoder.encode(chunk);
       } else if (chunk instanceof Uint8Array) {
         bytes = chunk;
+        if (bytes.length === 0 && !readable(bytes)) {
+          throw misuse(HookmatchError, "a chunk of the stream is a view of a detached ArrayBuffer (transferred or resized away); its bytes can no longer be read");
+        }
       } else if (chunk instanceof ArrayBuffer) {
         bytes = new Uint8Array(chunk);
       } else if (ArrayBuffer.isView(chunk)) {

@@ -311,3 +311,22 @@ test("dropped handles are still freed", () => {
   // Were nothing freed, each round would add 20,000 subscriptions (~30 MB).
   assert.ok(last - first <= 4 * 1024 * 1024, `wasm memory grew from ${first} to ${last} bytes`);
 });
+
+test("previewStream: options that throw when read and a detached chunk reject with HookmatchError invalid_input", () => {
+  const r = inChild(`
+    import { Subscription, HookmatchError } from "hookmatch";
+    const sub = Subscription.compile({ objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com", authToken: "t" });
+    const revoked = () => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; };
+    const detached = () => { const b = new ArrayBuffer(8); const v = new Uint8Array(b); structuredClone(b, { transfer: [b] }); return v; };
+    const code = async (f) => { try { await f(); return "ok"; } catch (e) { return e instanceof HookmatchError ? e.code : "raw:" + e?.constructor?.name + ":" + e?.message; } };
+    const line = JSON.stringify({ eventType: "UPDATE", newState: { objCode: "PROJ" }, oldState: {} }) + "\\n";
+    const out = {
+      revokedOptions: await code(() => sub.previewStream(line, revoked())),
+      getterOptions: await code(() => sub.previewStream(line, { get signal() { throw new TypeError("no"); } })),
+      detachedChunk: await code(() => sub.previewStream([line, detached(), line])),
+      emptyChunk: (await sub.previewStream([line, new Uint8Array(0), line])).matched,
+    };
+    console.log(JSON.stringify(out));
+  `);
+  assert.deepEqual(r, { revokedOptions: "invalid_input", getterOptions: "invalid_input", detachedChunk: "invalid_input", emptyChunk: 2 });
+});
