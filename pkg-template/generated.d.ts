@@ -11,7 +11,16 @@ export type Diagnostic = { severity: Severity, code: ErrorCode,
 /**
  * RFC 6901 JSON Pointer into the spec; `""` is the whole spec.
  */
-path: string, message: string, };
+path: string, message: string, 
+/**
+ * 1-based line of a syntax error in JSON text (`invalid_json`), for
+ * editors; absent otherwise.
+ */
+line?: number, 
+/**
+ * 1-based column of that syntax error.
+ */
+column?: number, };
 
 export type Check = { 
 /**

@@ -125,6 +125,10 @@ function patch(proto, method, projections) {
     if (isObjectEvent(event)) {
       let text;
       try {
+        // An array where one event is expected is misuse: the plain path
+        // reports it (invalid_input). Inside the try: a revoked Proxy
+        // throws here, and the plain path reports that too.
+        if (Array.isArray(event)) throw PLAIN;
         let p = projections.get(this);
         if (p === undefined) {
           p = JSON.parse(this.__projection());

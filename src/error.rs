@@ -22,6 +22,15 @@ pub struct Diagnostic {
     /// RFC 6901 JSON Pointer into the spec; `""` is the whole spec.
     pub path: String,
     pub message: String,
+    /// 1-based line of a syntax error in JSON text (`invalid_json`), for
+    /// editors; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub line: Option<u32>,
+    /// 1-based column of that syntax error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub column: Option<u32>,
 }
 
 impl Diagnostic {
@@ -31,6 +40,8 @@ impl Diagnostic {
             code,
             path: path.into(),
             message: message.into(),
+            line: None,
+            column: None,
         }
     }
 
@@ -40,6 +51,17 @@ impl Diagnostic {
             code,
             path: path.into(),
             message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// The `invalid_json` diagnostic of a syntax error, with its place.
+    pub fn syntax(e: &Error) -> Self {
+        Diagnostic {
+            line: e.line,
+            column: e.column,
+            ..Diagnostic::error(Code::InvalidJson, "", e.message.clone())
         }
     }
 

@@ -106,9 +106,7 @@ pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
 pub fn validate_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, Error> {
     match crate::json::parse(spec, "the spec") {
         Ok(v) => Ok(validate(&v, opts)),
-        Err(e) if e.kind == crate::error::Code::InvalidJson => {
-            Ok(vec![Diagnostic::error(Code::InvalidJson, "", e.message)])
-        }
+        Err(e) if e.kind == crate::error::Code::InvalidJson => Ok(vec![Diagnostic::syntax(&e)]),
         Err(e) => Err(e),
     }
 }
@@ -402,9 +400,7 @@ pub fn lint(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
 pub fn lint_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, Error> {
     match crate::json::parse(spec, "the spec") {
         Ok(v) => Ok(lint(&v, opts)),
-        Err(e) if e.kind == Code::InvalidJson => {
-            Ok(vec![Diagnostic::error(Code::InvalidJson, "", e.message)])
-        }
+        Err(e) if e.kind == crate::error::Code::InvalidJson => Ok(vec![Diagnostic::syntax(&e)]),
         Err(e) => Err(e),
     }
 }

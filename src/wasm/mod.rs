@@ -78,6 +78,56 @@ extern "C" {
     fn is_array_checked(v: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = assign)]
     fn object_assign(target: &JsValue, source: &JsValue) -> Result<js_sys::Object, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn prototype_of(v: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+thread_local! {
+    /// `Object.prototype`, the prototype of a plain object.
+    static OBJECT_PROTOTYPE: JsValue =
+        prototype_of(&js_sys::Object::new()).unwrap_or(JsValue::NULL);
+}
+
+/// A spec, an event or an options object must be a plain object (or JSON
+/// text, or bytes): a `Map`, `Set`, `Date`, class instance or array would
+/// otherwise be read through `JSON.stringify` as something else entirely
+/// (`{}`, a date string), so it is `invalid_input` naming what was given.
+fn expect_plain(v: &JsValue, what: &str) -> Result<(), JsValue> {
+    if v.is_string() || !v.is_object() || v.is_instance_of::<Uint8Array>() {
+        return Ok(());
+    }
+    let given = if is_array(v) {
+        "an array".to_string()
+    } else {
+        let Ok(proto) = prototype_of(v) else {
+            // A revoked Proxy: the conversion that follows reports it.
+            return Ok(());
+        };
+        if proto.is_null() || OBJECT_PROTOTYPE.with(|o| proto == *o) {
+            return Ok(());
+        }
+        if v.is_instance_of::<js_sys::Map>() {
+            "a Map".to_string()
+        } else if v.is_instance_of::<js_sys::Set>() {
+            "a Set".to_string()
+        } else if v.is_instance_of::<js_sys::Date>() {
+            "a Date".to_string()
+        } else {
+            let name = js_sys::Reflect::get(&proto, &JsValue::from_str("constructor"))
+                .ok()
+                .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("name")).ok())
+                .and_then(|n| n.as_string())
+                .filter(|n| !n.is_empty());
+            match name {
+                Some(n) => format!("an instance of {n}"),
+                None => "an object that is not plain".to_string(),
+            }
+        }
+    };
+    Err(js_error(&Error::new(
+        Code::InvalidInput,
+        format!("{what} must be a plain object or JSON text, got {given}"),
+    )))
 }
 
 /// `Array.isArray`; a value it throws on (a revoked Proxy) is not an array,
@@ -178,6 +228,7 @@ fn with_event_bytes<R>(v: &JsValue, what: &str, f: impl FnOnce(&[u8]) -> R) -> R
         .map(|s| (s, s.length() as usize))
         .filter(|(_, units)| *units <= SCRATCH_MAX_UNITS);
     let Some((s, units)) = small else {
+        expect_plain(v, what)?;
         return Ok(f(&input_bytes(v, what)?));
     };
     crate::json::check_size(units, what).map_err(|e| js_error(&e))?;
@@ -253,6 +304,7 @@ impl JsSubscription {
         options: Option<CompileOptionsArg>,
     ) -> Result<JsSubscription, JsValue> {
         let opts = spec_options(options.as_ref().map(AsRef::as_ref), "compile options")?;
+        expect_plain(&spec, "the spec")?;
         let text = input_text(&spec, "the spec")?;
         CoreSubscription::compile_text(text.as_bytes(), opts)
             .map(|inner| JsSubscription { inner })
@@ -279,6 +331,7 @@ impl JsSubscription {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
+        expect_plain(&event, "the event")?;
         let text = input_bytes(&event, "the event")?;
         let explanation = self.inner.explain_text(&text).map_err(|e| js_error(&e))?;
         to_js(&explanation)
@@ -362,6 +415,7 @@ impl JsSubscription {
         let bytes = if event.is_null() || event.is_undefined() {
             None
         } else {
+            expect_plain(&event, "the event")?;
             Some(input_bytes(&event, "the event")?)
         };
         match self
@@ -501,6 +555,7 @@ impl JsSubscriptionSet {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         let id = id_string(&id)?;
+        expect_plain(&event, "the event")?;
         let bytes = input_bytes(&event, "the event")?;
         let value = crate::json::parse(&bytes, "the event").map_err(|e| js_error(&e))?;
         to_js(&self.inner.explain(&value, &id).map_err(|e| js_error(&e))?)
@@ -577,6 +632,7 @@ impl JsSubscriptionSet {
     ) -> Result<(), JsValue> {
         let id = id_string(&id)?;
         let opts = spec_options(options.as_ref().map(AsRef::as_ref), "add options")?;
+        expect_plain(&spec, "the spec")?;
         let text = input_text(&spec, "the spec")?;
         let value =
             crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("")))?;
@@ -628,6 +684,7 @@ pub fn lint(
     // `events` changes no finding (they hold for every event): checked, not read.
     let (opts, _) = analysis_options(options.as_ref().map(AsRef::as_ref), "lint options", false)?;
     let compile = opts.spec.to_compile().map_err(|e| js_error(&e))?;
+    expect_plain(&spec, "the spec")?;
     let text = input_text(&spec, "the spec")?;
     let diags = subscription::lint_text(text.as_bytes(), compile).map_err(|e| js_error(&e))?;
     to_js(&diags)
@@ -646,7 +703,9 @@ pub fn diff(
         analysis_options(options.as_ref().map(AsRef::as_ref), "diff options", true)?;
     let compile = opts.spec.to_compile().map_err(|e| js_error(&e))?;
     let read = |v: &JsValue, side: &str| -> Result<serde_json::Value, JsValue> {
-        let text = input_text(v, &format!("the {} spec", &side[1..]))?;
+        let what = format!("the {} spec", &side[1..]);
+        expect_plain(v, &what)?;
+        let text = input_text(v, &what)?;
         crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("").under(side)))
     };
     let (a, b) = (read(&before, "/before")?, read(&after, "/after")?);
@@ -712,6 +771,7 @@ pub fn validate(
     options: Option<ValidateOptionsArg>,
 ) -> Result<JsValue, JsValue> {
     let opts = spec_options(options.as_ref().map(AsRef::as_ref), "validate options")?;
+    expect_plain(&spec, "the spec")?;
     let text = input_text(&spec, "the spec")?;
     let diags = subscription::validate_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
     to_js(&diags)
@@ -867,6 +927,8 @@ fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> 
             format!("{what} must be an object, such as {{ dialect: \"workfront\" }}"),
         )));
     }
+    // A Map of options would read as {} and every option be lost.
+    expect_plain(o, what)?;
     NON_FINITE.with(|k| k.borrow_mut().take());
     let text = REPLACER
         .with(|r| JSON::stringify_with_replacer(o, r.as_ref().unchecked_ref()))

@@ -134,7 +134,6 @@ test("objects JSON.stringify treats specially answer as their JSON text does", (
       e.newState = Object.assign(Object.create(null), e.newState);
       return e;
     })(),
-    "an array as the event": [base()],
     "a base64 state": { eventType: "UPDATE", newState: Buffer.from(JSON.stringify(base().newState)).toString("base64") },
     "a NaN field": (() => {
       const e = base();
@@ -153,6 +152,10 @@ test("objects JSON.stringify treats specially answer as their JSON text does", (
   }
   assert.equal(sub.matches(cases.plain), true);
   assert.equal(sub.matches(cases["a Date read through its toJSON"]), true);
+  // An array where one event is expected is misuse, not an event
+  // (invalid_input naming it); as JSON text it is read as text is.
+  throwsHookmatch(assert, () => sub.matches([base()]), "invalid_input");
+  throwsHookmatch(assert, () => sub.matches(JSON.stringify([base()])), "invalid_event");
   assert.equal(sub.matches(cases["a non-enumerable field"]), false);
 });
 
