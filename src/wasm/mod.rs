@@ -650,7 +650,13 @@ impl JsSubscriptionSet {
                 *slot = None;
             }
         }
-        Ok(self.inner.remove(&id))
+        let generation = self.inner.generation();
+        let removed = self.inner.remove(&id);
+        if self.inner.generation() != generation {
+            // Positions were renumbered: the cache by position is stale.
+            self.js_ids.borrow_mut().clear();
+        }
+        Ok(removed)
     }
 
     /// Ids in insertion order.
