@@ -204,6 +204,13 @@ export interface Limits {
    * no limit applies to them, so a limit can always be changed again.
    */
   maxInputBytes?: number;
+  /**
+   * Largest document read whole into a tree, in bytes: a spec, and an event
+   * given to `explain`, `deliver` or the analysis (a tree costs many times
+   * its text). 0 restores the default (33554432). `matches` of text and
+   * `preview` read only what filters need and are bound by `maxInputBytes`.
+   */
+  maxTreeBytes?: number;
 }
 
 export interface SetEntry { id: string; spec: SpecInput; dialect?: DialectName; }

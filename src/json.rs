@@ -15,6 +15,30 @@ pub const MAX_DEPTH: usize = 128;
 
 static MAX_INPUT_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_INPUT_BYTES);
 
+/// Default largest document read whole into a tree (specs, and events for
+/// `explain` and `deliver`), in bytes (32 MiB). A tree costs many times its
+/// text: `[0,0,…]` of 65 MB ran the wasm out of memory (4 GiB) inside the
+/// 256 MiB input limit, and the page kept the memory afterwards; 32 MiB of
+/// it peaks near 0.5 GiB. The streaming calls (`matches` of text,
+/// `preview`) read only what filters need and keep [`DEFAULT_MAX_INPUT_BYTES`].
+pub const DEFAULT_MAX_TREE_BYTES: usize = 32 * 1024 * 1024;
+
+static MAX_TREE_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_TREE_BYTES);
+
+/// Set the largest document read whole (bytes). `0` restores the default.
+pub fn set_max_tree_bytes(limit: usize) {
+    let limit = if limit == 0 {
+        DEFAULT_MAX_TREE_BYTES
+    } else {
+        limit
+    };
+    MAX_TREE_BYTES.store(limit, Ordering::Relaxed);
+}
+
+pub fn max_tree_bytes() -> usize {
+    MAX_TREE_BYTES.load(Ordering::Relaxed)
+}
+
 /// Set the largest input accepted (bytes). `0` restores the default.
 pub fn set_max_input_bytes(limit: usize) {
     let limit = if limit == 0 {
@@ -54,8 +78,26 @@ pub fn field<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Option<&
     }
 }
 
-/// Parse one JSON document from bytes (UTF-8 is checked by serde_json).
+/// Parse one JSON document from bytes into a tree (UTF-8 is checked by
+/// serde_json), within the input limit and the tree limit.
 pub fn parse(bytes: &[u8], what: &str) -> Result<Value, Error> {
+    check_size(bytes.len(), what)?;
+    let max = max_tree_bytes();
+    if bytes.len() > max {
+        return Err(Error::new(
+            Code::TooLarge,
+            format!(
+                "{what} is {} bytes, above the limit of {max} bytes for a document read whole (setLimits' maxTreeBytes; matches and preview read larger inputs as they stream)",
+                bytes.len()
+            ),
+        ));
+    }
+    parse_flat(bytes, what)
+}
+
+/// [`parse`] within the input limit only, for a document that is mostly
+/// one string (a delivery's body: its tree costs what its text does).
+pub fn parse_flat(bytes: &[u8], what: &str) -> Result<Value, Error> {
     check_size(bytes.len(), what)?;
     serde_json::from_slice(bytes).map_err(|e| syntax_error(&e, what))
 }

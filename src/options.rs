@@ -331,13 +331,16 @@ impl Options for Base64OptionsIn {
 pub struct LimitsIn {
     /// Largest input accepted, bytes; 0 restores the default.
     pub max_input_bytes: Option<u64>,
+    /// Largest document read whole into a tree, bytes; 0 restores the default.
+    pub max_tree_bytes: Option<u64>,
 }
 
 impl Options for LimitsIn {
-    const KEYS: &'static [&'static str] = &["maxInputBytes"];
+    const KEYS: &'static [&'static str] = &["maxInputBytes", "maxTreeBytes"];
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(LimitsIn {
             max_input_bytes: o.whole("maxInputBytes", u64::from(u32::MAX))?,
+            max_tree_bytes: o.whole("maxTreeBytes", u64::from(u32::MAX))?,
         })
     }
 }

@@ -810,7 +810,8 @@ pub fn verify(
         )));
     };
     let text = input_text(&delivery, "the delivery")?;
-    let value = crate::json::parse(text.as_bytes(), "the delivery").map_err(|e| js_error(&e))?;
+    let value =
+        crate::json::parse_flat(text.as_bytes(), "the delivery").map_err(|e| js_error(&e))?;
     let given =
         read_options::<VerifyOptionsIn>(options.as_ref().map(AsRef::as_ref), "verify options")?;
     let opts = crate::signing::VerifyOptions {
@@ -883,6 +884,9 @@ pub fn set_limits(
     let limits = read_options::<LimitsIn>(Some(&limits), "limits")?;
     if let Some(max) = limits.max_input_bytes {
         crate::json::set_max_input_bytes(max as usize);
+    }
+    if let Some(max) = limits.max_tree_bytes {
+        crate::json::set_max_tree_bytes(max as usize);
     }
     Ok(())
 }

@@ -330,3 +330,42 @@ test("previewStream: options that throw when read and a detached chunk reject wi
   `);
   assert.deepEqual(r, { revokedOptions: "invalid_input", getterOptions: "invalid_input", detachedChunk: "invalid_input", emptyChunk: 2 });
 });
+
+// A large document read whole (explain, deliver, compile, the analysis):
+// 65–100 MB used to run the wasm out of memory inside the 256 MiB input
+// limit (a tree costs many times its text). Past maxTreeBytes (32 MiB by
+// default) it is too_large before any tree is built, matches of text still
+// reads it as it streams, and the module keeps answering. In a child
+// process: a failure here would kill the module.
+test("documents past the tree limit are too_large, not out of memory, and the module keeps working", () => {
+  const code = `
+    import { Subscription, validate, lint, setLimits } from "hookmatch";
+    const spec = { objCode: "TASK", eventType: "UPDATE", url: "https://h.example.com/", authToken: "t" };
+    const sub = Subscription.compile(spec);
+    const big = '{"eventType":"UPDATE","newState":{"objCode":"TASK","xs":[' + "0,".repeat(20_000_000) + '0]},"oldState":{}}';
+    const out = {};
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return e.name + ":" + e.code; } };
+    out.explain = code(() => sub.explain(big));
+    out.deliver = code(() => sub.deliver(big));
+    out.validate = code(() => validate(big));
+    out.lint = code(() => lint(big));
+    // (Workfront drops messages over 1 MB, so a vendor without a size limit.)
+    const kanboard = Subscription.compile({ url: "https://h.example.com/kb", token: "t" });
+    out.matches = kanboard.matches('{"event_name":"task.create","event_data":{"task_id":1,"xs":[' + "0,".repeat(20_000_000) + '0]}}');
+    setLimits({ maxTreeBytes: 1000 });
+    out.small = code(() => sub.explain('{"eventType":"UPDATE","newState":{"objCode":"TASK","pad":"' + "x".repeat(2000) + '"},"oldState":{}}'));
+    setLimits({ maxTreeBytes: 0 });
+    out.after = sub.explain('{"eventType":"UPDATE","newState":{"objCode":"TASK"},"oldState":{}}').matched;
+    console.log(JSON.stringify(out));
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: new URL("../..", import.meta.url), encoding: "utf8", maxBuffer: 1 << 20 }));
+  assert.deepEqual(out, {
+    explain: "HookmatchError:too_large",
+    deliver: "HookmatchError:too_large",
+    validate: "HookmatchError:too_large",
+    lint: "HookmatchError:too_large",
+    matches: true,
+    small: "HookmatchError:too_large",
+    after: true,
+  });
+});
