@@ -1534,27 +1534,9 @@ fn never_matches(
     let mut gate: Vec<usize> = (0..tree.gate.len()).collect();
     let mut entries: Vec<usize> = (0..tree.entries.len()).collect();
     if plan.connector == Connector::And {
-        let mut i = 0;
-        while i < entries.len() {
-            let mut fewer = entries.clone();
-            fewer.remove(i);
-            if unsat(&gate, &fewer) {
-                entries = fewer;
-            } else {
-                i += 1;
-            }
-        }
+        shrink(&mut entries, |fewer| unsat(&gate, fewer));
     }
-    let mut i = 0;
-    while i < gate.len() {
-        let mut fewer = gate.clone();
-        fewer.remove(i);
-        if unsat(&fewer, &entries) {
-            gate = fewer;
-        } else {
-            i += 1;
-        }
-    }
+    shrink(&mut gate, |fewer| unsat(fewer, &entries));
     if !unsat(&gate, &entries) {
         return None;
     }
@@ -1615,6 +1597,21 @@ fn never_matches(
         }
     };
     Some(Diagnostic::warning(Code::NeverMatches, path, message))
+}
+
+/// Drop each element of `list` whose absence keeps `still` true (deletion
+/// to a minimal list, in one pass).
+fn shrink(list: &mut Vec<usize>, mut still: impl FnMut(&[usize]) -> bool) {
+    let mut i = 0;
+    while i < list.len() {
+        let mut fewer = list.clone();
+        fewer.remove(i);
+        if still(&fewer) {
+            *list = fewer;
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Which filter `fail` names: a top-level index, or a JSON Pointer

@@ -628,19 +628,11 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
 
     let mut leaves = Vec::new();
     let mut json = Map::new();
-    let mut leaf = |name: &str, pointer: &[&str], comparison: Comparison, value: Value| {
-        leaves.push(Filter {
-            field_name: name.into(),
-            field: FieldRef::Pointer(pointer.iter().map(|s| s.to_string()).collect()),
-            comparison,
-            state: StateSel::New,
-            state_given: false,
-            hint: Hint::of(&value),
-            value,
-        });
+    let mut push = |name: &str, pointer: &[&str], comparison: Comparison, value: Value| {
+        leaves.push(leaf(name, pointer, comparison, value));
     };
     if let Some(resource_type) = resource_type {
-        leaf(
+        push(
             "resource.resource_type",
             &["resource", "resource_type"],
             Comparison::Eq,
@@ -649,7 +641,7 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
         json.insert("resource_type".into(), resource_type.into());
     }
     if let Some(s) = subtype {
-        leaf(
+        push(
             "resource.resource_subtype",
             &["resource", "resource_subtype"],
             Comparison::Eq,
@@ -658,11 +650,11 @@ fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, 
         json.insert("resource_subtype".into(), s.into());
     }
     if let Some(a) = action {
-        leaf("action", &["action"], Comparison::Eq, a.clone().into());
+        push("action", &["action"], Comparison::Eq, a.clone().into());
         json.insert("action".into(), a.into());
     }
     if let Some(f) = fields {
-        leaf(
+        push(
             "change.field",
             &["change", "field"],
             Comparison::In,
