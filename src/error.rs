@@ -70,340 +70,123 @@ impl Diagnostic {
     }
 }
 
-/// Every stable code hookmatch reports: thrown errors' `code` and
-/// diagnostics' `code`, one enum (the TypeScript union `ErrorCode` and the
-/// README's list are generated from [`Code::ALL`] by `tests/typescript.rs`).
-/// New codes may be added; none is renamed.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Code {
-    // --- thrown
-    /// Text that is not JSON, e.g. `{"objCode": }` (with `line` and `column`).
-    InvalidJson,
-    /// A spec with at least one error diagnostic (`compile` reports the first diagnostic's own code).
-    InvalidSpec,
-    /// An event of the wrong shape, e.g. `42`, or a Workfront state whose base64 is not JSON.
-    InvalidEvent,
-    /// Base64 text with a character outside the alphabet, bad length or bad padding (with the byte `offset`).
-    InvalidBase64,
-    /// A spec whose dialect cannot be told from its shape, or a `dialect` option that names none.
-    UnknownDialect,
-    /// An input (or, in a stream, a line) above the input limit (`setLimits`).
-    TooLarge,
-    /// Misuse: an argument of the wrong type, or an option that does not exist.
-    InvalidInput,
-    /// A method of a `Subscription` or `SubscriptionSet` called after `free()`.
-    Freed,
-    // --- error diagnostics
-    /// A spec field of the wrong JSON type.
-    InvalidType,
-    /// A required spec field is absent.
-    MissingField,
-    /// A required string is empty.
-    EmptyField,
-    /// A filter's `fieldName` is empty.
-    EmptyFieldName,
-    /// A target that is not an absolute http(s) URL.
-    InvalidUrl,
-    /// A value outside what the field takes (e.g. `base64Encoding`).
-    InvalidValue,
-    /// A key the vendor does not take: an error where the vendor refuses it (Workfront's top level), else a warning.
-    UnknownField,
-    /// A Workfront `objCode` not on Adobe's lists.
-    UnknownObjCode,
-    /// A Workfront `eventType` other than CREATE, DELETE, UPDATE.
-    UnknownEventType,
-    /// A connector other than AND or OR.
-    UnknownConnector,
-    /// A comparison outside Workfront's ten.
-    UnknownComparison,
-    /// A filter `state`, or a ricloud config `state`, that does not exist.
-    UnknownState,
-    /// `oldState` in a filter of a CREATE subscription.
-    OldStateOnCreate,
-    /// A `fieldValue` its comparison cannot use.
-    InvalidFieldValue,
-    /// A `/`-field name that is not an RFC 6901 pointer.
-    InvalidPointer,
-    /// A filter `type` other than `group`.
-    UnknownFilterType,
-    /// A filter group with fewer than 2 filters.
-    GroupTooSmall,
-    /// A filter group with more than 5 filters.
-    GroupTooLarge,
-    /// A group inside a group.
-    NestedGroup,
-    /// More than 10 filter groups.
-    TooManyGroups,
-    /// A target the vendor refuses (Asana's 403 hosts; Kanboard's private networks).
-    ForbiddenTarget,
-    /// An Asana filter action outside changed, added, removed, deleted, undeleted.
-    UnknownAction,
-    /// Asana `fields` without `action: "changed"`.
-    FieldsNeedChanged,
-    /// Asana `fields` on a webhook on a team, portfolio or workspace.
-    FieldsUnsupported,
-    /// An Asana webhook on a team, portfolio or workspace without filters.
-    FiltersRequired,
-    /// An event name the vendor never sends (Kanboard, R-Service).
-    UnknownEvent,
-    /// A Kanboard `events` list that is empty.
-    EmptyEvents,
-    /// A value over the vendor's length limit (a warning for Workfront's authToken).
-    TooLong,
-    /// An R-Service `mail_exceptions_to` entry that is not an e-mail address.
-    InvalidEmail,
-    /// A ricloud update that sets a state only ricloud sets.
-    StateNotSettable,
-    /// A ricloud update of a field that cannot change.
-    ReadOnlyField,
-    /// A set entry without a string id or a spec.
-    InvalidEntry,
-    /// A set entry whose id is already used.
-    DuplicateId,
-    // --- warning diagnostics
-    /// A field Workfront documents as not filterable.
-    UnfilterableField,
-    /// A `fieldValue` that `changed` ignores.
-    IgnoredFieldValue,
-    /// `changed` on a CREATE subscription (the old state is empty).
-    ChangedOnCreate,
-    /// A plain-http Asana target.
-    InsecureTarget,
-    /// Filters on a vendor that does not filter: the receiver must run them.
-    ReceiverSideFilter,
-    /// A Kanboard event listed twice.
-    DuplicateEvent,
-    /// A Kanboard event under its old name (`file.create`).
-    RenamedEvent,
-    /// A Kanboard URL with a fragment: the token lands after it and is never sent.
-    TokenAfterFragment,
-    /// An Asana filter for events that never reach a higher-level webhook.
-    NeverDelivered,
-    /// A masked `authToken` (`****…`), as GET responses show it.
-    MaskedSecret,
-    /// An R-Service webhook policy signature the preview cannot show.
-    UnsignedPreview,
-    /// A ricloud `date_created` that is not a date-time.
-    InvalidDate,
-    // --- analysis findings (lint, set.lint): warnings
-    /// No event can fire the subscription (the message names the conflicting checks).
-    NeverMatches,
-    /// A filter or group that every event passes.
-    AlwaysPasses,
-    /// A filter implied by another under AND, or implying another under OR.
-    RedundantFilter,
-    /// A filter written twice in the same list.
-    DuplicateFilter,
-    /// Two set members equal in every field the vendor compares.
-    DuplicateSubscription,
-    /// Two set members with the same target that both fire for one event.
-    OverlappingDelivery,
-    /// A question the analysis could not decide within its work bound or
-    /// for comparisons its search is not exact for: nothing was claimed.
-    AnalysisIncomplete,
+/// The one table of codes: each entry is `(Variant, "wire_name", group,
+/// "doc")`, written once. The enum, [`Code::ALL`] (in the table's order, which
+/// is the order of the generated `ErrorCode` union and of the README's list),
+/// [`Code::as_str`] and [`Code::group`] all come from it, so a code cannot be
+/// added to one and forgotten in another.
+macro_rules! codes {
+    ($(($variant:ident, $name:literal, $group:ident, $doc:literal)),* $(,)?) => {
+        /// Every stable code hookmatch reports: thrown errors' `code` and
+        /// diagnostics' `code`, one enum (the TypeScript union `ErrorCode` and
+        /// the README's list are generated from [`Code::ALL`] by
+        /// `src/typescript.rs`). New codes may be added; none is renamed.
+        #[non_exhaustive]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of the enum.
+            pub const ALL: &[Code] = &[$(Code::$variant),*];
+
+            /// The stable name reported to JS, e.g. `"invalid_json"`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// How the code is reported: `"thrown"`, or a diagnostic's usual severity.
+            pub fn group(self) -> &'static str {
+                match self {
+                    $(Code::$variant => code_group!($group),)*
+                }
+            }
+        }
+    };
 }
 
-impl Code {
-    /// Every code, in the order of the enum.
-    pub const ALL: &[Code] = &[
-        Code::InvalidJson,
-        Code::InvalidSpec,
-        Code::InvalidEvent,
-        Code::InvalidBase64,
-        Code::UnknownDialect,
-        Code::TooLarge,
-        Code::InvalidInput,
-        Code::Freed,
-        Code::InvalidType,
-        Code::MissingField,
-        Code::EmptyField,
-        Code::EmptyFieldName,
-        Code::InvalidUrl,
-        Code::InvalidValue,
-        Code::UnknownField,
-        Code::UnknownObjCode,
-        Code::UnknownEventType,
-        Code::UnknownConnector,
-        Code::UnknownComparison,
-        Code::UnknownState,
-        Code::OldStateOnCreate,
-        Code::InvalidFieldValue,
-        Code::InvalidPointer,
-        Code::UnknownFilterType,
-        Code::GroupTooSmall,
-        Code::GroupTooLarge,
-        Code::NestedGroup,
-        Code::TooManyGroups,
-        Code::ForbiddenTarget,
-        Code::UnknownAction,
-        Code::FieldsNeedChanged,
-        Code::FieldsUnsupported,
-        Code::FiltersRequired,
-        Code::UnknownEvent,
-        Code::EmptyEvents,
-        Code::TooLong,
-        Code::InvalidEmail,
-        Code::StateNotSettable,
-        Code::ReadOnlyField,
-        Code::InvalidEntry,
-        Code::DuplicateId,
-        Code::UnfilterableField,
-        Code::IgnoredFieldValue,
-        Code::ChangedOnCreate,
-        Code::InsecureTarget,
-        Code::ReceiverSideFilter,
-        Code::DuplicateEvent,
-        Code::RenamedEvent,
-        Code::TokenAfterFragment,
-        Code::NeverDelivered,
-        Code::MaskedSecret,
-        Code::UnsignedPreview,
-        Code::InvalidDate,
-        Code::NeverMatches,
-        Code::AlwaysPasses,
-        Code::RedundantFilter,
-        Code::DuplicateFilter,
-        Code::DuplicateSubscription,
-        Code::OverlappingDelivery,
-        Code::AnalysisIncomplete,
-    ];
+/// A table entry's group, spelled out: a group other than these three does
+/// not compile (the README's list has exactly these sections).
+macro_rules! code_group {
+    (thrown) => {
+        "thrown"
+    };
+    (error) => {
+        "error"
+    };
+    (warning) => {
+        "warning"
+    };
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::InvalidJson => "invalid_json",
-            Code::InvalidSpec => "invalid_spec",
-            Code::InvalidEvent => "invalid_event",
-            Code::InvalidBase64 => "invalid_base64",
-            Code::UnknownDialect => "unknown_dialect",
-            Code::TooLarge => "too_large",
-            Code::InvalidInput => "invalid_input",
-            Code::Freed => "freed",
-            Code::InvalidType => "invalid_type",
-            Code::MissingField => "missing_field",
-            Code::EmptyField => "empty_field",
-            Code::EmptyFieldName => "empty_field_name",
-            Code::InvalidUrl => "invalid_url",
-            Code::InvalidValue => "invalid_value",
-            Code::UnknownField => "unknown_field",
-            Code::UnknownObjCode => "unknown_obj_code",
-            Code::UnknownEventType => "unknown_event_type",
-            Code::UnknownConnector => "unknown_connector",
-            Code::UnknownComparison => "unknown_comparison",
-            Code::UnknownState => "unknown_state",
-            Code::OldStateOnCreate => "old_state_on_create",
-            Code::InvalidFieldValue => "invalid_field_value",
-            Code::InvalidPointer => "invalid_pointer",
-            Code::UnknownFilterType => "unknown_filter_type",
-            Code::GroupTooSmall => "group_too_small",
-            Code::GroupTooLarge => "group_too_large",
-            Code::NestedGroup => "nested_group",
-            Code::TooManyGroups => "too_many_groups",
-            Code::ForbiddenTarget => "forbidden_target",
-            Code::UnknownAction => "unknown_action",
-            Code::FieldsNeedChanged => "fields_need_changed",
-            Code::FieldsUnsupported => "fields_unsupported",
-            Code::FiltersRequired => "filters_required",
-            Code::UnknownEvent => "unknown_event",
-            Code::EmptyEvents => "empty_events",
-            Code::TooLong => "too_long",
-            Code::InvalidEmail => "invalid_email",
-            Code::StateNotSettable => "state_not_settable",
-            Code::ReadOnlyField => "read_only_field",
-            Code::InvalidEntry => "invalid_entry",
-            Code::DuplicateId => "duplicate_id",
-            Code::UnfilterableField => "unfilterable_field",
-            Code::IgnoredFieldValue => "ignored_field_value",
-            Code::ChangedOnCreate => "changed_on_create",
-            Code::InsecureTarget => "insecure_target",
-            Code::ReceiverSideFilter => "receiver_side_filter",
-            Code::DuplicateEvent => "duplicate_event",
-            Code::RenamedEvent => "renamed_event",
-            Code::TokenAfterFragment => "token_after_fragment",
-            Code::NeverDelivered => "never_delivered",
-            Code::MaskedSecret => "masked_secret",
-            Code::UnsignedPreview => "unsigned_preview",
-            Code::InvalidDate => "invalid_date",
-            Code::NeverMatches => "never_matches",
-            Code::AlwaysPasses => "always_passes",
-            Code::RedundantFilter => "redundant_filter",
-            Code::DuplicateFilter => "duplicate_filter",
-            Code::DuplicateSubscription => "duplicate_subscription",
-            Code::OverlappingDelivery => "overlapping_delivery",
-            Code::AnalysisIncomplete => "analysis_incomplete",
-        }
-    }
-
-    /// Kept for the old name: [`Code::as_str`].
-    pub fn code(self) -> &'static str {
-        self.as_str()
-    }
-
-    /// How the code is reported: `"thrown"`, or a diagnostic's usual severity.
-    pub fn group(self) -> &'static str {
-        match self {
-            Code::InvalidJson
-            | Code::InvalidSpec
-            | Code::InvalidEvent
-            | Code::InvalidBase64
-            | Code::UnknownDialect
-            | Code::TooLarge
-            | Code::InvalidInput
-            | Code::Freed => "thrown",
-            Code::InvalidType
-            | Code::MissingField
-            | Code::EmptyField
-            | Code::EmptyFieldName
-            | Code::InvalidUrl
-            | Code::InvalidValue
-            | Code::UnknownField
-            | Code::UnknownObjCode
-            | Code::UnknownEventType
-            | Code::UnknownConnector
-            | Code::UnknownComparison
-            | Code::UnknownState
-            | Code::OldStateOnCreate
-            | Code::InvalidFieldValue
-            | Code::InvalidPointer
-            | Code::UnknownFilterType
-            | Code::GroupTooSmall
-            | Code::GroupTooLarge
-            | Code::NestedGroup
-            | Code::TooManyGroups
-            | Code::ForbiddenTarget
-            | Code::UnknownAction
-            | Code::FieldsNeedChanged
-            | Code::FieldsUnsupported
-            | Code::FiltersRequired
-            | Code::UnknownEvent
-            | Code::EmptyEvents
-            | Code::TooLong
-            | Code::InvalidEmail
-            | Code::StateNotSettable
-            | Code::ReadOnlyField
-            | Code::InvalidEntry
-            | Code::DuplicateId => "error",
-            Code::UnfilterableField
-            | Code::IgnoredFieldValue
-            | Code::ChangedOnCreate
-            | Code::InsecureTarget
-            | Code::ReceiverSideFilter
-            | Code::DuplicateEvent
-            | Code::RenamedEvent
-            | Code::TokenAfterFragment
-            | Code::NeverDelivered
-            | Code::MaskedSecret
-            | Code::UnsignedPreview
-            | Code::InvalidDate
-            | Code::NeverMatches
-            | Code::AlwaysPasses
-            | Code::RedundantFilter
-            | Code::DuplicateFilter
-            | Code::DuplicateSubscription
-            | Code::OverlappingDelivery
-            | Code::AnalysisIncomplete => "warning",
-        }
-    }
+codes! {
+    // --- thrown
+    (InvalidJson, "invalid_json", thrown, "Text that is not JSON, e.g. `{\"objCode\": }` (with `line` and `column`)."),
+    (InvalidSpec, "invalid_spec", thrown, "A spec with at least one error diagnostic (`compile` reports the first diagnostic's own code)."),
+    (InvalidEvent, "invalid_event", thrown, "An event of the wrong shape, e.g. `42`, or a Workfront state whose base64 is not JSON."),
+    (InvalidBase64, "invalid_base64", thrown, "Base64 text with a character outside the alphabet, bad length or bad padding (with the byte `offset`)."),
+    (UnknownDialect, "unknown_dialect", thrown, "A spec whose dialect cannot be told from its shape, or a `dialect` option that names none."),
+    (TooLarge, "too_large", thrown, "An input (or, in a stream, a line) above the input limit (`setLimits`)."),
+    (InvalidInput, "invalid_input", thrown, "Misuse: an argument of the wrong type, or an option that does not exist."),
+    (Freed, "freed", thrown, "A method of a `Subscription` or `SubscriptionSet` called after `free()`."),
+    // --- error diagnostics
+    (InvalidType, "invalid_type", error, "A spec field of the wrong JSON type."),
+    (MissingField, "missing_field", error, "A required spec field is absent."),
+    (EmptyField, "empty_field", error, "A required string is empty."),
+    (EmptyFieldName, "empty_field_name", error, "A filter's `fieldName` is empty."),
+    (InvalidUrl, "invalid_url", error, "A target that is not an absolute http(s) URL."),
+    (InvalidValue, "invalid_value", error, "A value outside what the field takes (e.g. `base64Encoding`)."),
+    (UnknownField, "unknown_field", error, "A key the vendor does not take: an error where the vendor refuses it (Workfront's top level), else a warning."),
+    (UnknownObjCode, "unknown_obj_code", error, "A Workfront `objCode` not on Adobe's lists."),
+    (UnknownEventType, "unknown_event_type", error, "A Workfront `eventType` other than CREATE, DELETE, UPDATE."),
+    (UnknownConnector, "unknown_connector", error, "A connector other than AND or OR."),
+    (UnknownComparison, "unknown_comparison", error, "A comparison outside Workfront's ten."),
+    (UnknownState, "unknown_state", error, "A filter `state`, or a ricloud config `state`, that does not exist."),
+    (OldStateOnCreate, "old_state_on_create", error, "`oldState` in a filter of a CREATE subscription."),
+    (InvalidFieldValue, "invalid_field_value", error, "A `fieldValue` its comparison cannot use."),
+    (InvalidPointer, "invalid_pointer", error, "A `/`-field name that is not an RFC 6901 pointer."),
+    (UnknownFilterType, "unknown_filter_type", error, "A filter `type` other than `group`."),
+    (GroupTooSmall, "group_too_small", error, "A filter group with fewer than 2 filters."),
+    (GroupTooLarge, "group_too_large", error, "A filter group with more than 5 filters."),
+    (NestedGroup, "nested_group", error, "A group inside a group."),
+    (TooManyGroups, "too_many_groups", error, "More than 10 filter groups."),
+    (ForbiddenTarget, "forbidden_target", error, "A target the vendor refuses (Asana's 403 hosts; Kanboard's private networks)."),
+    (UnknownAction, "unknown_action", error, "An Asana filter action outside changed, added, removed, deleted, undeleted."),
+    (FieldsNeedChanged, "fields_need_changed", error, "Asana `fields` without `action: \"changed\"`."),
+    (FieldsUnsupported, "fields_unsupported", error, "Asana `fields` on a webhook on a team, portfolio or workspace."),
+    (FiltersRequired, "filters_required", error, "An Asana webhook on a team, portfolio or workspace without filters."),
+    (UnknownEvent, "unknown_event", error, "An event name the vendor never sends (Kanboard, R-Service)."),
+    (EmptyEvents, "empty_events", error, "A Kanboard `events` list that is empty."),
+    (TooLong, "too_long", error, "A value over the vendor's length limit (a warning for Workfront's authToken)."),
+    (InvalidEmail, "invalid_email", error, "An R-Service `mail_exceptions_to` entry that is not an e-mail address."),
+    (StateNotSettable, "state_not_settable", error, "A ricloud update that sets a state only ricloud sets."),
+    (ReadOnlyField, "read_only_field", error, "A ricloud update of a field that cannot change."),
+    (InvalidEntry, "invalid_entry", error, "A set entry without a string id or a spec."),
+    (DuplicateId, "duplicate_id", error, "A set entry whose id is already used."),
+    // --- warning diagnostics
+    (UnfilterableField, "unfilterable_field", warning, "A field Workfront documents as not filterable."),
+    (IgnoredFieldValue, "ignored_field_value", warning, "A `fieldValue` that `changed` ignores."),
+    (ChangedOnCreate, "changed_on_create", warning, "`changed` on a CREATE subscription (the old state is empty)."),
+    (InsecureTarget, "insecure_target", warning, "A plain-http Asana target."),
+    (ReceiverSideFilter, "receiver_side_filter", warning, "Filters on a vendor that does not filter: the receiver must run them."),
+    (DuplicateEvent, "duplicate_event", warning, "A Kanboard event listed twice."),
+    (RenamedEvent, "renamed_event", warning, "A Kanboard event under its old name (`file.create`)."),
+    (TokenAfterFragment, "token_after_fragment", warning, "A Kanboard URL with a fragment: the token lands after it and is never sent."),
+    (NeverDelivered, "never_delivered", warning, "An Asana filter for events that never reach a higher-level webhook."),
+    (MaskedSecret, "masked_secret", warning, "A masked `authToken` (`****…`), as GET responses show it."),
+    (UnsignedPreview, "unsigned_preview", warning, "An R-Service webhook policy signature the preview cannot show."),
+    (InvalidDate, "invalid_date", warning, "A ricloud `date_created` that is not a date-time."),
+    // --- analysis findings (lint, set.lint): warnings
+    (NeverMatches, "never_matches", warning, "No event can fire the subscription (the message names the conflicting checks)."),
+    (AlwaysPasses, "always_passes", warning, "A filter or group that every event passes."),
+    (RedundantFilter, "redundant_filter", warning, "A filter implied by another under AND, or implying another under OR."),
+    (DuplicateFilter, "duplicate_filter", warning, "A filter written twice in the same list."),
+    (DuplicateSubscription, "duplicate_subscription", warning, "Two set members equal in every field the vendor compares."),
+    (OverlappingDelivery, "overlapping_delivery", warning, "Two set members with the same target that both fire for one event."),
+    (AnalysisIncomplete, "analysis_incomplete", warning, "A question the analysis could not decide within its work bound or for comparisons its search is not exact for: nothing was claimed."),
 }
 
 impl std::fmt::Display for Code {
@@ -453,7 +236,7 @@ impl Error {
     }
 
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.kind.as_str()
     }
 
     /// The same error about a part of a larger input: `prefix` (e.g.
@@ -610,6 +393,22 @@ mod tests {
         assert_eq!(suggest("EQ", &cmp), Some("eq"));
         assert_eq!(suggest("contain", &cmp), Some("contains"));
         assert_eq!(suggest("zzzzzzzz", &cmp), None);
+    }
+
+    #[test]
+    fn every_code_has_its_own_snake_case_name() {
+        // The table makes a copied line easy; two codes with one name would
+        // make them indistinguishable to JS.
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            let name = c.as_str();
+            assert!(seen.insert(name), "{name} is used twice");
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{name} is not snake_case"
+            );
+        }
     }
 
     #[test]

@@ -633,7 +633,7 @@ mod tests {
     fn codes(set: &SubscriptionSet) -> Vec<(String, Vec<&'static str>)> {
         set.lint()
             .into_iter()
-            .map(|(id, ds)| (id, ds.iter().map(|d| d.code.code()).collect()))
+            .map(|(id, ds)| (id, ds.iter().map(|d| d.code.as_str()).collect()))
             .collect()
     }
 
