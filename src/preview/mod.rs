@@ -381,11 +381,6 @@ impl Tally {
         }
     }
 
-    /// Events counted so far.
-    pub fn events(&self) -> usize {
-        self.result.total
-    }
-
     /// Record the next event's outcome: matched or not (with the reason of
     /// its first failing check when details are kept), or why it could
     /// not be read.

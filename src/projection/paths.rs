@@ -46,17 +46,6 @@ impl Projection {
         }
     }
 
-    /// [`Projection::keep`] of `prefix` then `path`, without joining them.
-    pub fn keep_at<S: AsRef<str>>(&mut self, prefix: &[&str], path: &[S]) {
-        if self.all {
-            return;
-        }
-        match prefix.split_first() {
-            None => self.keep(path),
-            Some((head, rest)) => self.with_child(head, &mut |c| c.keep_at(rest, path)),
-        }
-    }
-
     /// Make the objects at `path` exist (kept as objects, not whole).
     pub fn ensure<S: AsRef<str>>(&mut self, path: &[S]) {
         if let Some((head, rest)) = path.split_first() {
