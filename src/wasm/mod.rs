@@ -448,7 +448,6 @@ impl JsSubscription {
             .map_err(|e| js_error(&e))
     }
 
-    /// The normalized spec, secrets redacted.
     /// The smallest event that fires; with `fail`, one that fails that
     /// filter and passes the gate; with `base`, the fewest changes to
     /// `base`. `null` when there is none. Every event is checked first.
@@ -466,6 +465,7 @@ impl JsSubscription {
         }
     }
 
+    /// The normalized spec, secrets redacted.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.to_json())
