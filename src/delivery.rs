@@ -3,12 +3,13 @@
 //! JSON with the event's own key order; the same inputs give the same bytes
 //! natively and in wasm.
 
-use crate::dialect::Deliver;
 use crate::error::{Code, Error};
+use crate::eval::Check;
 use crate::event::Event;
 use crate::signing;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::fmt;
 
 /// The request a vendor would send.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -170,6 +171,44 @@ impl DeliverOptions {
     pub fn entropy(&self, seed: &str) -> [u8; 32] {
         self.random
             .unwrap_or_else(|| signing::hmac_sha256(b"hookmatch-preview", &[seed.as_bytes()]))
+    }
+}
+
+/// How a vendor builds the requests it sends.
+pub trait Deliver: fmt::Debug + Send + Sync {
+    /// The request for a matched event. `text` is the event's JSON text
+    /// (bodies keep its numbers as written).
+    fn deliver(&self, ev: &Event<'_>, text: &str, opts: &DeliverOptions)
+        -> Result<Delivery, Error>;
+
+    /// A secret that the vendor counts among the fields that make two
+    /// subscriptions distinct (Workfront's `authToken`), for `set.lint()`'s
+    /// `duplicate_subscription`, which compares a MAC of it and never shows
+    /// it. `None`: the normalized spec (secrets redacted) alone decides.
+    fn distinguishing_secret(&self) -> Option<&str> {
+        None
+    }
+
+    /// A request with no event (Asana's handshake and heartbeat, a vendor's
+    /// test delivery).
+    fn without_event(&self, _opts: &DeliverOptions) -> Result<Delivery, Error> {
+        Err(Error::new(
+            Code::InvalidInput,
+            "this dialect sends nothing without an event; pass an event",
+        ))
+    }
+
+    /// Whether this subscription would not deliver the event although its
+    /// plan matches, and why (Workfront's 1 MB message limit). `None`: it
+    /// delivers.
+    fn refuses(&self, _ev: &Event<'_>) -> Option<Check> {
+        None
+    }
+
+    /// The largest message the vendor sends, in bytes, when it has a
+    /// limit ([`Deliver::refuses`] then needs the event's whole text).
+    fn size_limit(&self) -> Option<usize> {
+        None
     }
 }
 

@@ -145,22 +145,20 @@ pub fn header<'a>(headers: &'a Map<String, Value>, name: &str) -> Option<&'a str
         .and_then(|(_, v)| v.as_str())
 }
 
-/// Check a delivery's signature under `secret`, whichever scheme it carries
-/// (Standard Webhooks, or a vendor's own: [`crate::dialect::Vendor::verify`]).
-/// A missing, malformed, stale or wrong signature is `false`; only a
-/// delivery without headers/body, an empty secret, or a Standard Webhooks
-/// secret that is not base64 where nothing else could use it, is an error.
-pub fn verify(delivery: &Value, secret: &str, opts: VerifyOptions) -> Result<bool, Error> {
-    verify_scheme(delivery, secret, opts, None)
-}
-
-/// [`verify`], with `scheme` (one of [`SCHEMES`]) the only one checked.
-/// Each scheme reads only its own headers.
-pub fn verify_scheme(
+/// [`crate::dialect::verify_scheme`]'s work, the vendors' own schemes given
+/// by the caller (this module reads no registry): `own(headers, body)`
+/// says, for each vendor scheme that `scheme` allows and whose header the
+/// delivery carries, whether it verified under `secret`. Standard Webhooks
+/// is checked here. A missing, malformed, stale or wrong signature is
+/// `false`; only a delivery without headers/body, an empty secret, or a
+/// Standard Webhooks secret that is not base64 where nothing else could use
+/// it, is an error.
+pub fn verify_with(
     delivery: &Value,
     secret: &str,
     opts: VerifyOptions,
     scheme: Option<&str>,
+    own: impl FnOnce(&Map<String, Value>, &str) -> Vec<bool>,
 ) -> Result<bool, Error> {
     if let Some(s) = scheme.filter(|s| !SCHEMES.contains(s)) {
         return Err(Error::new(
@@ -203,11 +201,7 @@ pub fn verify_scheme(
     // A delivery may carry several schemes (ricloud's own header beside
     // Standard Webhooks' headers): it verifies when any of them does with
     // this secret.
-    let vendors: Vec<bool> = crate::dialect::REGISTRY
-        .iter()
-        .filter(|v| scheme.is_none_or(|s| s == v.name()))
-        .filter_map(|v| v.verify(headers, body, secret, opts))
-        .collect();
+    let vendors = own(headers, body);
     if vendors.contains(&true) {
         return Ok(true);
     }
@@ -261,6 +255,8 @@ pub fn verify_scheme(
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The whole check as callers make it, the registry's schemes included.
+    use crate::dialect::{verify, verify_scheme};
     use serde_json::json;
 
     /// RFC 4231 test cases 2 (short key) and 6 (131-byte key, hashed first).

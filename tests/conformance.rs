@@ -255,7 +255,7 @@ fn delivery(sub: &Subscription, d: &Value, expect: &Value) -> Result<(), Failed>
     if let Some(secret) = expect.get("verifies_with").and_then(Value::as_str) {
         let delivery = serde_json::to_value(&got).unwrap();
         let now = opts.timestamp.unwrap_or(0);
-        let ok = hookmatch::signing::verify(
+        let ok = hookmatch::dialect::verify(
             &delivery,
             secret,
             hookmatch::signing::VerifyOptions {

@@ -5,8 +5,8 @@
 //! comparing.
 
 use super::spec::{self, Checkpoint, Unknown};
-use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
-use crate::delivery::{post, DeliverOptions, Delivery, JSON};
+use super::{Compiled, EventShape, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, Deliver, DeliverOptions, Delivery, JSON};
 use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event, State};
 use crate::plan::{

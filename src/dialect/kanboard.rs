@@ -6,8 +6,8 @@
 //! receiver.
 
 use super::spec::{self, Checkpoint, Unknown};
-use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
-use crate::delivery::{post, DeliverOptions, Delivery, JSON};
+use super::{Compiled, EventShape, IndexField, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, Deliver, DeliverOptions, Delivery, JSON};
 use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event, State};
 use crate::filters;

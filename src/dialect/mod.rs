@@ -16,7 +16,10 @@ pub mod rservice;
 pub mod spec;
 pub mod workfront;
 
-use crate::delivery::{DeliverOptions, Delivery};
+// `Deliver` lives with the deliveries it builds (delivery.rs reads it, and
+// it must not read this module back); vendors outside the crate name it from
+// here, as they name the rest of the vendor API.
+pub use crate::delivery::Deliver;
 use crate::error::{unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::plan::Plan;
@@ -122,6 +125,38 @@ pub fn infos() -> Vec<DialectInfo> {
             secrets: v.secrets(),
         })
         .collect()
+}
+
+/// Check a delivery's signature under `secret`, whichever scheme it carries:
+/// Standard Webhooks, or a registered vendor's own ([`Vendor::verify`]).
+/// A missing, malformed, stale or wrong signature is `false`; only a
+/// delivery without headers/body, an empty secret, or a Standard Webhooks
+/// secret that is not base64 where nothing else could use it, is an error.
+pub fn verify(
+    delivery: &Value,
+    secret: &str,
+    opts: crate::signing::VerifyOptions,
+) -> Result<bool, Error> {
+    verify_scheme(delivery, secret, opts, None)
+}
+
+/// [`verify`], with `scheme` (one of [`crate::signing::SCHEMES`]) the only
+/// one checked. Each scheme reads only its own headers. The registry is read
+/// here, not in `signing`, which takes the vendors' checks as an argument
+/// (signing is below the dialects in the module graph).
+pub fn verify_scheme(
+    delivery: &Value,
+    secret: &str,
+    opts: crate::signing::VerifyOptions,
+    scheme: Option<&str>,
+) -> Result<bool, Error> {
+    crate::signing::verify_with(delivery, secret, opts, scheme, |headers, body| {
+        REGISTRY
+            .iter()
+            .filter(|v| scheme.is_none_or(|s| s == v.name()))
+            .filter_map(|v| v.verify(headers, body, secret, opts))
+            .collect()
+    })
 }
 
 /// A gate field a set indexes by, and where an event holds it.
@@ -350,44 +385,6 @@ pub struct Compiled {
     pub plan: Plan,
     pub normalized: Normalized,
     pub delivery: Arc<dyn Deliver>,
-}
-
-/// How a vendor builds the requests it sends.
-pub trait Deliver: fmt::Debug + Send + Sync {
-    /// The request for a matched event. `text` is the event's JSON text
-    /// (bodies keep its numbers as written).
-    fn deliver(&self, ev: &Event<'_>, text: &str, opts: &DeliverOptions)
-        -> Result<Delivery, Error>;
-
-    /// A secret that the vendor counts among the fields that make two
-    /// subscriptions distinct (Workfront's `authToken`), for `set.lint()`'s
-    /// `duplicate_subscription`, which compares a MAC of it and never shows
-    /// it. `None`: the normalized spec (secrets redacted) alone decides.
-    fn distinguishing_secret(&self) -> Option<&str> {
-        None
-    }
-
-    /// A request with no event (Asana's handshake and heartbeat, a vendor's
-    /// test delivery).
-    fn without_event(&self, _opts: &DeliverOptions) -> Result<Delivery, Error> {
-        Err(Error::new(
-            Code::InvalidInput,
-            "this dialect sends nothing without an event; pass an event",
-        ))
-    }
-
-    /// Whether this subscription would not deliver the event although its
-    /// plan matches, and why (Workfront's 1 MB message limit). `None`: it
-    /// delivers.
-    fn refuses(&self, _ev: &Event<'_>) -> Option<crate::eval::Check> {
-        None
-    }
-
-    /// The largest message the vendor sends, in bytes, when it has a
-    /// limit ([`Deliver::refuses`] then needs the event's whole text).
-    fn size_limit(&self) -> Option<usize> {
-        None
-    }
 }
 
 /// The normalized spec without the plan's filters, and where they go: the

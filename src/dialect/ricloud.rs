@@ -5,8 +5,8 @@
 //! `<url>/<id>` and signed with the secret (docs/vendors/ricloud.md).
 
 use super::spec::{self, optional_string, Checkpoint, Unknown};
-use super::{Compiled, Deliver, EventShape, Normalized, SpecContext, Vendor};
-use crate::delivery::{post, DeliverOptions, Delivery, SignatureScheme, JSON};
+use super::{Compiled, EventShape, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, Deliver, DeliverOptions, Delivery, SignatureScheme, JSON};
 use crate::error::{unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::filters;
@@ -405,7 +405,8 @@ impl Deliver for RicloudDelivery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signing::{verify, VerifyOptions};
+    use crate::dialect::verify;
+    use crate::signing::VerifyOptions;
     use serde_json::json;
 
     #[test]

@@ -6,8 +6,8 @@
 //! `code4me/4me-app-builder-nodejs` (docs/vendors/rservice.md).
 
 use super::spec::{self, loose_bool, optional_string, Checkpoint, Unknown};
-use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
-use crate::delivery::{post, DeliverOptions, Delivery};
+use super::{Compiled, EventShape, IndexField, Normalized, SpecContext, Vendor};
+use crate::delivery::{post, Deliver, DeliverOptions, Delivery};
 use crate::error::{Code, Diagnostic, Error};
 use crate::event::{At, Event};
 use crate::filters;

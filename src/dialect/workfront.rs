@@ -3,9 +3,9 @@
 //! in `AdobeDocs/workfront.en`, read 2026-11-30; docs/vendors/workfront.md).
 
 use super::spec::{self, Checkpoint, Unknown};
-use super::{Compiled, Deliver, EventShape, IndexField, Normalized, SpecContext, Vendor};
+use super::{Compiled, EventShape, IndexField, Normalized, SpecContext, Vendor};
 use crate::base64;
-use crate::delivery::{post, DeliverOptions, Delivery, EventTime, JSON};
+use crate::delivery::{post, Deliver, DeliverOptions, Delivery, EventTime, JSON};
 use crate::error::{Code, Diagnostic, Error};
 use crate::event::{At, Event, State};
 use crate::filters::{self, FilterContext};

@@ -820,7 +820,7 @@ pub fn verify(
             .unwrap_or((js_sys::Date::now() / 1000.0).floor() as i64),
         tolerance: given.tolerance,
     };
-    crate::signing::verify_scheme(&value, &secret, opts, given.scheme.as_deref())
+    crate::dialect::verify_scheme(&value, &secret, opts, given.scheme.as_deref())
         .map_err(|e| js_error(&e))
 }
 
