@@ -14,6 +14,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+// The string handover into wasm memory: the crate's one module that is
+// allowed raw memory access, each block with its SAFETY argument.
+mod strings;
+use strings::{js_string_bytes, SCRATCH_MAX_UNITS};
+
 // The TypeScript of the inputs and options is pkg-template/api.d.ts, that of
 // the outputs pkg-template/generated.d.ts (written from the Rust types);
 // scripts/build-pkg.sh appends both to the generated .d.ts.
@@ -42,29 +47,6 @@ extern "C" {
     pub type DiffOptionsArg;
     #[wasm_bindgen(typescript_type = "ExampleOptions")]
     pub type ExampleOptionsArg;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(
-        this: &TextEncoder,
-        source: &js_sys::JsString,
-        destination: &Uint8Array,
-    ) -> EncodeIntoResult;
-
-    type EncodeIntoResult;
-    #[wasm_bindgen(method, getter)]
-    fn read(this: &EncodeIntoResult) -> f64;
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &EncodeIntoResult) -> f64;
-}
-
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
 }
 
 // What is called on the caller's values and can throw (a revoked Proxy
@@ -169,59 +151,8 @@ pub fn set_error_class(class: js_sys::Function) {
     ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
 }
 
-/// A JS string's UTF-8 bytes, written straight into wasm memory by
-/// `TextEncoder.encodeInto`. wasm-bindgen's own string argument copies char
-/// by char in JS (measured: 70% of `decodeBase64`'s time on 1 MiB); this is
-/// one native call for ASCII text, two when it holds non-ASCII.
-fn js_string_bytes(s: &js_sys::JsString) -> Vec<u8> {
-    let units = s.length() as usize;
-    let mut out: Vec<u8> = Vec::with_capacity(units);
-    let mut read = 0usize;
-    let mut rest = s.clone();
-    loop {
-        let spare = out.capacity() - out.len();
-        // SAFETY: the view covers only the Vec's spare capacity, is used for
-        // this one encodeInto call (which cannot allocate in wasm memory, so
-        // the view stays valid), and `set_len` below only counts the bytes
-        // encodeInto reports as written.
-        let (done, written) = unsafe {
-            let view = Uint8Array::view_mut_raw(out.as_mut_ptr().add(out.len()), spare);
-            let result = ENCODER.with(|e| e.encode_into(&rest, &view));
-            (result.read() as usize, result.written() as usize)
-        };
-        unsafe { out.set_len(out.len() + written.min(spare)) };
-        read += done;
-        if read >= units || (done == 0 && written == 0 && spare >= 4) {
-            return out;
-        }
-        // Not all fit: what is left needs at most 3 bytes per UTF-16 unit.
-        rest = s.substring(read as u32, units as u32);
-        out.reserve((units - read) * 3);
-    }
-}
-
-/// Strings up to this many UTF-16 units are encoded into [`SCRATCH`].
-const SCRATCH_MAX_UNITS: usize = 64 * 1024;
-
-/// A buffer reused for every small string event, with a JS view over it made
-/// once: per event that leaves one `encodeInto` call and one getter, where
-/// [`js_string_bytes`] also makes a view, reads `read` and allocates.
-struct Scratch {
-    buf: Vec<u8>,
-    view: Option<Uint8Array>,
-    /// wasm memory's size (pages) when the view was made: growing memory
-    /// detaches the old ArrayBuffer, and with it the view.
-    pages: usize,
-}
-
-thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = const {
-        std::cell::RefCell::new(Scratch { buf: Vec::new(), view: None, pages: 0 })
-    };
-}
-
-/// Call `f` with an event's UTF-8 bytes: small strings through [`SCRATCH`],
-/// anything else as [`input_bytes`] reads it.
+/// Call `f` with an event's UTF-8 bytes: small strings through the reused
+/// scratch buffer of [`strings`], anything else as [`input_bytes`] reads it.
 fn with_event_bytes<R>(v: &JsValue, what: &str, f: impl FnOnce(&[u8]) -> R) -> Result<R, JsValue> {
     let small = v
         .dyn_ref::<js_sys::JsString>()
@@ -232,43 +163,7 @@ fn with_event_bytes<R>(v: &JsValue, what: &str, f: impl FnOnce(&[u8]) -> R) -> R
         return Ok(f(&input_bytes(v, what)?));
     };
     crate::json::check_size(units, what).map_err(|e| js_error(&e))?;
-    SCRATCH.with(|cell| {
-        let Ok(mut scratch) = cell.try_borrow_mut() else {
-            return Ok(f(&js_string_bytes(s)));
-        };
-        // A UTF-16 unit is at most 3 UTF-8 bytes, so encodeInto always reads
-        // the whole string and only `written` is needed.
-        let need = units * 3;
-        if scratch.buf.capacity() < need {
-            scratch.buf = Vec::with_capacity(need.max(4096));
-            scratch.view = None;
-        }
-        let pages = core::arch::wasm32::memory_size::<0>();
-        if scratch.pages != pages {
-            scratch.view = None;
-        }
-        let view = match &scratch.view {
-            Some(view) => view.clone(),
-            None => {
-                let cap = scratch.buf.capacity();
-                // SAFETY: the view covers the buffer's capacity, which this
-                // thread-local owns and never reallocates without dropping
-                // the view; it is written only by encodeInto below, and is
-                // dropped whenever wasm memory grows (which detaches it).
-                let view = unsafe { Uint8Array::view_mut_raw(scratch.buf.as_mut_ptr(), cap) };
-                scratch.view = Some(view.clone());
-                scratch.pages = pages;
-                view
-            }
-        };
-        let written = ENCODER.with(|e| e.encode_into(s, &view)).written() as usize;
-        let written = written.min(scratch.buf.capacity());
-        // SAFETY: encodeInto initialised the first `written` bytes.
-        unsafe { scratch.buf.set_len(written) };
-        let out = f(&scratch.buf);
-        scratch.buf.clear();
-        Ok(out)
-    })
+    Ok(strings::with_small_string_bytes(s, units, f))
 }
 
 /// 32 bytes from `crypto.getRandomValues` (every runtime hookmatch targets
