@@ -7,6 +7,11 @@
 //! [`base64`] are their own modules. docs/architecture.md has the data flow. The wasm binding lives
 //! in `src/wasm/` and is compiled only for `wasm32`.
 
+// Raw memory access lives in one module, src/wasm/strings.rs (the string
+// handover into wasm memory), the only one that allows it; the rest of the
+// crate is checked safe code.
+#![deny(unsafe_code)]
+
 pub mod analysis;
 pub mod base64;
 pub mod delivery;
