@@ -21,6 +21,9 @@ target=preview_ndjson; seed "$target" samples/*/events.ndjson tests/fixtures/*/e
 target=deliver; seed "$target" tests/fixtures/*/events/*.json
 target=project_event; seed "$target" tests/fixtures/*/events/*.json
 target=analyze_spec; seed "$target" tests/fixtures/*/specs/*.json samples/*/subscription.json
+mkdir -p fuzz/corpus/verify_delivery
+printf 'secret\0t=1700000000,s=AAAA\0{"events":[]}' > fuzz/corpus/verify_delivery/ricloud
+printf 'whsec_c2VjcmV0\0v1,AAAA v1,BBBB\0{}' > fuzz/corpus/verify_delivery/standard
 mkdir -p fuzz/corpus/base64_decode
 printf 'Zm9vYmFy' > fuzz/corpus/base64_decode/foobar
 printf 'Zm9vYg==' > fuzz/corpus/base64_decode/foob
@@ -28,7 +31,7 @@ printf 'Zh==' > fuzz/corpus/base64_decode/noncanonical
 
 mkdir -p fuzz/logs
 summary=()
-for t in ${FUZZ_TARGETS:-compile_spec evaluate_event preview_ndjson base64_decode deliver project_event analyze_spec}; do
+for t in ${FUZZ_TARGETS:-compile_spec evaluate_event preview_ndjson base64_decode deliver project_event analyze_spec verify_delivery}; do
   echo "fuzz: $t for ${seconds}s" >&2
   status=0
   (cd fuzz && cargo fuzz run --sanitizer none "$t" "corpus/$t" -- \
