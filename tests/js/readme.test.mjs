@@ -68,3 +68,13 @@ test("the repository README's analysis example runs and prints what it says", ()
   const code = block(readmes.repository, "analysis");
   assert.deepEqual(run(code, "mjs").map((l) => l.trim()), expected(code));
 });
+
+// Every export a user can import is named in the README npm shows: a new
+// export without a line there fails here.
+test("the npm README names every export of hookmatch and hookmatch/elements", async () => {
+  const main = Object.keys(await import("hookmatch"));
+  const elements = Object.keys(await import("hookmatch/elements"));
+  assert.ok(main.length > 5 && elements.length > 1);
+  const missing = [...main, ...elements].filter((name) => !new RegExp(`\\b${name}\\b`).test(readmes.npm));
+  assert.deepEqual(missing, []);
+});
