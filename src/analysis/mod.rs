@@ -8,15 +8,12 @@
 //! `matches` about one value. Each filter reads one field (a *slot*); the
 //! slots are independent, so a subscription fires for some event exactly
 //! when some choice of one value per slot satisfies the plan's AND/OR tree.
-//! Per slot the values tried are finite: absent, `null`, both booleans, a
-//! fresh string, and from the constants the slot is compared with: each
-//! constant (numeric text also as a number), values below the least and
-//! above the greatest number and instant and the midpoints of neighbouring
-//! ones, smaller, larger and containing strings, and for arrays their
-//! elements, singletons, the empty array and one with an extra element.
-//! Those are the boundaries where a comparison of this engine changes its
-//! answer, so the search is exact for the comparisons it knows
-//! (`tests/analysis_properties.rs`); every event it returns is still built
+//! Per slot the values tried are finite (`values.rs` builds them); a
+//! question answered "no candidate works" is a proof only where
+//! `values::exact` says the candidates meet every outcome, or where the
+//! tree alone decides it (`Space::relaxed`); anywhere else the answer is
+//! "unknown" and nothing is claimed. The work of one call is bounded
+//! (`WORK_BOUND`). Every event returned is built in the vendor's shape
 //! and checked with the real evaluator before it leaves.
 
 use crate::dialect::EventShape;
