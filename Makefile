@@ -8,7 +8,7 @@ SUB ?= samples/$(DIALECT)/subscription.json
 EVENTS ?= samples/$(DIALECT)/events.ndjson
 NODE_TESTS := $(wildcard tests/js/*.test.mjs tests/js/*.test.cjs)
 
-.PHONY: help tools pkg tarball api-docs preview test bench-summary bench-stream test-native test-wasm test-js test-browser test-soak soak fuzz lint clean bench www serve
+.PHONY: help tools pkg tarball api-docs preview test bench-summary bench-stream test-native test-wasm test-js test-browser test-soak soak fuzz mutants lint clean bench www serve
 
 help:
 	@echo "make preview   evaluate samples/$(DIALECT) (or SUB=… EVENTS=…) and print a table"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench     benchmarks in Node and headless Chromium (README, Speed)"
 	@echo "make bench-summary [RUNS=N]  medians and ranges of the last N bench runs (default 5)"
 	@echo "make soak      1,000,000 mixed calls; make fuzz FUZZ_SECONDS=N: every fuzz target"
+	@echo "make mutants   cargo-mutants on signing, preview/read, analysis/values, delivery (docs/reliability.md)"
 
 tools:
 	@scripts/tools.sh build
@@ -83,6 +84,21 @@ soak: pkg
 FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+# Mutation testing (not part of `make test`; figures in docs/reliability.md):
+# one cargo-mutants run per file, each with the test binaries that exercise
+# it, one job (2 cores), reports in target/mutants/<name>. cargo-mutants
+# exits non-zero when a mutant survives; every run still goes on, and the
+# survivors are printed at the end: each must be one docs/reliability.md
+# lists with its reason, or a test is missing.
+MUTANTS := cargo mutants -j 1 --timeout 120 --no-shuffle
+mutants:
+	@scripts/tools.sh mutants
+	-$(MUTANTS) --file src/signing.rs --output target/mutants/signing -- --lib --test conformance
+	-$(MUTANTS) --file src/preview/read.rs --output target/mutants/read -- --lib --test conformance --test chunking
+	-$(MUTANTS) --file src/analysis/values.rs --output target/mutants/values -- --lib --test analysis
+	-$(MUTANTS) --file src/delivery.rs --output target/mutants/delivery -- --lib --test conformance --test fixtures
+	@tail -n +1 target/mutants/*/mutants.out/missed.txt
 
 # Formatting, clippy on both targets, and rustdoc without warnings.
 lint: tools

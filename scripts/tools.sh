@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what building and testing need, idempotently: each step is skipped
-# when its tool is already there. Usage: scripts/tools.sh [build] [browser] [node] [lint]
+# when its tool is already there. Usage: scripts/tools.sh [build] [browser] [node] [lint] [mutants]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,5 +59,14 @@ if want node; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "tools: npm install (from package-lock.json)" >&2
     npm install --no-save --no-audit --no-fund --loglevel=error
+  fi
+fi
+
+if want mutants; then
+  # Mutation testing (`make mutants`, docs/reliability.md). No --locked, as
+  # for wasm-bindgen-cli: the registry index reachable here lags.
+  if ! cargo mutants --version >/dev/null 2>&1; then
+    echo "tools: cargo install cargo-mutants (about 3 minutes)" >&2
+    cargo install cargo-mutants
   fi
 fi

@@ -531,6 +531,88 @@ mod tests {
         assert_eq!(run_with(&a, "k3y"), (false, 0));
     }
 
+    /// `verify_mac` against RFC 4231 test case 2 (the tag, then the same
+    /// tag with its last byte changed, then the tag cut short).
+    #[test]
+    fn verify_mac_accepts_only_the_rfc4231_tag() {
+        let mut tag =
+            hex::decode("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+                .unwrap();
+        let parts: &[&[u8]] = &[b"what do ya want for nothing?"];
+        assert!(verify_mac(b"Jefe", parts, &tag));
+        assert!(!verify_mac(b"Jefe", parts, &tag[..31]));
+        tag[31] ^= 1;
+        assert!(!verify_mac(b"Jefe", parts, &tag));
+    }
+
+    /// `tolerance: 0` accepts a delivery stamped this very second and no
+    /// other; a negative tolerance is the caller's mistake, not `false`.
+    #[test]
+    fn a_zero_tolerance_is_now_only_and_a_negative_one_is_invalid_input() {
+        let d = ricloud("1700000000", RICLOUD_SIG);
+        let with = |now, tolerance| {
+            verify(
+                &d,
+                "k3y",
+                VerifyOptions {
+                    now,
+                    tolerance: Some(tolerance),
+                },
+            )
+        };
+        assert!(with(T, 0).unwrap());
+        assert!(!with(T + 1, 0).unwrap());
+        assert!(!with(T - 1, 0).unwrap());
+        for tolerance in [-1, i64::MIN] {
+            let e = with(T, tolerance).unwrap_err();
+            assert_eq!(
+                (e.code(), e.path.as_deref()),
+                ("invalid_input", Some("/tolerance"))
+            );
+        }
+    }
+
+    /// The Standard Webhooks specification's example, pinned to its own
+    /// scheme, verifies; pinned to a vendor's scheme it does not.
+    #[test]
+    fn a_standard_webhooks_delivery_verifies_pinned_to_its_scheme() {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let d = json!({"headers": {"webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp": "1614265330", "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="}, "body": r#"{"test": 2432232314}"#});
+        let pinned = |s| verify_scheme(&d, secret, at(1614265330), s).unwrap();
+        assert!(pinned(None));
+        assert!(pinned(Some("standard-webhooks")));
+        assert!(!pinned(Some("asana")));
+        assert!(!pinned(Some("ricloud")));
+    }
+
+    /// A secret that is not `whsec_` + base64 is an error for a Standard
+    /// Webhooks delivery, unless the delivery also carries a vendor's header
+    /// that the secret was checked against (then it is just `false`).
+    #[test]
+    fn a_secret_that_is_not_base64_is_an_error_only_where_nothing_could_use_it() {
+        let standard = json!({"webhook-id": "msg_1", "webhook-timestamp": "1700000000", "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="});
+        let only_standard = json!({"headers": standard, "body": RICLOUD_BODY});
+        for scheme in [None, Some("standard-webhooks")] {
+            let e = verify_scheme(&only_standard, "not base64!", at(T), scheme).unwrap_err();
+            assert_eq!(
+                (e.code(), e.path.as_deref()),
+                ("invalid_input", Some("/secret"))
+            );
+        }
+        // The same headers beside a ricloud signature made under another
+        // secret: ricloud's check used "not base64!" and said no.
+        let mut headers = standard.as_object().unwrap().clone();
+        headers.insert(
+            "Ricloud-Signature".into(),
+            format!("t=1700000000,s={RICLOUD_SIG}").into(),
+        );
+        let both = json!({"headers": headers, "body": RICLOUD_BODY});
+        assert!(!verify(&both, "not base64!", at(T)).unwrap());
+        assert!(verify(&both, "k3y", at(T)).unwrap());
+        // Pinned to Standard Webhooks, ricloud's header is not read.
+        assert!(verify_scheme(&both, "not base64!", at(T), Some("standard-webhooks")).is_err());
+    }
+
     #[test]
     fn an_empty_secret_is_invalid_input() {
         let d = ricloud("1700000000", RICLOUD_SIG);
