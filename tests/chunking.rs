@@ -529,6 +529,15 @@ fn a_line_past_the_input_limit_is_one_error_and_the_rest_is_read() {
                 vec![(1, Some(2), "invalid_event")],
                 vec![0, 2],
             ),
+            // The first line exactly at the limit, cut byte by byte: held
+            // whole and read (a reader that took "at the limit" for "past
+            // it" made it one `too_large`).
+            (
+                format!("{at_limit}\n{e}\n"),
+                2,
+                vec![(0, Some(1), "invalid_event")],
+                vec![1],
+            ),
             // A blank line past the limit is no line.
             (
                 format!("{e}\n{}\n{e}", " ".repeat(MAX + 5)),

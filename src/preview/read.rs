@@ -619,6 +619,67 @@ mod tests {
         (text.to_string(), line, array)
     }
 
+    /// `bytes()` is the progress a stream reports: every byte pushed, a
+    /// byte-order mark cut across chunks included.
+    #[test]
+    fn bytes_counts_every_byte_pushed() {
+        let mut seen = Seen::default();
+        let mut reader = Reader::new(Format::Auto);
+        for (chunk, total) in [
+            (&b"\xEF\xBB"[..], 2),
+            (b"\xBF{\"a\":1}\n", 11),
+            (b"", 11),
+            (b"{\"a\":2}\n", 19),
+        ] {
+            reader.push(chunk, &mut seen).unwrap();
+            assert_eq!(reader.bytes(), total);
+        }
+        reader.finish(&mut seen);
+        assert_eq!(
+            seen.0,
+            [doc("{\"a\":1}", Some(1), false), doc("{\"a\":2}", Some(2), false)]
+        );
+    }
+
+    /// An NDJSON line past the input limit is counted, not kept: what the
+    /// reader holds never grows past the limit, whether the long line comes
+    /// first (before the format is decided) or later. (At the default limit,
+    /// 256 MiB: the limit is one setting for the whole process, and other
+    /// tests run beside this one; `tests/chunking.rs` checks the outputs at
+    /// a 400-byte limit.)
+    #[test]
+    fn a_line_past_the_limit_is_counted_not_held() {
+        let max = crate::json::max_input_bytes();
+        let chunk = vec![b'x'; 1 << 20];
+        let first = "{\"a\":1}\n";
+        for (format, before) in [(Format::Auto, ""), (Format::Ndjson, first)] {
+            let mut seen = Seen::default();
+            let mut reader = Reader::new(format);
+            reader.push(before.as_bytes(), &mut seen).unwrap();
+            reader.push(b"{\"long\":\"", &mut seen).unwrap();
+            let mut pushed = 0;
+            while pushed <= max + chunk.len() {
+                reader.push(&chunk, &mut seen).unwrap();
+                pushed += chunk.len();
+                assert!(
+                    reader.buf.len() <= max,
+                    "{format:?}: {} bytes held",
+                    reader.buf.len()
+                );
+            }
+            reader.push(b"\"}\n{\"a\":2}\n", &mut seen).unwrap();
+            reader.finish(&mut seen);
+            let long = usize::from(!before.is_empty()) + 1;
+            let mut want = Vec::new();
+            if !before.is_empty() {
+                want.push(doc("{\"a\":1}", Some(1), false));
+            }
+            want.push(("error too_large".to_string(), Some(long), false));
+            want.push(doc("{\"a\":2}", Some(long + 1), false));
+            assert_eq!(seen.0, want, "{format:?}");
+        }
+    }
+
     #[test]
     fn ndjson_lines_and_a_lone_array_line() {
         assert_eq!(
