@@ -319,6 +319,35 @@ mod tests {
             .unwrap()
     }
 
+    /// Milliseconds as a JavaScript `Date` holds them (ECMA-262, "Time
+    /// Values and Time Range": ±8.64e15 ms, the ends included) become
+    /// seconds and nanoseconds as Java's `Instant.ofEpochMilli` splits them
+    /// (the seconds floored, the nanoseconds never negative); past the range,
+    /// NaN and the infinities are no time.
+    #[test]
+    fn event_time_from_millis_covers_the_date_range_and_no_more() {
+        use super::EventTime;
+        let t = |epoch_second, nano| Some(EventTime { epoch_second, nano });
+        assert_eq!(EventTime::from_millis(8.64e15), t(8_640_000_000_000, 0));
+        assert_eq!(EventTime::from_millis(-8.64e15), t(-8_640_000_000_000, 0));
+        assert_eq!(
+            EventTime::from_millis(1_700_000_000_123.9),
+            t(1_700_000_000, 123_000_000)
+        );
+        // Instant.ofEpochMilli(-2): epochSecond -1, nano 998000000.
+        assert_eq!(EventTime::from_millis(-2.0), t(-1, 998_000_000));
+        for none in [
+            8.64e15 + 1.0,
+            -8.64e15 - 1.0,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(EventTime::from_millis(none), None, "{none}");
+        }
+    }
+
     /// Kanboard appends `token=` and the token as it is, after whatever
     /// the URL holds (WebhookNotification::notifyProject): the place is the
     /// appended value, in UTF-16 units, even after a `token=` of the URL's

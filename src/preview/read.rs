@@ -637,7 +637,10 @@ mod tests {
         reader.finish(&mut seen);
         assert_eq!(
             seen.0,
-            [doc("{\"a\":1}", Some(1), false), doc("{\"a\":2}", Some(2), false)]
+            [
+                doc("{\"a\":1}", Some(1), false),
+                doc("{\"a\":2}", Some(2), false)
+            ]
         );
     }
 
