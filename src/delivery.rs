@@ -348,6 +348,47 @@ mod tests {
         }
     }
 
+    /// An `eventTime` object's `nano` is Java's `Instant` nano-of-second:
+    /// 0 to 999,999,999; a billion is a second, not a nano.
+    #[test]
+    fn event_time_nano_is_below_a_second() {
+        use super::EventTime;
+        let of = |nano: u64| EventTime::from_json(&json!({"epochSecond": 5, "nano": nano}));
+        assert_eq!(
+            of(999_999_999),
+            Some(EventTime {
+                epoch_second: 5,
+                nano: 999_999_999
+            })
+        );
+        assert_eq!(of(1_000_000_000), None);
+    }
+
+    /// Without `timestamp`, a Standard Webhooks signature is stamped with
+    /// the caller's clock in whole seconds (`now` in ms, floored), and
+    /// verifies at that time.
+    #[test]
+    fn standard_webhooks_timestamp_is_the_callers_clock_in_seconds() {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let d = deliver(
+            json!({"event": "problem.update", "uri": "https://h.example/s"}),
+            Some(json!({"event": "problem.update", "object_id": 1, "payload": {}})),
+            DeliverOptions {
+                signature: Some(SignatureScheme::StandardWebhooks),
+                secret: Some(secret.into()),
+                now_ms: Some(1_700_000_000_999.0),
+                ..DeliverOptions::default()
+            },
+        );
+        assert_eq!(d.headers["webhook-timestamp"], "1700000000");
+        let delivery = json!({"headers": d.headers, "body": d.body});
+        let at = crate::signing::VerifyOptions {
+            now: 1_700_000_000,
+            tolerance: Some(0),
+        };
+        assert!(crate::dialect::verify(&delivery, secret, at).unwrap());
+    }
+
     /// Kanboard appends `token=` and the token as it is, after whatever
     /// the URL holds (WebhookNotification::notifyProject): the place is the
     /// appended value, in UTF-16 units, even after a `token=` of the URL's
