@@ -389,6 +389,31 @@ mod tests {
         assert!(crate::dialect::verify(&delivery, secret, at).unwrap());
     }
 
+    /// A generated `webhook-id` comes from the caller's random bytes, or
+    /// without them from the body: two events, or two random draws, give
+    /// two ids (a receiver deduplicates on it), the same event the same id.
+    #[test]
+    fn generated_webhook_ids_differ_per_body_and_per_random_draw() {
+        let id = |object_id: u32, random: Option<[u8; 32]>| {
+            let d = deliver(
+                json!({"event": "problem.update", "uri": "https://h.example/s"}),
+                Some(json!({"event": "problem.update", "object_id": object_id, "payload": {}})),
+                DeliverOptions {
+                    signature: Some(SignatureScheme::StandardWebhooks),
+                    secret: Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+                    timestamp: Some(1_700_000_000),
+                    random,
+                    ..DeliverOptions::default()
+                },
+            );
+            d.headers["webhook-id"].as_str().unwrap().to_string()
+        };
+        assert_eq!(id(1, None), id(1, None));
+        assert_ne!(id(1, None), id(2, None));
+        assert_ne!(id(1, Some([7; 32])), id(1, Some([8; 32])));
+        assert_eq!(id(1, Some([7; 32])), id(2, Some([7; 32])));
+    }
+
     /// Kanboard appends `token=` and the token as it is, after whatever
     /// the URL holds (WebhookNotification::notifyProject): the place is the
     /// appended value, in UTF-16 units, even after a `token=` of the URL's
