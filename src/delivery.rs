@@ -414,6 +414,48 @@ mod tests {
         assert_eq!(id(1, Some([7; 32])), id(2, Some([7; 32])));
     }
 
+    /// RFC 9562 version 4: the version nibble is 4 and the variant bits
+    /// are `10`, whatever the random bytes; the rest are the bytes.
+    #[test]
+    fn uuid_sets_version_4_and_the_rfc_variant() {
+        assert_eq!(
+            super::uuid(&[0xff; 32]),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+        assert_eq!(
+            super::uuid(&[0; 32]),
+            "00000000-0000-4000-8000-000000000000"
+        );
+    }
+
+    /// Only Workfront limits a message's size ("cannot be larger than
+    /// 1 MB", read as 1 MiB: docs/vendors/workfront.md); the other vendors
+    /// document none, so their events are never kept whole to be measured
+    /// (no `wholeAbove` for the JS object walk).
+    #[test]
+    fn only_workfront_has_a_message_size_limit() {
+        let compile =
+            |spec: Value| Subscription::compile(&spec, CompileOptions::default()).unwrap();
+        let wf = compile(
+            json!({"objCode": "TASK", "eventType": "CREATE", "url": "https://h.example/wf", "authToken": "tok"}),
+        );
+        assert_eq!(wf.size_limit(), Some(1_048_576));
+        assert!(wf.projection_export().get("wholeAbove").is_some());
+        for spec in [
+            json!({"resource": "1", "target": "https://h.example/a"}),
+            json!({"url": "https://k.example.com/hook", "token": "t"}),
+            json!({"url": "https://h.example/r", "secret": "rs", "state": "valid"}),
+            json!({"event": "problem.update", "uri": "https://h.example/s"}),
+        ] {
+            let sub = compile(spec.clone());
+            assert_eq!(sub.size_limit(), None, "{spec}");
+            assert!(
+                sub.projection_export().get("wholeAbove").is_none(),
+                "{spec}"
+            );
+        }
+    }
+
     /// Kanboard appends `token=` and the token as it is, after whatever
     /// the URL holds (WebhookNotification::notifyProject): the place is the
     /// appended value, in UTF-16 units, even after a `token=` of the URL's
