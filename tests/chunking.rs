@@ -598,6 +598,17 @@ fn a_line_past_the_input_limit_is_one_error_and_the_rest_is_read() {
                 .collect();
             assert_eq!((s.total, &s.errors), (whole.total, &unread));
         }
+        // A first line exactly at the limit that is not JSON is not
+        // "longer than the input limit" (the rule in preview/read.rs): the
+        // input is read as JSON, held whole, and past the limit refused.
+        let broken_at_limit = format!(r#"{{"a":"{}"#, "y".repeat(MAX - 6));
+        assert_eq!(broken_at_limit.len(), MAX);
+        assert_eq!(
+            sub.preview(format!("{broken_at_limit}\n{e}\n").as_bytes())
+                .unwrap_err()
+                .code(),
+            "too_large"
+        );
         // A JSON input must be held whole: past the limit it is refused.
         let pretty = format!("[\n{e},\n{long}\n]");
         assert_eq!(
