@@ -683,6 +683,22 @@ mod tests {
         }
     }
 
+    /// An input that is only the start of a byte-order mark is no mark:
+    /// its bytes are read (and are not UTF-8); a whole mark alone is an
+    /// empty batch.
+    #[test]
+    fn a_cut_byte_order_mark_alone_is_read() {
+        for input in [&b"\xEF"[..], b"\xEF\xBB"] {
+            let mut seen = Seen::default();
+            read_all(input, Format::Auto, &mut seen).unwrap();
+            let codes: Vec<&str> = seen.0.iter().map(|s| s.0.as_str()).collect();
+            assert_eq!(codes, ["error invalid_json"], "{input:?}");
+        }
+        let mut seen = Seen::default();
+        read_all(b"\xEF\xBB\xBF", Format::Auto, &mut seen).unwrap();
+        assert!(seen.0.is_empty());
+    }
+
     #[test]
     fn ndjson_lines_and_a_lone_array_line() {
         assert_eq!(
