@@ -699,6 +699,26 @@ mod tests {
         assert!(seen.0.is_empty());
     }
 
+    /// Bytes that are not UTF-8 in a JSON input are one error for the
+    /// batch: a pretty document stays one document, and a forced JSON
+    /// format is never read as lines, even when a later line is a document.
+    #[test]
+    fn invalid_utf8_in_a_json_input_is_one_error() {
+        let pretty = b"{\n \"a\": \"\xff\"\n}\n";
+        let two = b"{\"a\":\"\xff\n{\"a\":1}\n";
+        for (input, format) in [(&pretty[..], Format::Auto), (two, Format::Json)] {
+            let mut seen = Seen::default();
+            read_all(input, format, &mut seen).unwrap();
+            let codes: Vec<&str> = seen.0.iter().map(|s| s.0.as_str()).collect();
+            assert_eq!(codes, ["error invalid_json"], "{format:?}");
+        }
+        // Not forced, the same lines are NDJSON whose first line is broken.
+        let mut seen = Seen::default();
+        read_all(two, Format::Auto, &mut seen).unwrap();
+        assert_eq!(seen.0.len(), 2);
+        assert_eq!(seen.0[1], doc("{\"a\":1}", Some(2), false));
+    }
+
     #[test]
     fn ndjson_lines_and_a_lone_array_line() {
         assert_eq!(
