@@ -510,19 +510,7 @@ impl<'p> Space<'p> {
         let order: Vec<usize> = (0..self.slots.len())
             .filter(|s| self.table[*s].0.iter().any(|a| used[*a]))
             .collect();
-        let mut run = Run {
-            space: self,
-            table: &self.table,
-            goal,
-            order,
-            base,
-            accept,
-            atoms: vec![None; self.atoms.len()],
-            choice: vec![0; self.slots.len()],
-            failed: Memo::default(),
-            found: Search::Unsatisfiable,
-            steps: 0,
-        };
+        let mut run = Run::new(self, &self.table, goal, order, base, accept);
         run.dfs(0, budget);
         let order = std::mem::take(&mut run.order);
         match run.found {
@@ -563,19 +551,7 @@ impl<'p> Space<'p> {
                 .collect();
             table[slot] = (mine, options);
         }
-        let mut run = Run {
-            space: self,
-            table: &table,
-            goal,
-            order,
-            base: None,
-            accept: None,
-            atoms: vec![None; self.atoms.len()],
-            choice: vec![0; self.slots.len()],
-            failed: Memo::default(),
-            found: Search::Unsatisfiable,
-            steps: 0,
-        };
+        let mut run = Run::new(self, &table, goal, order, None, None);
         run.dfs(0, None);
         match run.found {
             Search::Unsatisfiable => Search::Unsatisfiable,
@@ -736,7 +712,32 @@ struct Run<'s, 'p, 'a> {
     steps: usize,
 }
 
-impl Run<'_, '_, '_> {
+impl<'s, 'p, 'a> Run<'s, 'p, 'a> {
+    /// A search of `goal` over `table` (the space's, or a relaxed copy),
+    /// visiting the slots in `order`.
+    fn new(
+        space: &'s Space<'p>,
+        table: &'s [SlotTable],
+        goal: &'s Node,
+        order: Vec<usize>,
+        base: Option<&'s Value>,
+        accept: Option<&'a mut dyn FnMut(&Value) -> bool>,
+    ) -> Self {
+        Run {
+            space,
+            table,
+            goal,
+            order,
+            base,
+            accept,
+            atoms: vec![None; space.atoms.len()],
+            choice: vec![0; space.slots.len()],
+            failed: Memo::default(),
+            found: Search::Unsatisfiable,
+            steps: 0,
+        }
+    }
+
     fn dfs(&mut self, pos: usize, budget: Option<usize>) -> bool {
         self.steps += 1;
         let work = self.space.work.get() + 1;
