@@ -13,7 +13,31 @@ pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
 /// documents are rejected with `invalid_json` instead of overflowing the stack.
 pub const MAX_DEPTH: usize = 128;
 
-static MAX_INPUT_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_INPUT_BYTES);
+/// A process-wide byte limit that `0` restores to its default.
+struct Limit {
+    now: AtomicUsize,
+    default: usize,
+}
+
+impl Limit {
+    const fn new(default: usize) -> Limit {
+        Limit {
+            now: AtomicUsize::new(default),
+            default,
+        }
+    }
+
+    fn set(&self, limit: usize) {
+        let limit = if limit == 0 { self.default } else { limit };
+        self.now.store(limit, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> usize {
+        self.now.load(Ordering::Relaxed)
+    }
+}
+
+static MAX_INPUT_BYTES: Limit = Limit::new(DEFAULT_MAX_INPUT_BYTES);
 
 /// Default largest document read whole into a tree (specs, and events for
 /// `explain` and `deliver`), in bytes (32 MiB). A tree costs many times its
@@ -23,34 +47,24 @@ static MAX_INPUT_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_INPUT_BYTES);
 /// `preview`) read only what filters need and keep [`DEFAULT_MAX_INPUT_BYTES`].
 pub const DEFAULT_MAX_TREE_BYTES: usize = 32 * 1024 * 1024;
 
-static MAX_TREE_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_TREE_BYTES);
+static MAX_TREE_BYTES: Limit = Limit::new(DEFAULT_MAX_TREE_BYTES);
 
 /// Set the largest document read whole (bytes). `0` restores the default.
 pub fn set_max_tree_bytes(limit: usize) {
-    let limit = if limit == 0 {
-        DEFAULT_MAX_TREE_BYTES
-    } else {
-        limit
-    };
-    MAX_TREE_BYTES.store(limit, Ordering::Relaxed);
+    MAX_TREE_BYTES.set(limit);
 }
 
 pub fn max_tree_bytes() -> usize {
-    MAX_TREE_BYTES.load(Ordering::Relaxed)
+    MAX_TREE_BYTES.get()
 }
 
 /// Set the largest input accepted (bytes). `0` restores the default.
 pub fn set_max_input_bytes(limit: usize) {
-    let limit = if limit == 0 {
-        DEFAULT_MAX_INPUT_BYTES
-    } else {
-        limit
-    };
-    MAX_INPUT_BYTES.store(limit, Ordering::Relaxed);
+    MAX_INPUT_BYTES.set(limit);
 }
 
 pub fn max_input_bytes() -> usize {
-    MAX_INPUT_BYTES.load(Ordering::Relaxed)
+    MAX_INPUT_BYTES.get()
 }
 
 /// Fail with `too_large` when `len` is above the limit.
