@@ -686,8 +686,10 @@ enum Search {
     Found(Value),
     /// No assignment of the candidate values satisfies the goal.
     Unsatisfiable,
-    /// An assignment satisfies it but its event did not check out (or the
-    /// work bound was reached): nothing is claimed.
+    /// Undecided: an assignment satisfies it but its event did not check
+    /// out, or no candidate does but the slots are not exact (and the
+    /// relaxed search could not prove it), or the work bound was reached.
+    /// Nothing is claimed.
     Unknown,
 }
 
