@@ -9,7 +9,7 @@
 //! only narrows: every candidate is still evaluated by its own plan, so the
 //! answers are exactly those of `Subscription::matches`.
 
-use crate::dialect::{Dialect, Single};
+use crate::dialect::Dialect;
 use crate::error::{join, Code, Diagnostic, Error};
 use crate::eval::{self, Explanation, FilterIds};
 use crate::event::{At, Event};
@@ -511,18 +511,11 @@ impl SubscriptionSet {
         // match was spent reallocating these).
         let mut candidates = Vec::with_capacity(64);
         for &d in &self.dialects {
-            let single = match d.single_event(event) {
-                Ok(single) => single,
-                Err(_) => continue,
-            };
-            let (Single::Event(one) | Single::Enveloped(one)) = single else {
+            // An event that is not of this dialect (or a heartbeat) matches
+            // none of its subscriptions.
+            let Ok(Some(ev)) = d.open(event, text) else {
                 continue;
             };
-            // An event that is not of this dialect matches none of its subscriptions.
-            let Ok(mut ev) = d.prepare(one) else {
-                continue;
-            };
-            ev.text = text.and_then(|t| d.event_text(t, &single));
             candidates.clear();
             let memo = eval::FieldMemo::new();
             let bucket = event_gate_key(d, &ev)

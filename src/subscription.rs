@@ -1,10 +1,10 @@
 //! A compiled subscription: parse and validate once, evaluate many times.
 
 use crate::delivery::{self, DeliverOptions, Delivery};
-use crate::dialect::{Compiled, Dialect, Single, SpecContext};
+use crate::dialect::{Compiled, Dialect, SpecContext};
 use crate::error::{Code, Diagnostic, Error};
 use crate::eval::{self, Explanation};
-use crate::event::At;
+use crate::event::{At, Event};
 use crate::preview::{self, PreviewOptions, PreviewResult, PreviewState, Tally};
 use crate::projection::{self, Projection};
 use serde_json::Value;
@@ -154,7 +154,7 @@ impl Subscription {
 
     /// Would the vendor refuse to send this event although the plan
     /// matches it (a message over its size limit)?
-    pub(crate) fn refuses(&self, ev: &crate::event::Event<'_>) -> bool {
+    pub(crate) fn refuses(&self, ev: &Event<'_>) -> bool {
         self.compiled.delivery.refuses(ev).is_some()
     }
 
@@ -204,25 +204,13 @@ impl Subscription {
     /// `doc` is the document whose JSON text is `text` (`None`: known to
     /// be small).
     fn matches_at(&self, doc: At<'_>, text: Option<&str>) -> Result<bool, Error> {
-        let single = self.dialect.single_event(doc)?;
-        match single {
-            Single::Event(one) | Single::Enveloped(one) => {
-                let text = text.and_then(|t| self.dialect.event_text(t, &single));
-                self.matches_one(one, text)
-            }
-            Single::Heartbeat => Ok(false),
-        }
+        Ok(self.dialect.open(doc, text)?.is_some_and(|ev| self.fires(&ev)))
     }
 
     /// Does the event fire the subscription: its plan passes and the
     /// vendor would deliver it?
-    fn matches_one(&self, event: At<'_>, text: Option<&str>) -> Result<bool, Error> {
-        let mut ev = self.dialect.prepare(event)?;
-        ev.text = text;
-        Ok(
-            eval::matches(&self.compiled.plan, &ev)
-                && self.compiled.delivery.refuses(&ev).is_none(),
-        )
+    fn fires(&self, ev: &Event<'_>) -> bool {
+        eval::matches(&self.compiled.plan, ev) && self.compiled.delivery.refuses(ev).is_none()
     }
 
     /// `matches` of JSON text, reading only the fields the plan needs.
@@ -239,20 +227,15 @@ impl Subscription {
     }
 
     fn explain_at(&self, event: &Value, text: Option<&str>) -> Result<Explanation, Error> {
-        let single = self.dialect.single_event(At::Value(event))?;
-        match single {
-            Single::Event(one) | Single::Enveloped(one) => {
-                let mut ev = self.dialect.prepare(one)?;
-                ev.text = text.and_then(|t| self.dialect.event_text(t, &single));
-                Ok(self.explain_event(&ev))
-            }
-            Single::Heartbeat => Ok(eval::heartbeat(self.dialect.vendor().heartbeat())),
-        }
+        Ok(match self.dialect.open(At::Value(event), text)? {
+            Some(ev) => self.explain_event(&ev),
+            None => eval::heartbeat(self.dialect.vendor().heartbeat()),
+        })
     }
 
     /// The plan's explanation, with the vendor's refusal (if any) as a
     /// failing gate check.
-    fn explain_event(&self, ev: &crate::event::Event<'_>) -> Explanation {
+    fn explain_event(&self, ev: &Event<'_>) -> Explanation {
         let mut x = eval::explain(&self.compiled.plan, ev);
         if let Some(check) = self.compiled.delivery.refuses(ev) {
             x.gate.push(check);
@@ -321,11 +304,10 @@ impl Subscription {
         text: Option<&str>,
         details: bool,
     ) -> Result<(bool, String), Error> {
+        let ev = self.dialect.prepare(event, text)?;
         if !details {
-            return self.matches_one(event, text).map(|m| (m, String::new()));
+            return Ok((self.fires(&ev), String::new()));
         }
-        let mut ev = self.dialect.prepare(event)?;
-        ev.text = text;
         let x = self.explain_event(&ev);
         Ok((x.matched, x.first_failure().unwrap_or_default().to_string()))
     }
@@ -355,20 +337,14 @@ impl Subscription {
         };
         let value = crate::json::parse(bytes, "the event")?;
         let doc_text = std::str::from_utf8(bytes).unwrap_or_default();
-        let single = self.dialect.single_event(At::Value(&value))?;
-        let (Single::Event(one) | Single::Enveloped(one)) = single else {
+        let Some(ev) = self.dialect.open(At::Value(&value), Some(doc_text))? else {
             return Ok(None);
         };
-        let text = self
-            .dialect
-            .event_text(doc_text, &single)
-            .unwrap_or(doc_text);
-        let mut ev = self.dialect.prepare(one)?;
-        ev.text = Some(text);
-        if !eval::matches(&self.compiled.plan, &ev) || self.compiled.delivery.refuses(&ev).is_some()
-        {
+        if !self.fires(&ev) {
             return Ok(None);
         }
+        // The body is written from the event's own text.
+        let text = ev.text.unwrap_or(doc_text);
         delivery::build(&*self.compiled.delivery, &ev, text, opts).map(Some)
     }
 }

@@ -223,19 +223,6 @@ impl fmt::Debug for Dialect {
 }
 
 impl Dialect {
-    /// The JSON text of the one event of `doc_text`: the document itself,
-    /// or the first element of its envelope.
-    pub fn event_text<'t>(self, doc_text: &'t str, single: &Single<'_>) -> Option<&'t str> {
-        match single {
-            Single::Event(_) => Some(doc_text),
-            Single::Enveloped(_) => {
-                let envelope = crate::rawjson::member(doc_text, self.0.shape().envelope?)?;
-                crate::rawjson::items(envelope)?.first().copied()
-            }
-            Single::Heartbeat => None,
-        }
-    }
-
     /// The dialect of a vendor that is not in the registry (a test's own).
     pub const fn of(vendor: &'static dyn Vendor) -> Dialect {
         Dialect(vendor)
@@ -310,22 +297,19 @@ impl Dialect {
         self.0.compile(obj, ctx, diags)
     }
 
-    /// Map an event onto the shared view.
-    pub fn prepare(self, event: At<'_>) -> Result<Event<'_>, Error> {
-        self.0.prepare(event)
-    }
-
-    pub fn envelope(self, doc: At<'_>) -> Option<Vec<At<'_>>> {
-        self.0.envelope(doc)
-    }
-
-    /// The one event of a single-event call: an envelope must hold exactly
-    /// one, and an empty one is a heartbeat.
-    pub fn single_event(self, doc: At<'_>) -> Result<Single<'_>, Error> {
+    /// The one path from a document to the event its plans read, for every
+    /// caller (matching, explaining, delivering, a set's match): the
+    /// document's one event (an envelope must hold exactly one, and an empty
+    /// one is a heartbeat: `None`), prepared with its own JSON text, cut from
+    /// `text`, the document's (`None`: known to be small).
+    pub fn open<'a>(self, doc: At<'a>, text: Option<&'a str>) -> Result<Option<Event<'a>>, Error> {
         match self.envelope(doc).as_deref() {
-            None => Ok(Single::Event(doc)),
-            Some([]) => Ok(Single::Heartbeat),
-            Some([one]) => Ok(Single::Enveloped(*one)),
+            None => self.prepare(doc, text).map(Some),
+            Some([]) => Ok(None),
+            Some([one]) => {
+                let text = text.and_then(|t| self.first_enveloped(t));
+                self.prepare(*one, text).map(Some)
+            }
             Some(many) => Err(Error::new(
                 Code::InvalidEvent,
                 format!(
@@ -339,17 +323,26 @@ impl Dialect {
             ))),
         }
     }
-}
 
-/// What a single-event call reads from a document.
-#[derive(Debug, Clone, Copy)]
-pub enum Single<'a> {
-    /// The document is the event.
-    Event(At<'a>),
-    /// The one event of an envelope.
-    Enveloped(At<'a>),
-    /// An envelope with no events (Asana's heartbeat): nothing fires.
-    Heartbeat,
+    /// Map an event onto the shared view with its JSON text (`None`: known
+    /// to be small): the last step of [`Dialect::open`], where a batch's
+    /// events, already out of their envelopes, come in. The text is set
+    /// here and nowhere else.
+    pub fn prepare<'a>(self, event: At<'a>, text: Option<&'a str>) -> Result<Event<'a>, Error> {
+        let mut ev = self.0.prepare(event)?;
+        ev.text = text;
+        Ok(ev)
+    }
+
+    pub fn envelope(self, doc: At<'_>) -> Option<Vec<At<'_>>> {
+        self.0.envelope(doc)
+    }
+
+    /// The JSON text of the first event of an envelope document's text.
+    fn first_enveloped(self, doc_text: &str) -> Option<&str> {
+        let envelope = crate::rawjson::member(doc_text, self.0.shape().envelope?)?;
+        crate::rawjson::items(envelope)?.first().copied()
+    }
 }
 
 fn unknown_dialect(why: &str) -> Error {
