@@ -1,5 +1,6 @@
-// The package's public names, the same from every entry. The glue's loader
-// (default, initSync), its error-class hook and the streaming sessions that
-// previewStream drives stay private to the package.
-export { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits } from "./hookmatch.js";
-export { HookmatchError } from "./runtime.js";
+// The package's public names, the same from every entry. The functions are
+// runtime.js's, which call the glue's behind the trap guard; the glue's
+// loader (default, initSync), its error-class hook, __restart and the
+// streaming sessions that previewStream drives stay private to the package.
+export { Subscription, SubscriptionSet } from "./hookmatch.js";
+export { validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits, HookmatchError } from "./runtime.js";

@@ -13,11 +13,16 @@ export class HookmatchError extends Error {
   }
 }
 
+/** The names every entry exports besides the two classes (api.js). */
+const FUNCTIONS = ["validate", "lint", "diff", "verify", "dialects", "encodeBase64", "decodeBase64", "setLimits"];
+
 /**
- * Install on `glue` (the module wasm-bindgen wrote) and return the exports
- * the entries add to it.
+ * Install on `glue` (the module wasm-bindgen wrote) and return the public
+ * API: the glue's classes, made safe, and its functions behind the trap
+ * guard (below).
  */
 export function install(glue) {
+  state.glue = glue;
   glue.__setErrorClass(HookmatchError);
   installObjects(glue);
   for (const cls of [glue.Subscription, glue.SubscriptionSet]) {
@@ -25,7 +30,109 @@ export function install(glue) {
   }
   const classes = [glue.Subscription, glue.SubscriptionSet, glue.PreviewSession, glue.SetPreviewSession].filter(Boolean);
   for (const cls of classes) sealHandles(cls, HookmatchError);
-  return { HookmatchError };
+  const api = { Subscription: glue.Subscription, SubscriptionSet: glue.SubscriptionSet, HookmatchError };
+  for (const name of FUNCTIONS) api[name] = PUBLIC[name];
+  return api;
+}
+
+/*
+ * A trap is survived. No input should reach one, but if a defect does
+ * (`unreachable` from a panic under panic = "abort", memory exhausted, the
+ * wasm stack overflowing), the instance is left mid-operation: its shadow
+ * stack pointer and allocator are wherever the trap found them, and every
+ * later call into it is suspect. So every call into wasm goes through
+ * `run`: a throw that is not a HookmatchError (a RuntimeError, a RangeError,
+ * anything foreign) marks the module broken; when the outermost call
+ * unwinds, the glue's private `__restart` (added by
+ * scripts/restartable-glue.mjs) makes a fresh instance of the same compiled
+ * module, the error class and the page's limits are set on it again, and
+ * the call throws HookmatchError `internal`. Handles carry the generation
+ * they were made in; one from before the restart throws `freed` saying why,
+ * and its finalizer never frees its old pointer into the new instance.
+ */
+const state = { glue: null, generation: 0, depth: 0, broken: false, cause: null, dead: null, limits: null };
+
+function describe(e) {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function internalError() {
+  const restarted = state.dead === null
+    ? "it started a fresh module, so later calls work, but every Subscription and SubscriptionSet made before now is gone (compile them again)"
+    : `it could not start a fresh module (${state.dead}), so every later call fails; reload the page or restart the process`;
+  return new HookmatchError(
+    `hookmatch's WebAssembly module stopped on an internal error (${state.cause}); ${restarted}. This is a defect in hookmatch: please report it with the input that caused it`,
+    "internal",
+  );
+}
+
+function restart() {
+  state.generation++;
+  try {
+    const glue = state.glue;
+    glue.__restart();
+    glue.__setErrorClass(HookmatchError);
+    if (state.limits !== null) glue.setLimits({ maxInputBytes: state.limits[0], maxTreeBytes: state.limits[1] });
+  } catch (e) {
+    state.dead = describe(e);
+  }
+}
+
+/** Call `f` (a function of the glue) as every call into wasm is made: see above. */
+function run(f, self, args) {
+  if (state.dead !== null) throw internalError();
+  state.depth++;
+  let result;
+  let failure = null;
+  try {
+    result = f.apply(self, args);
+  } catch (e) {
+    failure = e;
+    if (!(e instanceof HookmatchError) && !state.broken) {
+      state.broken = true;
+      state.cause = describe(e);
+    }
+  } finally {
+    state.depth--;
+  }
+  if (state.broken) {
+    // A call nested in another (wasm called back into JS, which called
+    // hookmatch) leaves the restart to the outermost one, whose frames are
+    // still in the old instance.
+    if (state.depth === 0) {
+      state.broken = false;
+      restart();
+    }
+    throw internalError();
+  }
+  if (failure !== null) throw failure;
+  return result;
+}
+
+/** The public functions: the glue's, through `run`, each with its own name. */
+const PUBLIC = {
+  validate(...args) { return run(state.glue.validate, undefined, args); },
+  lint(...args) { return run(state.glue.lint, undefined, args); },
+  diff(...args) { return run(state.glue.diff, undefined, args); },
+  verify(...args) { return run(state.glue.verify, undefined, args); },
+  dialects(...args) { return run(state.glue.dialects, undefined, args); },
+  encodeBase64(...args) { return run(state.glue.encodeBase64, undefined, args); },
+  decodeBase64(...args) { return run(state.glue.decodeBase64, undefined, args); },
+  setLimits(...args) {
+    run(state.glue.setLimits, undefined, args);
+    // What a fresh module must start with (restart, above).
+    state.limits = run(state.glue.__limits, undefined, []);
+  },
+};
+export const { validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits } = PUBLIC;
+
+/**
+ * Trap the module on purpose, through the same guard as every call: the
+ * tests' one way to reach the recovery above, since no input should trap.
+ * No entry exports it.
+ */
+export function __trap() {
+  return run(state.glue.__trap, undefined, []);
 }
 
 /*
@@ -56,7 +163,7 @@ const finalizer = typeof FinalizationRegistry === "undefined"
   ? null
   : new FinalizationRegistry((carrier) => {
       try {
-        if (carrier.__wbg_ptr) carrier.free();
+        if (alive(carrier)) carrier.free();
       } catch {
         // Nothing to report to: the object is gone.
       }
@@ -70,7 +177,7 @@ function minting(f, handles, HookmatchError) {
     mint.last = null;
     let result;
     try {
-      result = f.apply(this, args);
+      result = run(f, this, args);
     } finally {
       mint.depth--;
     }
@@ -101,12 +208,19 @@ function handleParams(f) {
   return positions;
 }
 
+/** Does `carrier` hold a pointer into the instance running now (not freed, not from before a restart)? */
+function alive(carrier) {
+  return carrier !== undefined && carrier.__wbg_ptr !== 0 && carrier.__wbg_ptr !== undefined && carrier.gen === state.generation;
+}
+
+const RESTARTED = "this object was made before hookmatch restarted its module after an internal error, and it is gone; make it again";
+
 /** The carrier of a handle given as an argument where the glue reads its pointer; anything else there is an error. */
 function carrierOf(v, HookmatchError) {
   if (v === null || v === undefined) return v;
   const carrier = CARRIERS.get(v);
   if (carrier === undefined) throw new HookmatchError("this object was not made by hookmatch (a copy or a forged object)", "invalid_input");
-  if (!carrier.__wbg_ptr) throw new HookmatchError("this object was freed and cannot be used", "freed");
+  if (!alive(carrier)) throw new HookmatchError(carrier.__wbg_ptr ? RESTARTED : "this object was freed and cannot be used", "freed");
   return carrier;
 }
 
@@ -119,7 +233,12 @@ function sealHandles(cls, HookmatchError) {
   if (Object.prototype.hasOwnProperty.call(proto, "__hookmatchGuarded")) return;
   const unusable = (carrier, name) =>
     carrier !== undefined
-      ? new HookmatchError(`this ${cls.name} was freed; ${name} cannot be used after free()`, "freed")
+      ? new HookmatchError(
+          carrier.__wbg_ptr && carrier.gen !== state.generation
+            ? `this ${cls.name} was made before hookmatch restarted its module after an internal error, and it is gone; ${typeof cls.compile === "function" ? `compile it again with ${cls.name}.compile(…)` : "start again"}`
+            : `this ${cls.name} was freed; ${name} cannot be used after free()`,
+          "freed",
+        )
       : new HookmatchError(
           typeof cls.compile === "function"
             ? `this object is not a ${cls.name} that hookmatch made (a copy, a forged object, or one made with new ${cls.name}()); make a ${cls.name} with ${cls.name}.compile(…), not new ${cls.name}()`
@@ -150,6 +269,7 @@ function sealHandles(cls, HookmatchError) {
       const handle = Object.create(proto);
       const carrier = Object.create(inner);
       carrier.__wbg_ptr = ptr;
+      carrier.gen = state.generation;
       mint.last = { handle, carrier };
       return handle;
     },
@@ -161,7 +281,7 @@ function sealHandles(cls, HookmatchError) {
     if (name === "free") {
       proto.free = function free() {
         const carrier = CARRIERS.get(this);
-        if (carrier === undefined || !carrier.__wbg_ptr) return;
+        if (!alive(carrier)) return;
         finalizer?.unregister(carrier);
         carrier.free();
       };
@@ -175,7 +295,7 @@ function sealHandles(cls, HookmatchError) {
         ...d,
         value: function (...args) {
           const carrier = CARRIERS.get(this);
-          if (carrier === undefined || !carrier.__wbg_ptr) {
+          if (!alive(carrier)) {
             if (isAsync) return Promise.reject(unusable(carrier, name));
             throw unusable(carrier, name);
           }
@@ -188,8 +308,8 @@ function sealHandles(cls, HookmatchError) {
         ...d,
         get() {
           const carrier = CARRIERS.get(this);
-          if (carrier === undefined || !carrier.__wbg_ptr) throw unusable(carrier, name);
-          return get.call(carrier);
+          if (!alive(carrier)) throw unusable(carrier, name);
+          return run(get, carrier, []);
         },
       });
     }

@@ -19,6 +19,8 @@ rm -f pkg/.gitignore pkg/cjs/.gitignore
 mv pkg/cjs/hookmatch.js pkg/hookmatch.cjs
 rm -f pkg/cjs/hookmatch_bg.wasm pkg/cjs/hookmatch.d.ts pkg/cjs/hookmatch_bg.wasm.d.ts
 grep -q '`${__dirname}/hookmatch_bg.wasm`' pkg/hookmatch.cjs
+# Both glues get a private __restart (a fresh instance after a trap).
+node scripts/restartable-glue.mjs
 
 # npm's binaryen (pinned in package-lock.json): Debian's wasm-opt 108 turns
 # the externref table that wasm-bindgen emits into a funcref one, and the
@@ -43,9 +45,10 @@ cat > pkg/cjs/index.js <<'JS'
 // CommonJS entry: the wasm-bindgen nodejs glue with the runtime every
 // entry installs (see ../runtime.js).
 const glue = require("../hookmatch.cjs");
-const { HookmatchError } = require("./runtime.js").install(glue);
-// The same public names as ../api.js.
-const { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits } = glue;
+// The same public names as ../api.js: the classes and the functions behind
+// the trap guard, as runtime.js's install returns them.
+const api = require("./runtime.js").install(glue);
+const { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits, HookmatchError } = api;
 module.exports = { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits, HookmatchError };
 JS
 

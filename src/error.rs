@@ -131,7 +131,8 @@ codes! {
     (UnknownDialect, "unknown_dialect", thrown, "A spec whose dialect cannot be told from its shape, or a `dialect` option that names none."),
     (TooLarge, "too_large", thrown, "An input (or, in a stream, a line) above the input limit (`setLimits`)."),
     (InvalidInput, "invalid_input", thrown, "Misuse: an argument of the wrong type, or an option that does not exist."),
-    (Freed, "freed", thrown, "A method of a `Subscription` or `SubscriptionSet` called after `free()`."),
+    (Freed, "freed", thrown, "A method of a `Subscription` or `SubscriptionSet` called after `free()`, or made before the module restarted (`internal`)."),
+    (Internal, "internal", thrown, "A defect trapped the WebAssembly module (no input should reach one): the runtime started a fresh module, so later calls work and objects made before it throw `freed`."),
     // --- error diagnostics
     (InvalidType, "invalid_type", error, "A spec field of the wrong JSON type."),
     (MissingField, "missing_field", error, "A required spec field is absent."),

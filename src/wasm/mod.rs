@@ -786,6 +786,26 @@ pub fn set_limits(
     Ok(())
 }
 
+/// The limits in force, `[maxInputBytes, maxTreeBytes]`: runtime.js reads
+/// them after each `setLimits` so that a fresh module (after a trap) starts
+/// with the limits the page set, not the defaults.
+#[wasm_bindgen(js_name = "__limits", skip_typescript)]
+pub fn limits_in_force() -> Vec<f64> {
+    vec![
+        crate::json::max_input_bytes() as f64,
+        crate::json::max_tree_bytes() as f64,
+    ]
+}
+
+/// Trap on purpose: the tests' only way to reach runtime.js's recovery (a
+/// trap turned into `internal`, a fresh module, older objects `freed`),
+/// since no input should reach a trap. Not exported by any entry.
+#[wasm_bindgen(js_name = "__trap", skip_typescript)]
+pub fn trap_for_tests() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+}
+
 // ------------------------------------------------------------ conversions
 
 thread_local! {

@@ -4,10 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtemp, copyFile, writeFile } from "node:fs/promises";
+import { mkdtemp, copyFile, cp, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { serveDir, freePort, serving } from "./static.mjs";
 import { launch } from "../browser/chromium.mjs";
@@ -115,3 +115,38 @@ for (const [source, format] of [["import", "esm"], ["import", "cjs"], ["require"
     assert.equal(r.out.trim(), "true");
   });
 }
+
+// The trap recovery in Chromium (tests/runtimes/trap-scenario.js): the
+// fresh module is a synchronous `new WebAssembly.Instance` of the module the
+// page already compiled, which the main thread allows.
+test("Chromium: a trap is HookmatchError internal, then a fresh module; older objects throw freed", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "hookmatch-trap-"));
+  const pkg = dirname(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"));
+  await cp(pkg, join(dir, "hookmatch"), { recursive: true });
+  await copyFile(join(root, "tests/runtimes/trap-scenario.js"), join(dir, "trap-scenario.js"));
+  await writeFile(
+    join(dir, "index.html"),
+    `<!doctype html><meta charset="utf-8"><script type="module">
+      import * as api from "./hookmatch/browser.js";
+      import { __trap } from "./hookmatch/runtime.js";
+      import { trapScenario } from "./trap-scenario.js";
+      trapScenario(api, __trap, null).then((r) => { window.trapResult = r; }, (e) => { window.trapResult = { error: String(e) }; });
+    </script>`,
+  );
+  const server = await serveDir(dir);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+    await page.waitForFunction(() => window.trapResult !== undefined, null, { timeout: 30_000 });
+    const seen = await page.evaluate(() => window.trapResult);
+    const { checkTrapScenario } = await import("./trap-scenario.js");
+    checkTrapScenario(assert, seen, { gc: false });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
