@@ -213,7 +213,26 @@ export interface Limits {
   maxTreeBytes?: number;
 }
 
-export interface SetEntry { id: string; spec: SpecInput; dialect?: DialectName; }
+export interface SetEntry {
+  id: string;
+  spec: SpecInput;
+  dialect?: DialectName;
+  /** This member's compile options (e.g. `allowPrivateNetworks` for a target on the loopback). */
+  options?: CompileOptions;
+  /** This member's delivery defaults (`secret`, `subscriptionId`, …): `set.deliver` gives `{ ...deliver, ...options }` to its `deliver`. Never shown by the set. */
+  deliver?: DeliverOptions;
+}
+
+/** `set.add`'s options: compile options, or a set entry's `options` and `deliver`. */
+export interface SetEntryOptions {
+  dialect?: DialectName;
+  allowPrivateNetworks?: boolean;
+  update?: boolean;
+  /** The member's compile options (as in a set entry); a key given here and beside it must agree. */
+  options?: CompileOptions;
+  /** The member's delivery defaults (as in a set entry). */
+  deliver?: DeliverOptions;
+}
 
 export interface LintOptions {
   dialect?: DialectName;

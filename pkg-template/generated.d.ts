@@ -130,6 +130,8 @@ truncated?: boolean, };
 
 export type SetLintEntry = { id: string, diagnostics: Array<Diagnostic>, };
 
+export type SetDelivery = { id: string, delivery: Delivery, };
+
 export type DiffEvents = { gained: Array<number>, lost: Array<number>, both: number, neither: number, errors: Array<PreviewError>, };
 
 export type Diff = { relation: "equivalent" | "narrower" | "wider" | "overlapping" | "disjoint" | "unknown", 

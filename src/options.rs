@@ -35,7 +35,13 @@ pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
             crate::json::syntax_error(&e, what).message,
         )
     })?;
-    let map = match &value {
+    from_value(&value, what)
+}
+
+/// [`parse`] of a value already read (a set entry's `options` and
+/// `deliver`, and `set.deliver`'s options merged over a member's defaults).
+pub fn from_value<T: Options>(value: &Value, what: &str) -> Result<T, Error> {
+    let map = match value {
         Value::Null => return Ok(T::default()),
         Value::Object(map) => map,
         _ => {
@@ -125,6 +131,11 @@ impl Object<'_> {
 
     pub fn value(&self, key: &str) -> Option<&Value> {
         self.get(key)
+    }
+
+    /// The object as given (`set.deliver` lays it over each member's defaults).
+    pub fn map(&self) -> &Map<String, Value> {
+        self.map
     }
 }
 
@@ -408,6 +419,7 @@ mod tests {
         check("VerifyOptions", VerifyOptionsIn::KEYS);
         check("Base64Options", Base64OptionsIn::KEYS);
         check("Limits", LimitsIn::KEYS);
+        check("SetEntryOptions", crate::set::EntryOptions::KEYS);
     }
 
     #[test]

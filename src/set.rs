@@ -9,17 +9,19 @@
 //! only narrows: every candidate is still evaluated by its own plan, so the
 //! answers are exactly those of `Subscription::matches`.
 
+use crate::delivery::{DeliverOptions, Delivery};
 use crate::dialect::Dialect;
 use crate::error::{join, Code, Diagnostic, Error};
 use crate::eval::{self, Explanation, FilterIds};
 use crate::event::{At, Event};
+use crate::options::{DeliverOptionsIn, Options, SpecOptions};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, GateCheck, GateTest, Plan, StateSel};
 use crate::preview;
 use crate::projection::{self, Projection};
 use crate::subscription::{CompileOptions, Subscription};
 use crate::value::Hint;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt::Write;
 /// The set's maps hash with foldhash, as serde_json's own maps do here
 /// (without its `std` feature), so the module carries one hasher, not two.
@@ -132,6 +134,8 @@ fn with_slot<V: Default>(map: &mut HashMap<String, V>, key: &str, f: impl FnOnce
 struct Member {
     id: String,
     sub: Subscription,
+    /// Its entry's `deliver`: what `set.deliver` gives its `deliver`.
+    defaults: DeliverDefaults,
     /// Its whole gate is the bucket key: found through its bucket, the gate
     /// has passed already.
     gate_is_key: bool,
@@ -147,6 +151,147 @@ struct Candidate {
     pos: usize,
     gate_passed: bool,
     hashed_passed: bool,
+}
+
+/// A member's delivery defaults (its entry's `deliver`: `secret`,
+/// `subscriptionId`, …), kept as the options object it was given and checked
+/// as `deliver` checks its options. `set.deliver` lays the call's options
+/// over it key by key, as `{ ...member.deliver, ...opts }` does in JS.
+/// It may hold a secret: its `Debug` names the keys only, and nothing the
+/// set reports (errors, lint, explanations, ids) reads it.
+#[derive(Clone, Default, PartialEq)]
+pub struct DeliverDefaults(Map<String, Value>);
+
+impl std::fmt::Debug for DeliverDefaults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DeliverDefaults")
+            .field(&self.0.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Options for DeliverDefaults {
+    const KEYS: &'static [&'static str] = DeliverOptionsIn::KEYS;
+    fn read(o: &crate::options::Object<'_>) -> Result<Self, Error> {
+        DeliverOptionsIn::read(o)?;
+        Ok(DeliverDefaults(o.map().clone()))
+    }
+}
+
+impl DeliverDefaults {
+    /// The object as given (keys `deliver` takes, checked as it checks them).
+    pub fn from_value(v: &Value) -> Result<DeliverDefaults, Error> {
+        crate::options::from_value(v, "deliver options")
+    }
+
+    /// A key given as `undefined` in JS: it overrides a member's default
+    /// with "absent", as in `{ ...member.deliver, ...opts }`.
+    pub fn unset(&mut self, key: &str) {
+        if Self::KEYS.contains(&key) {
+            self.0.insert(key.to_string(), Value::Null);
+        }
+    }
+
+    /// These defaults with `over`'s keys laid over them (a `null` there
+    /// drops the default), read as `deliver` reads its options.
+    fn under(&self, over: &DeliverDefaults) -> Result<DeliverOptions, Error> {
+        if over.0.is_empty() {
+            return Ok(crate::options::from_value::<DeliverOptionsIn>(
+                &Value::Object(self.0.clone()),
+                "deliver options",
+            )?
+            .0);
+        }
+        let mut merged = self.0.clone();
+        for (k, v) in &over.0 {
+            merged.insert(k.clone(), v.clone());
+        }
+        Ok(crate::options::from_value::<DeliverOptionsIn>(
+            &Value::Object(merged),
+            "deliver options",
+        )?
+        .0)
+    }
+}
+
+/// One delivery of `set.deliver`: the member's id and what its `deliver` returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SetDelivery {
+    pub id: String,
+    pub delivery: Delivery,
+}
+
+/// A member of `SubscriptionSet::compile`'s entries or of `add`: its id,
+/// its spec and how to compile it, and its delivery defaults.
+pub struct NewMember<'a> {
+    pub id: &'a str,
+    pub spec: &'a Value,
+    pub options: CompileOptions,
+    pub deliver: DeliverDefaults,
+}
+
+/// `set.add`'s third argument: compile options (as before), and a set
+/// entry's `options` and `deliver`.
+#[derive(Debug, Default)]
+pub struct EntryOptions {
+    pub options: CompileOptions,
+    pub deliver: DeliverDefaults,
+}
+
+impl Options for EntryOptions {
+    const KEYS: &'static [&'static str] = &[
+        "dialect",
+        "update",
+        "allowPrivateNetworks",
+        "options",
+        "deliver",
+    ];
+    fn read(o: &crate::options::Object<'_>) -> Result<Self, Error> {
+        let flat = SpecOptions::read(o)?;
+        let nested = match o.value("options") {
+            None => None,
+            Some(v) => Some(
+                crate::options::from_value::<SpecOptions>(v, "add options.options")
+                    .map_err(|e| e.under("/options"))?,
+            ),
+        };
+        let options = merge_spec_options(Some(flat), nested).map_err(|e| e.under("/options"))?;
+        let deliver = match o.value("deliver") {
+            None => DeliverDefaults::default(),
+            Some(v) => DeliverDefaults::from_value(v).map_err(|e| e.under("/deliver"))?,
+        };
+        Ok(EntryOptions { options, deliver })
+    }
+}
+
+/// Compile options given in two places (a set entry's `dialect` and its
+/// `options`, or `add`'s flat keys and its `options`): each key once, or
+/// twice with the same value; different values are refused rather than
+/// one silently winning. The error's path is the key under `options`.
+fn merge_spec_options(
+    outer: Option<SpecOptions>,
+    inner: Option<SpecOptions>,
+) -> Result<CompileOptions, Error> {
+    let (outer, inner) = (outer.unwrap_or_default(), inner.unwrap_or_default());
+    let conflict = |key: &str| {
+        Error::new(
+            Code::InvalidInput,
+            format!("{key} is given twice with different values (beside options and in options); give it once"),
+        )
+        .at(join("", key))
+    };
+    let dialect = match (outer.dialect, inner.dialect) {
+        (Some(a), Some(b)) if a != b => return Err(conflict("dialect")),
+        (a, b) => a.or(b),
+    };
+    let flag = |a: bool, b: bool| a || b;
+    SpecOptions {
+        dialect,
+        update: flag(outer.update, inner.update),
+        allow_private_networks: flag(outer.allow_private_networks, inner.allow_private_networks),
+    }
+    .to_compile()
 }
 
 #[derive(Debug, Default)]
@@ -272,14 +417,49 @@ impl SubscriptionSet {
                 },
                 other => other,
             };
-            match Subscription::compile(
-                spec,
-                CompileOptions {
-                    dialect,
-                    ..CompileOptions::default()
+            // The member's compile options and delivery defaults, each
+            // checked as `compile` and `deliver` check their options.
+            let option_error = |e: Error, key: &str| {
+                let code = match e.kind {
+                    Code::UnknownDialect => Code::UnknownDialect,
+                    _ => Code::InvalidEntry,
+                };
+                let at = format!("{}{}", join(&path(), key), e.path.as_deref().unwrap_or(""));
+                fail(code, at, e.message)
+            };
+            let given = match entry_field("options") {
+                None | Some(Value::Null) => None,
+                Some(v) => match crate::options::from_value::<SpecOptions>(v, "options") {
+                    Ok(o) => Some(o),
+                    Err(e) => {
+                        set.errors.push(option_error(e, "options"));
+                        continue;
+                    }
                 },
-            ) {
-                Ok(sub) => set.insert(id_str.to_string(), sub),
+            };
+            let outer = SpecOptions {
+                dialect: dialect.map(|d| d.name().to_string()),
+                ..SpecOptions::default()
+            };
+            let options = match merge_spec_options(Some(outer), given) {
+                Ok(o) => o,
+                Err(e) => {
+                    set.errors.push(option_error(e, "options"));
+                    continue;
+                }
+            };
+            let defaults = match entry_field("deliver") {
+                None | Some(Value::Null) => DeliverDefaults::default(),
+                Some(v) => match DeliverDefaults::from_value(v) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        set.errors.push(option_error(e, "deliver"));
+                        continue;
+                    }
+                },
+            };
+            match Subscription::compile(spec, options) {
+                Ok(sub) => set.insert(id_str.to_string(), sub, defaults),
                 Err(e) => {
                     let inner = e.path.clone().unwrap_or_default();
                     let spec_path = join(&path(), "spec");
@@ -304,6 +484,22 @@ impl SubscriptionSet {
 
     /// Add one subscription; an invalid spec or a used id is an error.
     pub fn add(&mut self, id: &str, spec: &Value, opts: CompileOptions) -> Result<(), Error> {
+        self.add_member(NewMember {
+            id,
+            spec,
+            options: opts,
+            deliver: DeliverDefaults::default(),
+        })
+    }
+
+    /// [`SubscriptionSet::add`] with the member's delivery defaults.
+    pub fn add_member(&mut self, member: NewMember<'_>) -> Result<(), Error> {
+        let NewMember {
+            id,
+            spec,
+            options: opts,
+            deliver,
+        } = member;
         if self.positions.contains_key(id) {
             return Err(Error::new(
                 Code::InvalidInput,
@@ -312,7 +508,7 @@ impl SubscriptionSet {
             .at("/id"));
         }
         let sub = Subscription::compile(spec, opts)?;
-        self.insert(id.to_string(), sub);
+        self.insert(id.to_string(), sub, deliver);
         Ok(())
     }
 
@@ -343,10 +539,10 @@ impl SubscriptionSet {
     /// Rebuild from the live members, in insertion order (positions change:
     /// [`SubscriptionSet::generation`] says when).
     fn compact(&mut self) {
-        let live: Vec<(String, Subscription)> = std::mem::take(&mut self.members)
+        let live: Vec<(String, Subscription, DeliverDefaults)> = std::mem::take(&mut self.members)
             .into_iter()
             .flatten()
-            .map(|m| (m.id, m.sub))
+            .map(|m| (m.id, m.sub, m.defaults))
             .collect();
         let errors = std::mem::take(&mut self.errors);
         let generation = self.generation + 1;
@@ -355,8 +551,8 @@ impl SubscriptionSet {
         self.generation = generation;
         self.members.reserve(live.len());
         self.positions.reserve(live.len());
-        for (id, sub) in live {
-            self.insert(id, sub);
+        for (id, sub, defaults) in live {
+            self.insert(id, sub, defaults);
         }
     }
 
@@ -366,7 +562,7 @@ impl SubscriptionSet {
         self.generation
     }
 
-    fn insert(&mut self, id: String, sub: Subscription) {
+    fn insert(&mut self, id: String, sub: Subscription, defaults: DeliverDefaults) {
         let ids = self.number_filters(sub.plan());
         let pos = self.members.len();
         let d = sub.dialect();
@@ -402,6 +598,7 @@ impl SubscriptionSet {
         self.members.push(Some(Member {
             id,
             sub,
+            defaults,
             gate_is_key,
             hashed_entry,
             ids,
@@ -478,6 +675,44 @@ impl SubscriptionSet {
         let node = projection::parse(text, &self.projection)
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
         Ok(self.match_positions_at(At::Node(&node), Some(text)))
+    }
+
+    /// `set.deliver`: for each member that fires, in insertion order, what
+    /// its own `deliver` returns for this event with its defaults under
+    /// `opts` (`{ ...member.deliver, ...opts }`); a member whose vendor
+    /// refuses the message (Workfront's size limit) has no delivery and is
+    /// left out. `now_ms` and `random` are the caller's clock and entropy,
+    /// as `deliver` takes them; each member draws its own bytes from
+    /// `random` (keyed by its id), as its own call would draw fresh ones.
+    /// A member's `deliver` that fails fails the call, naming the member.
+    pub fn deliver_text(
+        &self,
+        event: &[u8],
+        opts: &DeliverDefaults,
+        now_ms: Option<f64>,
+        random: Option<[u8; 32]>,
+    ) -> Result<Vec<SetDelivery>, Error> {
+        let positions = self.match_positions(event)?;
+        let mut out = Vec::with_capacity(positions.len());
+        for pos in positions {
+            let Some(Some(m)) = self.members.get(pos) else {
+                continue;
+            };
+            let in_member = |mut e: Error| {
+                e.message = format!("member {:?}: {}", m.id, e.message);
+                e
+            };
+            let mut o = m.defaults.under(opts).map_err(in_member)?;
+            o.now_ms = now_ms;
+            o.random = random.map(|r| crate::signing::hmac_sha256(&r, &[m.id.as_bytes()]));
+            if let Some(delivery) = m.sub.deliver_text(Some(event), &o).map_err(in_member)? {
+                out.push(SetDelivery {
+                    id: m.id.clone(),
+                    delivery,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The id at an insertion position (`None` once removed).

@@ -8,7 +8,7 @@ use crate::delivery::{Delivery, SecretPlace};
 use crate::error::{Code, Diagnostic, Severity};
 use crate::eval::{Check, Explanation};
 use crate::preview::{PreviewError, PreviewResult, PreviewRow};
-use crate::set::{SetError, SetLintEntry, SetPreview};
+use crate::set::{SetDelivery, SetError, SetLintEntry, SetPreview};
 use crate::subscription::{Diff, DiffEvents};
 use ts_rs::TS;
 
@@ -49,6 +49,7 @@ pub fn declarations() -> String {
         SetError::decl(),
         SetPreview::decl(),
         SetLintEntry::decl(),
+        SetDelivery::decl(),
         DiffEvents::decl(),
         Diff::decl(),
     ] {

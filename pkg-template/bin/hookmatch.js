@@ -4,8 +4,10 @@
 // reasons it prints) comes from the package.
 //
 // Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.
-import { createReadStream, readFileSync, statSync } from "node:fs";
-import { Subscription, validate, lint, diff, dialects } from "../node.js";
+import { createReadStream, readFileSync, readdirSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Subscription, SubscriptionSet, validate, lint, diff, dialects } from "../node.js";
 import { maskDelivery, curlCommand } from "../elements.js";
 
 // The vendors are the registry's, as the package reports them.
@@ -28,8 +30,10 @@ commands:
   preview SPEC EVENTS   which events the subscription delivers, and why not
   validate SPEC         the spec's errors and warnings
   deliver SPEC [EVENT]  the HTTP request the vendor would send
-  lint SPEC             diagnostics plus findings: filters that never match,
-                        always pass, are redundant or written twice
+  lint SPEC…            diagnostics plus findings: filters that never match,
+                        always pass, are redundant or written twice; across
+                        files (or a directory), subscriptions written twice
+                        or delivering the same event to the same target
   diff BEFORE AFTER [EVENTS]  what an edit gains and loses, with example events
   example SPEC          an event that fires the subscription (or fails a filter)
 
@@ -96,19 +100,27 @@ examples:
   HOOKMATCH_SECRET=s3cret hookmatch deliver sub.json event.json --format curl --reveal | sh`,
 };
 
-HELP.lint = `usage: hookmatch lint SPEC [options]
+HELP.lint = `usage: hookmatch lint SPEC… [options]
 
 validate's diagnostics plus what the analysis proves: never_matches (no event
-can fire it), always_passes, redundant_filter, duplicate_filter. Exits 1 when
-there is an error or the subscription can never fire.
+can fire it), always_passes, redundant_filter, duplicate_filter. Each SPEC is
+a file, - (standard input) or a directory, searched for *.json files (not in
+hidden folders or node_modules). With several, what holds across them too:
+duplicate_subscription (the same subscription twice) and overlapping_delivery
+(two that send some event to the same target). Exits 1 when any spec has an
+error or can never fire.
 
 options:
-  --format F         table (default) or json
+  --format F         table (default), json, github (GitHub Actions
+                     annotations at each finding's file, line and column) or
+                     sarif (SARIF 2.1.0, for code scanning)
   --json             the same as --format json
 ${COMMON}
 
 examples:
   hookmatch lint sub.json
+  hookmatch lint subscriptions/ --format github
+  hookmatch lint subscriptions/ --format sarif > hookmatch.sarif
   hookmatch lint sub.json --json | jq '.[] | select(.code == "never_matches")'`;
 
 HELP.diff = `usage: hookmatch diff BEFORE AFTER [EVENTS] [options]
@@ -312,6 +324,34 @@ function pad(s, n) {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
+/**
+ * The table's layout. Rows are written as they are decided, so the widths
+ * cannot come from the rows: they come from a bound known before the first
+ * one. An event takes at least one byte and a line ends with one, so a file
+ * of `size` bytes has fewer than size + 2 events and lines; a pipe's size is
+ * unknown, so its widths hold 999,999,999 events. Past that a cell grows, and
+ * the two spaces after every cell still keep the columns apart.
+ */
+function tableLayout(size) {
+  const digits = String(size > 0 ? size + 1 : 999_999_999).length;
+  const index = Math.max("#".length, digits) + 2;
+  const line = Math.max("line".length, digits) + 2;
+  const result = "matched".length + 2;
+  const cell = (s, n) => {
+    s = String(s);
+    return s.length + 2 > n ? `${s}  ` : pad(s, n);
+  };
+  return {
+    header: `${pad("#", index)}${pad("line", line)}${pad("result", result)}reason`,
+    row(row) {
+      const status = row.code ? "error" : row.matched ? "matched" : "no";
+      const reason = row.code ? `${row.code}: ${row.reason}` : row.reason;
+      // A match has no reason: no padding left dangling at the end.
+      return `${cell(row.index, index)}${cell(row.line ?? "", line)}${cell(status, result)}${reason}`.trimEnd();
+    },
+  };
+}
+
 async function preview([specFile, eventsFile, extra], flags) {
   if (!specFile || !eventsFile || extra) usage("preview needs SPEC and EVENTS");
   const format = formatOf(flags, ["table", "json", "ndjson"]);
@@ -319,7 +359,9 @@ async function preview([specFile, eventsFile, extra], flags) {
   let size = 0;
   if (eventsFile !== "-") {
     try {
-      size = statSync(eventsFile).size;
+      const stat = statSync(eventsFile);
+      // A named pipe or a device has no size to go by.
+      size = stat.isFile() ? stat.size : 0;
     } catch (e) {
       throw new InputError(`cannot read ${eventsFile}: ${e.code || e.message}`);
     }
@@ -360,14 +402,11 @@ async function preview([specFile, eventsFile, extra], flags) {
   } else if (format === "ndjson") {
     await writeLines(rows.map((r) => JSON.stringify(r)));
   } else {
+    const layout = tableLayout(size);
     await writeLines(
       (function* table() {
-        yield `${pad("#", 6)}${pad("line", 6)}${pad("result", 10)}reason`;
-        for (const row of rows) {
-          const status = row.code ? "error" : row.matched ? "matched" : "no";
-          const reason = row.code ? `${row.code}: ${row.reason}` : row.reason;
-          yield `${pad(row.index, 6)}${pad(row.line ?? "", 6)}${pad(status, 10)}${reason}`;
-        }
+        yield layout.header;
+        for (const row of rows) yield layout.row(row);
         yield summaryLine(summary);
       })(),
     );
@@ -435,14 +474,308 @@ function dialectOption(flags) {
   return compileOptions(flags);
 }
 
-async function lintCmd([specFile, extra], flags) {
-  if (!specFile || extra) usage("lint needs one SPEC");
-  const format = formatOf(flags, ["table", "json"]);
-  const diagnostics = lint(specText(specFile), dialectOption(flags));
-  if (format === "json") await writeLines([JSON.stringify(diagnostics, null, 2)]);
-  else if (diagnostics.length === 0) await writeLines(["no findings"]);
-  else await writeLines(diagnostics.map(diagnosticLine));
-  return diagnostics.some((d) => d.severity === "error" || d.code === "never_matches") ? 1 : 0;
+/**
+ * The spec files `names` give: a file as given, a directory searched for
+ * *.json files (not in hidden folders such as .git, nor in node_modules),
+ * each file once, in a stable order.
+ */
+function specFiles(names) {
+  const files = [];
+  const seen = new Set();
+  const add = (file) => {
+    const key = file === "-" ? "-" : resolve(file);
+    if (seen.has(key)) return;
+    seen.add(key);
+    files.push(file);
+  };
+  const unreadable = (name, e) => new InputError(`cannot read ${name}: ${e.code || e.message}`);
+  for (const name of names) {
+    if (name === "-") {
+      add(name);
+      continue;
+    }
+    let stat;
+    try {
+      stat = statSync(name);
+    } catch (e) {
+      throw unreadable(name, e);
+    }
+    if (!stat.isDirectory()) {
+      add(name);
+      continue;
+    }
+    const found = [];
+    const walk = (dir) => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (e) {
+        throw unreadable(dir, e);
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+        const path = join(dir, entry.name);
+        // A link to a directory is not followed (it may loop back).
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith(".json") && (entry.isFile() || entry.isSymbolicLink())) found.push(path);
+      }
+    };
+    walk(name);
+    if (found.length === 0) throw new InputError(`${name} holds no .json file`);
+    for (const file of found) add(file);
+  }
+  return files;
+}
+
+/**
+ * A file's name as CI tools resolve it: relative to the working directory
+ * (GitHub resolves annotations and SARIF locations against the checkout,
+ * where the job runs) with forward slashes, or absolute when outside it.
+ */
+function displayName(file) {
+  if (file === "-") return file;
+  const rel = relative(process.cwd(), resolve(file));
+  const name = rel === "" || rel.startsWith("..") || isAbsolute(rel) ? resolve(file) : rel;
+  return name.split(sep).join("/");
+}
+
+/**
+ * Where the value a JSON Pointer names sits in a document's text: its start
+ * and end offsets. The diagnostics say where by pointer; editors and CI say
+ * where by line and column, so the pointer is walked through the text
+ * itself. A member given twice is the last one (as the parser keeps it);
+ * where the pointer names something absent (a missing field), the nearest
+ * enclosing value that is there.
+ */
+function valueSpan(text, pointer) {
+  const tokens = pointer ? pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~")) : [];
+  const ws = (i) => {
+    while (i < text.length && " \t\r\n".includes(text[i])) i++;
+    return i;
+  };
+  const stringEnd = (i) => {
+    for (i++; i < text.length; i++) {
+      if (text[i] === "\\") i++;
+      else if (text[i] === '"') return i + 1;
+    }
+    return text.length;
+  };
+  const valueEnd = (i) => {
+    if (text[i] === '"') return stringEnd(i);
+    if (text[i] === "{" || text[i] === "[") {
+      let depth = 0;
+      for (; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') i = stringEnd(i) - 1;
+        else if (c === "{" || c === "[") depth++;
+        else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
+      }
+      return text.length;
+    }
+    while (i < text.length && !",]} \t\r\n".includes(text[i])) i++;
+    return i;
+  };
+  // The members or elements of the container at `i`: [key or index, start, end].
+  function* children(i) {
+    const object = text[i] === "{";
+    let j = ws(i + 1);
+    for (let n = 0; j < text.length && text[j] !== (object ? "}" : "]"); n++) {
+      let key = n;
+      if (object) {
+        if (text[j] !== '"') return;
+        const keyEnd = stringEnd(j);
+        try {
+          key = JSON.parse(text.slice(j, keyEnd));
+        } catch {
+          return;
+        }
+        j = ws(keyEnd);
+        if (text[j] !== ":") return;
+        j = ws(j + 1);
+      }
+      const end = valueEnd(j);
+      yield [String(key), j, end];
+      j = ws(end);
+      if (text[j] !== ",") return;
+      j = ws(j + 1);
+    }
+  }
+  let start = ws(0);
+  let end = valueEnd(start);
+  for (const token of tokens) {
+    if (text[start] !== "{" && text[start] !== "[") break;
+    let found = null;
+    for (const [key, s, e] of children(start)) {
+      if (key === token) found = [s, e];
+    }
+    if (found === null) break;
+    [start, end] = found;
+  }
+  return { start, end };
+}
+
+/** The 1-based line and column (in UTF-16 code units, as SARIF's default columnKind counts) of an offset. */
+function lineColumn(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Where a diagnostic points in its file: `invalid_json` says so itself, the others by their path. */
+function regionOf(text, d) {
+  if (d.code === "invalid_json" && d.line !== undefined) {
+    // The parser counts a column in UTF-8 bytes; the region counts UTF-16
+    // code units, as the other positions do.
+    const lineText = text.split("\n")[d.line - 1] ?? "";
+    const bytes = new TextEncoder().encode(lineText).subarray(0, Math.max(0, (d.column ?? 1) - 1));
+    const at = { line: d.line, column: new TextDecoder().decode(bytes).length + 1 };
+    return { start: at, end: at };
+  }
+  const { start, end } = valueSpan(text, d.path ?? "");
+  return { start: lineColumn(text, start), end: lineColumn(text, end) };
+}
+
+/** What makes `lint` exit 1: an error, or a subscription that can never fire. */
+function failsCheck(d) {
+  return d.severity === "error" || d.code === "never_matches";
+}
+
+/**
+ * The findings across the files (`duplicate_subscription`,
+ * `overlapping_delivery`): the files that compile, as a set, each under its
+ * name, linted by the package. What the set adds to a file's own
+ * diagnostics is appended to them.
+ */
+function addSetFindings(files, options) {
+  const members = files.filter((f) => !f.diagnostics.some((d) => d.severity === "error"));
+  if (members.length < 2) return;
+  const key = (d) => `${d.code}\u0000${d.path}\u0000${d.message}`;
+  const set = SubscriptionSet.compile([]);
+  try {
+    const byId = new Map();
+    for (const f of members) {
+      try {
+        set.add(f.name, f.text, options);
+        byId.set(f.name, f);
+      } catch {
+        // Its own diagnostics already say why it does not compile.
+      }
+    }
+    for (const { id, diagnostics } of set.lint()) {
+      const f = byId.get(id);
+      if (!f) continue;
+      const own = new Set(f.diagnostics.map(key));
+      for (const d of diagnostics) if (!own.has(key(d))) f.diagnostics.push(d);
+    }
+  } finally {
+    set.free();
+  }
+}
+
+/** GitHub Actions workflow-command escaping (actions/toolkit's command.ts). */
+const escapeData = (s) => String(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+
+function githubLine({ file, d, region }) {
+  const props = [];
+  if (file !== "-") props.push(`file=${escapeProperty(file)}`);
+  props.push(`line=${region.start.line}`, `col=${region.start.column}`);
+  if (region.end.line !== region.start.line || region.end.column !== region.start.column) {
+    props.push(`endLine=${region.end.line}`);
+    // GitHub's endColumn is the last column of the annotation, inclusive.
+    if (region.end.line === region.start.line) props.push(`endColumn=${region.end.column - 1}`);
+  }
+  props.push(`title=${escapeProperty(`hookmatch ${d.code}`)}`);
+  const message = d.path ? `${d.path}: ${d.message}` : d.message;
+  return `::${failsCheck(d) ? "error" : "warning"} ${props.join(",")}::${escapeData(message)}`;
+}
+
+/** An artifact's location in SARIF: a relative URI reference (resolved against the checkout), or a file: URI. */
+function sarifArtifact(file) {
+  if (file.startsWith("/") || /^[A-Za-z]:\//.test(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+}
+
+/** SARIF 2.1.0 (OASIS), as GitHub code scanning reads it: one run, a rule per code found. */
+function sarifLog(findings) {
+  const rules = [];
+  const ruleIndex = new Map();
+  const results = findings.map(({ file, d, region }) => {
+    const level = failsCheck(d) ? "error" : "warning";
+    if (!ruleIndex.has(d.code)) {
+      ruleIndex.set(d.code, rules.length);
+      rules.push({
+        id: d.code,
+        name: d.code.replace(/(^|_)(\w)/g, (_, __, c) => c.toUpperCase()),
+        shortDescription: { text: `hookmatch ${d.code.replace(/_/g, " ")}` },
+        defaultConfiguration: { level },
+      });
+    }
+    return {
+      ruleId: d.code,
+      ruleIndex: ruleIndex.get(d.code),
+      level,
+      message: { text: d.path ? `${d.path}: ${d.message}` : d.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: sarifArtifact(file),
+            region: {
+              startLine: region.start.line,
+              startColumn: region.start.column,
+              endLine: region.end.line,
+              endColumn: region.end.column,
+            },
+          },
+        },
+      ],
+    };
+  });
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "hookmatch", version: version(), informationUri: "https://www.npmjs.com/package/hookmatch", rules } },
+        columnKind: "utf16CodeUnits",
+        results,
+      },
+    ],
+  };
+}
+
+async function lintCmd(names, flags) {
+  if (names.length === 0) usage("lint needs a SPEC: a file, a directory of .json files, or -");
+  const format = formatOf(flags, ["table", "json", "github", "sarif"]);
+  const options = dialectOption(flags);
+  const files = specFiles(names).map((file) => {
+    const text = specText(file);
+    return { name: displayName(file), text, diagnostics: lint(text, options) };
+  });
+  addSetFindings(files, options);
+  const findings = files.flatMap((f) => f.diagnostics.map((d) => ({ file: f.name, d, region: regionOf(f.text, d) })));
+  const fails = findings.some(({ d }) => failsCheck(d));
+  // One file named as before prints as before; several are told apart by name.
+  const one = names.length === 1 && files.length === 1 && !(names[0] !== "-" && statSync(names[0]).isDirectory());
+  const errors = findings.filter(({ d }) => d.severity === "error").length;
+  const tally = `hookmatch lint: ${files.length} ${files.length === 1 ? "file" : "files"}, ${errors} ${errors === 1 ? "error" : "errors"}, ${findings.length - errors} ${findings.length - errors === 1 ? "warning" : "warnings"}`;
+  if (format === "json") {
+    await writeLines([JSON.stringify(findings.map(({ file, d, region }) => ({ ...d, file, line: region.start.line, column: region.start.column })), null, 2)]);
+  } else if (format === "sarif") {
+    await writeLines([JSON.stringify(sarifLog(findings), null, 2)]);
+  } else if (format === "github") {
+    await writeLines([...findings.map(githubLine), tally]);
+  } else if (one) {
+    await writeLines(findings.length === 0 ? ["no findings"] : findings.map(({ d }) => diagnosticLine(d)));
+  } else {
+    await writeLines([...findings.map(({ file, d, region }) => `${file}:${region.start.line}:${region.start.column}: ${diagnosticLine(d)}`), tally]);
+  }
+  return fails ? 1 : 0;
 }
 
 async function diffCmd([before, after, eventsFile, extra], flags) {

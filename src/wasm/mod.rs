@@ -47,6 +47,8 @@ extern "C" {
     pub type DiffOptionsArg;
     #[wasm_bindgen(typescript_type = "ExampleOptions")]
     pub type ExampleOptionsArg;
+    #[wasm_bindgen(typescript_type = "SetEntryOptions")]
+    pub type SetEntryOptionsArg;
 }
 
 // What is called on the caller's values and can throw (a revoked Proxy
@@ -62,6 +64,8 @@ extern "C" {
     fn object_assign(target: &JsValue, source: &JsValue) -> Result<js_sys::Object, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
     fn prototype_of(v: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
 thread_local! {
@@ -518,20 +522,61 @@ impl JsSubscriptionSet {
         to_js(&self.inner.preview_finish(state))
     }
 
-    /// Add a subscription; throws like `Subscription.compile` on an invalid spec or a used id.
+    /// Add a subscription (compile options, and a set entry's `options` and
+    /// `deliver`); throws like `Subscription.compile` on an invalid spec or a used id.
     pub fn add(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
-        options: Option<CompileOptionsArg>,
+        options: Option<SetEntryOptionsArg>,
     ) -> Result<(), JsValue> {
         let id = id_string(&id)?;
-        let opts = spec_options(options.as_ref().map(AsRef::as_ref), "add options")?;
+        let crate::set::EntryOptions { options, deliver } =
+            read_options(options.as_ref().map(AsRef::as_ref), "add options")?;
         expect_plain(&spec, "the spec")?;
         let text = input_text(&spec, "the spec")?;
-        let value =
+        let spec =
             crate::json::parse(text.as_bytes(), "the spec").map_err(|e| js_error(&e.at("")))?;
-        self.inner.add(&id, &value, opts).map_err(|e| js_error(&e))
+        let member = crate::set::NewMember {
+            id: &id,
+            spec: &spec,
+            options,
+            deliver,
+        };
+        self.inner.add_member(member).map_err(|e| js_error(&e))
+    }
+
+    /// For each member that fires, in insertion order, what its own
+    /// `deliver(event, { ...member.deliver, ...options })` returns; members
+    /// whose vendor refuses the message (Workfront's size limit) are left out.
+    #[wasm_bindgen(unchecked_return_type = "SetDelivery[]")]
+    pub fn deliver(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
+        options: Option<DeliverOptionsArg>,
+    ) -> Result<JsValue, JsValue> {
+        let given = options.as_ref().map(AsRef::as_ref);
+        let mut opts: crate::set::DeliverDefaults = read_options(given, "deliver options")?;
+        // A key given as `undefined` drops the member's default, as the
+        // spread does (JSON.stringify would have left it out).
+        let keys = given.and_then(|o| object_keys(o).ok()).unwrap_or_default();
+        for key in keys.iter().filter_map(|k| k.as_string()) {
+            let v = given.and_then(|o| Reflect::get(o, &JsValue::from_str(&key)).ok());
+            if v.is_some_and(|v| v.is_undefined()) {
+                opts.unset(&key);
+            }
+        }
+        if event.is_null() || event.is_undefined() {
+            let message = "set.deliver needs an event (a handshake or a test delivery is one member's: Subscription#deliver)";
+            return Err(js_error(&Error::new(Code::InvalidInput, message)));
+        }
+        expect_plain(&event, "the event")?;
+        let bytes = input_bytes(&event, "the event")?;
+        let out = self
+            .inner
+            .deliver_text(&bytes, &opts, Some(js_sys::Date::now()), random_bytes())
+            .map_err(|e| js_error(&e))?;
+        to_js(&out)
     }
 
     /// Remove a subscription; `false` when the id is not in the set.

@@ -3,9 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createHmac } from "node:crypto";
 import { dialects } from "hookmatch";
 
@@ -290,4 +290,199 @@ test("--allow-private-networks lets a Kanboard hook target a private address", (
   assert.equal(JSON.parse(d.stdout).url, "http://10.0.0.7/hook?token=t");
   assert.equal(hookmatch(["lint", "-", "--allow-private-networks"], spec).status, 0);
   assert.match(hookmatch(["deliver", "--help"]).stdout, /--allow-private-networks/);
+});
+
+// The table is written as rows are decided, so its widths cannot come from
+// the rows; past 99,999 events (six digits) the old fixed widths ran cells
+// together ("100000100001matched").
+test("the table's columns stay apart and aligned past 100,000 events, from a file and from a pipe", () => {
+  const lines = readFileSync(new URL("../../samples/workfront/events.ndjson", import.meta.url), "utf8").split("\n");
+  const [matching, other] = [lines[0], lines[1]];
+  const n = 100_010;
+  const text = Array.from({ length: n }, (_, i) => (i % 2 ? other : matching)).join("\n") + "\n";
+  const file = join(mkdtempSync(join(tmpdir(), "hookmatch-cli-")), "events.ndjson");
+  writeFileSync(file, text);
+  const spec = "samples/workfront/subscription.json";
+  for (const [args, input] of [[[file], undefined], [["-"], text]]) {
+    const r = spawnSync(process.execPath, [cli, "preview", spec, ...args], { cwd: root, input, encoding: "utf8", env: quiet, maxBuffer: 1 << 28 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = r.stdout.trimEnd().split("\n");
+    assert.equal(out.length, 1 + n + 1);
+    const header = out[0];
+    const at = { line: header.indexOf("line"), result: header.indexOf("result"), reason: header.indexOf("reason") };
+    for (let i = 1; i <= n; i++) {
+      const row = out[i];
+      const index = i - 1;
+      // The cells, by where the header puts each column.
+      assert.equal(row.slice(0, at.line).trimEnd(), String(index), row);
+      assert.equal(row.slice(at.line, at.result).trimEnd(), String(index + 1), row);
+      assert.equal(row.slice(at.result, at.reason).trimEnd(), index % 2 ? "no" : "matched", row);
+      // Every cell ends with two spaces before the next column.
+      assert.equal(row.slice(at.line - 2, at.line), "  ", row);
+      assert.equal(row.slice(at.result - 2, at.result), "  ", row);
+    }
+    assert.match(out[100_001], /^100000 +100001 +matched$/);
+    assert.match(out[100_002], /^100001 +100002 +no +eventType is "CREATE"/);
+    assert.equal(out.at(-1), `${n / 2} of ${n} events matched; 0 could not be read`);
+  }
+});
+
+/**
+ * Where `value` (its exact text) starts in `text` after the key `"key":`
+ * that follows `after`: 1-based line and column (UTF-16 units), found by
+ * searching the text, not by walking a pointer as the CLI does.
+ */
+function positionAfterKey(text, key, after = 0) {
+  const k = text.indexOf(`"${key}"`, after);
+  assert.ok(k >= 0, key);
+  let i = text.indexOf(":", k) + 1;
+  while (/\s/.test(text[i])) i++;
+  return positionOf(text, i);
+}
+function positionOf(text, offset) {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before.at(-1).length + 1 };
+}
+
+/** A repository of subscription files, some bad, one written twice. */
+function specFolder() {
+  const dir = mkdtempSync(join(tmpdir(), "hookmatch-lint-"));
+  const base = { objCode: "PROJ", eventType: "UPDATE", url: "https://hooks.example.com/wf", authToken: "SECRET-good-4711", filters: [{ fieldName: "status", fieldValue: "CUR" }] };
+  const files = {
+    // A good one, pretty-printed.
+    "a-good.json": JSON.stringify(base, null, 2),
+    // The same subscription with its keys in another order, on one line, in
+    // a subfolder: the vendor compares fields, not text.
+    "team/copy.json": JSON.stringify({ filters: base.filters, authToken: base.authToken, url: base.url, eventType: "UPDATE", objCode: "PROJ" }),
+    // Same target, a filter of its own: both fire for a CUR project named "x".
+    "overlap.json": JSON.stringify({ ...base, authToken: "SECRET-overlap-815", filters: [{ fieldName: "name", fieldValue: "x" }] }, null, 4),
+    // An error at /url, its value on line 4 after other members.
+    "bad-url.json": `{\n  "objCode": "PROJ",\n  "eventType": "UPDATE",\n  "url":   "ftp://files.example.com",\n  "authToken": "SECRET-bad-0042"\n}\n`,
+    // Never fires: status CUR and status CPL at once; the second filter is the one named.
+    "never.json": `{\n  "objCode": "TASK", "eventType": "UPDATE", "url": "https://h.example/x", "authToken": "SECRET-never-77",\n  "filters": [\n    { "fieldName": "status", "fieldValue": "CUR" },\n      { "fieldName": "status", "fieldValue": "CPL" }\n  ]\n}\n`,
+    // Not JSON: a second comma at line 2, column 21.
+    "broken.json": `{\n  "objCode": "PROJ",,\n  "authToken": "SECRET-broken-1"\n}\n`,
+    // Not specs: other files, and folders a repository has but no one lints.
+    "README.md": "# subscriptions\n",
+    "node_modules/dep/package.json": "{}",
+    ".git/config.json": "{}",
+  };
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, dirname(name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return { dir, files, secrets: ["SECRET-good-4711", "SECRET-overlap-815", "SECRET-bad-0042", "SECRET-never-77", "SECRET-broken-1"] };
+}
+
+test("lint checks a folder of specs in one run: each file's diagnostics, duplicates and overlaps across them, exit 1", () => {
+  const { dir, secrets } = specFolder();
+  const run = (...args) => spawnSync(process.execPath, [cli, "lint", ...args], { cwd: dir, encoding: "utf8", env: quiet });
+  const r = run(".");
+  assert.equal(r.status, 1, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  const byFile = (f) => lines.filter((l) => l.startsWith(`${f}:`));
+  assert.match(byFile("bad-url.json")[0], /^bad-url\.json:4:12: error invalid_url at \/url: /);
+  assert.match(byFile("never.json")[0], /^never\.json:5:7: warning never_matches at \/filters\/1: /);
+  assert.match(byFile("broken.json")[0], /^broken\.json:2:21: error invalid_json: /);
+  assert.match(byFile("team/copy.json")[0], /^team\/copy\.json:1:1: warning duplicate_subscription: "team\/copy\.json" is the same subscription as "a-good\.json"/);
+  assert.match(byFile("overlap.json")[0], /^overlap\.json:1:1: warning overlapping_delivery: "a-good\.json" and "overlap\.json" send to the same target/);
+  assert.deepEqual(byFile("a-good.json"), [], "the first of two equal files is fine; the second is named");
+  // Only *.json files, none under node_modules or a hidden folder.
+  assert.equal(lines.at(-1), "hookmatch lint: 6 files, 2 errors, 3 warnings");
+  // Files and folders mix; a file named twice is read once.
+  const some = run("a-good.json", "team", "./a-good.json");
+  assert.equal(some.status, 0, some.stdout);
+  assert.equal(some.stdout, 'team/copy.json:1:1: warning duplicate_subscription: "team/copy.json" is the same subscription as "a-good.json": they differ in no field the vendor compares, so the vendor refuses the second or delivers every event twice\nhookmatch lint: 2 files, 0 errors, 1 warning\n');
+  // --json: the diagnostics with their file, line and column.
+  const json = JSON.parse(run(".", "--json").stdout);
+  assert.deepEqual(json.map((d) => [d.file, d.code, d.line, d.column]).sort(), [
+    ["bad-url.json", "invalid_url", 4, 12],
+    ["broken.json", "invalid_json", 2, 21],
+    ["never.json", "never_matches", 5, 7],
+    ["overlap.json", "overlapping_delivery", 1, 1],
+    ["team/copy.json", "duplicate_subscription", 1, 1],
+  ]);
+  for (const format of ["table", "json", "github", "sarif"]) {
+    const out = run(".", "--format", format);
+    assert.equal(out.status, 1, format);
+    for (const s of secrets) assert.ok(!out.stdout.includes(s) && !out.stderr.includes(s), `${format} shows ${s}`);
+  }
+  assert.equal(run("README.md").status, 1, "a named file is read whatever its name");
+  assert.equal(run(join(dir, "node_modules")).status, 1, "a folder with no spec is a mistake");
+  assert.equal(run().status, 2);
+  assert.equal(run(".", "--format", "xml").status, 2);
+});
+
+test("lint --format github writes an annotation at the line and column of each diagnostic's value", () => {
+  const { dir, files } = specFolder();
+  const r = spawnSync(process.execPath, [cli, "lint", ".", "--format", "github"], { cwd: dir, encoding: "utf8", env: quiet });
+  assert.equal(r.status, 1, r.stderr);
+  const annotations = r.stdout
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("::"))
+    .map((l) => {
+      // ::level key=value,key=value::message (GitHub's workflow command syntax)
+      const m = /^::(error|warning) ([^:]*)::(.*)$/.exec(l);
+      assert.ok(m, l);
+      const props = Object.fromEntries(m[2].split(",").map((p) => p.split("=")));
+      return { level: m[1], ...props, message: m[3] };
+    });
+  const at = (file) => annotations.find((a) => a.file === file);
+  const where = (a) => ({ line: Number(a.line), column: Number(a.col) });
+  // The value of "url" in bad-url.json, found by searching for the key.
+  assert.deepEqual(where(at("bad-url.json")), positionAfterKey(files["bad-url.json"], "url"));
+  assert.equal(at("bad-url.json").level, "error");
+  assert.equal(at("bad-url.json").title, "hookmatch invalid_url");
+  // /filters/1: the second { of the filters array.
+  const never = files["never.json"];
+  assert.deepEqual(where(at("never.json")), positionOf(never, never.indexOf("{", never.indexOf('"CUR"'))));
+  assert.equal(at("never.json").level, "error", "a subscription that never fires fails the check");
+  assert.match(at("never.json").message, /^\/filters\/1: no event can pass status eq "CPL"/);
+  // invalid_json: where the parser stopped, the second comma.
+  const broken = files["broken.json"];
+  assert.deepEqual(where(at("broken.json")), positionOf(broken, broken.indexOf(",,") + 1));
+  // Set findings name the whole document: its first character.
+  assert.deepEqual(where(at("team/copy.json")), { line: 1, column: 1 });
+  assert.equal(at("team/copy.json").level, "warning");
+  assert.equal(at("overlap.json").level, "warning");
+  assert.equal(annotations.length, 5);
+  // A message's newlines and a property's commas and colons are escaped, as
+  // GitHub reads them back (%0A, %2C, %3A).
+  const odd = join(dir, "a,b:c.json");
+  writeFileSync(odd, "{");
+  const e = spawnSync(process.execPath, [cli, "lint", "a,b:c.json", "--format", "github"], { cwd: dir, encoding: "utf8", env: quiet });
+  assert.match(e.stdout, /^::error file=a%2Cb%3Ac\.json,line=1,col=\d+,title=hookmatch invalid_json::the spec is not valid JSON/);
+});
+
+test("lint --format sarif writes SARIF 2.1.0 that code scanning reads", () => {
+  const { dir, files } = specFolder();
+  const r = spawnSync(process.execPath, [cli, "lint", ".", "--format", "sarif"], { cwd: dir, encoding: "utf8", env: quiet });
+  assert.equal(r.status, 1, r.stderr);
+  const log = JSON.parse(r.stdout);
+  assert.equal(log.version, "2.1.0");
+  assert.match(log.$schema, /sarif-2\.1\.0(-rtm\.\d+)?\.json$/);
+  assert.equal(log.runs.length, 1);
+  const [run] = log.runs;
+  assert.equal(run.tool.driver.name, "hookmatch");
+  const ruleIds = run.tool.driver.rules.map((rule) => rule.id);
+  assert.equal(new Set(ruleIds).size, ruleIds.length, "one rule per code");
+  assert.equal(run.results.length, 5);
+  for (const result of run.results) {
+    assert.ok(ruleIds.includes(result.ruleId));
+    assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+    assert.ok(["error", "warning"].includes(result.level));
+    assert.equal(typeof result.message.text, "string");
+    const { artifactLocation, region } = result.locations[0].physicalLocation;
+    assert.ok(Object.hasOwn(files, decodeURIComponent(artifactLocation.uri)), artifactLocation.uri);
+    assert.ok(Number.isInteger(region.startLine) && region.startLine >= 1);
+    assert.ok(Number.isInteger(region.startColumn) && region.startColumn >= 1);
+  }
+  const url = run.results.find((x) => x.ruleId === "invalid_url");
+  const { region } = url.locations[0].physicalLocation;
+  const text = files["bad-url.json"];
+  const start = positionAfterKey(text, "url");
+  assert.deepEqual({ line: region.startLine, column: region.startColumn }, start);
+  // The region ends after the value's last character ("ftp://files.example.com", quotes included).
+  assert.deepEqual({ line: region.endLine, column: region.endColumn }, { line: start.line, column: start.column + '"ftp://files.example.com"'.length });
 });
