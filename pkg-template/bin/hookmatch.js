@@ -685,10 +685,11 @@ function githubLine({ file, d, region }) {
   const props = [];
   if (file !== "-") props.push(`file=${escapeProperty(file)}`);
   props.push(`line=${region.start.line}`, `col=${region.start.column}`);
-  if (region.end.line !== region.start.line || region.end.column !== region.start.column) {
-    props.push(`endLine=${region.end.line}`);
-    // GitHub's endColumn is the last column of the annotation, inclusive.
-    if (region.end.line === region.start.line) props.push(`endColumn=${region.end.column - 1}`);
+  // A column range only within one line (GitHub ignores columns on an
+  // annotation whose lines differ): a value written over several lines is
+  // marked where it starts. endColumn is the value's last column, inclusive.
+  if (region.end.line === region.start.line && region.end.column > region.start.column + 1) {
+    props.push(`endColumn=${region.end.column - 1}`);
   }
   props.push(`title=${escapeProperty(`hookmatch ${d.code}`)}`);
   const message = d.path ? `${d.path}: ${d.message}` : d.message;

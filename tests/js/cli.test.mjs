@@ -434,6 +434,11 @@ test("lint --format github writes an annotation at the line and column of each d
   assert.deepEqual(where(at("bad-url.json")), positionAfterKey(files["bad-url.json"], "url"));
   assert.equal(at("bad-url.json").level, "error");
   assert.equal(at("bad-url.json").title, "hookmatch invalid_url");
+  // The annotation covers the value, its last character included.
+  assert.equal(Number(at("bad-url.json").endColumn), Number(at("bad-url.json").col) + '"ftp://files.example.com"'.length - 1);
+  // A value over several lines is marked where it starts (GitHub takes no
+  // columns on an annotation across lines): no endLine, no endColumn.
+  assert.ok(!("endLine" in at("team/copy.json")) && !("endColumn" in at("overlap.json")));
   // /filters/1: the second { of the filters array.
   const never = files["never.json"];
   assert.deepEqual(where(at("never.json")), positionOf(never, never.indexOf("{", never.indexOf('"CUR"'))));
