@@ -16,7 +16,7 @@ use crate::eval::{self, Explanation, FilterIds};
 use crate::event::{At, Event};
 use crate::options::{DeliverOptionsIn, Options, SpecOptions};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, GateCheck, GateTest, Plan, StateSel};
-use crate::preview;
+use crate::preview::{self, Batch};
 use crate::projection::{self, Projection};
 use crate::subscription::{CompileOptions, Subscription};
 use crate::value::Hint;
@@ -805,60 +805,13 @@ impl SubscriptionSet {
     }
 
     /// [`SubscriptionSet::preview`] read as `opts` says (its `format` and
-    /// `max_errors`; a set has no rows).
+    /// `max_errors`; a set has no rows). Chunked: [`preview::PreviewState`].
     pub fn preview_with(
         &self,
         input: &[u8],
         opts: preview::PreviewOptions,
     ) -> Result<SetPreview, Error> {
-        let mut state = SetPreviewState::with_options(opts);
-        self.preview_push(&mut state, input)?;
-        Ok(self.preview_finish(state))
-    }
-
-    /// Feed the next chunk of a batch (see [`Subscription::preview_push`]).
-    pub fn preview_push(&self, state: &mut SetPreviewState, chunk: &[u8]) -> Result<(), Error> {
-        let mut sink = SetEvents {
-            set: self,
-            tally: &mut state.tally,
-        };
-        state.reader.push(chunk, &mut sink)
-    }
-
-    /// The end of the input: matches per id, in insertion order.
-    pub fn preview_finish(&self, state: SetPreviewState) -> SetPreview {
-        let SetPreviewState { reader, mut tally } = state;
-        reader.finish(&mut SetEvents {
-            set: self,
-            tally: &mut tally,
-        });
-        let mut result = SetPreview {
-            total: tally.total,
-            errors: tally.errors,
-            counts: serde_json::Map::new(),
-            truncated: tally.truncated,
-        };
-        for (pos, m) in self.members.iter().enumerate() {
-            if let Some(m) = m {
-                let n = tally.counts.get(pos).copied().unwrap_or(0);
-                result.counts.insert(m.id.clone(), n.into());
-            }
-        }
-        result
-    }
-
-    fn batch_projection(&self) -> &Projection {
-        self.batch_projection
-            .get_or_init(|| self.projection.for_batch())
-    }
-
-    /// The smallest message limit of the members' vendors, if any.
-    fn size_limit(&self) -> Option<usize> {
-        self.members
-            .iter()
-            .flatten()
-            .filter_map(|m| m.sub.size_limit())
-            .min()
+        preview::run(self, input, opts)
     }
 
     /// `set.lint()`: per member with findings, in insertion order, its
@@ -1002,52 +955,9 @@ pub struct SetLintEntry {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A set's preview fed in chunks: the reader and what has been counted.
-#[derive(Debug)]
-pub struct SetPreviewState {
-    reader: preview::Reader,
-    tally: SetTally,
-}
-
-impl SetPreviewState {
-    /// A set's preview read as `opts` says: its `format` and `max_errors`
-    /// (a set counts matches per id; it has no rows, and the options of a
-    /// call are checked for that where they are read).
-    pub fn with_options(opts: preview::PreviewOptions) -> SetPreviewState {
-        SetPreviewState {
-            reader: preview::Reader::new(opts.format),
-            tally: SetTally {
-                max_errors: opts.max_errors,
-                ..SetTally::default()
-            },
-        }
-    }
-
-    pub fn new(format: preview::Format) -> SetPreviewState {
-        SetPreviewState::with_options(preview::PreviewOptions {
-            format,
-            ..preview::PreviewOptions::default()
-        })
-    }
-
-    /// Events read so far.
-    pub fn events(&self) -> usize {
-        self.tally.total
-    }
-
-    /// Events that fired at least one member so far.
-    pub fn matched(&self) -> usize {
-        self.tally.matched
-    }
-
-    /// Bytes read so far.
-    pub fn bytes(&self) -> usize {
-        self.reader.bytes()
-    }
-}
-
+/// What a set's preview has counted so far.
 #[derive(Debug, Default)]
-struct SetTally {
+pub struct SetTally {
     total: usize,
     matched: usize,
     errors: Vec<preview::PreviewError>,
@@ -1058,54 +968,7 @@ struct SetTally {
     truncated: bool,
 }
 
-/// A set's preview as the batch reader's [`preview::Sink`].
-struct SetEvents<'a> {
-    set: &'a SubscriptionSet,
-    tally: &'a mut SetTally,
-}
-
-impl preview::Sink for SetEvents<'_> {
-    fn document(&mut self, text: &str, line: Option<usize>, array_is_events: bool) {
-        let set = self.set;
-        let tally = &mut *self.tally;
-        let texts = set
-            .size_limit()
-            .is_some_and(|limit| text.len() > crate::dialect::surely_fits_below(limit));
-        preview::events_of(
-            text,
-            line,
-            array_is_events,
-            set.batch_projection(),
-            // An envelope (of a vendor in the set) counts each of its events.
-            &set.dialects,
-            texts,
-            &mut |event| match event {
-                Ok((at, text)) => {
-                    tally.total += 1;
-                    let positions = set.match_positions_at(at, text);
-                    if !positions.is_empty() {
-                        tally.matched += 1;
-                    }
-                    for p in positions {
-                        if tally.counts.len() <= p {
-                            tally.counts.resize(p + 1, 0);
-                        }
-                        if let Some(c) = tally.counts.get_mut(p) {
-                            *c += 1;
-                        }
-                    }
-                }
-                Err(e) => tally.error(line, e),
-            },
-        );
-    }
-
-    fn error(&mut self, line: Option<usize>, error: Error) {
-        self.tally.error(line, error);
-    }
-}
-
-impl SetTally {
+impl preview::Count for SetTally {
     fn error(&mut self, line: Option<usize>, e: Error) {
         if self.errors.len() < self.max_errors {
             self.errors.push(preview::PreviewError {
@@ -1118,6 +981,86 @@ impl SetTally {
             self.truncated = true;
         }
         self.total += 1;
+    }
+
+    fn events(&self) -> usize {
+        self.total
+    }
+
+    /// Events that fired at least one member.
+    fn matched(&self) -> usize {
+        self.matched
+    }
+}
+
+/// A set's preview: matches per member, in insertion order.
+impl preview::Batch for SubscriptionSet {
+    type Tally = SetTally;
+    type Result = SetPreview;
+
+    /// Its `format` and `max_errors`: a set counts matches per id; it has
+    /// no rows (a call's options are checked for that where they are read).
+    fn tally(&self, opts: &preview::PreviewOptions) -> SetTally {
+        SetTally {
+            max_errors: opts.max_errors,
+            ..SetTally::default()
+        }
+    }
+
+    fn batch_projection(&self) -> &Projection {
+        self.batch_projection
+            .get_or_init(|| self.projection.for_batch())
+    }
+
+    /// An envelope (of a vendor in the set) counts each of its events.
+    fn envelopes(&self) -> &dyn preview::Envelopes {
+        &self.dialects
+    }
+
+    /// The smallest message limit of the members' vendors, if any.
+    fn size_limit(&self) -> Option<usize> {
+        self.members
+            .iter()
+            .flatten()
+            .filter_map(|m| m.sub.size_limit())
+            .min()
+    }
+
+    fn count(
+        &self,
+        tally: &mut SetTally,
+        _line: Option<usize>,
+        (at, text): preview::BatchEvent<'_>,
+    ) {
+        tally.total += 1;
+        let positions = self.match_positions_at(at, text);
+        if !positions.is_empty() {
+            tally.matched += 1;
+        }
+        for p in positions {
+            if tally.counts.len() <= p {
+                tally.counts.resize(p + 1, 0);
+            }
+            if let Some(c) = tally.counts.get_mut(p) {
+                *c += 1;
+            }
+        }
+    }
+
+    fn result(&self, tally: SetTally) -> SetPreview {
+        let mut result = SetPreview {
+            total: tally.total,
+            errors: tally.errors,
+            counts: serde_json::Map::new(),
+            truncated: tally.truncated,
+        };
+        for (pos, m) in self.members.iter().enumerate() {
+            if let Some(m) = m {
+                let n = tally.counts.get(pos).copied().unwrap_or(0);
+                result.counts.insert(m.id.clone(), n.into());
+            }
+        }
+        result
     }
 }
 

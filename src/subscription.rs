@@ -5,7 +5,7 @@ use crate::dialect::{Compiled, Dialect, SpecContext};
 use crate::error::{Code, Diagnostic, Error};
 use crate::eval::{self, Explanation};
 use crate::event::{At, Event};
-use crate::preview::{self, PreviewOptions, PreviewResult, PreviewState, Tally};
+use crate::preview::{self, Batch, PreviewOptions, PreviewResult, Tally};
 use crate::projection::{self, Projection};
 use serde_json::Value;
 
@@ -31,43 +31,6 @@ pub(crate) fn export(p: &Projection, size_limit: Option<usize>) -> Value {
         );
     }
     v
-}
-
-/// A subscription's preview as the batch reader's [`preview::Sink`].
-struct Events<'a> {
-    sub: &'a Subscription,
-    tally: &'a mut Tally,
-}
-
-impl preview::Sink for Events<'_> {
-    fn document(&mut self, text: &str, line: Option<usize>, array_is_events: bool) {
-        let sub = self.sub;
-        let tally = &mut *self.tally;
-        let details = tally.wants_details();
-        // Each event's own text is needed only where the vendor measures
-        // messages and this document is large enough to matter.
-        let texts = sub
-            .compiled
-            .delivery
-            .size_limit()
-            .is_some_and(|limit| text.len() > crate::dialect::surely_fits_below(limit));
-        preview::events_of(
-            text,
-            line,
-            array_is_events,
-            sub.batch_projection(),
-            &sub.dialect,
-            texts,
-            &mut |event| {
-                let outcome = event.and_then(|(at, text)| sub.preview_one(at, text, details));
-                tally.record(line, outcome);
-            },
-        );
-    }
-
-    fn error(&mut self, line: Option<usize>, error: Error) {
-        self.tally.record(line, Err(error));
-    }
 }
 
 /// Options for `compile` and `validate`.
@@ -204,7 +167,10 @@ impl Subscription {
     /// `doc` is the document whose JSON text is `text` (`None`: known to
     /// be small).
     fn matches_at(&self, doc: At<'_>, text: Option<&str>) -> Result<bool, Error> {
-        Ok(self.dialect.open(doc, text)?.is_some_and(|ev| self.fires(&ev)))
+        Ok(self
+            .dialect
+            .open(doc, text)?
+            .is_some_and(|ev| self.fires(&ev)))
     }
 
     /// Does the event fire the subscription: its plan passes and the
@@ -254,30 +220,9 @@ impl Subscription {
         self.preview_with(input, PreviewOptions::default())
     }
 
+    /// A batch read as `opts` says (chunked: [`preview::PreviewState`]).
     pub fn preview_with(&self, input: &[u8], opts: PreviewOptions) -> Result<PreviewResult, Error> {
-        let mut state = PreviewState::new(opts);
-        self.preview_push(&mut state, input)?;
-        Ok(self.preview_finish(state))
-    }
-
-    /// Feed the next chunk of a batch to a preview started with
-    /// [`PreviewState::new`]: the answer is the same however the input is cut.
-    pub fn preview_push(&self, state: &mut PreviewState, chunk: &[u8]) -> Result<(), Error> {
-        let mut sink = Events {
-            sub: self,
-            tally: &mut state.tally,
-        };
-        state.reader.push(chunk, &mut sink)
-    }
-
-    /// The end of the input: the preview's result.
-    pub fn preview_finish(&self, state: PreviewState) -> PreviewResult {
-        let PreviewState { reader, mut tally } = state;
-        reader.finish(&mut Events {
-            sub: self,
-            tally: &mut tally,
-        });
-        tally.finish()
+        preview::run(self, input, opts)
     }
 
     /// The JSON text of event `index` of a batch, read as `preview` reads
@@ -291,13 +236,8 @@ impl Subscription {
         preview::event_text_at(input, format, index, self.batch_projection(), &self.dialect)
     }
 
-    /// The projection batch documents are parsed with.
-    fn batch_projection(&self) -> &Projection {
-        self.batch_projection
-            .get_or_init(|| self.projection().for_batch())
-    }
-
-    /// One event of a batch: matched or not (and why not, with details).
+    /// One event of a batch, already out of its envelope: matched or not
+    /// (and why not, with details).
     fn preview_one(
         &self,
         event: At<'_>,
@@ -346,6 +286,44 @@ impl Subscription {
         // The body is written from the event's own text.
         let text = ev.text.unwrap_or(doc_text);
         delivery::build(&*self.compiled.delivery, &ev, text, opts).map(Some)
+    }
+}
+
+/// A subscription's preview: a row per event, the reason of its first
+/// failing check with `details`.
+impl preview::Batch for Subscription {
+    type Tally = Tally;
+    type Result = PreviewResult;
+
+    fn tally(&self, opts: &PreviewOptions) -> Tally {
+        Tally::new(opts)
+    }
+
+    fn batch_projection(&self) -> &Projection {
+        self.batch_projection
+            .get_or_init(|| self.projection().for_batch())
+    }
+
+    fn envelopes(&self) -> &dyn preview::Envelopes {
+        &self.dialect
+    }
+
+    fn size_limit(&self) -> Option<usize> {
+        self.compiled.delivery.size_limit()
+    }
+
+    fn count(
+        &self,
+        tally: &mut Tally,
+        line: Option<usize>,
+        (event, text): preview::BatchEvent<'_>,
+    ) {
+        let outcome = self.preview_one(event, text, tally.wants_details());
+        tally.record(line, outcome);
+    }
+
+    fn result(&self, tally: Tally) -> PreviewResult {
+        tally.finish()
     }
 }
 

@@ -9,7 +9,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use hookmatch::preview::{Format, PreviewOptions, PreviewState};
-use hookmatch::set::{SetPreviewState, SubscriptionSet};
+use hookmatch::set::SubscriptionSet;
 use hookmatch::{CompileOptions, PreviewResult, Subscription};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -129,11 +129,11 @@ proptest! {
         let sub = &subs()[sub];
         let opts = PreviewOptions { details: true, format, ..PreviewOptions::default() };
         let whole = sub.preview_with(input, opts).unwrap();
-        let mut state = PreviewState::new(opts);
+        let mut state = PreviewState::new(sub, opts);
         for chunk in cut(input, &cuts) {
-            sub.preview_push(&mut state, &chunk).unwrap();
+            state.push(sub, &chunk).unwrap();
         }
-        let chunked = sub.preview_finish(state);
+        let chunked = state.finish(sub);
         prop_assert_eq!(chunked, whole);
     }
 
@@ -150,11 +150,11 @@ proptest! {
             .collect();
         let set = SubscriptionSet::compile(&Value::Array(entries)).unwrap();
         let whole = set.preview(input).unwrap();
-        let mut state = SetPreviewState::new(Format::Auto);
+        let mut state = PreviewState::new(&set, PreviewOptions::default());
         for chunk in cut(input, &cuts) {
-            set.preview_push(&mut state, &chunk).unwrap();
+            state.push(&set, &chunk).unwrap();
         }
-        prop_assert_eq!(set.preview_finish(state), whole);
+        prop_assert_eq!(state.finish(&set), whole);
     }
 }
 
@@ -169,12 +169,11 @@ fn byte_by_byte_equals_whole() {
                 ..PreviewOptions::default()
             };
             let whole = sub.preview_with(input, opts).unwrap();
-            let mut state = PreviewState::new(opts);
+            let mut state = PreviewState::new(sub, opts);
             for b in input {
-                sub.preview_push(&mut state, std::slice::from_ref(b))
-                    .unwrap();
+                state.push(sub, std::slice::from_ref(b)).unwrap();
             }
-            assert_eq!(sub.preview_finish(state), whole);
+            assert_eq!(state.finish(sub), whole);
         }
     }
 }
@@ -210,12 +209,13 @@ fn chunked(
     opts: PreviewOptions,
     cuts: &[usize],
 ) -> PreviewResult {
-    let mut state = PreviewState::new(opts);
+    let mut state = PreviewState::new(sub, opts);
     for chunk in cut(input, cuts) {
-        sub.preview_push(&mut state, &chunk)
+        state
+            .push(sub, &chunk)
             .unwrap_or_else(|e| panic!("{}", e.message));
     }
-    sub.preview_finish(state)
+    state.finish(sub)
 }
 
 /// `E,\nE\nE`: the first line is one bad line and the other two are read.
@@ -583,12 +583,11 @@ fn a_line_past_the_input_limit_is_one_error_and_the_rest_is_read() {
                 );
             }
             // A set reads the same lines.
-            let mut state = SetPreviewState::new(Format::Auto);
+            let mut state = PreviewState::new(&set, PreviewOptions::default());
             for b in bytes {
-                set.preview_push(&mut state, std::slice::from_ref(b))
-                    .unwrap();
+                state.push(&set, std::slice::from_ref(b)).unwrap();
             }
-            let s = set.preview_finish(state);
+            let s = state.finish(&set);
             // (A set reports lines it cannot read, not events of no vendor's shape.)
             let unread: Vec<_> = whole
                 .errors

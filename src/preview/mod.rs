@@ -449,18 +449,145 @@ impl Tally {
     }
 }
 
-/// A preview fed in chunks: the reader and what has been counted.
-#[derive(Debug)]
-pub struct PreviewState {
-    pub reader: Reader,
-    pub tally: Tally,
+/// What a batch's events are evaluated against and how they are counted:
+/// a subscription (matched or not, a row each with `details`) or a set
+/// (matches per member). [`PreviewState`] is the one driver over either.
+pub trait Batch {
+    /// What is counted while the input is read.
+    type Tally: Count;
+    /// What the end of the input reports.
+    type Result;
+    /// An empty tally that counts as `opts` says.
+    fn tally(&self, opts: &PreviewOptions) -> Self::Tally;
+    /// The projection batch documents are parsed with (arrays' elements
+    /// projected alike).
+    fn batch_projection(&self) -> &Projection;
+    /// Who splits an envelope document into its events.
+    fn envelopes(&self) -> &dyn Envelopes;
+    /// The smallest message size limit among the vendors evaluated, if any:
+    /// the events of a document long enough to reach it carry their text.
+    fn size_limit(&self) -> Option<usize>;
+    /// Evaluate one event of the batch (`line`: where its document starts)
+    /// and count it.
+    fn count(&self, tally: &mut Self::Tally, line: Option<usize>, event: BatchEvent<'_>);
+    /// What a finished tally reports.
+    fn result(&self, tally: Self::Tally) -> Self::Result;
 }
 
-impl PreviewState {
-    pub fn new(opts: PreviewOptions) -> PreviewState {
+/// What every tally keeps alike: an event that cannot be read is an
+/// error, and a stream reports its progress.
+pub trait Count {
+    /// Count an event that could not be read or prepared.
+    fn error(&mut self, line: Option<usize>, error: Error);
+    /// Events counted so far.
+    fn events(&self) -> usize;
+    /// Events that fired so far.
+    fn matched(&self) -> usize;
+}
+
+impl Count for Tally {
+    fn error(&mut self, line: Option<usize>, error: Error) {
+        self.record(line, Err(error));
+    }
+    fn events(&self) -> usize {
+        self.result.total
+    }
+    fn matched(&self) -> usize {
+        self.result.matched
+    }
+}
+
+/// A preview fed in chunks: the reader and what has been counted. The one
+/// batch driver: a whole input is one [`PreviewState::push`] and the
+/// [`PreviewState::finish`] ([`run`]), and the answer is the same however
+/// the input is cut.
+#[derive(Debug)]
+pub struct PreviewState<T> {
+    reader: Reader,
+    tally: T,
+}
+
+impl<T: Count> PreviewState<T> {
+    /// A preview of `batch` read and counted as `opts` says.
+    pub fn new<B: Batch<Tally = T>>(batch: &B, opts: PreviewOptions) -> PreviewState<T> {
         PreviewState {
             reader: Reader::new(opts.format),
-            tally: Tally::new(&opts),
+            tally: batch.tally(&opts),
         }
+    }
+
+    /// Feed the next chunk of the input.
+    pub fn push<B: Batch<Tally = T>>(&mut self, batch: &B, chunk: &[u8]) -> Result<(), Error> {
+        let mut sink = Events {
+            batch,
+            tally: &mut self.tally,
+        };
+        self.reader.push(chunk, &mut sink)
+    }
+
+    /// The end of the input: the preview's result.
+    pub fn finish<B: Batch<Tally = T>>(self, batch: &B) -> B::Result {
+        let PreviewState { reader, mut tally } = self;
+        reader.finish(&mut Events {
+            batch,
+            tally: &mut tally,
+        });
+        batch.result(tally)
+    }
+
+    /// Bytes read so far.
+    pub fn bytes(&self) -> usize {
+        self.reader.bytes()
+    }
+
+    /// Events read so far.
+    pub fn events(&self) -> usize {
+        self.tally.events()
+    }
+
+    /// Events that fired so far.
+    pub fn matched(&self) -> usize {
+        self.tally.matched()
+    }
+}
+
+/// A whole input's preview.
+pub fn run<B: Batch>(batch: &B, input: &[u8], opts: PreviewOptions) -> Result<B::Result, Error> {
+    let mut state = PreviewState::new(batch, opts);
+    state.push(batch, input)?;
+    Ok(state.finish(batch))
+}
+
+/// A batch's preview as the reader's [`Sink`]: each document's events go
+/// to the batch, each error to its tally.
+struct Events<'a, B: Batch> {
+    batch: &'a B,
+    tally: &'a mut B::Tally,
+}
+
+impl<B: Batch> Sink for Events<'_, B> {
+    fn document(&mut self, text: &str, line: Option<usize>, array_is_events: bool) {
+        let (batch, tally) = (self.batch, &mut *self.tally);
+        // Each event's own text is needed only where a vendor measures
+        // messages and this document is large enough to matter.
+        let texts = batch
+            .size_limit()
+            .is_some_and(|limit| text.len() > crate::dialect::surely_fits_below(limit));
+        events_of(
+            text,
+            line,
+            array_is_events,
+            batch.batch_projection(),
+            batch.envelopes(),
+            texts,
+            &mut |event| match event {
+                Ok(event) => batch.count(tally, line, event),
+                Err(e) => tally.error(line, e),
+            },
+        );
+    }
+
+    fn error(&mut self, line: Option<usize>, error: Error) {
+        self.tally.error(line, error);
     }
 }

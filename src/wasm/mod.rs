@@ -8,6 +8,7 @@ use crate::options::{
     AnalysisOptions, Base64OptionsIn, DeliverOptionsIn, ExampleOptions, LimitsIn, PreviewOptionsIn,
     SpecOptions, VerifyOptionsIn,
 };
+use crate::preview::PreviewState;
 use crate::subscription::{self, CompileOptions, Subscription as CoreSubscription};
 use js_sys::{Reflect, Uint8Array, JSON};
 use serde::Serialize;
@@ -263,11 +264,8 @@ impl JsSubscription {
     /// Start a chunked preview (`previewStream` in the entries).
     #[wasm_bindgen(js_name = "__previewStart", skip_typescript)]
     pub fn preview_start(&self, options: JsValue) -> Result<PreviewSession, JsValue> {
-        let opts: crate::preview::PreviewOptions =
-            read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?.into();
-        Ok(PreviewSession {
-            state: Some(crate::preview::PreviewState::new(opts)),
-        })
+        let opts = read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?;
+        Ok(PreviewSession::start(&self.inner, opts.into()))
     }
 
     /// Feed a chunk to a chunked preview: `[bytes read, events, matched]`.
@@ -277,23 +275,13 @@ impl JsSubscription {
         session: &mut PreviewSession,
         chunk: &[u8],
     ) -> Result<Vec<f64>, JsValue> {
-        let state = session.state()?;
-        self.inner
-            .preview_push(state, chunk)
-            .map_err(|e| js_error(&e))?;
-        let r = &state.tally.result;
-        Ok(vec![
-            state.reader.bytes() as f64,
-            r.total as f64,
-            r.matched as f64,
-        ])
+        session.push(&self.inner, chunk)
     }
 
     /// The end of a chunked preview: its result.
     #[wasm_bindgen(js_name = "__previewFinish", skip_typescript)]
     pub fn preview_finish(&self, session: &mut PreviewSession) -> Result<JsValue, JsValue> {
-        let state = session.state.take().ok_or_else(ended)?;
-        to_js(&self.inner.preview_finish(state))
+        session.finish(&self.inner)
     }
 
     /// The request the vendor would send, or `null` when the event does not
@@ -489,37 +477,27 @@ impl JsSubscriptionSet {
 
     /// Start a chunked preview (`previewStream` in the entries).
     #[wasm_bindgen(js_name = "__previewStart", skip_typescript)]
-    pub fn preview_start(&self, options: JsValue) -> Result<SetPreviewSession, JsValue> {
+    pub fn preview_start(&self, options: JsValue) -> Result<PreviewSession, JsValue> {
         let opts = read_options::<PreviewOptionsIn>(Some(&options), "previewStream options")?
             .for_set()
             .map_err(|e| js_error(&e))?;
-        let state = crate::set::SetPreviewState::with_options(opts);
-        Ok(SetPreviewSession { state: Some(state) })
+        Ok(PreviewSession::start(&self.inner, opts))
     }
 
     /// Feed a chunk to a chunked preview: `[bytes read, events, matched]`.
     #[wasm_bindgen(js_name = "__previewPush", skip_typescript)]
     pub fn preview_push(
         &self,
-        session: &mut SetPreviewSession,
+        session: &mut PreviewSession,
         chunk: &[u8],
     ) -> Result<Vec<f64>, JsValue> {
-        let state = session.state.as_mut().ok_or_else(ended)?;
-        self.inner
-            .preview_push(state, chunk)
-            .map_err(|e| js_error(&e))?;
-        Ok(vec![
-            state.bytes() as f64,
-            state.events() as f64,
-            state.matched() as f64,
-        ])
+        session.push(&self.inner, chunk)
     }
 
     /// The end of a chunked preview: its result.
     #[wasm_bindgen(js_name = "__previewFinish", skip_typescript)]
-    pub fn preview_finish(&self, session: &mut SetPreviewSession) -> Result<JsValue, JsValue> {
-        let state = session.state.take().ok_or_else(ended)?;
-        to_js(&self.inner.preview_finish(state))
+    pub fn preview_finish(&self, session: &mut PreviewSession) -> Result<JsValue, JsValue> {
+        session.finish(&self.inner)
     }
 
     /// Add a subscription (compile options, and a set entry's `options` and
@@ -961,28 +939,77 @@ fn id_string(id: &JsValue) -> Result<String, JsValue> {
     })
 }
 
-/// A chunked preview's state, between calls.
+/// A chunked preview between calls, a subscription's or a set's: the one
+/// driver ([`PreviewState`]) over what its batch tallies. The state is held
+/// as `Any` so that one class serves both; each call takes it back as the
+/// state of its own batch's kind.
 #[wasm_bindgen(skip_typescript)]
 pub struct PreviewSession {
-    state: Option<crate::preview::PreviewState>,
+    state: Option<Box<dyn std::any::Any>>,
 }
 
 impl PreviewSession {
-    fn state(&mut self) -> Result<&mut crate::preview::PreviewState, JsValue> {
-        self.state.as_mut().ok_or_else(ended)
+    fn start<B: crate::preview::Batch>(
+        batch: &B,
+        opts: crate::preview::PreviewOptions,
+    ) -> PreviewSession
+    where
+        B::Tally: 'static,
+    {
+        PreviewSession {
+            state: Some(Box::new(PreviewState::new(batch, opts))),
+        }
     }
-}
 
-/// A set's chunked preview state, between calls.
-#[wasm_bindgen(skip_typescript)]
-pub struct SetPreviewSession {
-    state: Option<crate::set::SetPreviewState>,
+    /// Feed a chunk: `[bytes read, events, matched]`.
+    fn push<B: crate::preview::Batch>(
+        &mut self,
+        batch: &B,
+        chunk: &[u8],
+    ) -> Result<Vec<f64>, JsValue>
+    where
+        B::Tally: 'static,
+    {
+        let state = self.state.as_mut().ok_or_else(ended)?;
+        let state = state
+            .downcast_mut::<PreviewState<B::Tally>>()
+            .ok_or_else(other_kind)?;
+        state.push(batch, chunk).map_err(|e| js_error(&e))?;
+        Ok(vec![
+            state.bytes() as f64,
+            state.events() as f64,
+            state.matched() as f64,
+        ])
+    }
+
+    /// The end of the input: the batch's result.
+    fn finish<B: crate::preview::Batch>(&mut self, batch: &B) -> Result<JsValue, JsValue>
+    where
+        B::Tally: 'static,
+        B::Result: Serialize,
+    {
+        let state = self.state.take().ok_or_else(ended)?;
+        match state.downcast::<PreviewState<B::Tally>>() {
+            Ok(state) => to_js(&state.finish(batch)),
+            Err(state) => {
+                self.state = Some(state);
+                Err(other_kind())
+            }
+        }
+    }
 }
 
 fn ended() -> JsValue {
     js_error(&Error::new(
         Code::InvalidInput,
         "this preview stream has already finished",
+    ))
+}
+
+fn other_kind() -> JsValue {
+    js_error(&Error::new(
+        Code::InvalidInput,
+        "this preview stream was started by a Subscription and fed to a SubscriptionSet, or the other way round",
     ))
 }
 
