@@ -222,6 +222,52 @@ fn add_remove_and_preview_counts() {
     assert!(set.explain(&json!({}), "nope").is_err());
 }
 
+/// A set's preview reads the batch as `format` says, as a subscription's
+/// does (issue 24: the set's copy of the driver once ignored it). A
+/// pretty-printed event is one document read as JSON (or detected) and one
+/// bad line per line read as NDJSON; a stream fed byte by byte through the
+/// one driver gives the same answer.
+#[test]
+fn a_set_preview_reads_the_format_it_is_given() {
+    use hookmatch::preview::{Format, PreviewOptions, PreviewState};
+    let spec = json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com", "authToken": "t"});
+    let set = SubscriptionSet::compile(&json!([{"id": "wf", "spec": spec}])).unwrap();
+    let sub = Subscription::compile(&spec, CompileOptions::default()).unwrap();
+    let event = json!({"eventType": "UPDATE", "newState": {"objCode": "PROJ", "status": "CUR"}});
+    let pretty = serde_json::to_string_pretty(&event).unwrap();
+    let lines = pretty.lines().count();
+    assert!(lines > 2, "{pretty}");
+    let read = |format| PreviewOptions {
+        format,
+        ..PreviewOptions::default()
+    };
+    for format in [Format::Auto, Format::Json] {
+        let p = set.preview_with(pretty.as_bytes(), read(format)).unwrap();
+        assert_eq!(
+            (p.total, p.errors.len(), p.counts["wf"].clone()),
+            (1, 0, json!(1)),
+            "{format:?}"
+        );
+    }
+    let nd = set
+        .preview_with(pretty.as_bytes(), read(Format::Ndjson))
+        .unwrap();
+    assert_eq!(
+        (nd.total, nd.errors.len(), nd.counts["wf"].clone()),
+        (lines, lines, json!(0))
+    );
+    let one = sub
+        .preview_with(pretty.as_bytes(), read(Format::Ndjson))
+        .unwrap();
+    assert_eq!((one.total, one.matched), (lines, 0));
+    let mut state = PreviewState::new(&set, read(Format::Ndjson));
+    for b in pretty.as_bytes() {
+        state.push(&set, std::slice::from_ref(b)).unwrap();
+    }
+    assert_eq!((state.events(), state.matched()), (lines - 1, 0));
+    assert_eq!(state.finish(&set), nd);
+}
+
 /// A set adds each distinct projection signature once; if the signature
 /// missed something the projection reads, a member's fields would be
 /// skipped. The set's union must equal the union of every member's own
