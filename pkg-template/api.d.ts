@@ -18,8 +18,14 @@ export interface WorkfrontFilter {
 export interface WorkfrontFilterGroup {
   type: "group";
   connector: "AND" | "OR";
-  filters: WorkfrontFilter[];
+  filters: readonly WorkfrontFilter[];
 }
+
+// Each spec interface lists exactly the keys its dialect reads, and the
+// read-only keys of the vendor's responses (accepted so a response pastes
+// back): no index signature, so an object literal with a key no dialect
+// knows, or a value outside a union (`comparison: "equals"`), fails to
+// compile. Arrays are readonly so that `as const` specs are accepted.
 
 /** An Adobe Workfront event subscription, as POSTed to Workfront (or a GET response). */
 export interface WorkfrontSpec {
@@ -31,7 +37,7 @@ export interface WorkfrontSpec {
   url: string;
   /** Sent as `Authorization: Bearer <authToken>`; under 255 characters. */
   authToken: string;
-  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  filters?: readonly (WorkfrontFilter | WorkfrontFilterGroup)[];
   /** How the top-level filters and groups combine; "AND" when absent. */
   filterConnector?: "AND" | "OR";
   /** Deliver newState and oldState as base64 of their JSON. */
@@ -47,7 +53,7 @@ export interface AsanaFilter {
   resource_subtype?: string;
   action?: "changed" | "added" | "removed" | "deleted" | "undeleted";
   /** Only with action "changed": the event's change.field is one of these. */
-  fields?: string[];
+  fields?: readonly string[];
 }
 
 /** An Asana webhook: `{ resource, target, filters? }` (or a GET response). */
@@ -56,18 +62,26 @@ export interface AsanaSpec {
   resource: string | { gid: string; resource_type?: string; name?: string };
   target: string;
   /** An event is delivered when it passes any filter. */
-  filters?: AsanaFilter[];
-  [responseKey: string]: unknown;
+  filters?: readonly AsanaFilter[];
+  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
+  objCode?: never;
+  /** Read-only keys of Asana's webhook responses (ignored), accepted so a response pastes back. */
+  gid?: unknown; resource_type?: unknown; active?: unknown; created_at?: unknown;
+  last_success_at?: unknown; last_failure_at?: unknown; last_failure_content?: unknown;
+  delivery_retry_count?: unknown; failure_deletion_timestamp?: unknown;
+  next_attempt_after?: unknown; is_workspace_webhook?: unknown;
 }
 
 /** Kanboard's web hook: its URL and token, and the events to keep (a hookmatch narrowing). */
 export interface KanboardSpec {
   url: string;
   token: string;
-  events?: string[];
+  events?: readonly string[];
   /** Workfront's filter syntax over event_data, run in your receiver (Kanboard sends every event). */
-  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  filters?: readonly (WorkfrontFilter | WorkfrontFilterGroup)[];
   filterConnector?: "AND" | "OR";
+  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
+  objCode?: never;
 }
 
 /** An R-Service webhook. */
@@ -82,9 +96,13 @@ export interface RServiceSpec {
   webhook_policy?: unknown;
   source?: string;
   sourceID?: string;
-  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  filters?: readonly (WorkfrontFilter | WorkfrontFilterGroup)[];
   filterConnector?: "AND" | "OR";
-  [responseKey: string]: unknown;
+  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
+  objCode?: never;
+  /** Read-only keys of R-Service's responses (ignored), accepted so a response pastes back. */
+  id?: unknown; created_at?: unknown; updated_at?: unknown; last_error?: unknown;
+  attachments?: unknown; description_attachments?: unknown;
 }
 
 /** A ricloud webhook config: `{ url }` to create one (it is then "new"). */
@@ -94,20 +112,34 @@ export interface RicloudSpec {
   state?: "new" | "valid" | "invalid" | "deactivated";
   organisation?: string | number;
   date_created?: string;
-  filters?: (WorkfrontFilter | WorkfrontFilterGroup)[];
+  filters?: readonly (WorkfrontFilter | WorkfrontFilterGroup)[];
   filterConnector?: "AND" | "OR";
-  [responseKey: string]: unknown;
+  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
+  objCode?: never;
+  /** Read-only keys of ricloud's responses (ignored), accepted so a response pastes back. */
+  id?: unknown; resource?: unknown;
 }
 
 /** A spec of any dialect. */
 export type Spec = WorkfrontSpec | AsanaSpec | KanboardSpec | RServiceSpec | RicloudSpec;
 
 /**
- * A spec: an object or its JSON text. The dialect types give completion and
- * docs; any object is accepted (the engine, not the type, judges it, so a
- * spec read from JSON or returned by `toJSON()` compiles without a cast).
+ * What `sub.toJSON()` returns: the normalized spec (a spec of its dialect,
+ * secrets `"[redacted]"`), so it passes back to `compile`, `validate`,
+ * `lint` and `diff` as it is.
  */
-export type SpecInput = Spec | Record<string, unknown> | string;
+export type SpecJSON = Spec & Record<string, unknown>;
+
+/**
+ * A spec: an object of one dialect or its JSON text. An object literal is
+ * checked against the dialects' types: a key no dialect reads, or a value
+ * outside its union (`comparison: "equals"`), does not compile. `JSON.parse`
+ * output (`any`) and `sub.toJSON()` compile as they are; a value typed
+ * `unknown` (a request body, a database row) takes one step, `as SpecInput`:
+ * the engine, not the type, then judges it (`validate` returns diagnostics,
+ * `compile` throws `invalid_spec`).
+ */
+export type SpecInput = Spec | string;
 /** One event: a JSON object or its JSON text (UTF-8 bytes too). */
 export type EventInput = Record<string, unknown> | string | Uint8Array;
 /** A batch: an array of events, a JSON array, NDJSON text, documents one after another, or UTF-8 bytes of those. */

@@ -353,7 +353,7 @@ impl JsSubscription {
     }
 
     /// The normalized spec, secrets redacted.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SpecJSON")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.to_json())
     }

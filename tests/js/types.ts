@@ -17,7 +17,8 @@ import {
   type WorkfrontSpec,
 } from "hookmatch";
 
-const sub: Subscription = Subscription.compile({ objCode: "PROJ" }, { dialect: "workfront" });
+const wf = { objCode: "PROJ", eventType: "UPDATE", url: "https://hooks.example.com/p", authToken: "t" } as const;
+const sub: Subscription = Subscription.compile(wf, { dialect: "workfront" });
 Subscription.compile('{"objCode":"PROJ"}');
 const dialect: "workfront" | "asana" | "kanboard" | "rservice" | "ricloud" = sub.dialect;
 const m: boolean = sub.matches({ eventType: "UPDATE" });
@@ -38,7 +39,7 @@ if (d) {
   const h: Record<string, string> = d.headers;
   const method: "POST" = d.method;
 }
-const diags: Diagnostic[] = validate({});
+const diags: Diagnostic[] = validate(wf);
 const sev: "error" | "warning" = diags[0].severity;
 const s: string = encodeBase64("x", { alphabet: "url" });
 const bytes: Uint8Array = decodeBase64(s);
@@ -86,7 +87,7 @@ const notString: string = decodeBase64("");
 export { dialect, m, passed, present, reason, nested, total, idx, line, rows, sev, bytes, spec };
 
 import { SubscriptionSet, type SetError, type SetPreviewResult } from "hookmatch";
-const set = SubscriptionSet.compile([{ id: "a", spec: { objCode: "PROJ" } }]);
+const set = SubscriptionSet.compile([{ id: "a", spec: wf }]);
 const ids: string[] = set.match({});
 const errs: SetError[] = set.errors;
 const n: number = set.size;
@@ -104,8 +105,8 @@ verify({ headers: {}, body: "" }, 42);
 export { ok };
 
 import { lint, diff, type Diff, type SetLintEntry } from "hookmatch";
-const findings: Diagnostic[] = lint({ objCode: "TASK" }, { dialect: "workfront" });
-const edit: Diff = diff({ objCode: "TASK" }, '{"objCode":"TASK"}', { events: [] });
+const findings: Diagnostic[] = lint(wf, { dialect: "workfront" });
+const edit: Diff = diff(wf, '{"objCode":"TASK"}', { events: [] });
 const relation: "equivalent" | "narrower" | "wider" | "overlapping" | "disjoint" | "unknown" = edit.relation;
 const gainedIdx: number[] | undefined = edit.events?.gained;
 const ex: Record<string, unknown> | null = sub.example({ fail: "/filters/0", base: {} });
@@ -129,3 +130,54 @@ const curl: string = curlCommand({ method: "POST", url: "https://h.example.com",
 // @ts-expect-error locate returns a location
 diagnosticsElement.locate = () => "1:1";
 export { deliveryElement, curl };
+
+// Typed spec literals: an object literal is checked against the dialects'
+// types wherever a spec goes (compile, validate, lint, diff, set entries,
+// set.add), so a comparison or a key no dialect knows fails to compile.
+import { type SpecInput, type AsanaSpec, type SpecJSON } from "hookmatch";
+const hook = { url: "https://hooks.example.com/t", authToken: "x" };
+// @ts-expect-error "equals" is not a Workfront comparison (it is "eq")
+Subscription.compile({ objCode: "TASK", eventType: "UPDATE", ...hook, filters: [{ fieldName: "status", comparison: "equals" }] });
+// @ts-expect-error a misspelt key ("fitlers") is no dialect's
+Subscription.compile({ objCode: "TASK", eventType: "UPDATE", ...hook, fitlers: [] });
+// @ts-expect-error a filter key is checked too ("fieldname")
+validate({ objCode: "TASK", eventType: "UPDATE", ...hook, filters: [{ fieldname: "status" }] });
+// @ts-expect-error "UPDATED" is not a Workfront event type
+lint({ objCode: "TASK", eventType: "UPDATED", ...hook });
+// @ts-expect-error diff checks its second spec as its first
+diff(wf, { ...wf, filterConnector: "XOR" });
+// @ts-expect-error a set entry's spec is checked
+SubscriptionSet.compile([{ id: "a", spec: { ...wf, filters: [{ fieldName: "x", state: "nowState" }] } }]);
+// @ts-expect-error set.add checks its spec
+set.add("c", { ...wf, base64: true });
+// @ts-expect-error an Asana filter's action is one of Asana's five
+Subscription.compile({ resource: "1", target: "https://hooks.example.com/a", filters: [{ action: "change" }] });
+// @ts-expect-error a group's connector is "AND" or "OR"
+Subscription.compile({ ...wf, filters: [{ type: "group", connector: "and", filters: [] }] });
+// @ts-expect-error a Workfront spec needs its authToken
+validate({ objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t" });
+
+// What still compiles: JSON text, JSON.parse output (any), toJSON() output,
+// `as const` specs, Asana's and Workfront's GET responses pasted back, and
+// a value typed unknown after its one documented step, `as SpecInput`.
+Subscription.compile('{"objCode": "TASK", "comparison": "equals"}');
+const parsed = JSON.parse('{"objCode": "TASK"}');
+validate(parsed);
+const normalized: SpecJSON = sub.toJSON();
+validate(normalized);
+lint(sub.toJSON());
+diff(sub.toJSON(), { ...sub.toJSON(), filters: [] });
+SubscriptionSet.compile([{ id: "a", spec: sub.toJSON() }]);
+const asResponse: AsanaSpec = {
+  gid: "12", resource: { gid: "1", resource_type: "project", name: "P" }, target: "https://hooks.example.com/a",
+  active: true, created_at: "2026-01-01T00:00:00.000Z", last_failure_at: null, delivery_retry_count: 0,
+  filters: [{ resource_type: "task", action: "changed", fields: ["due_on"] }],
+};
+Subscription.compile(asResponse);
+Subscription.compile({ ...wf, id: "5", customerId: "c", filters: [{ fieldName: "x", comparison: "changed" }] });
+Subscription.compile({ ...wf, filters: [{ type: "group", connector: "OR", filters: [{ fieldName: "a" }, { fieldName: "b" }] }] } as const);
+declare const body: unknown;
+// @ts-expect-error an unknown value is not a spec until the caller says so
+validate(body);
+validate(body as SpecInput);
+Subscription.compile(body as SpecInput);
