@@ -52,3 +52,55 @@ declare global {
     "hookmatch-copy": CustomEvent<{ text: string }>;
   }
 }
+
+/**
+ * `<hookmatch-diagnostics>`'s JSX attributes in any JSX library: its
+ * properties, and its event as `onhookmatch-select` (React 19 and Preact pass
+ * an `on…` prop of a custom element to `addEventListener` with the name as written).
+ */
+export interface HookmatchDiagnosticsAttributes {
+  diagnostics?: Diagnostic[];
+  locate?: HookmatchDiagnostics["locate"];
+  "onhookmatch-select"?: (event: CustomEvent<Diagnostic>) => void;
+}
+/** `<hookmatch-explanation>`'s JSX attributes: its properties. */
+export interface HookmatchExplanationAttributes {
+  explanation?: Explanation | null;
+  event?: unknown;
+}
+/** `<hookmatch-delivery>`'s JSX attributes: its property, and `onhookmatch-copy`. */
+export interface HookmatchDeliveryAttributes {
+  delivery?: ShownDelivery | null;
+  "onhookmatch-copy"?: (event: CustomEvent<{ text: string }>) => void;
+}
+/**
+ * The three tags and their attributes, for a JSX library's
+ * `IntrinsicElements` (React's are declared here; the README shows Preact's
+ * and Solid's).
+ */
+export interface HookmatchIntrinsicElements {
+  "hookmatch-diagnostics": HookmatchDiagnosticsAttributes;
+  "hookmatch-explanation": HookmatchExplanationAttributes;
+  "hookmatch-delivery": HookmatchDeliveryAttributes;
+}
+
+// React 19's JSX (the automatic runtime and React.createElement alike) reads
+// React.JSX.IntrinsicElements. @types/react declares `React` as a global
+// namespace too (`export as namespace React`), and this merges into it: TSX
+// gets the three tags with React's own attributes and `ref` as soon as this
+// module is imported. Without @types/react it declares an inert namespace
+// of empty interfaces, so nothing here needs React to compile. The two
+// empty interfaces merge with React's of the same name (same type parameter).
+declare global {
+  namespace React {
+    interface HTMLAttributes<T> {}
+    interface ClassAttributes<T> {}
+    namespace JSX {
+      interface IntrinsicElements {
+        "hookmatch-diagnostics": HookmatchDiagnosticsAttributes & HTMLAttributes<HookmatchDiagnostics> & ClassAttributes<HookmatchDiagnostics>;
+        "hookmatch-explanation": HookmatchExplanationAttributes & HTMLAttributes<HookmatchExplanation> & ClassAttributes<HookmatchExplanation>;
+        "hookmatch-delivery": HookmatchDeliveryAttributes & HTMLAttributes<HookmatchDelivery> & ClassAttributes<HookmatchDelivery>;
+      }
+    }
+  }
+}
