@@ -15,8 +15,17 @@ const readmes = {
 function block(readme, marker) {
   const at = readme.indexOf(`<!-- quickstart:${marker}`);
   assert.ok(at >= 0, `no quickstart:${marker}`);
-  const start = readme.indexOf("```js\n", at) + 6;
+  const start = readme.indexOf("\n", readme.indexOf("```", at)) + 1;
   return readme.slice(start, readme.indexOf("```", start));
+}
+
+// A TypeScript block runs as its JavaScript: types erased by TypeScript
+// itself (tests/js/typescript.test.mjs compiles it).
+async function erased(code) {
+  const { default: ts } = await import("typescript");
+  return ts.transpileModule(code, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+  }).outputText;
 }
 
 /**
@@ -63,6 +72,11 @@ for (const [which, readme] of Object.entries(readmes)) {
     assert.deepEqual(run(code, "cjs"), expected(code));
   });
 }
+
+test("the npm README's TypeScript example runs and prints what it says", async () => {
+  const code = block(readmes.npm, "typescript");
+  assert.deepEqual(run(await erased(code), "mjs").map((l) => l.trim()), expected(code));
+});
 
 test("the repository README's analysis example runs and prints what it says", () => {
   const code = block(readmes.repository, "analysis");
