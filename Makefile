@@ -67,10 +67,10 @@ test-js: tarball
 
 # The playground in Chromium (Playwright), and the package in every runtime
 # and bundler a user has: browser and Node bundles (esbuild), workerd, Bun,
-# Deno, Vite, webpack and wrangler, all from their npm packages.
+# Deno, Vite, webpack, Next.js and wrangler, all from their npm packages.
 test-browser: www
 	@scripts/tools.sh browser node
-	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs tests/elements/elements.test.mjs tests/bundlers/vite.test.mjs tests/bundlers/webpack.test.mjs tests/bundlers/wrangler.test.mjs
+	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs tests/elements/elements.test.mjs tests/bundlers/vite.test.mjs tests/bundlers/webpack.test.mjs tests/bundlers/next.test.mjs tests/bundlers/wrangler.test.mjs
 
 # A shortened soak (100,000 mixed calls) in `make test`; `make soak` runs
 # 1,000,000 and writes bench/results/soak-1000000.json.

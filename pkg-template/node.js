@@ -1,11 +1,43 @@
 // Node (ESM): load the wasm synchronously from beside this file.
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { initSync } from "./hookmatch.js";
 
-// import.meta.url is empty where a bundler turned this module into CommonJS
-// (esbuild --platform=node): the wasm is then beside the bundle, __dirname.
+// Written as `new URL("./…", import.meta.url)` so that bundlers see the wasm,
+// emit it and rewrite the URL to their copy. import.meta.url is empty where
+// a bundler turned this module into CommonJS (esbuild --platform=node): the
+// wasm is then beside the bundle, __dirname.
 const wasm = import.meta.url ? new URL("./hookmatch_bg.wasm", import.meta.url) : `${__dirname}/hookmatch_bg.wasm`;
-initSync({ module: readFileSync(wasm) });
+
+function wasmBytes() {
+  if (typeof wasm === "string") return readFileSync(wasm);
+  // Through the href: a URL object of another realm (a test environment's
+  // own URL class) is still a file URL.
+  if (wasm.protocol === "file:") return readFileSync(fileURLToPath(wasm.href));
+  // Next.js, when it bundles this entry for the server render of a client
+  // component, rewrites the URL to the path the browser fetches
+  // ("/_next/static/media/hookmatch_bg.<hash>.wasm") in an object that only
+  // looks like a URL (Turbopack's relativeURL; webpack's with
+  // `javascript.url: "relative"`, also in its route handlers), so that the
+  // server's HTML names the same URL as the client's. That is nothing on
+  // disk: read the package's own copy instead. import.meta.url is this file
+  // in node_modules there (Turbopack resolves it against the project root at
+  // run time and traces the wasm for `output: "standalone"`; webpack writes
+  // the path it had at build time). Not written as new URL("…",
+  // import.meta.url), the pattern the bundler rewrites.
+  let own;
+  try {
+    own = join(dirname(fileURLToPath(import.meta.url)), "hookmatch_bg.wasm");
+    return readFileSync(own);
+  } catch (cause) {
+    throw new Error(
+      `hookmatch: cannot read its WebAssembly: the bundler rewrote its URL to "${wasm.href}", which is not a file, and ${own ? `${own} is not there` : `this module's URL ${import.meta.url} is not a file`}. Leave hookmatch out of the server bundle (Next.js: serverExternalPackages: ["hookmatch"]).`,
+      { cause },
+    );
+  }
+}
+initSync({ module: wasmBytes() });
 
 import * as glue from "./hookmatch.js";
 import { install } from "./runtime.js";

@@ -1,0 +1,9 @@
+import Check from "./check.jsx";
+
+export default function Page() {
+  return (
+    <main>
+      <Check />
+    </main>
+  );
+}
