@@ -80,3 +80,31 @@ test("SubscriptionSet.compile takes specs as JSON text, as add does", () => {
   assert.equal(set.errors[0].path, "/2/spec");
   set.free();
 });
+
+// A set's stream runs through the one session type a subscription's does:
+// its progress counts events read and events that fired a member, and
+// `{ format }` is read as `set.preview` reads it (issue 24).
+test("set.previewStream reads { format } and reports its progress as set.preview counts", async () => {
+  const spec = { objCode: "PROJ", eventType: "UPDATE", url: "https://h.example.com/x", authToken: "t", filters: [{ fieldName: "status", fieldValue: "CUR" }] };
+  const set = SubscriptionSet.compile([{ id: "cur", spec }, { id: "any", spec: { ...spec, filters: [] } }]);
+  const ev = (status) => JSON.stringify({ eventType: "UPDATE", newState: { objCode: "PROJ", status } });
+  // Three events that fire (two of them both members), one that fires none.
+  const lines = [ev("CUR"), ev("PLN"), ev("CUR"), JSON.stringify({ eventType: "DELETE", newState: { objCode: "PROJ" } })];
+  // As NDJSON, a line is an event once its newline has come; the first is
+  // held until a second shows it is not a lone line (a lone line holding
+  // an array is that array's events), so the first progress counts none.
+  const seen = [];
+  const streamed = await set.previewStream(lines.map((l) => `${l}\n`), { format: "ndjson", onProgress: (p) => seen.push([p.events, p.matched]) });
+  assert.deepEqual([streamed.total, streamed.counts, streamed.errors], [4, { cur: 2, any: 3 }, []]);
+  assert.deepEqual(seen, [[0, 0], [2, 2], [3, 3], [4, 3]]);
+  assert.deepEqual(await set.previewStream(lines.map((l) => `${l}\n`)), streamed);
+  // One pretty-printed event: one document read as JSON, one bad line per line read as NDJSON.
+  const pretty = JSON.stringify(JSON.parse(ev("CUR")), null, 2);
+  const nLines = pretty.split("\n").length;
+  const json = await set.previewStream([pretty], { format: "json" });
+  assert.deepEqual([json.total, json.counts], [1, { cur: 1, any: 1 }]);
+  const nd = await set.previewStream([pretty], { format: "ndjson" });
+  assert.deepEqual([nd.total, nd.errors.length, nd.counts], [nLines, nLines, { cur: 0, any: 0 }]);
+  assert.deepEqual(nd, set.preview(pretty, { format: "ndjson" }));
+  set.free();
+});
