@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { rng } from "../../bench/data.mjs";
 import { Subscription, SubscriptionSet } from "hookmatch";
 import { throwsHookmatch } from "./helpers.mjs";
+import { createHmac } from "node:crypto";
 
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 const CODES = ["PROJ", "TASK", "OPTASK"];
@@ -44,6 +45,142 @@ test("match answers exactly what a loop over matches answers (1,000 subscription
   assert.ok(total > 1000, `${total} matches`);
   set.free();
   for (const [, s] of subs) s.free();
+});
+
+// set.deliver: what each member's own deliver(event, { ...member.deliver,
+// ...opts }) returns, computed here from Subscriptions compiled apart from
+// the set (an independent path), in insertion order; Workfront's refused
+// messages left out; per-member compile options and delivery defaults.
+const WF = (url, objCode = "TASK") => ({ objCode, eventType: "UPDATE", url, authToken: "wf-token", filters: [{ fieldName: "status", fieldValue: "CUR" }] });
+const wfEvent = (nameLength = 8) => ({
+  eventType: "UPDATE",
+  subscriptionId: "from-the-event",
+  eventTime: { epochSecond: 1507319336, nano: 998000000 },
+  newState: { ID: "t1", objCode: "TASK", status: "CUR", name: "x".repeat(nameLength) },
+  oldState: { ID: "t1", objCode: "TASK", status: "NEW", name: "x" },
+});
+const KB = (url) => ({ url, token: "kb-token", events: ["task.create"] });
+const kbEvent = { event_name: "task.create", event_data: { task_id: "1", project_id: "1", title: "Demo" } };
+const ASANA = { resource: "1337", target: "https://asana-receiver.example.com/in", filters: [{ resource_type: "task", action: "changed" }] };
+const asanaEvent = { user: { gid: "1516", resource_type: "user" }, created_at: "2018-03-05T21:59:04.526Z", action: "changed", resource: { gid: "1337", resource_type: "task" }, parent: null, change: { field: "name", action: "changed" } };
+
+/**
+ * The member's own answer: a Subscription compiled apart from the set;
+ * `null` when it does not fire (another vendor's event is an error to its
+ * own deliver, and no member of the set).
+ */
+function own(entry, event, opts = {}) {
+  const sub = Subscription.compile(entry.spec, { ...(entry.dialect ? { dialect: entry.dialect } : {}), ...entry.options });
+  try {
+    let fires = false;
+    try {
+      fires = sub.matches(event);
+    } catch {}
+    return fires ? sub.deliver(event, { ...entry.deliver, ...opts }) : null;
+  } finally {
+    sub.free();
+  }
+}
+const expected = (entries, event, opts) => entries.flatMap((e) => {
+  const d = own(e, event, opts);
+  return d ? [{ id: e.id, delivery: d }] : [];
+});
+
+test("set.deliver is each firing member's own deliver with its defaults under the call's options, in insertion order", () => {
+  const entries = [
+    { id: "wf-b", spec: WF("https://b.example.com/hook"), deliver: { subscriptionId: "sub-b", eventTime: 1000 } },
+    { id: "wf-other", spec: WF("https://c.example.com/hook", "PROJ"), deliver: { subscriptionId: "sub-c" } },
+    { id: "wf-a", spec: WF("https://a.example.com/hook"), deliver: { subscriptionId: "sub-a" } },
+    { id: "asana-1", spec: ASANA, deliver: { secret: "asana-secret-one" } },
+    { id: "asana-2", spec: { ...ASANA, target: "https://asana-2.example.com/in" }, deliver: { secret: "asana-secret-two" } },
+    { id: "kb-loop", spec: KB("http://127.0.0.1:9/kb"), options: { allowPrivateNetworks: true } },
+  ];
+  const set = SubscriptionSet.compile(entries);
+  assert.deepEqual(set.errors, []);
+  const wf = set.deliver(wfEvent());
+  assert.deepEqual(wf.map((d) => d.id), ["wf-b", "wf-a"]);
+  assert.deepEqual(wf, expected(entries, wfEvent()));
+  // The member's subscriptionId is the one in the message Workfront sends.
+  assert.deepEqual(wf.map((d) => JSON.parse(d.delivery.body).subscriptionId), ["sub-b", "sub-a"]);
+  // The same answer for the event as JSON text.
+  assert.deepEqual(set.deliver(JSON.stringify(wfEvent())), wf);
+
+  // Each Asana member signs with its own secret: X-Hook-Signature is the
+  // hex HMAC-SHA256 of the body under that secret (Asana's developer docs,
+  // "Webhooks": "Security"), computed here with node:crypto.
+  const asana = set.deliver(asanaEvent);
+  assert.deepEqual(asana, expected(entries, asanaEvent));
+  assert.deepEqual(asana.map((d) => d.id), ["asana-1", "asana-2"]);
+  for (const [i, secret] of [[0, "asana-secret-one"], [1, "asana-secret-two"]]) {
+    const { headers, body } = asana[i].delivery;
+    assert.equal(headers["X-Hook-Signature"], createHmac("sha256", secret).update(body).digest("hex"));
+  }
+
+  // The call's options are laid over the member's: a key given wins, null
+  // and undefined drop the default, the rest stay.
+  for (const opts of [{ subscriptionId: "from-the-call" }, { eventTime: null }, { subscriptionId: undefined }, {}]) {
+    assert.deepEqual(set.deliver(wfEvent(), opts), expected(entries, wfEvent(), opts), JSON.stringify(opts));
+  }
+  const overridden = set.deliver(asanaEvent, { secret: "the-call-secret" });
+  assert.deepEqual(overridden, expected(entries, asanaEvent, { secret: "the-call-secret" }));
+  for (const { delivery } of overridden) assert.equal(delivery.headers["X-Hook-Signature"], createHmac("sha256", "the-call-secret").update(delivery.body).digest("hex"));
+
+  // Nothing fires: [].
+  assert.deepEqual(set.deliver({ eventType: "DELETE", newState: { objCode: "TASK" } }), []);
+  throwsHookmatch(assert, () => set.deliver(null), "invalid_input");
+  throwsHookmatch(assert, () => set.deliver(wfEvent(), { secrt: "x" }), "invalid_input", "/secrt");
+  set.free();
+});
+
+test("set.deliver leaves out a member whose vendor refuses the message (Workfront's 1 MB limit)", () => {
+  const entries = [
+    { id: "a", spec: WF("https://a.example.com/hook"), deliver: { subscriptionId: "s-a" } },
+    { id: "b", spec: WF("https://b.example.com/hook") },
+  ];
+  const set = SubscriptionSet.compile(entries);
+  assert.equal(set.deliver(wfEvent(1000)).length, 2);
+  // Workfront: a message "cannot be larger than 1 MB" (event-subs-faq.md); hookmatch reads 1 MiB of body.
+  const big = wfEvent(1024 * 1024 + 16);
+  assert.deepEqual(expected(entries, big), []);
+  assert.deepEqual(set.deliver(big), []);
+  assert.deepEqual(set.match(big), []);
+  set.free();
+});
+
+test("per-member options: a loopback Kanboard target compiles only for the member that allows private networks", () => {
+  const entries = [
+    { id: "refused", spec: KB("http://127.0.0.1:8788/kanboard") },
+    { id: "allowed", spec: KB("http://127.0.0.1:8788/kanboard"), options: { allowPrivateNetworks: true } },
+    { id: "public", spec: KB("https://kb.example.com/hook") },
+  ];
+  const set = SubscriptionSet.compile(entries);
+  assert.deepEqual(set.errors.map((e) => [e.id, e.code, e.path]), [["refused", "forbidden_target", "/0/spec/url"]]);
+  const out = set.deliver(kbEvent);
+  assert.deepEqual(out, expected(entries.slice(1), kbEvent));
+  assert.ok(out[0].delivery.url.startsWith("http://127.0.0.1:8788/kanboard"));
+  // set.add takes the same options and defaults.
+  throwsHookmatch(assert, () => set.add("late", KB("http://10.0.0.1/k")), "forbidden_target");
+  set.add("late", KB("http://10.0.0.1/k"), { options: { allowPrivateNetworks: true }, deliver: { signature: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", webhookId: "msg_1", timestamp: 1700000000 } });
+  const late = set.deliver(kbEvent).at(-1);
+  assert.equal(late.id, "late");
+  assert.deepEqual(late.delivery, own({ spec: KB("http://10.0.0.1/k"), options: { allowPrivateNetworks: true }, deliver: { signature: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", webhookId: "msg_1", timestamp: 1700000000 } }, kbEvent));
+  throwsHookmatch(assert, () => set.add("x", KB("https://k.example.com"), { dialect: "kanboard", options: { dialect: "asana" } }), "invalid_input", "/options/dialect");
+  throwsHookmatch(assert, () => set.add("x", KB("https://k.example.com"), { deliver: { secret: 1 } }), "invalid_input", "/deliver/secret");
+  set.free();
+});
+
+test("a member's delivery defaults never appear in what the set reports", () => {
+  const secret = "hunter2-member-secret";
+  const entries = [
+    { id: "asana", spec: ASANA, deliver: { secret } },
+    { id: "bad", spec: ASANA, deliver: { secret, eventTime: "yesterday" } },
+    { id: "typo", spec: ASANA, deliver: { secrett: secret } },
+  ];
+  const set = SubscriptionSet.compile(entries);
+  assert.deepEqual(set.errors.map((e) => [e.id, e.code, e.path]), [["bad", "invalid_entry", "/1/deliver/eventTime"], ["typo", "invalid_entry", "/2/deliver/secrett"]]);
+  const shown = JSON.stringify([set.errors, set.lint(), set.explain(asanaEvent, "asana"), set.ids(), String(set), JSON.stringify(set), set.preview([asanaEvent])]);
+  assert.equal(shown.includes("hunter2"), false, shown);
+  set.free();
 });
 
 test("compile reports invalid entries with id and path and keeps the rest; add, remove, explain, preview", () => {
