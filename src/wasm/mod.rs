@@ -5,9 +5,12 @@
 use crate::base64::{self, Alphabet};
 use crate::error::{Code, Error};
 use crate::options::{
-    AnalysisOptions, Base64OptionsIn, DeliverOptionsIn, ExampleOptions, LimitsIn, PreviewOptionsIn,
-    SpecOptions, VerifyOptionsIn,
+    Base64OptionsIn, DeliverOptionsIn, LimitsIn, PreviewOptionsIn, SpecOptions, VerifyOptionsIn,
 };
+// The analysis (lint's findings, diff, example, set.lint) is a feature: the
+// browser's core module is built without it (Cargo.toml, `analysis`).
+#[cfg(feature = "analysis")]
+use crate::options::{AnalysisOptions, ExampleOptions};
 use crate::preview::PreviewState;
 use crate::subscription::{self, CompileOptions, Subscription as CoreSubscription};
 use js_sys::{Reflect, Uint8Array, JSON};
@@ -42,10 +45,13 @@ extern "C" {
     pub type Base64OptionsArg;
     #[wasm_bindgen(typescript_type = "VerifyOptions")]
     pub type VerifyOptionsArg;
+    #[cfg(feature = "analysis")]
     #[wasm_bindgen(typescript_type = "LintOptions")]
     pub type LintOptionsArg;
+    #[cfg(feature = "analysis")]
     #[wasm_bindgen(typescript_type = "DiffOptions")]
     pub type DiffOptionsArg;
+    #[cfg(feature = "analysis")]
     #[wasm_bindgen(typescript_type = "ExampleOptions")]
     pub type ExampleOptionsArg;
     #[wasm_bindgen(typescript_type = "SetEntryOptions")]
@@ -188,6 +194,10 @@ fn random_bytes() -> Option<[u8; 32]> {
 #[wasm_bindgen(js_name = Subscription)]
 pub struct JsSubscription {
     inner: CoreSubscription,
+    /// Without the analysis, what `hookmatch/analysis` compiles again in
+    /// the full module: the spec's text as given and its compile options.
+    #[cfg(not(feature = "analysis"))]
+    source: [String; 2],
 }
 
 #[wasm_bindgen(js_class = Subscription)]
@@ -206,9 +216,12 @@ impl JsSubscription {
         let opts = spec_options(options.as_ref().map(AsRef::as_ref), "compile options")?;
         expect_plain(&spec, "the spec")?;
         let text = input_text(&spec, "the spec")?;
-        CoreSubscription::compile_text(text.as_bytes(), opts)
-            .map(|inner| JsSubscription { inner })
-            .map_err(|e| js_error(&e))
+        let inner = CoreSubscription::compile_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
+        Ok(JsSubscription {
+            inner,
+            #[cfg(not(feature = "analysis"))]
+            source: [text, options_json(&opts)],
+        })
     }
 
     #[wasm_bindgen(getter, unchecked_return_type = "DialectName")]
@@ -284,6 +297,14 @@ impl JsSubscription {
         session.finish(&self.inner)
     }
 
+    /// The rows of a chunked preview decided since the last call, taken out
+    /// of the session (`previewStream`'s `onRows`): held rows are only ever
+    /// one chunk's.
+    #[wasm_bindgen(js_name = "__previewRows", skip_typescript)]
+    pub fn preview_rows(&self, session: &mut PreviewSession) -> Result<JsValue, JsValue> {
+        session.rows()
+    }
+
     /// The request the vendor would send, or `null` when the event does not
     /// match. `deliver(null, { handshake: true })` previews Asana's handshake;
     /// `deliver(null, { test: true })` a vendor's test delivery.
@@ -338,6 +359,7 @@ impl JsSubscription {
     /// The smallest event that fires; with `fail`, one that fails that
     /// filter and passes the gate; with `base`, the fewest changes to
     /// `base`. `null` when there is none. Every event is checked first.
+    #[cfg(feature = "analysis")]
     #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | null")]
     pub fn example(&self, options: Option<ExampleOptionsArg>) -> Result<JsValue, JsValue> {
         let opts =
@@ -350,6 +372,16 @@ impl JsSubscription {
             Some(event) => to_js(&event),
             None => Ok(JsValue::NULL),
         }
+    }
+
+    /// The core module's `[spec text, compile options as JSON]`, secrets
+    /// included: runtime.js hands them to the analysis module for
+    /// `sub.example()`. Private: runtime.js removes it from the objects
+    /// callers hold, and the full module (every other entry) has none.
+    #[cfg(not(feature = "analysis"))]
+    #[wasm_bindgen(js_name = "__specText", skip_typescript)]
+    pub fn spec_text(&self) -> Vec<String> {
+        self.source.to_vec()
     }
 
     /// The normalized spec, secrets redacted.
@@ -372,6 +404,12 @@ pub struct JsSubscriptionSet {
     /// Each matched id as a JS string, made once per member on its first
     /// match: decoding an id on every match cost more than matching did.
     js_ids: std::cell::RefCell<Vec<Option<JsValue>>>,
+    /// Without the analysis, how the set was made, for `set.lint()` in the
+    /// full module: `"c", entries` for the compile, then `"a", id, spec,
+    /// options` per add and `"r", id` per removal that changed it. Replayed
+    /// in order they make the same members (compiling is deterministic).
+    #[cfg(not(feature = "analysis"))]
+    history: Vec<String>,
 }
 
 #[wasm_bindgen(js_class = SubscriptionSet)]
@@ -389,12 +427,13 @@ impl JsSubscriptionSet {
     ) -> Result<JsSubscriptionSet, JsValue> {
         let text = input_text(&entries, "the entries")?;
         let value = crate::json::parse(text.as_bytes(), "the entries").map_err(|e| js_error(&e))?;
-        crate::set::SubscriptionSet::compile(&value)
-            .map(|inner| JsSubscriptionSet {
-                inner,
-                js_ids: Default::default(),
-            })
-            .map_err(|e| js_error(&e))
+        let inner = crate::set::SubscriptionSet::compile(&value).map_err(|e| js_error(&e))?;
+        Ok(JsSubscriptionSet {
+            inner,
+            js_ids: Default::default(),
+            #[cfg(not(feature = "analysis"))]
+            history: vec!["c".into(), text],
+        })
     }
 
     /// Entries that did not compile.
@@ -521,7 +560,11 @@ impl JsSubscriptionSet {
             options,
             deliver,
         };
-        self.inner.add_member(member).map_err(|e| js_error(&e))
+        self.inner.add_member(member).map_err(|e| js_error(&e))?;
+        #[cfg(not(feature = "analysis"))]
+        self.history
+            .extend(["a".into(), id, text, options_json(&options)]);
+        Ok(())
     }
 
     /// For each member that fires, in insertion order, what its own
@@ -574,6 +617,10 @@ impl JsSubscriptionSet {
             // Positions were renumbered: the cache by position is stale.
             self.js_ids.borrow_mut().clear();
         }
+        #[cfg(not(feature = "analysis"))]
+        if removed {
+            self.history.extend(["r".into(), id]);
+        }
         Ok(removed)
     }
 
@@ -583,8 +630,18 @@ impl JsSubscriptionSet {
         to_js(&self.inner.ids())
     }
 
+    /// The core module's history of this set (see `history`), secrets
+    /// included, for `set.lint()` in the analysis module; private as
+    /// `Subscription#__specText` is.
+    #[cfg(not(feature = "analysis"))]
+    #[wasm_bindgen(js_name = "__specText", skip_typescript)]
+    pub fn spec_text(&self) -> Vec<String> {
+        self.history.clone()
+    }
+
     /// Members with findings, in insertion order: their warnings, analysis
     /// findings, `duplicate_subscription` and `overlapping_delivery`.
+    #[cfg(feature = "analysis")]
     #[wasm_bindgen(unchecked_return_type = "SetLintEntry[]")]
     pub fn lint(&self) -> Result<JsValue, JsValue> {
         let entries: Vec<crate::set::SetLintEntry> = self
@@ -600,6 +657,7 @@ impl JsSubscriptionSet {
 /// `validate`'s diagnostics plus the analysis findings (`never_matches`,
 /// `always_passes`, `redundant_filter`, `duplicate_filter`). Never throws on
 /// a bad spec.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
 pub fn lint(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
@@ -617,6 +675,7 @@ pub fn lint(
 /// What an edit gains and loses: the relation, checked witnesses, and with
 /// `events` the batch's indices. Throws the compile error of an invalid
 /// spec, its path under `/before` or `/after`.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(unchecked_return_type = "Diff")]
 pub fn diff(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] before: JsValue,
@@ -641,6 +700,7 @@ pub fn diff(
 }
 
 /// A batch's bytes and how they are written.
+#[cfg(feature = "analysis")]
 type Batch = (Vec<u8>, crate::preview::Format);
 
 /// `diff`'s and `lint`'s options, with `events` apart from the others
@@ -648,6 +708,7 @@ type Batch = (Vec<u8>, crate::preview::Format);
 /// through their JSON text, where one event that is not JSON (a lone
 /// surrogate) would make the whole options unreadable instead of one entry
 /// of `events.errors`.
+#[cfg(feature = "analysis")]
 fn analysis_options(
     o: Option<&JsValue>,
     what: &str,
@@ -915,6 +976,23 @@ fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> 
     crate::options::parse(&text, what).map_err(|e| js_error(&e))
 }
 
+/// Compile options as the JSON object `compile` reads them (for the
+/// analysis module, which compiles the core module's specs again).
+#[cfg(not(feature = "analysis"))]
+fn options_json(o: &CompileOptions) -> String {
+    let mut m = serde_json::Map::new();
+    if let Some(d) = o.dialect {
+        m.insert("dialect".into(), d.name().into());
+    }
+    if o.update {
+        m.insert("update".into(), true.into());
+    }
+    if o.allow_private_networks {
+        m.insert("allowPrivateNetworks".into(), true.into());
+    }
+    serde_json::Value::Object(m).to_string()
+}
+
 fn spec_options(o: Option<&JsValue>, what: &str) -> Result<CompileOptions, JsValue> {
     read_options::<SpecOptions>(o, what)?
         .to_compile()
@@ -980,6 +1058,15 @@ impl PreviewSession {
             state.events() as f64,
             state.matched() as f64,
         ])
+    }
+
+    /// A subscription's rows decided since the last call, taken out.
+    fn rows(&mut self) -> Result<JsValue, JsValue> {
+        let state = self.state.as_mut().ok_or_else(ended)?;
+        let state = state
+            .downcast_mut::<PreviewState<crate::preview::Tally>>()
+            .ok_or_else(other_kind)?;
+        to_js(&state.tally_mut().take_rows())
     }
 
     /// The end of the input: the batch's result.
