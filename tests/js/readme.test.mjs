@@ -83,12 +83,20 @@ test("the repository README's analysis example runs and prints what it says", ()
   assert.deepEqual(run(code, "mjs").map((l) => l.trim()), expected(code));
 });
 
-// Every export a user can import is named in the README npm shows: a new
-// export without a line there fails here.
-test("the npm README names every export of hookmatch and hookmatch/elements", async () => {
-  const main = Object.keys(await import("hookmatch"));
-  const elements = Object.keys(await import("hookmatch/elements"));
-  assert.ok(main.length > 5 && elements.length > 1);
-  const missing = [...main, ...elements].filter((name) => !new RegExp(`\\b${name}\\b`).test(readmes.npm));
+// Every export a user can import is named in the README npm shows, from
+// every entry package.json exports (a new entry, such as hookmatch/analysis,
+// is read as soon as it is there): a new export without a line there fails here.
+test("the npm README names every entry and every export of each", async () => {
+  const pkg = JSON.parse(readFileSync(new URL("../../node_modules/hookmatch/package.json", import.meta.url), "utf8"));
+  const entries = Object.keys(pkg.exports).filter((e) => e !== "./package.json" && !e.endsWith(".wasm"));
+  assert.ok(entries.includes(".") && entries.includes("./elements"), entries.join());
+  const missing = [];
+  for (const entry of entries) {
+    const specifier = entry === "." ? "hookmatch" : `hookmatch/${entry.slice(2)}`;
+    if (!readmes.npm.includes(specifier)) missing.push(specifier);
+    const names = Object.keys(await import(specifier));
+    assert.ok(names.length > 0, `${specifier} exports nothing`);
+    for (const name of names) if (!new RegExp(`\\b${name}\\b`).test(readmes.npm)) missing.push(`${specifier}: ${name}`);
+  }
   assert.deepEqual(missing, []);
 });
