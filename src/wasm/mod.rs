@@ -18,8 +18,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-// The string handover into wasm memory: the crate's one module that is
-// allowed raw memory access, each block with its SAFETY argument.
+// The two modules allowed `unsafe`, each block with its SAFETY argument:
+// the heap (grown geometrically) and the string handover into wasm memory.
+mod alloc;
 mod strings;
 use strings::{js_string_bytes, SCRATCH_MAX_UNITS};
 
