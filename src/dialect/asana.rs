@@ -62,10 +62,10 @@ impl Vendor for Asana {
     fn compile(
         &self,
         spec: &Map<String, Value>,
-        _ctx: &SpecContext,
+        ctx: &SpecContext,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Compiled> {
-        compile(spec, diags)
+        compile(spec, ctx, diags)
     }
 
     fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
@@ -314,7 +314,11 @@ fn higher_level_gate(kind: &str, live: usize) -> GateCheck {
     }
 }
 
-fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+fn compile(
+    obj: &Map<String, Value>,
+    ctx: &SpecContext,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Compiled> {
     let checkpoint = Checkpoint::new(diags);
     spec::unknown_keys(
         obj,
@@ -348,7 +352,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
         _ => spec::required_string(obj, "resource", diags).map(str::to_string),
     };
 
-    let target = spec::required_string(obj, "target", diags).and_then(|t| check_target(t, diags));
+    let target = spec::required_string(obj, "target", diags).and_then(|t| check_target(t, ctx, diags));
 
     let mut entries = Vec::new();
     let mut filters_json = Vec::new();
@@ -450,7 +454,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
 
 /// Asana answers 403 for targets like `localhost`; hookmatch refuses the
 /// hosts that can never be reached from Asana, and warns on plain http.
-fn check_target(t: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn check_target(t: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let url = match crate::urls::parse_http_url(t) {
         Ok(u) => u,
         Err(why) => {
@@ -466,12 +470,24 @@ fn check_target(t: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
         }
     };
     if let Some(why) = unreachable_host(url.host) {
-        diags.push(Diagnostic::error(
-            Code::ForbiddenTarget,
+        // With allowPrivateNetworks the caller says that something other
+        // than Asana sends these deliveries (an edge router forwarding
+        // set.deliver's requests to a receiver on its own network), as
+        // Kanboard's WEBHOOK_ALLOW_PRIVATE_NETWORKS lets Kanboard send there:
+        // a warning then says that Asana itself never would.
+        if !ctx.allow_private_networks {
+            diags.push(Diagnostic::error(
+                Code::ForbiddenTarget,
+                "/target",
+                format!("Asana refuses this target with 403 Forbidden: {why}"),
+            ));
+            return None;
+        }
+        diags.push(Diagnostic::warning(
+            Code::InsecureTarget,
             "/target",
-            format!("Asana refuses this target with 403 Forbidden: {why}"),
+            format!("Asana itself refuses this target with 403 Forbidden ({why}); it is accepted because allowPrivateNetworks is set, for a sender other than Asana (a router forwarding these deliveries)"),
         ));
-        return None;
     }
     if !url.https {
         diags.push(Diagnostic::warning(
