@@ -21,21 +21,30 @@ function wasmBytes() {
   // looks like a URL (Turbopack's relativeURL; webpack's with
   // `javascript.url: "relative"`, also in its route handlers), so that the
   // server's HTML names the same URL as the client's. That is nothing on
-  // disk: read the package's own copy instead. import.meta.url is this file
-  // in node_modules there (Turbopack resolves it against the project root at
-  // run time and traces the wasm for `output: "standalone"`; webpack writes
-  // the path it had at build time). Not written as new URL("…",
-  // import.meta.url), the pattern the bundler rewrites.
-  let own;
+  // disk, so read, in turn:
+  const tried = [];
+  // - the package's own copy. import.meta.url is this file in node_modules
+  //   there (Turbopack resolves it against the project root at run time and
+  //   traces the wasm for `output: "standalone"`; webpack writes the path it
+  //   had at build time). Not written as new URL("…", import.meta.url), the
+  //   pattern the bundler rewrites.
   try {
-    own = join(dirname(fileURLToPath(import.meta.url)), "hookmatch_bg.wasm");
-    return readFileSync(own);
-  } catch (cause) {
-    throw new Error(
-      `hookmatch: cannot read its WebAssembly: the bundler rewrote its URL to "${wasm.href}", which is not a file, and ${own ? `${own} is not there` : `this module's URL ${import.meta.url} is not a file`}. Leave hookmatch out of the server bundle (Next.js: serverExternalPackages: ["hookmatch"]).`,
-      { cause },
-    );
+    tried.push(join(dirname(fileURLToPath(import.meta.url)), "hookmatch_bg.wasm"));
+  } catch {}
+  // - the client's copy Next emitted, under the default distDir in the
+  //   working directory: webpack's standalone output has no
+  //   node_modules/hookmatch, and Next's docs have .next/static copied beside
+  //   its server.js, which runs there.
+  const at = wasm.pathname.indexOf("/_next/static/");
+  if (at >= 0) tried.push(join(process.cwd(), ".next", wasm.pathname.slice(at + "/_next".length)));
+  for (const file of tried) {
+    try {
+      return readFileSync(file);
+    } catch {}
   }
+  throw new Error(
+    `hookmatch: cannot read its WebAssembly: the bundler rewrote its URL to "${wasm.href}", which is not a file, and it is not at ${tried.join(" or ") || import.meta.url}. Leave hookmatch out of the server bundle (Next.js: serverExternalPackages: ["hookmatch"]).`,
+  );
 }
 initSync({ module: wasmBytes() });
 
