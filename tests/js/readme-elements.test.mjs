@@ -43,8 +43,20 @@ const event = { eventType: "UPDATE", newState: { objCode: "TASK", status: "CUR" 
 createRoot(document.getElementById("react")!).render(<SubscriptionPanel text={text} event={event} />);
 `,
   );
+  // What the README says of Preact: it sets the properties and adds
+  // onhookmatch-select as a listener, as React 19 does.
+  await writeFile(
+    join(here, "_readme-preact-app.tsx"),
+    `/** @jsxImportSource preact */
+import { render } from "preact";
+import { lint } from "hookmatch";
+import "hookmatch/elements";
+const diagnostics = lint('{"objCode": "TASK", "eventType": "UPDATED", "url": "https://hooks.example.com/wf", "authToken": "t"}');
+render(<hookmatch-diagnostics diagnostics={diagnostics} onhookmatch-select={(e: CustomEvent) => console.log("selected", e.detail.code)} />, document.getElementById("preact")!);
+`,
+  );
   try {
-    for (const [entry, out] of [["_readme-dom.js", "dom.js"], ["_readme-react-app.tsx", "react.js"]]) {
+    for (const [entry, out] of [["_readme-dom.js", "dom.js"], ["_readme-react-app.tsx", "react.js"], ["_readme-preact-app.tsx", "preact.js"]]) {
       await build({
         entryPoints: [join(here, entry)],
         bundle: true,
@@ -57,11 +69,12 @@ createRoot(document.getElementById("react")!).render(<SubscriptionPanel text={te
       });
     }
   } finally {
-    for (const f of ["_readme-dom.js", "_readme-react.tsx", "_readme-react-app.tsx"]) await rm(join(here, f), { force: true });
+    for (const f of ["_readme-dom.js", "_readme-react.tsx", "_readme-react-app.tsx", "_readme-preact-app.tsx"]) await rm(join(here, f), { force: true });
   }
   await copyFile(join(root, "node_modules/hookmatch/hookmatch_bg.wasm"), join(dir, "hookmatch_bg.wasm"));
   await writeFile(join(dir, "dom.html"), `<!doctype html><meta charset="utf-8"><title>dom</title><textarea></textarea><script type="module" src="./dom.js"></script>`);
   await writeFile(join(dir, "react.html"), `<!doctype html><meta charset="utf-8"><title>react</title><div id="react"></div><script type="module" src="./react.js"></script>`);
+  await writeFile(join(dir, "preact.html"), `<!doctype html><meta charset="utf-8"><title>preact</title><div id="preact"></div><script type="module" src="./preact.js"></script>`);
   server = await serveDir(dir);
   browser = await launch();
 });
@@ -121,4 +134,14 @@ test("the npm README's React component passes properties and hears hookmatch-sel
   // The ref's listener: "Copy as curl" logs the copied text's length.
   await page.locator("hookmatch-delivery >> [part~=curl]").click();
   await until(() => logs.some((l) => /^copied \d+$/.test(l)), logs);
+});
+
+test("Preact, as the npm README says, sets the properties and hears onhookmatch-select", async () => {
+  const { page, errors, logs } = await open("preact");
+  await page.waitForFunction(() => document.querySelector("hookmatch-diagnostics")?.diagnostics?.length);
+  assert.deepEqual(errors, []);
+  assert.equal(await page.evaluate(() => document.querySelector("hookmatch-diagnostics").getAttribute("diagnostics")), null);
+  await page.locator("hookmatch-diagnostics >> [part~=item]").first().focus();
+  await page.keyboard.press("Enter");
+  await until(() => logs.includes("selected unknown_event_type"), logs);
 });
