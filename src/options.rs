@@ -178,7 +178,7 @@ impl SpecOptions {
 
 const FORMATS: [&str; 3] = ["auto", "ndjson", "json"];
 
-/// `preview` and `previewStream` (whose `signal` and `onProgress` stay in JS).
+/// `preview` and `previewStream` (whose `signal`, `onProgress` and `onRows` stay in JS).
 #[derive(Debug, Default)]
 pub struct PreviewOptionsIn {
     pub details: bool,

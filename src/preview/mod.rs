@@ -440,6 +440,14 @@ impl Tally {
         self.details
     }
 
+    /// The rows kept since the last call, taken out: a stream hands them
+    /// over as they are decided (`previewStream`'s `onRows`), so a preview
+    /// of any length holds one chunk's rows, not the input's. `max_results`
+    /// counts the rows held, so a caller that takes them sets it to the most.
+    pub fn take_rows(&mut self) -> Vec<PreviewRow> {
+        std::mem::take(&mut self.rows)
+    }
+
     /// The result, with its rows when details were asked for.
     pub fn finish(mut self) -> PreviewResult {
         if self.details {
@@ -549,6 +557,12 @@ impl<T: Count> PreviewState<T> {
     pub fn matched(&self) -> usize {
         self.tally.matched()
     }
+
+    /// What has been counted so far (a subscription's rows are taken out
+    /// of it, [`Tally::take_rows`]).
+    pub fn tally_mut(&mut self) -> &mut T {
+        &mut self.tally
+    }
 }
 
 /// A whole input's preview.
@@ -589,5 +603,72 @@ impl<B: Batch> Sink for Events<'_, B> {
 
     fn error(&mut self, line: Option<usize>, error: Error) {
         self.tally.error(line, error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::subscription::{CompileOptions, Subscription};
+
+    /// Workfront fires an UPDATE subscription with `status eq CUR` for an
+    /// UPDATE whose newState has status CUR (the seed's eq comparison).
+    fn subscription() -> Subscription {
+        let spec = br#"{"objCode":"PROJ","eventType":"UPDATE","url":"https://h.example/x","authToken":"t","filters":[{"fieldName":"status","fieldValue":"CUR"}]}"#;
+        Subscription::compile_text(spec, CompileOptions::default()).unwrap()
+    }
+
+    const LINES: [&str; 4] = [
+        r#"{"eventType":"UPDATE","newState":{"objCode":"PROJ","status":"CUR"},"oldState":{}}"#,
+        r#"{"eventType":"CREATE","newState":{"objCode":"PROJ","status":"CUR"},"oldState":{}}"#,
+        r#"{"eventType":"UPDATE","newState":{"objCode":"PROJ","status":"CPL"},"oldState":{}}"#,
+        r#"{"eventType":"UPDATE","newState":{"objCode":"PROJ","status":"CUR"},"oldState":{}}"#,
+    ];
+
+    fn opts() -> PreviewOptions {
+        PreviewOptions {
+            details: true,
+            ..PreviewOptions::keep_all(Format::Auto)
+        }
+    }
+
+    /// Rows taken out after every chunk, then the finish's, are the whole
+    /// input's rows in order, wherever the input is cut; and the rows of
+    /// whole lines come out before the input ends (a stream's first row
+    /// does not wait for its last).
+    #[test]
+    fn rows_taken_as_they_are_decided_are_the_whole_inputs_rows() {
+        let sub = subscription();
+        let input = LINES.join("\n");
+        let rows = |r: &[PreviewRow]| {
+            r.iter()
+                .map(|r| (r.index, r.line, r.matched))
+                .collect::<Vec<_>>()
+        };
+        let expected = vec![
+            (0, Some(1), true),
+            (1, Some(2), false),
+            (2, Some(3), false),
+            (3, Some(4), true),
+        ];
+        let whole = run(&sub, input.as_bytes(), opts()).unwrap();
+        assert_eq!(rows(whole.results.as_deref().unwrap()), expected);
+        for cut in 0..=input.len() {
+            let mut state = PreviewState::new(&sub, opts());
+            state.push(&sub, &input.as_bytes()[..cut]).unwrap();
+            let mut taken = state.tally_mut().take_rows();
+            state.push(&sub, &input.as_bytes()[cut..]).unwrap();
+            taken.extend(state.tally_mut().take_rows());
+            let before_finish = taken.len();
+            let result = state.finish(&sub);
+            taken.extend(result.results.unwrap());
+            assert_eq!(rows(&taken), expected, "cut at {cut}");
+            assert_eq!(
+                (result.total, result.matched, result.matches),
+                (4, 2, vec![0, 3])
+            );
+            // Three lines end with a newline: theirs are decided before the end.
+            assert_eq!(before_finish, 3, "cut at {cut}");
+        }
     }
 }
