@@ -176,6 +176,16 @@ export interface PreviewStreamOptions extends PreviewOptions {
   signal?: AbortSignal;
   /** Called after each chunk. */
   onProgress?: (progress: PreviewProgress) => void;
+  /**
+   * Receives the rows decided since its last call (as `details: true` gives
+   * them), in order, every one, while the input is read: NDJSON rows come
+   * chunk by chunk, a JSON document's once it is whole. A promise it returns
+   * is awaited before the next chunk is read. The rows are not kept, so
+   * memory stays bounded on a stream of any length, and the result has no
+   * `results`. With it, `details: false` and `maxResults` are
+   * `invalid_input`; a set's preview has no rows and takes none.
+   */
+  onRows?: (rows: PreviewRow[]) => void | Promise<void>;
 }
 
 /** Anything previewStream reads: a stream, an (async) iterable of chunks, a Blob or a Response. */
@@ -310,5 +320,5 @@ export interface Subscription {
 
 export interface SubscriptionSet {
   /** `preview` of a stream: the same answer however the input is cut. */
-  previewStream(source: StreamSource, options?: Omit<PreviewStreamOptions, "details" | "maxResults">): Promise<SetPreviewResult>;
+  previewStream(source: StreamSource, options?: Omit<PreviewStreamOptions, "details" | "maxResults" | "onRows">): Promise<SetPreviewResult>;
 }

@@ -390,17 +390,23 @@ function readable(view) {
 }
 
 /**
- * `sub.previewStream(source, { details?, format?, signal?, onProgress? })`
+ * `sub.previewStream(source, { details?, format?, signal?, onProgress?, onRows? })`
  * and `set.previewStream(source, { format?, signal?, onProgress? })`: the
  * same answer as `preview` of the whole input, however it is cut.
+ *
+ * `onRows(rows)` receives the rows the core has decided since the last
+ * call (`__previewRows` takes them out of the session), in order, every
+ * one; a promise it returns is awaited before the next chunk is read. The
+ * rows are not kept, so a stream of any length is previewed row by row in
+ * bounded memory, and the result has no `results`.
  */
 const previewStream = (HookmatchError) => async function previewStream(source, options) {
-  let signal, onProgress, rest;
+  let signal, onProgress, onRows, rest;
   try {
     if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
       throw misuse(HookmatchError, "previewStream's options must be an object");
     }
-    ({ signal, onProgress, ...rest } = options ?? {});
+    ({ signal, onProgress, onRows, ...rest } = options ?? {});
   } catch (e) {
     // A revoked Proxy or a throwing getter: say so as every other call does.
     if (e instanceof HookmatchError) throw e;
@@ -412,8 +418,24 @@ const previewStream = (HookmatchError) => async function previewStream(source, o
   if (onProgress !== undefined && typeof onProgress !== "function") {
     throw misuse(HookmatchError, "previewStream's onProgress must be a function", "/onProgress");
   }
+  if (onRows !== undefined) {
+    if (typeof onRows !== "function") throw misuse(HookmatchError, "previewStream's onRows must be a function", "/onRows");
+    if (typeof this.__previewRows !== "function") {
+      throw misuse(HookmatchError, "a set's preview has no rows (it counts matches per id), so it takes no onRows", "/onRows");
+    }
+    if (rest.details === false) throw misuse(HookmatchError, "onRows receives the rows that details: false turns off; drop one of them", "/details");
+    if (rest.maxResults !== undefined) {
+      throw misuse(HookmatchError, "with onRows every row is handed over and none is kept, so maxResults has nothing to bound; drop it", "/maxResults");
+    }
+    // Every row, each taken out of the session once handed over.
+    rest = { ...rest, details: true, maxResults: Number.MAX_SAFE_INTEGER };
+  }
   if (signal?.aborted) throw abortError(signal);
   const session = this.__previewStart(rest);
+  const handOver = async () => {
+    const rows = this.__previewRows(session);
+    if (rows.length > 0) await onRows(rows);
+  };
   const encoder = new TextEncoder();
   // A surrogate pair cut between two string chunks is joined again.
   let pendingHigh = "";
@@ -443,11 +465,21 @@ const previewStream = (HookmatchError) => async function previewStream(source, o
         throw misuse(HookmatchError, "each chunk of a stream must be a Uint8Array or a string");
       }
       const [read, events, matched] = this.__previewPush(session, bytes);
+      if (onRows) await handOver();
       onProgress?.({ bytes: read, events, matched });
     }
     if (pendingHigh !== "") this.__previewPush(session, encoder.encode(pendingHigh));
     if (signal?.aborted) throw abortError(signal);
-    return this.__previewFinish(session);
+    if (onRows) await handOver();
+    const result = this.__previewFinish(session);
+    if (onRows) {
+      // The last rows (a last line without a newline, or a JSON document
+      // read whole) are decided by the finish.
+      const { results: last = [], ...counts } = result;
+      if (last.length > 0) await onRows(last);
+      return counts;
+    }
+    return result;
   } finally {
     session.free();
   }

@@ -366,15 +366,41 @@ async function preview([specFile, eventsFile, extra], flags) {
       throw new InputError(`cannot read ${eventsFile}: ${e.code || e.message}`);
     }
   }
-  // A progress bar on stderr for long previews, only when a person watches.
-  const bar = process.stderr.isTTY && size > 8 << 20;
+  // A progress bar on stderr for long previews, only when a person watches
+  // and the rows are not written to the same screen.
+  const bar = process.stderr.isTTY && size > 8 << 20 && (flags.summary || !process.stdout.isTTY);
+  // The rows are written as the package decides them (onRows), each batch
+  // before the next chunk is read: the first row appears at once, and what
+  // the CLI holds is one chunk's rows, not the input's.
+  const out = new Output();
+  const layout = tableLayout(size);
+  let firstRow = true;
+  const onRows = flags.summary
+    ? undefined
+    : (rows) => {
+        for (const row of rows) {
+          if (flags.matched && !row.matched) continue;
+          if (format === "table") out.line(layout.row(row));
+          else if (format === "ndjson") out.line(JSON.stringify(row));
+          else {
+            out.write(firstRow ? JSON.stringify(row) : `,${JSON.stringify(row)}`);
+            firstRow = false;
+          }
+        }
+        return out.flush();
+      };
+  if (!flags.summary) {
+    if (format === "table") out.line(layout.header);
+    // The whole result as one object, its rows first: `results` is written
+    // as they come, the counts (known at the end) after them.
+    else if (format === "json") out.write('{"results":[');
+  }
   let result;
   try {
     result = await sub.previewStream(streamOf(eventsFile), {
-      details: !flags.summary,
-      // The CLI prints every row and counts every error: no cap.
+      onRows,
+      // The CLI counts every error: no cap.
       maxErrors: Number.MAX_SAFE_INTEGER,
-      maxResults: Number.MAX_SAFE_INTEGER,
       onProgress: bar
         ? ({ bytes, events }) => {
             const pct = size ? Math.min(100, Math.floor((bytes / size) * 100)) : 100;
@@ -392,24 +418,34 @@ async function preview([specFile, eventsFile, extra], flags) {
   }
   const summary = { total: result.total, matched: result.matched, errors: result.errors.length };
   if (flags.summary) {
-    if (format === "table") await writeLines([summaryLine(summary)]);
-    else await writeLines([JSON.stringify(summary)]);
-    return;
+    out.line(format === "table" ? summaryLine(summary) : JSON.stringify(summary));
+  } else if (format === "json") {
+    const { results: _, ...counts } = result;
+    out.line(`],${JSON.stringify(counts).slice(1)}`);
+  } else if (format === "table") {
+    out.line(summaryLine(summary));
   }
-  const rows = flags.matched ? result.results.filter((r) => r.matched) : result.results;
-  if (format === "json") {
-    await writeLines([JSON.stringify(flags.matched ? { ...result, results: rows } : result)]);
-  } else if (format === "ndjson") {
-    await writeLines(rows.map((r) => JSON.stringify(r)));
-  } else {
-    const layout = tableLayout(size);
-    await writeLines(
-      (function* table() {
-        yield layout.header;
-        for (const row of rows) yield layout.row(row);
-        yield summaryLine(summary);
-      })(),
-    );
+  await out.flush();
+}
+
+/**
+ * Standard output, buffered: lines are gathered and written in one call
+ * per batch, and a flush waits while the reader is behind (a pipe to a slow
+ * consumer), so nothing piles up in memory.
+ */
+class Output {
+  buffer = "";
+  write(text) {
+    this.buffer += text;
+  }
+  line(text) {
+    this.buffer += `${text}\n`;
+  }
+  async flush() {
+    if (this.buffer === "") return;
+    const text = this.buffer;
+    this.buffer = "";
+    if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once("drain", r));
   }
 }
 

@@ -1,13 +1,13 @@
 // The CLI shipped as the package's bin, run as a user runs it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createHmac } from "node:crypto";
-import { dialects } from "hookmatch";
+import { dialects, Subscription, SubscriptionSet } from "hookmatch";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = fileURLToPath(new URL("../../node_modules/hookmatch/bin/hookmatch.js", import.meta.url));
@@ -490,4 +490,190 @@ test("lint --format sarif writes SARIF 2.1.0 that code scanning reads", () => {
   assert.deepEqual({ line: region.startLine, column: region.startColumn }, start);
   // The region ends after the value's last character ("ftp://files.example.com", quotes included).
   assert.deepEqual({ line: region.endLine, column: region.endColumn }, { line: start.line, column: start.column + '"ftp://files.example.com"'.length });
+});
+
+/** Run the CLI with standard input and output as pipes, the child's peak RSS reported on exit. */
+function spawnCli(args) {
+  // Loaded before the CLI: on exit, the process's own peak resident set
+  // size (KiB) on standard error, a line the tests take off again.
+  const report = "data:text/javascript,process.on('exit',()=>process.stderr.write('hookmatch-test maxRSS '+process.resourceUsage().maxRSS+'\\n'))";
+  return spawn(process.execPath, ["--import", report, cli, ...args], { cwd: root, env: quiet, stdio: ["pipe", "pipe", "pipe"] });
+}
+
+/** Collect a child's output: stdout through `onData` (or kept whole), stderr kept, then the exit. */
+function finished(child, onData) {
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (c) => (onData ? onData(c) : (stdout += c)));
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (c) => (stderr += c));
+  return new Promise((resolve) =>
+    child.on("close", (status) => {
+      const rss = /^hookmatch-test maxRSS (\d+)$/m.exec(stderr);
+      resolve({ status, stdout, stderr: stderr.replace(/^hookmatch-test maxRSS \d+\n/m, ""), maxRSS: rss ? Number(rss[1]) * 1024 : undefined });
+    }),
+  );
+}
+
+/** What the child has written once `enough` says so, while it runs. */
+function firstOutput(child, enough) {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const take = (c) => {
+      seen += c;
+      if (enough(seen)) {
+        child.stdout.off("data", take);
+        resolve(seen);
+      }
+    };
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", take);
+    child.on("close", () => reject(new Error(`the CLI ended before writing its first row: ${JSON.stringify(seen)}`)));
+  });
+}
+
+const sampleEvents = readFileSync(new URL("../../samples/workfront/events.ndjson", import.meta.url), "utf8").trimEnd().split("\n");
+
+// A pipeline's consumer sees rows while the producer is still writing: the
+// CLI writes each row when its event is decided, not after the input ends.
+test("preview writes rows before its NDJSON input ends, in every format", async () => {
+  const spec = "samples/workfront/subscription.json";
+  const rows = sampleEvents.slice(0, 5);
+  const starts = { table: "#", ndjson: '{"index":0,', json: '{"results":[{"index":0,' };
+  // The first row, whole: the table's second line, the first NDJSON line, the first object of results.
+  const firstRow = {
+    table: (out) => out.split("\n").length > 2,
+    ndjson: (out) => out.includes("\n"),
+    json: (out) => out.indexOf("}", starts.json.length) !== -1,
+  };
+  for (const format of ["table", "ndjson", "json"]) {
+    const child = spawnCli(["preview", spec, "-", "--format", format]);
+    const done = firstOutput(child, firstRow[format]).then((first) => {
+      // Only now is the rest written and the input closed.
+      child.stdin.end(`${sampleEvents.join("\n")}\n`);
+      return first;
+    });
+    child.stdin.write(`${rows.join("\n")}\n`);
+    const first = await done;
+    const rest = await finished(child);
+    assert.equal(rest.status, 0, rest.stderr);
+    assert.ok(first.startsWith(starts[format]), `${format}: ${first}`);
+    const all = first + rest.stdout;
+    // 5 events, then the 8 of the sample: the sample's 3 matches twice
+    // less the ones among the first five (indices 0, 3, 4 match).
+    if (format === "ndjson") assert.equal(all.trim().split("\n").length, 13);
+    if (format === "table") assert.equal(all.trim().split("\n").at(-1), "6 of 13 events matched; 2 could not be read");
+    if (format === "json") {
+      const whole = JSON.parse(all);
+      assert.equal(whole.results.length, 13);
+      assert.deepEqual(whole.matches, [0, 3, 4, 5, 8, 9]);
+      assert.equal(whole.errors.length, 2);
+    }
+  }
+});
+
+test("preview of a large NDJSON input holds memory bounded as --summary does, in every format", async (t) => {
+  // About 50 MB of small events: the more rows per byte, the more a preview
+  // that kept them all would hold (the old CLI held every row until the end).
+  const dir = mkdtempSync(join(tmpdir(), "hookmatch-cli-"));
+  const file = join(dir, "big.ndjson");
+  const parts = [];
+  let bytes = 0;
+  for (let i = 0; bytes < 50e6; i++) {
+    const line = `{"eventType":"${i % 5 ? "UPDATE" : "CREATE"}","newState":{"objCode":"PROJ","ID":"p${i}","name":"project ${i}${i % 3 ? " updated" : ""}","status":"${i % 2 ? "CUR" : "PLN"}","priority":${i % 4}},"oldState":{}}\n`;
+    parts.push(line);
+    bytes += line.length;
+  }
+  writeFileSync(file, parts.join(""));
+  const events = parts.length;
+  parts.length = 0;
+  const spec = "samples/workfront/subscription.json";
+  const peak = {};
+  for (const format of ["summary", "table", "ndjson", "json"]) {
+    const args = format === "summary" ? ["--summary"] : ["--format", format];
+    const child = spawnCli(["preview", spec, file, ...args]);
+    child.stdin.end();
+    // Read as a consumer does, keeping only what is checked: the lines, and
+    // whether the JSON's counts follow its rows.
+    let lines = 0;
+    let tail = "";
+    const counts = `}],"total":${events},"matched":`;
+    let countsFound = false;
+    const r = await finished(child, (c) => {
+      for (let i = c.indexOf("\n"); i !== -1; i = c.indexOf("\n", i + 1)) lines++;
+      const seen = tail + c;
+      countsFound ||= seen.includes(counts);
+      tail = seen.slice(-counts.length);
+    });
+    assert.equal(r.status, 0, r.stderr);
+    peak[format] = r.maxRSS;
+    if (format === "ndjson") assert.equal(lines, events);
+    if (format === "table") assert.equal(lines, 1 + events + 1);
+    if (format === "json") {
+      assert.ok(countsFound, "the counts follow the rows");
+      assert.ok(tail.endsWith('"errors":[]}\n'), tail);
+      assert.equal(lines, 1);
+    }
+  }
+  const mb = Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+  t.diagnostic(`${events} events, ${Math.round(bytes / 1e6)} MB: peak RSS (MiB) ${JSON.stringify(mb)}`);
+  for (const format of ["table", "ndjson", "json"]) {
+    assert.ok(peak[format] < 150 * 2 ** 20, `${format}: ${mb[format]} MiB`);
+    // The rows cost no more than a few chunks' worth over the counts alone.
+    assert.ok(peak[format] < peak.summary + 40 * 2 ** 20, `${format}: ${mb[format]} MiB, --summary ${mb.summary} MiB`);
+  }
+});
+
+// What the CLI's streaming preview stands on: previewStream's onRows.
+test("previewStream's onRows hands over every row as it is decided, awaited, and keeps none", async () => {
+  const sub = Subscription.compile(readFileSync(new URL("../../samples/workfront/subscription.json", import.meta.url), "utf8"));
+  const whole = sub.preview(sampleEvents.join("\n"), { details: true });
+  // Line by line: each line's row arrives once the next line starts it off
+  // or the input ends; a slow consumer holds the reading up.
+  const got = [];
+  const calls = [];
+  async function* lines() {
+    for (const line of sampleEvents) {
+      calls.push(["chunk", got.length]);
+      yield `${line}\n`;
+    }
+  }
+  const result = await sub.previewStream(lines(), {
+    onRows: async (rows) => {
+      calls.push(["rows", rows.length]);
+      await new Promise((r) => setTimeout(r, 1));
+      got.push(...rows);
+    },
+  });
+  assert.deepEqual(got, whole.results);
+  assert.equal(result.results, undefined);
+  assert.deepEqual({ ...result }, { total: whole.total, matched: whole.matched, matches: whole.matches, errors: whole.errors });
+  // The rows came while the input was read, not all at its end.
+  assert.ok(calls.findIndex(([k]) => k === "rows") < calls.findLastIndex(([k]) => k === "chunk"), JSON.stringify(calls));
+  // Each chunk is read only once the rows before it were taken: onRows's
+  // promise (which adds them after a timer) is awaited.
+  let announced = 0;
+  for (const [k, n] of calls) {
+    if (k === "rows") announced += n;
+    else assert.equal(n, announced, JSON.stringify(calls));
+  }
+  // A JSON array is one document: its rows come once it is whole.
+  const arrayRows = [];
+  await sub.previewStream([`[${sampleEvents.slice(0, 6).join(",")}]`], { onRows: (rows) => void arrayRows.push(rows.length) });
+  assert.deepEqual(arrayRows, [6]);
+  // Misuse says which option is wrong.
+  for (const [options, path] of [
+    [{ onRows: 1 }, "/onRows"],
+    [{ onRows() {}, details: false }, "/details"],
+    [{ onRows() {}, maxResults: 5 }, "/maxResults"],
+  ]) {
+    await assert.rejects(sub.previewStream("{}", options), (e) => e.code === "invalid_input" && e.path === path);
+  }
+  const set = SubscriptionSet.compile([]);
+  await assert.rejects(set.previewStream("{}", { onRows() {} }), (e) => e.code === "invalid_input" && e.path === "/onRows");
+  // An error thrown by onRows rejects the preview.
+  await assert.rejects(sub.previewStream(`${sampleEvents[0]}\n`, { onRows() { throw new Error("stop"); } }), /stop/);
+  set.free();
+  sub.free();
 });
