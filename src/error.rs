@@ -171,7 +171,7 @@ codes! {
     (UnfilterableField, "unfilterable_field", warning, "A field Workfront documents as not filterable."),
     (IgnoredFieldValue, "ignored_field_value", warning, "A `fieldValue` that `changed` ignores."),
     (ChangedOnCreate, "changed_on_create", warning, "`changed` on a CREATE subscription (the old state is empty)."),
-    (InsecureTarget, "insecure_target", warning, "A plain-http Asana target."),
+    (InsecureTarget, "insecure_target", warning, "A plain-http Asana target, or a target that curl or fetch sends to a private or loopback address."),
     (ReceiverSideFilter, "receiver_side_filter", warning, "Filters on a vendor that does not filter: the receiver must run them."),
     (DuplicateEvent, "duplicate_event", warning, "A Kanboard event listed twice."),
     (RenamedEvent, "renamed_event", warning, "A Kanboard event under its old name (`file.create`)."),

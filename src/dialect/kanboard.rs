@@ -407,7 +407,7 @@ fn check_target(url: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) {
                 "/url",
                 format!("Kanboard does not send web hooks to private networks: {why}. If your Kanboard sets WEBHOOK_ALLOW_PRIVATE_NETWORKS, compile with the allowPrivateNetworks option"),
             ));
-        } else if let Some(why) = reaches_private(url, parsed.host) {
+        } else if let Some(why) = crate::urls::reaches_private(url, parsed.host) {
             diags.push(Diagnostic::warning(
                 Code::InsecureTarget,
                 "/url",
@@ -531,7 +531,7 @@ pub fn kanboard_refuses(host: &str) -> Option<String> {
         glibc_numeric_host(host)?
     };
     let addr = std::net::Ipv4Addr::from(ip);
-    private_v4(ip).map(|range| {
+    crate::urls::private_v4(ip).map(|range| {
         if addr.to_string() == host {
             format!("{host} is in {range}")
         } else {
@@ -555,91 +555,9 @@ fn glibc_numeric_host(host: &str) -> Option<u32> {
     }
 }
 
-/// Where curl (Kanboard's HTTP client) or fetch (WHATWG URL rules) sends a
-/// URL whose host is a private or loopback address that Kanboard's check
-/// does not see, said for the warning. curl 7.88 and Node 20's `URL` were
-/// run over the same URLs as Kanboard's check (docs/vendors/kanboard.md).
-fn reaches_private(url: &str, host: &str) -> Option<String> {
-    // curl: the same authority as PHP's; its URL parser reads every
-    // inet_aton form (hex too), maps fullwidth forms through libidn2, and
-    // answers `localhost` and `*.localhost` itself with 127.0.0.1 and ::1.
-    let curl = private_address(&crate::urls::fold_host(host), false);
-    // fetch: a backslash ends the authority; its IPv4 parser also drops
-    // one trailing dot; browsers send `localhost.` and `*.localhost` to
-    // loopback (RFC 6761 section 6.3).
-    let fetch = crate::urls::whatwg_host(url)
-        .and_then(|h| private_address(&crate::urls::fold_host(h), true));
-    match (curl, fetch) {
-        (Some(c), Some(f)) if c == f => Some(format!("curl and fetch send it to {c}")),
-        (Some(c), Some(f)) => Some(format!("curl sends it to {c} and fetch to {f}")),
-        (Some(c), None) => Some(format!("curl sends it to {c}")),
-        (None, Some(f)) => Some(format!("fetch sends it to {f}")),
-        (None, None) => None,
-    }
-}
-
-/// The private address a folded host connects to, and its range.
-fn private_address(host: &str, whatwg: bool) -> Option<String> {
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        let ip: std::net::Ipv6Addr = inner.parse().ok()?;
-        return private_v6(ip).map(|range| format!("{ip} ({range})"));
-    }
-    let name = if whatwg {
-        host.strip_suffix('.').unwrap_or(host)
-    } else {
-        host
-    };
-    if name == "localhost" || name.ends_with(".localhost") {
-        return Some("127.0.0.1 or ::1 (loopback: localhost names)".to_string());
-    }
-    let ip = crate::urls::ipv4_number_forms(name)?;
-    private_v4(ip).map(|range| format!("{} ({range})", std::net::Ipv4Addr::from(ip)))
-}
-
-/// PHP's private and reserved IPv4 ranges (PHP 8.2's
-/// `FILTER_FLAG_NO_PRIV_RANGE | FILTER_FLAG_NO_RES_RANGE`, checked by
-/// running `filter_var`: 100.64.0.0/10, 198.18.0.0/15 and 224.0.0.0/4 pass).
-fn private_v4(ip: u32) -> Option<&'static str> {
-    let [a, b, _, _] = ip.to_be_bytes();
-    match (a, b) {
-        (10, _) => Some("the private range 10.0.0.0/8"),
-        (172, 16..=31) => Some("the private range 172.16.0.0/12"),
-        (192, 168) => Some("the private range 192.168.0.0/16"),
-        (0, _) => Some("the reserved range 0.0.0.0/8"),
-        (127, _) => Some("the loopback range 127.0.0.0/8"),
-        (169, 254) => Some("the link-local range 169.254.0.0/16"),
-        (240..=255, _) => Some("the reserved range 240.0.0.0/4"),
-        _ => None,
-    }
-}
-
-/// IPv6 addresses that reach this host or a private network: what PHP
-/// refuses when it sees them (::1, ::, fc00::/7, fe80::/10), and an
-/// IPv4-mapped address judged by its IPv4 address (it connects there,
-/// though PHP 8.2 passes `::ffff:127.0.0.1`).
-fn private_v6(ip: std::net::Ipv6Addr) -> Option<&'static str> {
-    let s = ip.segments();
-    if ip.is_unspecified() {
-        return Some("the unspecified address ::, which connects to this host");
-    }
-    if ip.is_loopback() {
-        return Some("the loopback address ::1");
-    }
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return private_v4(u32::from(v4)).map(|_| "an IPv4-mapped private or loopback address");
-    }
-    if s[0] & 0xfe00 == 0xfc00 {
-        return Some("the unique local range fc00::/7");
-    }
-    if s[0] & 0xffc0 == 0xfe80 {
-        return Some("the link-local range fe80::/10");
-    }
-    None
-}
-
 #[cfg(test)]
 mod private_tests {
-    use super::{kanboard_refuses, reaches_private};
+    use super::kanboard_refuses;
 
     /// Kanboard's own isPrivateURL, run with PHP 8.2 on Debian's glibc
     /// (the cases in tests/conformance/kanboard/private-network.json
@@ -699,45 +617,6 @@ mod private_tests {
             "kanboard.local",
         ] {
             assert!(kanboard_refuses(host).is_none(), "{host}");
-        }
-    }
-
-    #[test]
-    fn what_curl_or_fetch_sends_to_a_private_address() {
-        fn host(u: &str) -> &str {
-            crate::urls::parse_http_url(u).unwrap().host
-        }
-        for (url, says) in [
-            ("http://[::1]/", "curl and fetch send it to ::1"),
-            ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1"),
-            ("http://[fd12:3456::1]/hook", "fc00::/7"),
-            ("http://0x7f000001/", "curl and fetch send it to 127.0.0.1"),
-            ("http://0xa9fea9fe/", "169.254.169.254"),
-            ("http://１２７.０.０.１/", "127.0.0.1"),
-            ("http://ｌｏｃａｌｈｏｓｔ/", "loopback"),
-            ("http://foo.localhost/", "curl and fetch"),
-            ("http://localhost./", "fetch sends it to 127.0.0.1 or ::1"),
-            ("http://127.0.0.1./", "fetch sends it to 127.0.0.1"),
-            (
-                "http://127.0.0.1\\@evil.example/",
-                "fetch sends it to 127.0.0.1",
-            ),
-        ] {
-            let got = reaches_private(url, host(url));
-            assert!(
-                got.as_deref().is_some_and(|g| g.contains(says)),
-                "{url}: {got:?}"
-            );
-        }
-        for url in [
-            "https://example.com/webhook",
-            "http://127.0.0.1:80@evil.example/",
-            "http://[2001:db8::1]/",
-            "http://[::ffff:8.8.8.8]/",
-            "http://100.64.0.1/",
-            "http://exämple.com/",
-        ] {
-            assert_eq!(reaches_private(url, host(url)), None, "{url}");
         }
     }
 }

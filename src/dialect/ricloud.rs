@@ -146,6 +146,9 @@ fn compile(
         return None;
     }
     let url = spec::url_field(obj, "url", diags);
+    if let Some(u) = &url {
+        spec::private_target(u, "url", "ricloud", ctx, diags);
+    }
     // The create request is `{url}` alone (seed 001: url is its only
     // parameter; ricloud generates the secret, and a new config is `new`
     // until its webhook_config.test passes).

@@ -47,10 +47,14 @@ impl Vendor for RService {
     fn compile(
         &self,
         spec: &Map<String, Value>,
-        _ctx: &SpecContext,
+        ctx: &SpecContext,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Compiled> {
-        compile(spec, diags)
+        let compiled = compile(spec, diags);
+        if let Some(Value::String(target)) = crate::json::field(spec, "uri") {
+            spec::private_target(target, "uri", "R-Service", ctx, diags);
+        }
+        compiled
     }
 
     fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {

@@ -166,6 +166,37 @@ pub fn check_url(u: &str, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
     }
 }
 
+/// Warn when a target that passed [`check_url`] reaches a private or
+/// loopback address the way curl or fetch read it (`http://１２７.０.０.１/`,
+/// `http://127.1/`, `foo.localhost`, `127.0.0.1\@evil.example`), for the
+/// vendors that document no check of their own: their servers send from
+/// their own network, so such a target never reaches the subscriber and may
+/// reach a host beside the sender. A warning, not an error: no vendor
+/// document says it refuses these (hookmatch decision, docs/decisions.md).
+/// With `allowPrivateNetworks` the caller says the sender is its own (an
+/// edge router forwarding deliveries), and nothing is said.
+pub fn private_target(
+    u: &str,
+    key: &str,
+    vendor: &str,
+    ctx: &super::SpecContext,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if ctx.allow_private_networks {
+        return;
+    }
+    let Ok(parsed) = crate::urls::parse_http_url(u) else {
+        return;
+    };
+    if let Some(why) = crate::urls::reaches_private(u, parsed.host) {
+        diags.push(Diagnostic::warning(
+            Code::InsecureTarget,
+            join("", key),
+            format!("{key} reaches a private network: {why}. {vendor} sends deliveries from its own servers, so this target never reaches you and may reach a host beside the sender; use a public address (or compile with allowPrivateNetworks if you forward the deliveries yourself)"),
+        ));
+    }
+}
+
 /// A boolean that vendors also write as `"true"`/`"false"`.
 pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
     match crate::json::field(obj, key) {

@@ -45,10 +45,14 @@ impl Vendor for Workfront {
     fn compile(
         &self,
         spec: &Map<String, Value>,
-        _ctx: &SpecContext,
+        ctx: &SpecContext,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Compiled> {
-        compile(spec, diags)
+        let compiled = compile(spec, diags);
+        if let Some(Value::String(target)) = crate::json::field(spec, "url") {
+            spec::private_target(target, "url", "Workfront", ctx, diags);
+        }
+        compiled
     }
 
     fn prepare<'a>(&self, event: At<'a>) -> Result<Event<'a>, Error> {
