@@ -28,12 +28,26 @@ export function install(glue) {
   for (const cls of [glue.Subscription, glue.SubscriptionSet]) {
     if (!cls.prototype.__hookmatchGuarded) cls.prototype.previewStream = previewStream(HookmatchError);
   }
+  // The browser's core module has no analysis: its methods ask the
+  // analysis module (installAnalysis, below), with the specs'
+  // text that only the core module's private __specText gives.
+  if (!glue.Subscription.prototype.__hookmatchGuarded) {
+    if (typeof glue.Subscription.prototype.example !== "function") glue.Subscription.prototype.example = exampleByAnalysis;
+    if (typeof glue.SubscriptionSet.prototype.lint !== "function") glue.SubscriptionSet.prototype.lint = setLintByAnalysis;
+  }
   const classes = [glue.Subscription, glue.SubscriptionSet, glue.PreviewSession, glue.SetPreviewSession].filter(Boolean);
   for (const cls of classes) sealHandles(cls, HookmatchError);
+  // Secrets never leave through a public API: only carriers (which no
+  // caller sees) keep __specText.
+  for (const cls of [glue.Subscription, glue.SubscriptionSet]) delete cls.prototype.__specText;
+  ({ Subscription, SubscriptionSet } = glue);
   const api = { Subscription: glue.Subscription, SubscriptionSet: glue.SubscriptionSet, HookmatchError };
   for (const name of FUNCTIONS) api[name] = PUBLIC[name];
   return api;
 }
+
+/** The classes of the module `install` was given (api.js exports them, so each entry's are its own glue's). */
+export let Subscription, SubscriptionSet;
 
 /*
  * A trap is survived. No input should reach one, but if a defect does
@@ -50,77 +64,193 @@ export function install(glue) {
  * they were made in; one from before the restart throws `freed` saying why,
  * and its finalizer never frees its old pointer into the new instance.
  */
-const state = { glue: null, generation: 0, depth: 0, broken: false, cause: null, dead: null, limits: null };
+const fresh = () => ({ glue: null, generation: 0, depth: 0, broken: false, cause: null, dead: null, limits: null });
+const state = fresh();
+/**
+ * The browser's second module, the full one that `hookmatch/analysis`
+ * loads (installAnalysis): guarded as the first is, apart from it (a trap
+ * in one restarts only that one). It holds nothing a caller keeps, and it
+ * takes the page's limits (`state.limits`).
+ */
+const analysis = fresh();
 
 function describe(e) {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-function internalError() {
-  const restarted = state.dead === null
-    ? "it started a fresh module, so later calls work, but every Subscription and SubscriptionSet made before now is gone (compile them again)"
-    : `it could not start a fresh module (${state.dead}), so every later call fails; reload the page or restart the process`;
+function internalError(st = state) {
+  const lost = st === analysis
+    ? "nothing made before now is lost"
+    : "every Subscription and SubscriptionSet made before now is gone (compile them again)";
+  const restarted = st.dead === null
+    ? `it started a fresh module, so later calls work, but ${lost}`
+    : `it could not start a fresh module (${st.dead}), so every later call fails; reload the page or restart the process`;
   return new HookmatchError(
-    `hookmatch's WebAssembly module stopped on an internal error (${state.cause}); ${restarted}. This is a defect in hookmatch: please report it with the input that caused it`,
+    `hookmatch's WebAssembly ${st === analysis ? "analysis module" : "module"} stopped on an internal error (${st.cause}); ${restarted}. This is a defect in hookmatch: please report it with the input that caused it`,
     "internal",
   );
 }
 
-function restart() {
-  state.generation++;
+function restart(st) {
+  st.generation++;
   try {
-    const glue = state.glue;
+    const glue = st.glue;
     glue.__restart();
     glue.__setErrorClass(HookmatchError);
     if (state.limits !== null) glue.setLimits({ maxInputBytes: state.limits[0], maxTreeBytes: state.limits[1] });
+    st.limits = state.limits;
   } catch (e) {
-    state.dead = describe(e);
+    st.dead = describe(e);
   }
 }
 
 /** Call `f` (a function of the glue) as every call into wasm is made: see above. */
 function run(f, self, args) {
-  if (state.dead !== null) throw internalError();
-  state.depth++;
+  return guarded(state, f, self, args);
+}
+
+/** `run` for the module `st` describes (the first, or the analysis module). */
+function guarded(st, f, self, args) {
+  if (st.dead !== null) throw internalError(st);
+  st.depth++;
   let result;
   let failure = null;
   try {
     result = f.apply(self, args);
   } catch (e) {
     failure = e;
-    if (!(e instanceof HookmatchError) && !state.broken) {
-      state.broken = true;
-      state.cause = describe(e);
+    if (!(e instanceof HookmatchError) && !st.broken) {
+      st.broken = true;
+      st.cause = describe(e);
     }
   } finally {
-    state.depth--;
+    st.depth--;
   }
-  if (state.broken) {
+  if (st.broken) {
     // A call nested in another (wasm called back into JS, which called
     // hookmatch) leaves the restart to the outermost one, whose frames are
     // still in the old instance.
-    if (state.depth === 0) {
-      state.broken = false;
-      restart();
+    if (st.depth === 0) {
+      st.broken = false;
+      restart(st);
     }
-    throw internalError();
+    throw internalError(st);
   }
   if (failure !== null) throw failure;
   return result;
 }
 
+/*
+ * The analysis in the browser. The browser entry's module is built without
+ * it (a page that only matches downloads none of it); `hookmatch/analysis`
+ * instantiates the full module beside it and hands it to installAnalysis.
+ * Then lint and diff run there, and sub.example() and set.lint() compile
+ * their spec again there from the core module's private __specText (the
+ * spec's text and options, or the set's history), call the same method,
+ * and free what they made. Until then they throw invalid_input naming the
+ * import. Every other entry's module has the analysis: nothing changes there.
+ */
+const ANALYSIS_IMPORT = 'import "hookmatch/analysis"';
+
+function analysisMissing(what) {
+  return new HookmatchError(
+    `${what} needs hookmatch's analysis, which the browser entry loads only on request: ${ANALYSIS_IMPORT} (or await import("hookmatch/analysis")) once, then call it again`,
+    "invalid_input",
+  );
+}
+
+/** Install the full module that `hookmatch/analysis` loaded in the browser. */
+export function installAnalysis(glue) {
+  if (analysis.glue !== null) return;
+  glue.__setErrorClass(HookmatchError);
+  analysis.glue = glue;
+}
+
+/** Call `use(glue)` on the analysis module, behind its own guard, with the page's limits. */
+function inAnalysis(what, use) {
+  if (analysis.glue === null) throw analysisMissing(what);
+  return guarded(analysis, () => {
+    if (analysis.limits !== state.limits && state.limits !== null) {
+      analysis.glue.setLimits({ maxInputBytes: state.limits[0], maxTreeBytes: state.limits[1] });
+      analysis.limits = state.limits;
+    }
+    return use(analysis.glue);
+  }, undefined, []);
+}
+
+/** `name` of the first module where it has one, else of the analysis module. */
+function analysed(name, args) {
+  const own = state.glue?.[name];
+  if (typeof own === "function") return run(own, undefined, args);
+  return inAnalysis(`${name}()`, (glue) => glue[name](...args));
+}
+
+/** Subscription#example on the core module (`this` is a carrier, see sealHandles). */
+function exampleByAnalysis(options) {
+  if (analysis.glue === null) throw analysisMissing("sub.example()");
+  const [spec, compileOptions] = this.__specText();
+  return inAnalysis("sub.example()", (glue) => {
+    const sub = glue.Subscription.compile(spec, JSON.parse(compileOptions));
+    try {
+      return sub.example(options);
+    } finally {
+      sub.free();
+    }
+  });
+}
+
+/** SubscriptionSet#lint on the core module: the set made again from its history. */
+function setLintByAnalysis() {
+  if (analysis.glue === null) throw analysisMissing("set.lint()");
+  const history = this.__specText();
+  return inAnalysis("set.lint()", (glue) => {
+    const set = glue.SubscriptionSet.compile(history[1]);
+    try {
+      for (let i = 2; i < history.length; ) {
+        if (history[i] === "a") {
+          set.add(history[i + 1], history[i + 2], JSON.parse(history[i + 3]));
+          i += 4;
+        } else {
+          set.remove(history[i + 1]);
+          i += 2;
+        }
+      }
+      return set.lint();
+    } finally {
+      set.free();
+    }
+  });
+}
+
+/** `hookmatch/analysis`'s `example(sub, options)`: `sub.example(options)`. */
+export function example(sub, options) {
+  if (sub === null || typeof sub !== "object" || typeof sub.example !== "function") {
+    throw new HookmatchError("example takes a Subscription (made with Subscription.compile) and its options", "invalid_input");
+  }
+  return sub.example(options);
+}
+
+/** `hookmatch/analysis`'s `setLint(set)`: `set.lint()`. */
+export function setLint(set) {
+  if (set === null || typeof set !== "object" || typeof set.lint !== "function" || typeof set.match !== "function") {
+    throw new HookmatchError("setLint takes a SubscriptionSet (made with SubscriptionSet.compile)", "invalid_input");
+  }
+  return set.lint();
+}
+
 /** The public functions: the glue's, through `run`, each with its own name. */
 const PUBLIC = {
   validate(...args) { return run(state.glue.validate, undefined, args); },
-  lint(...args) { return run(state.glue.lint, undefined, args); },
-  diff(...args) { return run(state.glue.diff, undefined, args); },
+  lint(...args) { return analysed("lint", args); },
+  diff(...args) { return analysed("diff", args); },
   verify(...args) { return run(state.glue.verify, undefined, args); },
   dialects(...args) { return run(state.glue.dialects, undefined, args); },
   encodeBase64(...args) { return run(state.glue.encodeBase64, undefined, args); },
   decodeBase64(...args) { return run(state.glue.decodeBase64, undefined, args); },
   setLimits(...args) {
     run(state.glue.setLimits, undefined, args);
-    // What a fresh module must start with (restart, above).
+    // What a fresh module must start with (restart, above), and what the
+    // analysis module takes before its next call (inAnalysis).
     state.limits = run(state.glue.__limits, undefined, []);
   },
 };
@@ -133,6 +263,11 @@ export const { validate, lint, diff, verify, dialects, encodeBase64, decodeBase6
  */
 export function __trap() {
   return run(state.glue.__trap, undefined, []);
+}
+
+/** `__trap` for the browser's analysis module (installAnalysis): its own guard, its own restart. */
+export function __trapAnalysis() {
+  return inAnalysis("__trap", (glue) => glue.__trap());
 }
 
 /*

@@ -4,11 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Two modules. The core one, without the analysis (Cargo.toml's `analysis`
+# feature), is the browser entry's: a page that only validates and matches
+# downloads none of the analysis. The full one is every other entry's, and
+# the browser's `hookmatch/analysis` (docs/architecture.md). Cargo keeps each
+# feature set's build apart, so switching between them rebuilds nothing.
+cargo build --quiet --release --target wasm32-unknown-unknown --no-default-features
+core=target/wasm32-unknown-unknown/release/hookmatch_core.wasm
+cp target/wasm32-unknown-unknown/release/hookmatch.wasm "$core"
 cargo build --quiet --release --target wasm32-unknown-unknown
 raw=target/wasm32-unknown-unknown/release/hookmatch.wasm
 
 rm -rf pkg
 wasm-bindgen "$raw" --target web --out-dir pkg --out-name hookmatch
+wasm-bindgen "$core" --target web --out-dir pkg --out-name hookmatch_core
+# Its declarations are hookmatch.d.ts (the same API; the analysis methods
+# then need hookmatch/analysis).
+rm -f pkg/hookmatch_core.d.ts
 wasm-bindgen "$raw" --target nodejs --out-dir pkg/cjs --out-name hookmatch
 printf '{ "type": "commonjs" }\n' > pkg/cjs/package.json
 rm -f pkg/.gitignore pkg/cjs/.gitignore
@@ -25,8 +37,10 @@ node scripts/restartable-glue.mjs
 # npm's binaryen (pinned in package-lock.json): Debian's wasm-opt 108 turns
 # the externref table that wasm-bindgen emits into a funcref one, and the
 # module then fails to instantiate.
-node_modules/.bin/wasm-opt -Oz pkg/hookmatch_bg.wasm -o pkg/hookmatch_bg.wasm.opt
-mv pkg/hookmatch_bg.wasm.opt pkg/hookmatch_bg.wasm
+for wasm in pkg/hookmatch_bg.wasm pkg/hookmatch_core_bg.wasm; do
+  node_modules/.bin/wasm-opt -Oz "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+done
 
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
@@ -41,6 +55,15 @@ node_modules/.bin/esbuild pkg-template/runtime.js --bundle --format=cjs --platfo
 node_modules/.bin/esbuild pkg-template/elements.js --format=cjs --platform=browser \
   --log-level=warning --outfile=pkg/cjs/elements.cjs
 sed 's|"./hookmatch.js"|"./index.cjs"|' pkg-template/elements.d.ts > pkg/cjs/elements.d.cts
+# hookmatch/analysis for require: the module there has the analysis already.
+cat > pkg/cjs/analysis.cjs <<'JS'
+// hookmatch/analysis (CommonJS): the main entry's module has the analysis
+// already; the same functions, from the same runtime as ./index.js.
+require("./index.js");
+const { lint, diff, example, setLint } = require("./runtime.js");
+module.exports = { lint, diff, example, setLint };
+JS
+sed 's|"./hookmatch.js"|"./index.cjs"|' pkg-template/analysis.d.ts > pkg/cjs/analysis.d.cts
 cat > pkg/cjs/index.js <<'JS'
 // CommonJS entry: the wasm-bindgen nodejs glue with the runtime every
 // entry installs (see ../runtime.js).
@@ -52,9 +75,11 @@ const { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, e
 module.exports = { Subscription, SubscriptionSet, validate, lint, diff, verify, dialects, encodeBase64, decodeBase64, setLimits, HookmatchError };
 JS
 
-size=$(stat -c %s pkg/hookmatch_bg.wasm)
-gz=$(gzip -9 -c pkg/hookmatch_bg.wasm | wc -c)
-glue=$(stat -c %s pkg/hookmatch.js)
-gluegz=$(gzip -9 -c pkg/hookmatch.js | wc -c)
-printf 'pkg: hookmatch_bg.wasm %d bytes (%d gzipped); JS glue %d bytes (%d gzipped); cargo output %d bytes\n' \
-  "$size" "$gz" "$glue" "$gluegz" "$(stat -c %s "$raw")"
+for name in hookmatch hookmatch_core; do
+  size=$(stat -c %s pkg/${name}_bg.wasm)
+  gz=$(gzip -9 -c pkg/${name}_bg.wasm | wc -c)
+  glue=$(stat -c %s pkg/$name.js)
+  gluegz=$(gzip -9 -c pkg/$name.js | wc -c)
+  printf 'pkg: %s_bg.wasm %d bytes (%d gzipped); JS glue %d bytes (%d gzipped)\n' \
+    "$name" "$size" "$gz" "$glue" "$gluegz"
+done

@@ -36,3 +36,4 @@ for (const name of ["api.d.ts", "generated.d.ts", "cjs/hookmatch.d.ts", "cjs/hoo
 // The wasm's own declarations for `require("hookmatch/hookmatch_bg.wasm")`
 // (a copy step resolving the path): a .d.cts so the require branch is typed CJS.
 writeFileSync(new URL("cjs/hookmatch_bg.wasm.d.cts", pkg), readFileSync(new URL("hookmatch_bg.wasm.d.ts", pkg)));
+writeFileSync(new URL("cjs/hookmatch_core_bg.wasm.d.cts", pkg), readFileSync(new URL("hookmatch_core_bg.wasm.d.ts", pkg)));

@@ -22,20 +22,23 @@ function cachedViews(text) {
   return [...text.matchAll(/^let (cached\w*Memory0) = null;$/gm)].map((m) => m[1]);
 }
 
-const esm = "pkg/hookmatch.js";
-let text = readFileSync(esm, "utf8");
-need(text, "let wasmModule, wasmInstance, wasm;", esm);
-need(text, "function __wbg_finalize_init(instance, module) {", esm);
-const finalize = text.slice(text.indexOf("function __wbg_finalize_init("), text.indexOf("async function __wbg_load("));
-for (const v of cachedViews(text)) need(finalize, `${v} = null;`, `${esm}'s __wbg_finalize_init`);
-text += `
+// The full module's glue, and the browser's core module's (hookmatch_core.js).
+let text;
+for (const esm of ["pkg/hookmatch.js", "pkg/hookmatch_core.js"]) {
+  text = readFileSync(esm, "utf8");
+  need(text, "let wasmModule, wasmInstance, wasm;", esm);
+  need(text, "function __wbg_finalize_init(instance, module) {", esm);
+  const finalize = text.slice(text.indexOf("function __wbg_finalize_init("), text.indexOf("async function __wbg_load("));
+  for (const v of cachedViews(text)) need(finalize, `${v} = null;`, `${esm}'s __wbg_finalize_init`);
+  text += `
 /** hookmatch (scripts/restartable-glue.mjs): a fresh instance of the same module, for runtime.js after a trap. */
 export function __restart() {
     if (wasmModule === undefined) throw new Error("hookmatch: the module was never initialised");
     return __wbg_finalize_init(new WebAssembly.Instance(wasmModule, __wbg_get_imports()), wasmModule);
 }
 `;
-writeFileSync(esm, text);
+  writeFileSync(esm, text);
+}
 
 const cjs = "pkg/hookmatch.cjs";
 text = readFileSync(cjs, "utf8");
