@@ -44,13 +44,15 @@ const page = await readFile(new URL("index.html", here), "utf8");
 if (!page.includes(marker)) throw new Error("www/index.html has lost its dialects marker");
 const options = registry.map((d) => `<option value="${escape(d.name)}">${escape(d.vendor)}</option>`).join("\n        ");
 await writeFile(new URL("index.html", out), page.replace(marker, options));
-// browser.js loads the wasm from new URL("./hookmatch_bg.wasm", import.meta.url): beside the
-// bundles. The installed tarball's, reached by package name like the modules esbuild bundled.
-await copyFile(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"), new URL("hookmatch_bg.wasm", out));
+// browser.js loads the core module from new URL("./hookmatch_core_bg.wasm", import.meta.url),
+// and hookmatch/analysis (the worker's) the full one, hookmatch_bg.wasm: beside the bundles.
+// The installed tarball's, reached by package name like the modules esbuild bundled.
+const WASM = ["hookmatch_core_bg.wasm", "hookmatch_bg.wasm"];
+for (const f of WASM) await copyFile(createRequire(import.meta.url).resolve(`hookmatch/${f}`), new URL(f, out));
 // The service worker's cache is named after a hash of the build, so a new
 // build replaces the old cache instead of being served from it.
 const hash = createHash("sha256");
-for (const f of ["index.html", "style.css", "main.js", "worker.js", "hookmatch_bg.wasm"]) hash.update(await readFile(new URL(f, out)));
+for (const f of ["index.html", "style.css", "main.js", "worker.js", ...WASM]) hash.update(await readFile(new URL(f, out)));
 const sw = (await readFile(new URL("sw.js", here), "utf8")).replace('const BUILD = "dev";', `const BUILD = "${hash.digest("hex").slice(0, 12)}";`);
 await writeFile(new URL("sw.js", out), sw);
 console.log(`www: built ${out.pathname}`);

@@ -5,7 +5,7 @@
 // build's worker deletes the others when it activates.
 const BUILD = "dev";
 const CACHE = `hookmatch-playground-${BUILD}`;
-const FILES = ["./", "./index.html", "./style.css", "./main.js", "./worker.js", "./hookmatch_bg.wasm"];
+const FILES = ["./", "./index.html", "./style.css", "./main.js", "./worker.js", "./hookmatch_core_bg.wasm", "./hookmatch_bg.wasm"];
 
 self.addEventListener("install", (e) => e.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting())));
 self.addEventListener("activate", (e) =>

@@ -1,6 +1,9 @@
 // The playground's evaluator: runs in a Web Worker so a 50 MB input never
 // freezes the page. The page may terminate it at any time (cancel).
 import { Subscription, lint, diff } from "hookmatch";
+// The browser entry leaves the analysis (lint's findings, diff, example) to
+// an entry of its own; the worker uses all of it, so it loads it.
+import "hookmatch/analysis";
 
 let state = { sub: null, bytes: null, run: null };
 
