@@ -1,0 +1,246 @@
+//! Where a member is found from an event: by what the event must equal for
+//! it to fire, the gate fields its vendor names
+//! ([`crate::dialect::Vendor::index_fields`], e.g. Workfront's eventType and
+//! objCode) and, inside a gate bucket, one top-level `eq` filter on a plain
+//! string value, through a hash. The index only narrows (every candidate is
+//! still decided by its own plan), so it is kept apart from matching.
+
+use super::HashMap;
+use crate::dialect::Dialect;
+use crate::eval;
+use crate::event::Event;
+use crate::plan::{Comparison, Connector, Entry, FieldRef, GateCheck, GateTest, Plan, StateSel};
+use crate::subscription::Subscription;
+use crate::value::Hint;
+use serde_json::Value;
+
+/// The members of a set by what an event must equal for them to fire.
+#[derive(Debug, Default)]
+pub(super) struct Index {
+    /// Gate buckets per dialect, and the subscriptions every event must try.
+    buckets: HashMap<Dialect, Gates>,
+    wildcard: HashMap<Dialect, Bucket>,
+}
+
+/// What finding a member through the index proves.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Found {
+    /// Its whole gate is the bucket key: found through its bucket, the gate
+    /// has passed already.
+    pub gate_is_key: bool,
+    /// The entry the `eq` hash decides: found through the hash, it passed.
+    pub hashed_entry: Option<usize>,
+}
+
+impl Index {
+    /// File the member at `pos` under its gate key (or with the members
+    /// every event must try) and, inside, under its `eq` value.
+    pub(super) fn insert(&mut self, pos: usize, sub: &Subscription) -> Found {
+        let d = sub.dialect();
+        let eq = eq_key(sub);
+        let hashed_entry = eq.as_ref().map(|k| k.entry);
+        let gate = gate_key(sub);
+        let gate_is_key = gate.is_some() && gate_is_key(sub);
+        match gate {
+            Some((first, second)) => {
+                let gates = self.buckets.entry(d).or_default();
+                with_slot(gates, first, |seconds| {
+                    with_slot(seconds, second.as_str(), |b: &mut Bucket| {
+                        b.insert(pos, eq.as_ref())
+                    })
+                });
+            }
+            None => self.wildcard.entry(d).or_default().insert(pos, eq.as_ref()),
+        }
+        Found {
+            gate_is_key,
+            hashed_entry,
+        }
+    }
+
+    /// The candidates of dialect `d` for this event: its gate bucket's,
+    /// then those every event must try.
+    pub(super) fn candidates(&self, d: Dialect, ev: &Event<'_>, out: &mut Vec<Candidate>) {
+        let bucket = event_gate_key(d, ev)
+            .and_then(|(first, second)| self.buckets.get(&d)?.get(first)?.get(second));
+        if let Some(b) = bucket {
+            collect(b, true, ev, out);
+        }
+        if let Some(b) = self.wildcard.get(&d) {
+            collect(b, false, ev, out);
+        }
+    }
+}
+
+/// How a subscription is found from an event: the values of its vendor's
+/// index fields (a second one, or ""). Kept as two levels so an event
+/// looks its bucket up by borrowed strings.
+type GateKey<'a> = (&'a str, &'a str);
+
+/// Gate buckets of one dialect: first key, then second.
+type Gates = HashMap<String, HashMap<String, Bucket>>;
+
+/// A top-level `eq` on a string that means "the field is this string": the
+/// only filters whose pass/fail a hash decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FieldKey {
+    state: StateSel,
+    name: String,
+}
+
+/// What [`eq_key`] finds: the entry, and its field and value.
+struct EqKey<'a> {
+    entry: usize,
+    state: StateSel,
+    name: &'a str,
+    value: &'a str,
+}
+
+#[derive(Debug, Default)]
+struct Bucket {
+    /// Positions with no usable `eq` filter.
+    plain: Vec<usize>,
+    /// Per field (a bucket's members use a few), per value, positions.
+    by_field: Vec<(FieldKey, HashMap<String, Vec<usize>>)>,
+    /// Where each field of `by_field` is: a scan of the list made compiling
+    /// 40,000 members on distinct fields quadratic (5.3 s).
+    field_at: HashMap<(StateSel, String), usize>,
+}
+
+impl Bucket {
+    fn insert(&mut self, pos: usize, eq: Option<&EqKey<'_>>) {
+        let Some(eq) = eq else {
+            self.plain.push(pos);
+            return;
+        };
+        let key = (eq.state, eq.name.to_string());
+        let at = match self.field_at.get(&key) {
+            Some(at) => *at,
+            None => {
+                let field = FieldKey {
+                    state: eq.state,
+                    name: eq.name.to_string(),
+                };
+                self.by_field.push((field, HashMap::default()));
+                self.field_at.insert(key, self.by_field.len() - 1);
+                self.by_field.len() - 1
+            }
+        };
+        if let Some((_, values)) = self.by_field.get_mut(at) {
+            with_slot(values, eq.value, |list: &mut Vec<usize>| list.push(pos));
+        }
+    }
+}
+
+/// Run `f` on the value at `key`, made if needed: keys are looked up by
+/// `&str` and allocated only when new (most members land in buckets and
+/// values that exist; allocating each key anyway was a fifth of `insert`).
+fn with_slot<V: Default>(map: &mut HashMap<String, V>, key: &str, f: impl FnOnce(&mut V)) {
+    match map.get_mut(key) {
+        Some(v) => f(v),
+        None => f(map.entry(key.to_string()).or_default()),
+    }
+}
+
+/// A subscription worth evaluating, and what its lookup already proved.
+#[derive(Clone, Copy)]
+pub(super) struct Candidate {
+    pub pos: usize,
+    pub gate_passed: bool,
+    pub hashed_passed: bool,
+}
+
+/// The candidates of a bucket for this event. `gate_passed`: the bucket was
+/// found by the event's gate key.
+fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidate>) {
+    let candidate = |hashed_passed| {
+        move |pos: &usize| Candidate {
+            pos: *pos,
+            gate_passed,
+            hashed_passed,
+        }
+    };
+    out.extend(b.plain.iter().map(candidate(false)));
+    for (field, values) in &b.by_field {
+        // The evaluator's own lookup, so the hash sees what a filter sees.
+        // Only a string equals a string `fieldValue` (an array field never does).
+        let field = eval::named_field(eval::state_of(field.state, ev), &field.name, ev.containers);
+        if let Some(list) = field.and_then(Value::as_str).and_then(|s| values.get(s)) {
+            out.extend(list.iter().map(candidate(true)));
+        }
+    }
+}
+
+/// The gate check of `plan` for an index field, and the one string it needs.
+fn keyed<'p>(plan: &'p Plan, field: &str) -> Option<(&'p GateCheck, &'p str)> {
+    plan.gate.iter().find_map(|g| {
+        if g.field != field {
+            return None;
+        }
+        let value = match &g.test {
+            GateTest::Equals(Value::String(s)) => s.as_str(),
+            GateTest::OneOf(list) if list.len() == 1 => list.first()?.as_str()?,
+            _ => return None,
+        };
+        Some((g, value))
+    })
+}
+
+/// Is the subscription's whole gate what [`gate_key`] keys it by? Then an
+/// event found in its bucket has passed its gate.
+fn gate_is_key(sub: &Subscription) -> bool {
+    let fields = sub.dialect().vendor().index_fields();
+    let plan = sub.plan();
+    plan.gate
+        .iter()
+        .all(|g| fields.iter().any(|f| f.field == g.field) && keyed(plan, g.field).is_some())
+}
+
+/// The gate values a subscription needs, when its gate compares every
+/// index field of its vendor with one string.
+fn gate_key(sub: &Subscription) -> Option<(&str, String)> {
+    let fields = sub.dialect().vendor().index_fields();
+    let plan = sub.plan();
+    let (first, rest) = fields.split_first()?;
+    let (_, first) = keyed(plan, first.field)?;
+    let second = match rest.first() {
+        Some(f) => keyed(plan, f.field)?.1.to_string(),
+        None => String::new(),
+    };
+    Some((first, second))
+}
+
+/// The event's [`GateKey`], borrowed from the event, read as the gate
+/// reads it (a non-string there fails every gate).
+fn event_gate_key<'e>(d: Dialect, ev: &'e Event<'_>) -> Option<GateKey<'e>> {
+    let fields = d.vendor().index_fields();
+    let (first, rest) = fields.split_first()?;
+    let read = |f: &crate::dialect::IndexField| eval::gate_source_value(&f.source, ev)?.as_str();
+    let second = match rest.first() {
+        Some(f) => read(f)?,
+        None => "",
+    };
+    Some((read(first)?, second))
+}
+
+/// A top-level `eq` filter a hash can decide: AND-connected (or alone), on a
+/// plain field name, with a string value that is not a number, a date-time
+/// or a boolean (so typed equality is exactly string equality).
+fn eq_key(sub: &Subscription) -> Option<EqKey<'_>> {
+    let plan = sub.plan();
+    if plan.connector != Connector::And && plan.entries.len() > 1 {
+        return None;
+    }
+    plan.entries.iter().enumerate().find_map(|(i, e)| match e {
+        Entry::Filter(f) if f.comparison == Comparison::Eq => match (&f.field, &f.value) {
+            (FieldRef::Name, Value::String(v)) if f.hint == Hint::default() => Some(EqKey {
+                entry: i,
+                state: f.state,
+                name: &f.field_name,
+                value: v,
+            }),
+            _ => None,
+        },
+        _ => None,
+    })
+}
