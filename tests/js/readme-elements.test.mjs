@@ -5,7 +5,7 @@
 // tests/js/typescript.test.mjs compiles the same blocks.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, copyFile, writeFile, readFile, rm } from "node:fs/promises";
+import { mkdtemp, copyFile, writeFile, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -49,9 +49,9 @@ createRoot(document.getElementById("react")!).render(<SubscriptionPanel text={te
     join(here, "_readme-preact-app.tsx"),
     `/** @jsxImportSource preact */
 import { render } from "preact";
-import { lint } from "hookmatch";
+import { validate } from "hookmatch";
 import "hookmatch/elements";
-const diagnostics = lint('{"objCode": "TASK", "eventType": "UPDATED", "url": "https://hooks.example.com/wf", "authToken": "t"}');
+const diagnostics = validate('{"objCode": "TASK", "eventType": "UPDATED", "url": "https://hooks.example.com/wf", "authToken": "t"}');
 render(<hookmatch-diagnostics diagnostics={diagnostics} onhookmatch-select={(e: CustomEvent) => console.log("selected", e.detail.code)} />, document.getElementById("preact")!);
 `,
   );
@@ -71,7 +71,10 @@ render(<hookmatch-diagnostics diagnostics={diagnostics} onhookmatch-select={(e: 
   } finally {
     for (const f of ["_readme-dom.js", "_readme-react.tsx", "_readme-react-app.tsx", "_readme-preact-app.tsx"]) await rm(join(here, f), { force: true });
   }
-  await copyFile(join(root, "node_modules/hookmatch/hookmatch_bg.wasm"), join(dir, "hookmatch_bg.wasm"));
+  // Every .wasm of the package beside the bundles (the browser entry may load
+  // a smaller module than the full one).
+  const installed = join(root, "node_modules/hookmatch");
+  for (const f of (await readdir(installed)).filter((f) => f.endsWith(".wasm"))) await copyFile(join(installed, f), join(dir, f));
   await writeFile(join(dir, "dom.html"), `<!doctype html><meta charset="utf-8"><title>dom</title><textarea></textarea><script type="module" src="./dom.js"></script>`);
   await writeFile(join(dir, "react.html"), `<!doctype html><meta charset="utf-8"><title>react</title><div id="react"></div><script type="module" src="./react.js"></script>`);
   await writeFile(join(dir, "preact.html"), `<!doctype html><meta charset="utf-8"><title>preact</title><div id="preact"></div><script type="module" src="./preact.js"></script>`);
