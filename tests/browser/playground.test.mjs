@@ -33,6 +33,8 @@ async function freshPage() {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
+  // Console errors too: a failed request (a 404) is one.
+  page.on("console", (m) => m.type() === "error" && errors.push(`${m.text()} ${m.location().url}`));
   await page.goto(base);
   await page.waitForFunction(() => window.hookmatchPlayground?.ready);
   return { page, errors, context };
@@ -271,6 +273,78 @@ test("If you save this edit: the saved spec against the edited one over the load
   const events = await readFile(new URL("samples/workfront/events.ndjson", root), "utf8");
   const want = Subscription.compile(edited).preview(events).matched - Subscription.compile(spec).preview(events).matched;
   assert.match(await page.textContent("#edit-events"), new RegExp(`^Of the loaded events: ${want} gained`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("after an edit the table and the edit panel recompute with no Evaluate, marked out of date until they do", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.selectOption("#dialect", "workfront");
+  await page.click("#load-sample");
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  await page.click("#save-spec");
+  const events = await readFile(new URL("samples/workfront/events.ndjson", root), "utf8");
+  const saved = JSON.parse(await page.inputValue("#spec"));
+  const type = (spec) =>
+    page.evaluate((text) => {
+      const spec = document.querySelector("#spec");
+      spec.value = text;
+      spec.dispatchEvent(new Event("input", { bubbles: true }));
+      // Marked at once, before any recomputation could have finished.
+      return [document.querySelector("#results-pane").hasAttribute("data-stale"), !document.querySelector("#stale").hidden];
+    }, JSON.stringify(spec, null, 2));
+  const settled = (matched) =>
+    page.waitForFunction((m) => document.querySelector("#summary").dataset.matched === String(m) && !document.querySelector("#results-pane").hasAttribute("data-stale") && !document.querySelector("#edit-panel").hasAttribute("data-stale"), matched);
+
+  // No filters: wider than the saved spec.
+  const wider = { ...saved, filters: [] };
+  assert.deepEqual(await type(wider), [true, true]);
+  await settled(Subscription.compile(wider).preview(events).matched);
+  assert.equal(await page.getAttribute("#edit-relation", "data-relation"), "wider");
+  assert.equal(await page.isHidden("#stale"), true);
+
+  // The issue's case: eventType CREATE. A Workfront subscription has one
+  // eventType, so no event fires both: disjoint, and none "still fire".
+  const created = { ...wider, eventType: "CREATE" };
+  assert.deepEqual(await type(created), [true, true]);
+  await settled(Subscription.compile(created).preview(events).matched);
+  assert.equal(await page.getAttribute("#edit-relation", "data-relation"), "disjoint");
+  assert.match(await page.textContent("#edit-events"), /, 0 still fire,/);
+  // Typing again before the recomputation ends: the last edit wins.
+  await type(saved);
+  await type(created);
+  await settled(Subscription.compile(created).preview(events).matched);
+  assert.equal(await page.getAttribute("#edit-relation", "data-relation"), "disjoint");
+
+  // Editing the events recomputes too.
+  await page.fill("#events", events.split("\n")[1]);
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "1" && !document.querySelector("#results-pane").hasAttribute("data-stale"));
+  assert.equal(await page.getAttribute("#summary", "data-matched"), String(Subscription.compile(created).preview(events.split("\n")[1]).matched));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a binary file and a file of non-JSON text each get a clear message; an unreadable row says why", async () => {
+  const { page, errors, context } = await freshPage();
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "8");
+  // A PNG's signature and header: a NUL byte, and bytes that are not UTF-8.
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+  await page.setInputFiles("#file", { name: "photo.png", mimeType: "image/png", buffer: png });
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.error === "binary");
+  assert.match(await page.textContent("#summary"), /^photo\.png is not UTF-8 text .*JSON, a JSON array or NDJSON/);
+  assert.equal(await page.locator("#rows .row").count(), 0);
+  // A UTF-16 file is not UTF-8 either (JSON text is UTF-8: RFC 8259 §8.1).
+  await page.setInputFiles("#file", { name: "utf16.json", mimeType: "application/json", buffer: Buffer.from("\ufeff{}", "utf16le") });
+  await page.waitForFunction(() => /^utf16\.json is not UTF-8 text/.test(document.querySelector("#summary").textContent));
+
+  await page.setInputFiles("#file", { name: "events.csv", mimeType: "text/csv", buffer: Buffer.from("eventType,objCode\nUPDATE,PROJ\n") });
+  await page.waitForFunction(() => document.querySelector("#summary").dataset.total === "1");
+  assert.match(await page.textContent("#summary"), /^No event could be read: the events must be JSON, a JSON array or NDJSON/);
+  await page.click('#rows .row[data-pos="0"]');
+  await page.locator("#detail .error").waitFor();
+  const detail = await page.textContent("#detail .error");
+  assert.match(detail, /^could not be read: invalid_json: /);
+  assert.doesNotMatch(detail, /missing|undefined/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -36,6 +36,8 @@ const ui = {
   generate: $("generate"),
   saveSpec: $("save-spec"),
   editPanel: $("edit-panel"),
+  resultsPane: $("results-pane"),
+  stale: $("stale"),
 };
 const SAVED = "hookmatch.playground.saved";
 
@@ -55,7 +57,10 @@ function send(msg, transfer = []) {
 }
 
 function startWorker() {
-  pending = [];
+  // Every run restarts the worker (that is how a run is cancelled): a
+  // validation still queued for the old one goes to the new one, or the
+  // diagnostics would stay those of an earlier edit.
+  pending = (pending ?? []).filter(([msg]) => msg.type === "validate");
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker.onmessage = ({ data }) => {
     if (data.type === "ready") {
@@ -145,12 +150,18 @@ ui.saveSpec.addEventListener("click", () => {
 /** The edit panel: the saved spec against the one being edited, over the loaded events. */
 async function compareWithSaved() {
   const saved = JSON.parse(localStorage.getItem(SAVED) || "null");
-  if (!saved || saved.spec === ui.spec.value) {
+  const { value: spec } = ui.spec;
+  const { value: dialect } = ui.dialect;
+  if (!saved || saved.spec === spec) {
     ui.editPanel.hidden = true;
+    setStale(false, [ui.editPanel]);
     return;
   }
-  const d = await ask({ type: "diff", before: saved.spec, after: ui.spec.value, dialect: ui.dialect.value });
+  const d = await ask({ type: "diff", before: saved.spec, after: spec, dialect });
+  // An answer about an earlier edit: the run for the newer one compares again.
+  if (spec !== ui.spec.value || dialect !== ui.dialect.value) return;
   ui.editPanel.hidden = false;
+  setStale(false, [ui.editPanel]);
   const relation = $("edit-relation");
   if (d.error) {
     relation.textContent = d.error;
@@ -175,12 +186,36 @@ async function compareWithSaved() {
   $("edit-witnesses").hidden = witnesses.length === 0;
 }
 
-ui.spec.addEventListener("input", saveAndValidate);
-ui.dialect.addEventListener("change", saveAndValidate);
+ui.spec.addEventListener("input", () => (saveAndValidate(), edited()));
+ui.dialect.addEventListener("change", () => (saveAndValidate(), edited()));
+
+// ------------------------------------------------------------ results stay true to the inputs
+
+// After an edit of the spec or the events, the table, the open detail and
+// the edit panel describe what was there before: they are marked out of
+// date at once, and recomputed in the worker once the typing pauses (a
+// newer edit cancels the older recomputation, as Evaluate does).
+const RECOMPUTE_MS = 300;
+let recomputeTimer;
+function edited() {
+  setStale(true);
+  clearTimeout(recomputeTimer);
+  recomputeTimer = setTimeout(() => run(fileBytes ?? new TextEncoder().encode(ui.events.value)), RECOMPUTE_MS);
+}
+
+/** The out-of-date mark: shown, and aria-busy for assistive technology, until a run and its comparison finish. */
+function setStale(on, panes = [ui.resultsPane, ui.editPanel]) {
+  for (const pane of panes) {
+    pane.toggleAttribute("data-stale", on);
+    pane.toggleAttribute("aria-busy", on);
+  }
+  if (panes.includes(ui.resultsPane)) ui.stale.hidden = !on;
+}
 
 // ------------------------------------------------------------ events + runs
 
 function run(bytes) {
+  clearTimeout(recomputeTimer);
   worker.terminate();
   startWorker();
   runId++;
@@ -202,14 +237,20 @@ function onProgress(p) {
 function onDone(d) {
   ui.cancel.disabled = true;
   ui.progress.value = 1;
+  setStale(false, [ui.resultsPane]);
   if (d.invalid) {
     ui.summary.textContent = "fix the spec first";
     ui.progressText.textContent = "";
+    compareWithSaved();
     return;
   }
   // Assigned, not spread: a push(...rows) of 100k rows overflows the stack.
   rows = d.rows ?? [];
   ui.summary.textContent = `${d.matched} of ${d.total} events matched; ${d.errors.length} could not be read`;
+  // Nothing read at all: say what the events must be rather than leave it to a row's parser message.
+  if (d.total > 0 && d.errors.length === d.total && d.errors.every((e) => e.code === "invalid_json")) {
+    ui.summary.textContent = `No event could be read: the events must be JSON, a JSON array or NDJSON, in UTF-8 (${d.errors[0].message}).`;
+  }
   ui.summary.dataset.matched = d.matched;
   ui.summary.dataset.total = d.total;
   ui.progressText.textContent = "done";
@@ -224,8 +265,9 @@ ui.cancel.addEventListener("click", () => {
   runId++;
   ui.cancel.disabled = true;
   ui.progressText.textContent = "cancelled";
-  // Nothing of the cancelled run stays on screen.
+  // Nothing of the cancelled run stays on screen, so nothing there is out of date.
   clearResults();
+  setStale(false, [ui.resultsPane]);
 });
 
 /** Rows, summary and detail of the previous run go together. */
@@ -235,16 +277,46 @@ function clearResults() {
   ui.summary.textContent = "";
   delete ui.summary.dataset.matched;
   delete ui.summary.dataset.total;
+  delete ui.summary.dataset.error;
   ui.detail.replaceChildren();
 }
 
 // A loaded file is what Evaluate runs until the events text is edited.
 let fileBytes = null;
 async function loadFile(file) {
-  fileBytes = new Uint8Array(await file.arrayBuffer());
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (!looksLikeText(bytes)) {
+    // Not run: the engine would only say the batch is not JSON, and a
+    // row's detail would have no event to show.
+    clearTimeout(recomputeTimer);
+    clearResults();
+    setStale(false, [ui.resultsPane]);
+    ui.summary.textContent = `${file.name} is not UTF-8 text (a binary file?): the events must be JSON, a JSON array or NDJSON. Nothing was evaluated.`;
+    ui.summary.dataset.error = "binary";
+    ui.progressText.textContent = "";
+    return;
+  }
+  fileBytes = bytes;
   ui.events.value = file.size < 1 << 20 ? new TextDecoder().decode(fileBytes) : `(${file.name}: ${(file.size / 1048576).toFixed(1)} MB, evaluated from the file)`;
   run(fileBytes);
 }
+/**
+ * JSON text has no NUL byte and is UTF-8 (RFC 8259 §8.1): a file whose first
+ * 64 KiB break either is binary (or UTF-16), not events. The rest is left to
+ * the engine, which reports a bad line as that line's error.
+ */
+function looksLikeText(bytes) {
+  const head = bytes.subarray(0, 1 << 16);
+  if (head.includes(0)) return false;
+  try {
+    // stream: a character cut at the 64 KiB boundary is not an error.
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 ui.file.addEventListener("change", () => {
   if (ui.file.files[0]) loadFile(ui.file.files[0]);
   // Cleared, so choosing the same file again runs it again.
@@ -253,6 +325,7 @@ ui.file.addEventListener("change", () => {
 ui.events.addEventListener("input", () => {
   fileBytes = null;
   saveEvents();
+  edited();
 });
 ui.drop.addEventListener("dragover", (e) => e.preventDefault());
 ui.drop.addEventListener("drop", (e) => {
@@ -320,6 +393,11 @@ ui.viewport.addEventListener("scroll", () => requestAnimationFrame(render));
 let detailId = 0;
 function showDetail(row) {
   const id = ++detailId;
+  // A row that could not be read has no event to explain: its own error says why.
+  if (row.code) {
+    renderDetail(row, { error: `could not be read: ${row.code}: ${row.reason}` });
+    return;
+  }
   waiting.set(id, (d) => {
     waiting.delete(id);
     renderDetail(row, d);
