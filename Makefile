@@ -70,7 +70,7 @@ test-js: tarball
 # Deno, Vite, webpack, Next.js and wrangler, all from their npm packages.
 test-browser: www
 	@scripts/tools.sh browser node
-	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs tests/elements/elements.test.mjs tests/bundlers/vite.test.mjs tests/bundlers/webpack.test.mjs tests/bundlers/next.test.mjs tests/bundlers/wrangler.test.mjs
+	node --test tests/browser/playground.test.mjs tests/runtimes/runtimes.test.mjs tests/elements/elements.test.mjs tests/bundlers/vite.test.mjs tests/bundlers/webpack.test.mjs tests/bundlers/next.test.mjs tests/bundlers/wrangler.test.mjs tests/bundlers/edge-router.test.mjs
 
 # A shortened soak (100,000 mixed calls) in `make test`; `make soak` runs
 # 1,000,000 and writes bench/results/soak-1000000.json.
