@@ -495,8 +495,15 @@ test("lint --format sarif writes SARIF 2.1.0 that code scanning reads", () => {
 /** Run the CLI with standard input and output as pipes, the child's peak RSS reported on exit. */
 function spawnCli(args) {
   // Loaded before the CLI: on exit, the process's own peak resident set
-  // size (KiB) on standard error, a line the tests take off again.
-  const report = "data:text/javascript,process.on('exit',()=>process.stderr.write('hookmatch-test maxRSS '+process.resourceUsage().maxRSS+'\\n'))";
+  // size (KiB) on standard error, a line the tests take off again. Linux's
+  // VmHWM is the program's own; getrusage's maxRSS (the fallback elsewhere)
+  // also counts what the test process held when it forked the child.
+  const report = `data:text/javascript,${encodeURIComponent(`import { readFileSync } from "node:fs";
+process.on("exit", () => {
+  let kib = process.resourceUsage().maxRSS;
+  try { kib = Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))[1]); } catch {}
+  process.stderr.write("hookmatch-test maxRSS " + kib + "\\n");
+});`)}`;
   return spawn(process.execPath, ["--import", report, cli, ...args], { cwd: root, env: quiet, stdio: ["pipe", "pipe", "pipe"] });
 }
 
