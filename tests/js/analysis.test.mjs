@@ -113,3 +113,101 @@ test("set.lint: duplicate_subscription and overlapping_delivery with a witness",
   assert.deepEqual(set.match(witness).sort(), ["a", "other-target", "overlap", "same"]);
   assert.doesNotMatch(JSON.stringify(found), /secret-token/);
 });
+
+// ------------------------------------------------- hookmatch/analysis, the entry
+
+test("hookmatch/analysis in Node is the main entry's analysis: the same lint and diff, example(sub) and setLint(set)", async () => {
+  const ana = await import("hookmatch/analysis");
+  assert.deepEqual(Object.keys(ana).sort(), ["diff", "example", "lint", "setLint"]);
+  assert.equal(ana.lint, lint);
+  assert.equal(ana.diff, diff);
+  const sub = Subscription.compile(task([{ fieldName: "status", fieldValue: "CUR" }]));
+  const event = ana.example(sub);
+  assert.equal(event.newState.status, "CUR");
+  assert.equal(sub.matches(event), true);
+  assert.equal(ana.example(Subscription.compile(task([{ fieldName: "status", fieldValue: "CUR" }, { fieldName: "status", fieldValue: "CPL" }]))), null);
+  const set = SubscriptionSet.compile([{ id: "a", spec: task([]) }, { id: "b", spec: task([]) }]);
+  assert.deepEqual(ana.setLint(set).map((e) => [e.id, e.diagnostics.map((d) => d.code)]), [["b", ["duplicate_subscription"]]]);
+  for (const wrong of [undefined, {}, set]) {
+    assert.throws(() => ana.example(wrong), (e) => e instanceof HookmatchError && e.code === "invalid_input");
+  }
+  assert.throws(() => ana.setLint(sub), (e) => e instanceof HookmatchError && e.code === "invalid_input");
+  const { createRequire } = await import("node:module");
+  const cjs = createRequire(import.meta.url)("hookmatch/analysis");
+  assert.deepEqual(Object.keys(cjs).sort(), ["diff", "example", "lint", "setLint"]);
+  assert.deepEqual(cjs.lint(task([{ fieldName: "a", fieldValue: "1" }, { fieldName: "a", fieldValue: "2" }])).map((d) => d.code), ["never_matches"]);
+});
+
+// The browser entry's arrangement, in a process of its own (a fresh
+// runtime): the core module (no analysis) installed as browser.js installs
+// it, then the full module handed over as analysis.js hands it over. Node's
+// fetch cannot read the package's files, so both are instantiated from
+// their bytes here; everything else is the package's own code.
+test("the browser's core module: the analysis throws invalid_input naming the import until hookmatch/analysis is loaded, then answers as before", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const script = `
+    import { readFileSync } from "node:fs";
+    const dir = new URL(".", import.meta.resolve("hookmatch"));
+    const core = await import(new URL("hookmatch_core.js", dir));
+    core.initSync({ module: readFileSync(new URL("hookmatch_core_bg.wasm", dir)) });
+    const rt = await import(new URL("runtime.js", dir));
+    const api = rt.install(core);
+    const out = {};
+    const attempt = (f) => { try { return f(); } catch (e) { return { thrown: e.name, code: e.code, namesImport: e.message.includes('import "hookmatch/analysis"') }; } };
+    const task = (filters, authToken = "secret-token") => ({ objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t", authToken, filters });
+    const never = task([{ fieldName: "a", fieldValue: "1" }, { fieldName: "a", fieldValue: "2" }]);
+    const sub = api.Subscription.compile(task([{ fieldName: "status", fieldValue: "CUR" }]));
+    // Two members that differ only in their secret: not duplicates, which
+    // set.lint can tell only if the secrets reached the analysis module.
+    const set = api.SubscriptionSet.compile([{ id: "a", spec: task([], "one") }, { id: "b", spec: task([], "two") }, { id: "gone", spec: never }]);
+    set.add("c", task([], "one"));
+    set.remove("gone");
+    const privateUrl = api.Subscription.compile({ url: "http://127.0.0.1/hook", token: "k" }, { allowPrivateNetworks: true });
+    out.before = {
+      lint: attempt(() => api.lint(never)),
+      diff: attempt(() => api.diff(never, never)),
+      example: attempt(() => sub.example()),
+      setLint: attempt(() => set.lint()),
+      validate: api.validate(never).length,
+      matches: sub.matches({ eventType: "UPDATE", newState: { objCode: "TASK", status: "CUR" }, oldState: {} }),
+    };
+    out.private = [Object.getOwnPropertyNames(api.Subscription.prototype).some((n) => n.includes("spec")), Object.getOwnPropertyNames(api.SubscriptionSet.prototype).some((n) => n.includes("spec")), "__specText" in sub, "__specText" in set];
+    const full = await import(new URL("hookmatch.js", dir));
+    full.initSync({ module: readFileSync(new URL("hookmatch_bg.wasm", dir)) });
+    rt.installAnalysis(full);
+    out.after = {
+      lint: api.lint(never).map((d) => d.code + " " + d.path),
+      diff: api.diff(never, task([])).relation,
+      example: sub.example(),
+      exampleFires: sub.matches(sub.example()),
+      examplePrivate: privateUrl.example(),
+      setLint: set.lint().map((e) => [e.id, e.diagnostics.map((d) => d.code)]),
+      viaEntry: [rt.example(sub)?.newState?.status, rt.setLint(set).length],
+    };
+    // The page's limits hold in the analysis module too.
+    api.setLimits({ maxInputBytes: 64 });
+    out.limited = attempt(() => api.lint(JSON.stringify(never)));
+    api.setLimits({ maxInputBytes: 0 });
+    // A trap in the analysis module restarts only that one.
+    out.trap = attempt(() => rt.__trapAnalysis());
+    out.afterTrap = [api.lint(never).map((d) => d.code), sub.matches({ eventType: "UPDATE", newState: { objCode: "TASK", status: "CUR" }, oldState: {} })];
+    console.log(JSON.stringify(out));
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: new URL("../..", import.meta.url), encoding: "utf8" }));
+  const missing = { thrown: "HookmatchError", code: "invalid_input", namesImport: true };
+  assert.deepEqual(out.before, { lint: missing, diff: missing, example: missing, setLint: missing, validate: 0, matches: true });
+  assert.deepEqual(out.private, [false, false, false, false], "the spec's text (secrets included) is not reachable from what a caller holds");
+  assert.deepEqual(out.after.lint, ["never_matches /filters/1"]);
+  assert.equal(out.after.diff, "wider");
+  assert.equal(out.after.example.newState.status, "CUR");
+  assert.equal(out.after.exampleFires, true);
+  assert.deepEqual(out.after.examplePrivate?.event_data !== undefined, true, "compiled again with its allowPrivateNetworks");
+  // b differs from a in its authToken only (Workfront tells subscriptions
+  // apart by it): not a duplicate, but it sends to a's target for the same
+  // events; c repeats a's token, and "gone" was removed.
+  assert.deepEqual(out.after.setLint, [["b", ["overlapping_delivery"]], ["c", ["duplicate_subscription"]]]);
+  assert.deepEqual(out.after.viaEntry, ["CUR", 2]);
+  assert.equal(out.limited.code, "too_large");
+  assert.equal(out.trap.code, "internal");
+  assert.deepEqual(out.afterTrap, [["never_matches"], true]);
+});
