@@ -181,3 +181,8 @@ declare const body: unknown;
 validate(body);
 validate(body as SpecInput);
 Subscription.compile(body as SpecInput);
+// A Record<string, unknown> says nothing of a dialect: it is not a spec
+// (the 0.1 SpecInput took one, and with it any literal); type it as Spec.
+declare const loose: Record<string, unknown>;
+// @ts-expect-error a Record<string, unknown> is not a SpecInput
+validate(loose);
