@@ -117,11 +117,58 @@ function isObjectEvent(event) {
   return event !== null && typeof event === "object" && !ArrayBuffer.isView(event);
 }
 
+/*
+ * Strings cross through the inbox (src/wasm/strings.rs): a buffer in wasm
+ * memory that this module writes a string's UTF-8 bytes into with
+ * `encodeInto`, through a view it keeps, then one call that reads them.
+ * wasm-bindgen's argument path calls from wasm back into JS four times per
+ * event (the string's type and length, `encodeInto`, its result); this one
+ * never does (docs/performance.md: 8–20% of a small event's time in Node,
+ * 4–10% in Chromium). Writing char codes in a JS loop for ASCII text
+ * measured slower than `encodeInto` in both.
+ */
+const INBOX_MAX_UNITS = 64 * 1024;
+const encoder = new TextEncoder();
+
+/**
+ * The inbox's view and key. The key is counted up for every view asked
+ * for, and wasm reads only under the current one: a view over memory that
+ * grew is detached (length 0) and asked for again, and after a restart the
+ * fresh module knows no key, so the first call answers "stale" and the
+ * plain path answers it.
+ */
+function inbox(glue) {
+  const box = { view: null, key: 0 };
+  /** Write `s` (at most INBOX_MAX_UNITS units) into the inbox: its byte length, or -1. */
+  box.write = (s) => {
+    const need = 3 * s.length;
+    let view = box.view;
+    if (view === null || view.length < need) {
+      box.key++;
+      view = box.view = glue.__inbox(need, box.key);
+      if (view.length < need) return -1;
+    }
+    // Lone surrogates become U+FFFD, as on the plain path (also encodeInto).
+    return encoder.encodeInto(s, view).written;
+  };
+  return box;
+}
+
 /** Patch one method taking an event first so objects are projected. */
-function patch(proto, method, projections) {
+function patch(proto, method, projections, box, fromInbox) {
   const plain = proto[method];
   if (typeof plain !== "function" || plain.hookmatchProjected) return;
+  const viaInbox = function (text) {
+    const len = box.write(text);
+    if (len >= 0) {
+      const r = fromInbox.call(this, text.length, len, box.key);
+      if (r !== undefined) return r;
+      box.view = null;
+    }
+    return plain.call(this, text);
+  };
   const projected = function (event, ...rest) {
+    if (typeof event === "string" && event.length <= INBOX_MAX_UNITS && rest.length === 0) return viaInbox.call(this, event);
     if (isObjectEvent(event)) {
       let text;
       try {
@@ -141,7 +188,7 @@ function patch(proto, method, projections) {
       } catch {
         text = undefined;
       }
-      if (typeof text === "string") return plain.call(this, text, ...rest);
+      if (typeof text === "string") return text.length <= INBOX_MAX_UNITS && rest.length === 0 ? viaInbox.call(this, text) : plain.call(this, text, ...rest);
     }
     return plain.call(this, event, ...rest);
   };
@@ -152,8 +199,17 @@ function patch(proto, method, projections) {
 /** Install the object fast path on the glue's classes (runtime.js calls this once). */
 export function installObjects(glue) {
   const projections = new WeakMap();
-  patch(glue.Subscription.prototype, "matches", projections);
-  patch(glue.SubscriptionSet.prototype, "match", projections);
+  const box = inbox(glue);
+  const matchesInbox = glue.Subscription.prototype.__matchesInbox;
+  // 0 or 1; 2 (a stale view) is undefined: the plain path answers.
+  patch(glue.Subscription.prototype, "matches", projections, box, function (units, len, key) {
+    const r = matchesInbox.call(this, units, len, key);
+    return r === 2 ? undefined : r === 1;
+  });
+  const matchInbox = glue.SubscriptionSet.prototype.__matchInbox;
+  patch(glue.SubscriptionSet.prototype, "match", projections, box, function (units, len, key) {
+    return matchInbox.call(this, units, len, key);
+  });
   // A set's projection grows with each member added.
   const add = glue.SubscriptionSet.prototype.add;
   if (typeof add === "function" && !add.hookmatchProjected) {

@@ -2,13 +2,17 @@
 //! written by `TextEncoder.encodeInto` straight into a Rust buffer, through
 //! a `Uint8Array` view over wasm memory.
 //!
-//! Why this is `unsafe`, and the only `unsafe` in the crate: a view over wasm
-//! memory lets JS write into memory Rust owns, and a buffer's length must
-//! then be set to what JS says it wrote. wasm-bindgen's own string argument
-//! is safe but copies char by char in JS (measured: 70% of `decodeBase64`'s
-//! time on 1 MiB); here it is one native call for ASCII text, two when it
-//! holds non-ASCII, and for a small event one call into a buffer whose view
-//! is made once.
+//! Why this is `unsafe` (docs/architecture.md lists the modules allowed
+//! it): a view over wasm memory lets JS write into memory Rust owns, and a
+//! buffer's length must then be set to what JS says it wrote. wasm-bindgen's
+//! own string argument is safe but copies char by char in JS (measured: 70%
+//! of `decodeBase64`'s time on 1 MiB); here it is one native call for ASCII
+//! text, two when it holds non-ASCII, and for a small event one call into a
+//! buffer whose view is made once.
+//!
+//! Events given to `matches` and `match` through the package's entries take
+//! the inbox (below): objects.js writes the bytes itself and calls once, so
+//! wasm never calls back into JS for them.
 //!
 //! Two facts every SAFETY comment below leans on:
 //! - wasm memory never moves: growing it keeps every address, but detaches
@@ -23,6 +27,7 @@
 // The crate root denies `unsafe_code`; this module, and only it, allows it.
 #![allow(unsafe_code)]
 
+use super::{JsSubscription, JsSubscriptionSet};
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
@@ -162,4 +167,138 @@ pub(super) fn with_small_string_bytes<R>(
         scratch.buf.clear();
         out
     })
+}
+
+// ------------------------------------------------------------------ inbox
+
+/// A buffer that JS writes an event's UTF-8 bytes into itself (objects.js,
+/// through a view it keeps), before one call into wasm that reads them:
+/// where [`with_small_string_bytes`] calls from wasm back into JS four
+/// times per event (the string's type and length, `encodeInto`, its
+/// result), this path makes no call back at all.
+struct Inbox {
+    /// A zero-initialised allocation of `cap` bytes that only this
+    /// thread-local owns (made by `Box::into_raw`, freed when replaced): no
+    /// Rust reference to it outlives one call, so JS may write into it
+    /// between calls.
+    ptr: *mut u8,
+    cap: usize,
+    /// The key JS was given the current view with. A call naming another
+    /// key wrote through a view of another buffer (an older one, or, after
+    /// a restart, another instance's memory) and is refused, never read.
+    key: f64,
+}
+
+thread_local! {
+    static INBOX: std::cell::RefCell<Inbox> = const {
+        std::cell::RefCell::new(Inbox { ptr: core::ptr::null_mut(), cap: 0, key: f64::NAN })
+    };
+}
+
+/// A view over an inbox of at least `bytes` bytes, valid for calls that
+/// pass `key` (objects.js counts keys up, so an older view's key never
+/// matches). The view lives until wasm memory grows (it is then detached,
+/// length 0, and JS asks again) or a larger inbox is asked for.
+#[wasm_bindgen(js_name = "__inbox", skip_typescript)]
+pub fn inbox(bytes: u32, key: f64) -> Uint8Array {
+    INBOX.with(|cell| {
+        let Ok(mut inbox) = cell.try_borrow_mut() else {
+            // Only a call nested in an inbox read could land here, and
+            // none calls back into JS: an empty view makes JS take the
+            // plain path.
+            return Uint8Array::new_with_length(0);
+        };
+        let need = bytes as usize;
+        if inbox.cap < need || inbox.ptr.is_null() {
+            let cap = need.max(4096).next_power_of_two();
+            let fresh = Box::into_raw(vec![0u8; cap].into_boxed_slice()).cast::<u8>();
+            let old = core::mem::replace(&mut inbox.ptr, fresh);
+            let old_cap = core::mem::replace(&mut inbox.cap, cap);
+            if !old.is_null() {
+                // SAFETY: `old` came from `Box::into_raw` of a boxed slice
+                // of `old_cap` bytes above and is dropped only here, once.
+                drop(unsafe { Box::from_raw(core::ptr::slice_from_raw_parts_mut(old, old_cap)) });
+            }
+        }
+        inbox.key = key;
+        // SAFETY: the view covers exactly the inbox's allocation, which
+        // stays alive and unmoved until a later call replaces it (JS then
+        // holds a view whose key no longer matches, and nothing is read
+        // through it). Made after the only allocation here, so it is over
+        // the current memory buffer. The view is handed to objects.js only,
+        // which writes through it between calls, never during one.
+        unsafe { Uint8Array::view_mut_raw(inbox.ptr, inbox.cap) }
+    })
+}
+
+/// Call `f` with the first `len` bytes JS wrote into the inbox; `None`
+/// when `key` is not the current view's (a stale view: JS asks again).
+fn with_inbox<R>(len: u32, key: f64, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    INBOX.with(|cell| {
+        let inbox = cell.try_borrow().ok()?;
+        let len = len as usize;
+        // A NaN key (no view made in this instance) equals nothing.
+        if key != inbox.key || len > inbox.cap || inbox.ptr.is_null() {
+            return None;
+        }
+        // SAFETY: `ptr` is a live, initialised allocation of `cap >= len`
+        // bytes (zeroed when made; JS writes only bytes). JS runs no code
+        // while `f` reads, so the bytes do not change under this shared
+        // slice, which does not outlive this call.
+        let bytes = unsafe { core::slice::from_raw_parts(inbox.ptr, len) };
+        Some(f(bytes))
+    })
+}
+
+#[wasm_bindgen(js_class = Subscription)]
+impl JsSubscription {
+    /// `matches` of the string of `units` UTF-16 units whose `len` UTF-8
+    /// bytes JS wrote into the inbox (objects.js): 0 or 1, and 2 when the
+    /// view was stale (JS then takes the plain path). The size check is the
+    /// plain path's, on the string's units.
+    #[wasm_bindgen(js_name = "__matchesInbox", skip_typescript)]
+    pub fn matches_inbox(&self, units: u32, len: u32, key: f64) -> Result<u32, JsValue> {
+        crate::json::check_size(units as usize, "the event").map_err(|e| super::js_error(&e))?;
+        match with_inbox(len, key, |b| self.inner.matches_text(b)) {
+            None => Ok(2),
+            Some(answer) => answer.map(u32::from).map_err(|e| super::js_error(&e)),
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = SubscriptionSet)]
+impl JsSubscriptionSet {
+    /// `match` of the string in the inbox (as `__matchesInbox`): the ids,
+    /// or `undefined` when the view was stale.
+    #[wasm_bindgen(js_name = "__matchInbox", skip_typescript)]
+    pub fn match_inbox(&self, units: u32, len: u32, key: f64) -> Result<JsValue, JsValue> {
+        crate::json::check_size(units as usize, "the event").map_err(|e| super::js_error(&e))?;
+        match with_inbox(len, key, |b| self.inner.match_positions(b)) {
+            None => Ok(JsValue::UNDEFINED),
+            Some(positions) => Ok(self.ids_of(&positions.map_err(|e| super::js_error(&e))?)),
+        }
+    }
+}
+
+impl JsSubscriptionSet {
+    /// The ids at `positions` as a JS array, each id's string made once per
+    /// member and kept (the cache `match` keeps too).
+    fn ids_of(&self, positions: &[usize]) -> JsValue {
+        let mut cache = self.js_ids.borrow_mut();
+        let out = js_sys::Array::new_with_length(positions.len() as u32);
+        for (i, &pos) in positions.iter().enumerate() {
+            if cache.len() <= pos {
+                cache.resize(pos + 1, None);
+            }
+            let Some(slot) = cache.get_mut(pos) else {
+                continue;
+            };
+            let id = match slot {
+                Some(id) => id,
+                None => slot.insert(JsValue::from_str(self.inner.id_at(pos).unwrap_or_default())),
+            };
+            out.set(i as u32, id.clone());
+        }
+        out.into()
+    }
 }

@@ -250,3 +250,85 @@ test("objects read from a fixture file match as their text does, many times over
   const event = JSON.parse(text);
   for (let i = 0; i < 1000; i++) assert.equal(sub.matches(event), sub.matches(text));
 });
+
+// Strings up to 64K units cross through the inbox (objects.js writes their
+// UTF-8 bytes into wasm memory, one call reads them); byte arrays cross by
+// the plain path. Every string must answer as its UTF-8 bytes do.
+test("every fixture case answers the same for its text as for its UTF-8 bytes", () => {
+  const utf8 = new TextEncoder();
+  let compared = 0;
+  for (const dialect of DIALECTS) {
+    for (const c of tableIn(dialect, "cases.json")) {
+      const text = eventText(c, dialect);
+      let sub;
+      try {
+        sub = Subscription.compile(specText(c, dialect), options(c, dialect));
+      } catch {
+        continue;
+      }
+      const set = SubscriptionSet.compile([{ id: "m", spec: JSON.parse(specText(c, dialect)), options: options(c, dialect) }]);
+      const bytes = utf8.encode(text);
+      assert.deepEqual(outcome(() => sub.matches(text)), outcome(() => sub.matches(bytes)), `${dialect}: ${c.name}`);
+      assert.deepEqual(outcome(() => set.match(text)), outcome(() => set.match(bytes)), `${dialect} set: ${c.name}`);
+      sub.free();
+      set.free();
+      compared++;
+    }
+  }
+  assert.ok(compared > 50, `compared ${compared}`);
+});
+
+test("text with non-ASCII, a lone surrogate or past the inbox's size answers as its bytes do", () => {
+  const utf8 = new TextEncoder();
+  const spec = { ...SPEC, filters: [{ fieldName: "status", fieldValue: "Zürich ✓ 😀" }] };
+  const sub = Subscription.compile(spec);
+  const e = base();
+  e.newState.status = "Zürich ✓ 😀";
+  const text = JSON.stringify(e);
+  assert.equal(sub.matches(text), true, "the same string value passes eq");
+  assert.equal(sub.matches(utf8.encode(text)), true);
+  // A raw lone surrogate (not an escape) becomes U+FFFD on both paths.
+  const lone = text.replace('"objCode"', '"unread":"a\ud800b","objCode"');
+  assert.deepEqual(outcome(() => sub.matches(lone)), outcome(() => sub.matches(utf8.encode(lone))));
+  // Large strings: one that makes the inbox grow, then one past 64K units
+  // (the plain path), then a small one again.
+  for (const pad of [50_000, 70_000, 10]) {
+    const big = base();
+    big.newState.status = "Zürich ✓ 😀";
+    big.newState.unread = "ü".repeat(pad);
+    assert.equal(sub.matches(JSON.stringify(big)), true, `padding ${pad}`);
+  }
+  sub.free();
+});
+
+test("a string above maxInputBytes is too_large through the inbox too", () => {
+  const sub = Subscription.compile(SPEC);
+  const e = base();
+  e.newState.unread = "x".repeat(3000);
+  const text = JSON.stringify(e);
+  setLimits({ maxInputBytes: 2000 });
+  try {
+    throwsHookmatch(assert, () => sub.matches(text), "too_large");
+    throwsHookmatch(assert, () => sub.matches(new TextEncoder().encode(text)), "too_large");
+  } finally {
+    setLimits({ maxInputBytes: 0 });
+  }
+  assert.equal(sub.matches(text), true);
+  sub.free();
+});
+
+test("text still answers after wasm memory grew between calls (the inbox's view is detached)", () => {
+  const sub = Subscription.compile(SPEC);
+  const text = JSON.stringify(base());
+  assert.equal(sub.matches(text), true);
+  const entries = Array.from({ length: 3000 }, (_, i) => ({ id: `m${i}`, spec: { ...SPEC, url: `https://hooks.example.com/${i}` } }));
+  const set = SubscriptionSet.compile(entries);
+  assert.equal(sub.matches(text), true);
+  assert.equal(set.match(text).length, 3000);
+  const other = base();
+  other.newState.status = "PLN";
+  assert.equal(sub.matches(JSON.stringify(other)), false);
+  assert.equal(sub.matches(text), true);
+  set.free();
+  sub.free();
+});
