@@ -46,11 +46,13 @@ Exit codes: 0 ran (whatever matched), 1 invalid spec or input, 2 usage.`,
   preview: `usage: hookmatch preview SPEC EVENTS [options]
 
 Evaluate every event of EVENTS (NDJSON, a JSON array, or JSON documents one
-after another) against the subscription in SPEC.
+after another) against the subscription in SPEC. Rows are written as NDJSON
+events are read, in memory that does not grow with the input; a JSON array
+is read whole first.
 
 options:
-  --format F         table (default), json (the whole result), or ndjson
-                     (one row per line, written as it goes)
+  --format F         table (default), json (the whole result, its rows
+                     first), or ndjson (one row per line)
   --json             the same as --format json
   --matched          only the events that matched
   --summary          only the counts: events, matched, unreadable
