@@ -10,7 +10,9 @@ import { serveDir } from "../runtimes/static.mjs";
 import { launch } from "../browser/chromium.mjs";
 
 const app = new URL("./vite-app/", import.meta.url).pathname;
-const want = { dialect: "kanboard", matches: true, lint: ["never_matches"] };
+// Before hookmatch/analysis is imported, lint throws invalid_input naming
+// the import; after, it finds never_matches.
+const want = { dialect: "kanboard", matches: true, before: "invalid_input: names the import", lint: ["never_matches"] };
 let browser;
 
 before(async () => {
@@ -20,15 +22,31 @@ after(async () => {
   await browser?.close();
 });
 
+/**
+ * The app's result, after checking which wasm it fetched: only the core
+ * module (the one without the analysis) until it imported
+ * hookmatch/analysis, then the full one too.
+ */
 async function resultAt(url) {
   const page = await browser.newPage();
   const errors = [];
+  const wasm = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => {
+    const name = new URL(r.url()).pathname.split("/").pop();
+    if (name.endsWith(".wasm")) wasm.push(name);
+  });
   try {
     await page.goto(url);
     await page.waitForFunction(() => window.result, null, { timeout: 30_000 });
     assert.deepEqual(errors, []);
-    return await page.evaluate(() => window.result);
+    const { wasmBefore, ...result } = await page.evaluate(() => window.result);
+    assert.equal(wasmBefore?.length, 1, `before the analysis the page fetched ${JSON.stringify(wasmBefore)}`);
+    assert.match(wasmBefore[0], /^hookmatch_core_bg[-.\w]*\.wasm$/);
+    assert.equal(wasm.length, 2, `requests: ${wasm}`);
+    assert.match(wasm[0], /^hookmatch_core_bg/);
+    assert.match(wasm[1], /^hookmatch_bg/);
+    return result;
   } finally {
     await page.close();
   }

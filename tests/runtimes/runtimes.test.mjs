@@ -76,10 +76,14 @@ test("workerd (npm package) serves a worker that routes events with hookmatch", 
 test("a browser bundle (esbuild, browser condition) runs in headless Chromium", async () => {
   const dir = await mkdtemp(join(tmpdir(), "hookmatch-bundle-"));
   await build({ entryPoints: [join(root, "tests/runtimes/browser-entry.js")], bundle: true, format: "esm", platform: "browser", outfile: join(dir, "app.js"), logLevel: "warning" });
-  // The copy step the README gives: the wasm reached by package name, from the installed tarball.
-  const wasm = createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm");
-  assert.match(wasm, /node_modules\/hookmatch\//);
-  await copyFile(wasm, join(dir, "hookmatch_bg.wasm"));
+  // The copy step the README gives: the wasm reached by package name, from
+  // the installed tarball; the core module for hookmatch, the full one for
+  // hookmatch/analysis.
+  for (const name of ["hookmatch_core_bg.wasm", "hookmatch_bg.wasm"]) {
+    const wasm = createRequire(import.meta.url).resolve(`hookmatch/${name}`);
+    assert.match(wasm, /node_modules\/hookmatch\//);
+    await copyFile(wasm, join(dir, name));
+  }
   await writeFile(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./app.js"></script>');
   const server = await serveDir(dir);
   const browser = await launch();

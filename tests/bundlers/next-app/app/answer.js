@@ -1,5 +1,7 @@
 // What the page and the route handler both ask hookmatch, as a user writes it.
 import { Subscription, lint } from "hookmatch";
+// lint needs the analysis, which the browser entry loads only on request.
+import "hookmatch/analysis";
 
 export const spec = { url: "https://kb.example.com/h", token: "k", events: ["task.create"] };
 
