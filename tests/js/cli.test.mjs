@@ -366,6 +366,7 @@ function specFolder() {
     "README.md": "# subscriptions\n",
     "node_modules/dep/package.json": "{}",
     ".git/config.json": "{}",
+    "empty/.cache/state.json": "{}",
   };
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, dirname(name)), { recursive: true });
@@ -408,7 +409,10 @@ test("lint checks a folder of specs in one run: each file's diagnostics, duplica
     for (const s of secrets) assert.ok(!out.stdout.includes(s) && !out.stderr.includes(s), `${format} shows ${s}`);
   }
   assert.equal(run("README.md").status, 1, "a named file is read whatever its name");
-  assert.equal(run(join(dir, "node_modules")).status, 1, "a folder with no spec is a mistake");
+  // A folder with no spec (its only .json in a hidden folder) is a mistake, not a pass.
+  const none = run("empty");
+  assert.equal(none.status, 1);
+  assert.equal(none.stderr, "hookmatch: empty holds no .json file\n");
   assert.equal(run().status, 2);
   assert.equal(run(".", "--format", "xml").status, 2);
 });
