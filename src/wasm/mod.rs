@@ -217,7 +217,8 @@ impl JsSubscription {
         let opts = spec_options(options.as_ref().map(AsRef::as_ref), "compile options")?;
         expect_plain(&spec, "the spec")?;
         let text = input_text(&spec, "the spec")?;
-        let inner = CoreSubscription::compile_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
+        let inner =
+            CoreSubscription::compile_text(text.as_bytes(), opts).map_err(|e| js_error(&e))?;
         Ok(JsSubscription {
             inner,
             #[cfg(not(feature = "analysis"))]
