@@ -541,6 +541,40 @@ mod tests {
         assert!(infos().iter().all(|i| !i.keys.is_empty()));
     }
 
+    /// The one path from a document to an event (Asana's envelope,
+    /// developers.asana.com "Webhooks": a delivery body is
+    /// `{"events": [...]}`, and an empty one is a heartbeat): a plain event
+    /// is itself with the document's text; an envelope of one is that event
+    /// with its own text cut from the document's; an empty envelope is no
+    /// event; two are refused at `/events`.
+    #[test]
+    fn open_gives_the_documents_one_event_with_its_own_text() {
+        let asana = dialect("asana");
+        let event = r#"{"action":"changed","resource":{"gid":"1","resource_type":"task"},"user":{"gid":"2"},"created_at":"2018-03-05T21:59:04.526Z"}"#;
+        let plain: Value = serde_json::from_str(event).unwrap();
+        let ev = asana.open(At::Value(&plain), Some(event)).unwrap().unwrap();
+        assert_eq!(ev.text, Some(event));
+        assert_eq!(ev.root.get("action").and_then(At::as_str), Some("changed"));
+        let one = format!(r#"{{"events": [ {event} ]}}"#);
+        let doc: Value = serde_json::from_str(&one).unwrap();
+        let ev = asana.open(At::Value(&doc), Some(&one)).unwrap().unwrap();
+        assert_eq!(ev.text, Some(event));
+        assert!(ev.root.get("events").is_none());
+        let ev = asana.open(At::Value(&doc), None).unwrap().unwrap();
+        assert_eq!(ev.text, None);
+        let empty = json!({"events": []});
+        assert!(asana.open(At::Value(&empty), None).unwrap().is_none());
+        let two = json!({"events": [plain.clone(), plain]});
+        let err = asana.open(At::Value(&two), None).unwrap_err();
+        assert_eq!(
+            (err.code(), err.path.as_deref()),
+            ("invalid_event", Some("/events"))
+        );
+        // A document its vendor cannot read is that vendor's error.
+        let other = json!({"eventType": "UPDATE"});
+        assert!(asana.open(At::Value(&other), None).is_err());
+    }
+
     #[test]
     fn names_are_unique_and_parse_back() {
         let names = Dialect::names();
