@@ -84,7 +84,10 @@ async function check(base, log) {
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   try {
     await page.goto(`${base}/`);
-    await page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 60_000 });
+    // A page error says more than the timeout it leads to.
+    await page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 60_000 }).catch((e) => {
+      throw new Error(`${e.message}; page errors: ${errors.join("; ") || "none"}`);
+    });
     assert.deepEqual(JSON.parse(await page.textContent("#result")), want);
     const items = await page.evaluate(() => [...document.getElementById("diagnostics").shadowRoot.querySelectorAll("[part~=item]")].map((li) => li.dataset.code));
     assert.deepEqual(items, want.lint);
