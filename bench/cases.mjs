@@ -160,9 +160,26 @@ export function matchesCases(hm, sift) {
   return { bytes: text.length, rows };
 }
 
-/** matches(jsonString) in the Asana and Kanboard dialects, against the hand-written test. */
+/** A larger Workfront event matching THREE_FILTERS (`size` as workfrontEvent takes it: 10 is 5.3 KB of JSON, 20 is 10.4 KB). */
+export function largeMatchEvent(size) {
+  const e = workfrontEvent(rng(9), size);
+  e.eventType = "UPDATE";
+  Object.assign(e.newState, { objCode: "PROJ", status: "CUR", percentComplete: 20 });
+  e.newState.parameterValues["DE:Region"] = "EMEA";
+  return e;
+}
+
+/** The Workfront events of 5 and 10 KB: with the 1.2 KB one of matchesCases, 0.3–10 KB is covered. */
+const LARGE_CASES = [10, 20].map((size) => ({
+  dialect: "workfront",
+  spec: THREE_FILTERS,
+  event: () => largeMatchEvent(size),
+  handWritten,
+}));
+
+/** matches(jsonString) in the Asana and Kanboard dialects and of larger Workfront events, against the hand-written test. */
 export function dialectCases(hm) {
-  return DIALECT_CASES.map((c) => {
+  return [...DIALECT_CASES, ...LARGE_CASES].map((c) => {
     const e = c.event(rng(5));
     const text = JSON.stringify(e);
     const sub = hm.Subscription.compile(c.spec, { dialect: c.dialect });

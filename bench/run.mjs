@@ -12,6 +12,7 @@ import { build } from "esbuild";
 import { launch } from "../tests/browser/chromium.mjs";
 import { serveDir } from "../tests/runtimes/static.mjs";
 import { run as runNode, runEngine, runAnalysis } from "./node.mjs";
+import { previousRun, sideBySide } from "./side.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -105,6 +106,8 @@ const sizes = { wasm: wasm.length, wasmGz: gzipSync(wasm, { level: 9 }).length, 
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
 const report = [
   `Measured ${started.toISOString().slice(0, 10)} on ${machine}; Node ${process.version}, Chromium ${chrome.version}; \`make bench\`. Medians of 7 batches of ~150 ms; ratios are against the platform's native codec (>1 is faster than it).`,
+  "",
+  sideBySide({ node: nodeEngine, chromium: chrome.engine }, previousRun(sizes)),
   "",
   table("Base64 in Node", node, "Buffer"),
   "",
