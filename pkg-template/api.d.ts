@@ -180,9 +180,10 @@ export interface PreviewStreamOptions extends PreviewOptions {
    * Receives the rows decided since its last call (as `details: true` gives
    * them), in order, every one, while the input is read: NDJSON rows come
    * chunk by chunk, a JSON document's once it is whole. A promise it returns
-   * is awaited before the next chunk is read. The rows are not kept, so
-   * memory stays bounded on a stream of any length, and the result has no
-   * `results`. With it, `details: false` and `maxResults` are
+   * is awaited before the next chunk is read. The rows are not kept, nor
+   * the matched indices (each row says whether it matched), so memory stays
+   * bounded on a stream of any length, and the result has neither
+   * `results` nor `matches`. With it, `details: false` and `maxResults` are
    * `invalid_input`; a set's preview has no rows and takes none.
    */
   onRows?: (rows: PreviewRow[]) => void | Promise<void>;
@@ -314,6 +315,8 @@ export declare class HookmatchError extends Error {
 }
 
 export interface Subscription {
+  /** `preview` of a stream, its rows handed to `onRows` as they are decided: the counts and errors remain. */
+  previewStream(source: StreamSource, options: PreviewStreamOptions & { onRows: NonNullable<PreviewStreamOptions["onRows"]> }): Promise<Omit<PreviewResult, "results" | "matches">>;
   /** `preview` of a stream: the same answer however the input is cut. */
   previewStream(source: StreamSource, options?: PreviewStreamOptions): Promise<PreviewResult>;
 }

@@ -532,8 +532,9 @@ function readable(view) {
  * `onRows(rows)` receives the rows the core has decided since the last
  * call (`__previewRows` takes them out of the session), in order, every
  * one; a promise it returns is awaited before the next chunk is read. The
- * rows are not kept, so a stream of any length is previewed row by row in
- * bounded memory, and the result has no `results`.
+ * rows are not kept, nor the list of matched indices (each row says
+ * whether it matched), so a stream of any length is previewed row by row
+ * in bounded memory, and the result has neither `results` nor `matches`.
  */
 const previewStream = (HookmatchError) => async function previewStream(source, options) {
   let signal, onProgress, onRows, rest;
@@ -610,7 +611,8 @@ const previewStream = (HookmatchError) => async function previewStream(source, o
     if (onRows) {
       // The last rows (a last line without a newline, or a JSON document
       // read whole) are decided by the finish.
-      const { results: last = [], ...counts } = result;
+      // `matches` holds only the finish's: the rows carry every one.
+      const { results: last = [], matches: _, ...counts } = result;
       if (last.length > 0) await onRows(last);
       return counts;
     }

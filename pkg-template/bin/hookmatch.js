@@ -383,11 +383,16 @@ async function preview([specFile, eventsFile, extra], flags) {
   // print the errors, so they keep every one.
   const errorsFromRows = !flags.summary && format !== "json";
   let errorRows = 0;
+  // The package hands the rows over and keeps no list of matches (each row
+  // says whether it matched); only JSON prints that list, so only it
+  // gathers one.
+  const matches = [];
   const onRows = flags.summary
     ? undefined
     : (rows) => {
         for (const row of rows) {
           if (row.code) errorRows++;
+          if (format === "json" && row.matched) matches.push(row.index);
           if (flags.matched && !row.matched) continue;
           if (format === "table") out.line(layout.row(row));
           else if (format === "ndjson") out.line(JSON.stringify(row));
@@ -428,8 +433,8 @@ async function preview([specFile, eventsFile, extra], flags) {
   if (flags.summary) {
     out.line(format === "table" ? summaryLine(summary) : JSON.stringify(summary));
   } else if (format === "json") {
-    const { results: _, ...counts } = result;
-    out.line(`],${JSON.stringify(counts).slice(1)}`);
+    const { total, matched, errors, ...more } = result;
+    out.line(`],${JSON.stringify({ total, matched, matches, errors, ...more }).slice(1)}`);
   } else if (format === "table") {
     out.line(summaryLine(summary));
   }
