@@ -35,7 +35,7 @@ export function install(glue) {
     if (typeof glue.Subscription.prototype.example !== "function") glue.Subscription.prototype.example = exampleByAnalysis;
     if (typeof glue.SubscriptionSet.prototype.lint !== "function") glue.SubscriptionSet.prototype.lint = setLintByAnalysis;
   }
-  const classes = [glue.Subscription, glue.SubscriptionSet, glue.PreviewSession, glue.SetPreviewSession].filter(Boolean);
+  const classes = [glue.Subscription, glue.SubscriptionSet, glue.PreviewSession];
   for (const cls of classes) sealHandles(cls, HookmatchError);
   // Secrets never leave through a public API: only carriers (which no
   // caller sees) keep __specText.
