@@ -98,6 +98,20 @@ set.add("b", { url: "x" }, { dialect: "kanboard" });
 set.free();
 export { ids, errs, n, counts, removed };
 
+// set.deliver, and a member's own options and delivery defaults.
+import type { SetDelivery, SetEntry } from "hookmatch";
+const member: SetEntry = { id: "w", spec: wf, options: { allowPrivateNetworks: true }, deliver: { subscriptionId: "s1" } };
+const edge = SubscriptionSet.compile([member]);
+const routed: SetDelivery[] = edge.deliver({}, { secret: "s" });
+const firstUrl: string | undefined = routed[0]?.delivery.url;
+edge.add("k", { url: "http://10.0.0.1/k", token: "t" }, { options: { allowPrivateNetworks: true }, deliver: { signature: "standard-webhooks" } });
+// @ts-expect-error deliver takes deliver's options
+edge.add("x", { url: "https://k.example.com", token: "t" }, { deliver: { secrett: "s" } });
+// @ts-expect-error set.deliver needs an event
+edge.deliver();
+edge.free();
+export { routed, firstUrl };
+
 import { verify } from "hookmatch";
 const ok: boolean = verify({ headers: {}, body: "" }, "secret", { tolerance: 60 });
 // @ts-expect-error the secret is a string
