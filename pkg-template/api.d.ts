@@ -23,9 +23,10 @@ export interface WorkfrontFilterGroup {
 
 // Each spec interface lists exactly the keys its dialect reads, and the
 // read-only keys of the vendor's responses (accepted so a response pastes
-// back): no index signature, so an object literal with a key no dialect
-// knows, or a value outside a union (`comparison: "equals"`), fails to
-// compile. Arrays are readonly so that `as const` specs are accepted.
+// back): no index signature, so an object literal with a key its dialect
+// does not read (see OnlyKeysOf), or a value outside a union
+// (`comparison: "equals"`), fails to compile. Arrays are readonly so that
+// `as const` specs are accepted.
 
 /** An Adobe Workfront event subscription, as POSTed to Workfront (or a GET response). */
 export interface WorkfrontSpec {
@@ -63,10 +64,10 @@ export interface AsanaSpec {
   target: string;
   /** An event is delivered when it passes any filter. */
   filters?: readonly AsanaFilter[];
-  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
-  objCode?: never;
+  /** `false`: the webhook is inactive and Asana sends it nothing (a GET response's WebhookCompact.active). */
+  active?: boolean | null;
   /** Read-only keys of Asana's webhook responses (ignored), accepted so a response pastes back. */
-  gid?: unknown; resource_type?: unknown; active?: unknown; created_at?: unknown;
+  gid?: unknown; resource_type?: unknown; created_at?: unknown;
   last_success_at?: unknown; last_failure_at?: unknown; last_failure_content?: unknown;
   delivery_retry_count?: unknown; failure_deletion_timestamp?: unknown;
   next_attempt_after?: unknown; is_workspace_webhook?: unknown;
@@ -80,8 +81,6 @@ export interface KanboardSpec {
   /** Workfront's filter syntax over event_data, run in your receiver (Kanboard sends every event). */
   filters?: readonly (WorkfrontFilter | WorkfrontFilterGroup)[];
   filterConnector?: "AND" | "OR";
-  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
-  objCode?: never;
 }
 
 /** An R-Service webhook. */
@@ -98,8 +97,6 @@ export interface RServiceSpec {
   sourceID?: string;
   filters?: readonly (WorkfrontFilter | WorkfrontFilterGroup)[];
   filterConnector?: "AND" | "OR";
-  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
-  objCode?: never;
   /** Read-only keys of R-Service's responses (ignored), accepted so a response pastes back. */
   id?: unknown; created_at?: unknown; updated_at?: unknown; last_error?: unknown;
   attachments?: unknown; description_attachments?: unknown;
@@ -114,14 +111,28 @@ export interface RicloudSpec {
   date_created?: string;
   filters?: readonly (WorkfrontFilter | WorkfrontFilterGroup)[];
   filterConnector?: "AND" | "OR";
-  /** `objCode` makes a spec Workfront's (detection reads it first): never in another dialect's. */
-  objCode?: never;
   /** Read-only keys of ricloud's responses (ignored), accepted so a response pastes back. */
   id?: unknown; resource?: unknown;
 }
 
-/** A spec of any dialect. */
-export type Spec = WorkfrontSpec | AsanaSpec | KanboardSpec | RServiceSpec | RicloudSpec;
+/** Every key of every dialect's spec. */
+export type SpecKey = keyof WorkfrontSpec | keyof AsanaSpec | keyof KanboardSpec | keyof RServiceSpec | keyof RicloudSpec;
+
+/**
+ * A dialect's spec whose other dialects' keys are `never`. TypeScript checks
+ * an object literal's keys against the whole union (a key of any member
+ * passes), so without this an Asana `target` in a Workfront spec, or a
+ * Kanboard `events`, would type-check as a Workfront spec with one more key.
+ */
+export type OnlyKeysOf<T> = T & { [K in Exclude<SpecKey, keyof T>]?: never };
+
+/** A spec of any dialect: exactly one dialect's keys. */
+export type Spec =
+  | OnlyKeysOf<WorkfrontSpec>
+  | OnlyKeysOf<AsanaSpec>
+  | OnlyKeysOf<KanboardSpec>
+  | OnlyKeysOf<RServiceSpec>
+  | OnlyKeysOf<RicloudSpec>;
 
 /**
  * What `sub.toJSON()` returns: the normalized spec (a spec of its dialect,

@@ -200,3 +200,16 @@ Subscription.compile(body as SpecInput);
 declare const loose: Record<string, unknown>;
 // @ts-expect-error a Record<string, unknown> is not a SpecInput
 validate(loose);
+// A key of another dialect is not this dialect's: each member of Spec has
+// the other dialects' keys as never (OnlyKeysOf).
+// @ts-expect-error events is Kanboard's, not Workfront's
+Subscription.compile({ ...wf, events: ["task.create"] });
+// @ts-expect-error url is not Asana's (it is target)
+validate({ resource: "1", target: "https://hooks.example.com/a", url: "https://hooks.example.com/a" });
+// @ts-expect-error secret is ricloud's, not Kanboard's
+lint({ url: "https://hooks.example.com/kb", token: "t", secret: "s" });
+// A ricloud config pasted back with its response keys still compiles.
+validate({ url: "https://hooks.example.com/r", state: "valid", organisation: 1, id: 7, resource: "webhook_config" });
+// Asana's active is read (false never fires): a boolean, as in its responses.
+// @ts-expect-error active is a boolean
+validate({ resource: "1", target: "https://hooks.example.com/a", active: "no" });

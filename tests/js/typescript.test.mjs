@@ -3,11 +3,11 @@
 // package (node_modules/hookmatch, from the tarball): ```js and ```ts blocks
 // as TypeScript modules (.mts; a block that `require`s is checked as
 // CommonJS JavaScript, .cjs), ```tsx with React 19's types. A failure names
-// the document, line and column. Then the elements' TSX (React, Preact) and
-// the typed-spec checks of types.ts run in the same compiler pass.
+// the document, line and column. The elements' TSX (React, Preact) and the
+// conformance corpus's specs as typed literals compile in the same pass.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -38,13 +38,45 @@ function codeBlocks(markdown) {
   return blocks;
 }
 
+// The conformance corpus's specs as literals typed Spec: one the corpus
+// expects no error for (its diagnostics, from the vendor's material) must
+// compile, unless it expects unknown_field (a key the dialect ignores: the
+// types refuse it); one it expects an error for that a type can see (a
+// value outside a union, a missing or wrongly typed field) must not.
+const TYPED_ERRORS = new Set(["unknown_comparison", "unknown_event_type", "unknown_connector", "unknown_state", "unknown_action", "unknown_filter_type", "invalid_type", "missing_field"]);
+function corpus() {
+  const lines = ['import type { Spec } from "hookmatch";'];
+  const names = [];
+  const dir = new URL("tests/conformance/", root);
+  for (const vendor of readdirSync(dir)) {
+    for (const file of readdirSync(new URL(`${vendor}/`, dir)).filter((f) => f.endsWith(".json"))) {
+      for (const c of JSON.parse(readFileSync(new URL(`${vendor}/${file}`, dir), "utf8"))) {
+        if (!c.spec || typeof c.spec !== "object" || Array.isArray(c.spec)) continue;
+        const expected = c.expect?.diagnostics ?? [];
+        const codes = expected.filter(([severity]) => severity === "error").map(([, code]) => code);
+        if (expected.some(([, code]) => code === "unknown_field")) continue;
+        const where = `tests/conformance/${vendor}/${file} "${c.name}"`;
+        if (codes.length === 0) {
+          names[lines.length] = where;
+        } else if (codes.every((code) => TYPED_ERRORS.has(code))) {
+          names[lines.length] = where;
+          lines.push("// @ts-expect-error");
+          names[lines.length] = where;
+        } else continue;
+        lines.push(`export const case${lines.length}: Spec = ${JSON.stringify(c.spec)};`);
+      }
+    }
+  }
+  return { code: lines.join("\n") + "\n", names };
+}
+
 function extension(block) {
   if (block.lang === "tsx") return "tsx";
   if (block.lang === "ts") return "mts";
   return /\brequire\(/.test(block.code) ? "cjs" : "mts";
 }
 
-test("every js, ts and tsx example of the READMEs and docs/api.md compiles under strict", () => {
+test("every js, ts and tsx example of the READMEs and docs/api.md, and the corpus's specs as Spec literals, compile under strict", () => {
   const dir = new URL("tests/js/_examples/", root);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
@@ -59,6 +91,8 @@ test("every js, ts and tsx example of the READMEs and docs/api.md compiles under
     }
   }
   assert.ok(n >= 6, `only ${n} examples found`);
+  const specs = corpus();
+  writeFileSync(new URL("corpus.mts", dir), specs.code);
   const config = {
     compilerOptions: {
       strict: true,
@@ -73,7 +107,7 @@ test("every js, ts and tsx example of the READMEs and docs/api.md compiles under
       types: ["node"],
       lib: ["esnext", "dom"],
     },
-    files: [...where.keys(), "../elements.tsx", "../elements-preact.tsx"],
+    files: [...where.keys(), "corpus.mts", "../elements.tsx", "../elements-preact.tsx"],
   };
   writeFileSync(new URL("tsconfig.json", dir), JSON.stringify(config, null, 2));
   try {
@@ -82,10 +116,12 @@ test("every js, ts and tsx example of the READMEs and docs/api.md compiles under
       encoding: "utf8",
     });
     // tsc names the scratch file; say where the example is instead.
-    const report = r.stdout.replace(/^\S*?(example-\d+\.\w+)\((\d+),(\d+)\)/gm, (all, file, line, column) => {
-      const [name, first] = where.get(file);
-      return `${name}:${first + Number(line) - 1}:${column}`;
-    });
+    const report = r.stdout
+      .replace(/^\S*?(example-\d+\.\w+)\((\d+),(\d+)\)/gm, (all, file, line, column) => {
+        const [name, first] = where.get(file);
+        return `${name}:${first + Number(line) - 1}:${column}`;
+      })
+      .replace(/^\S*?corpus\.mts\((\d+),\d+\)/gm, (all, line) => `${specs.names[Number(line) - 1]} (as a Spec literal)`);
     assert.equal(r.status, 0, `examples that do not compile:\n${report}${r.stderr}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
