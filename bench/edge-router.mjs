@@ -227,6 +227,8 @@ try {
 } finally {
   rx.close();
   await rm(state, { recursive: true, force: true });
+  // wrangler dev's bundle of the example (the state went to `state`).
+  await rm(join(app, ".wrangler"), { recursive: true, force: true });
 }
 
 const f = (x, d = 1) => x.toFixed(d);
