@@ -40,7 +40,11 @@ export function install(glue) {
   // Secrets never leave through a public API: only carriers (which no
   // caller sees) keep __specText.
   for (const cls of [glue.Subscription, glue.SubscriptionSet]) delete cls.prototype.__specText;
-  ({ Subscription, SubscriptionSet } = glue);
+  // Two plain assignments, not a destructuring one: Turbopack's production
+  // build (Next 16) misses that `({ A, B } = glue)` reassigns exported
+  // `let`s and exports them as undefined (tests/bundlers/next.test.mjs).
+  Subscription = glue.Subscription;
+  SubscriptionSet = glue.SubscriptionSet;
   const api = { Subscription: glue.Subscription, SubscriptionSet: glue.SubscriptionSet, HookmatchError };
   for (const name of FUNCTIONS) api[name] = PUBLIC[name];
   return api;
