@@ -13,6 +13,37 @@ pub fn quote_short(s: &str) -> String {
     serde_json::to_string(&out).unwrap_or_else(|_| "\"?\"".to_string())
 }
 
+/// A URL quoted for a message with the parts that may carry a secret left
+/// out: the user information (`user:password@`), the query (Kanboard's
+/// `?token=`, a signed link's key) and the fragment each become `…`. A
+/// diagnostic must be safe to show, log and paste.
+pub fn quote_url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len().min(80));
+    let (head, tail) = match u.find(['?', '#']) {
+        Some(i) => u.split_at(i),
+        None => (u, ""),
+    };
+    let authority_start = head.find("://").map_or(0, |i| i + 3);
+    let authority_end = head[authority_start..]
+        .find(['/', '\\'])
+        .map_or(head.len(), |i| authority_start + i);
+    match head[authority_start..authority_end].rfind('@') {
+        Some(at) => {
+            out.push_str(&head[..authority_start]);
+            out.push_str("…@");
+            out.push_str(&head[authority_start + at + 1..]);
+        }
+        None => out.push_str(head),
+    }
+    if tail.starts_with('?') {
+        out.push_str("?…");
+    }
+    if tail.contains('#') {
+        out.push_str("#…");
+    }
+    quote_short(&out)
+}
+
 /// A JSON value rendered for a message, cut like [`quote_short`].
 pub fn show(v: &Value) -> String {
     match v {
@@ -38,5 +69,21 @@ pub fn type_name(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_url;
+
+    #[test]
+    fn a_quoted_url_keeps_no_secret() {
+        assert_eq!(
+            quote_url("htps://user:s3cret@h.example/p?token=abc#frag"),
+            "\"htps://…@h.example/p?…#…\""
+        );
+        assert_eq!(quote_url("https://h.example/x"), "\"https://h.example/x\"");
+        assert_eq!(quote_url("h.example/a@b?token=t"), "\"h.example/a@b?…\"");
+        assert_eq!(quote_url("https://h.example#t"), "\"https://h.example#…\"");
     }
 }

@@ -464,7 +464,7 @@ fn check_target(t: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) -> Opti
                 "/target",
                 format!(
                     "target {} is not an absolute http(s) URL: {why}",
-                    quote_short(t)
+                    crate::text::quote_url(t)
                 ),
             ));
             return None;

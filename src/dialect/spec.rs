@@ -158,7 +158,7 @@ pub fn check_url(u: &str, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
                 join("", key),
                 format!(
                     "{key} {} is not an absolute http(s) URL: {why}",
-                    quote_short(u)
+                    crate::text::quote_url(u)
                 ),
             ));
             false

@@ -105,3 +105,24 @@ test("masked deliveries show no secret and no whole signature", () => {
   }
   assert.equal(checked, dialects().length * asked.length);
 });
+
+// A URL that is refused is quoted in the diagnostic without the parts that
+// may hold a secret (user information, query, fragment): a diagnostic is
+// shown, logged and pasted.
+test("an invalid_url diagnostic does not quote a secret the URL holds", () => {
+  const secret = "SEKRIT-in-url-3391";
+  const urls = [`htps://k.example.com/hook?token=${secret}`, `https://user:${secret}@k.example.com:99999/`, `ftp://k.example.com/#${secret}`];
+  for (const url of urls) {
+    for (const spec of [
+      { url, token: "t" },
+      { objCode: "TASK", eventType: "CREATE", url, authToken: "t" },
+      { resource: "1", target: url },
+      { url, secret: "s", state: "valid" },
+      { event: "request.create", uri: url },
+    ]) {
+      const diagnostics = validate(spec);
+      assert.ok(diagnostics.some((d) => d.code === "invalid_url"), `${JSON.stringify(spec)}: ${JSON.stringify(diagnostics)}`);
+      assert.doesNotMatch(JSON.stringify(diagnostics), new RegExp(secret), JSON.stringify(spec));
+    }
+  }
+});
