@@ -123,9 +123,9 @@ function isObjectEvent(event) {
  * `encodeInto`, through a view it keeps, then one call that reads them.
  * wasm-bindgen's argument path calls from wasm back into JS four times per
  * event (the string's type and length, `encodeInto`, its result); this one
- * never does (docs/performance.md: 8–20% of a small event's time in Node,
- * 4–10% in Chromium). Writing char codes in a JS loop for ASCII text
- * measured slower than `encodeInto` in both.
+ * never does (docs/performance.md, "Speed round": 8–14% of an event up to
+ * 1.2 KB in Node, 5–7% in Chromium). Writing char codes in a JS loop for
+ * ASCII text measured slower than `encodeInto` in both.
  */
 const INBOX_MAX_UNITS = 64 * 1024;
 const encoder = new TextEncoder();
