@@ -30,7 +30,14 @@ const ADMIN = "test-admin-token";
 // The secrets the vendors sign their webhooks to the router with.
 const ASANA_IN = "asana-inbound-secret";
 const RICLOUD_IN = "ricloud-inbound-secret";
-const SOURCES = { asana: { scheme: "asana", secret: ASANA_IN }, ricloud: { scheme: "ricloud", secret: RICLOUD_IN }, workfront: {}, kanboard: {} };
+const SOURCES = {
+  asana: { scheme: "asana", secret: ASANA_IN },
+  // A webhook being created: the router answers Asana's handshake and keeps its secret.
+  "asana-new": { scheme: "asana", acceptHandshake: true },
+  ricloud: { scheme: "ricloud", secret: RICLOUD_IN },
+  workfront: {},
+  kanboard: {},
+};
 
 /** A receiver on the loopback: every request it gets, in order. */
 async function receiver() {
@@ -146,6 +153,22 @@ test("the edge router verifies, routes through the set in KV and forwards each m
     const tampered = envelope.replace("1516", "1517");
     assert.equal((await post("/hooks/asana", tampered, { "x-hook-signature": signature })).status, 401);
     assert.equal((await post("/hooks/unknown", envelope)).status, 404);
+
+    // Asana's handshake (guide, "The webhook handshake": X-Hook-Secret echoed
+    // in a 200): answered only where the source accepts one, and its secret
+    // then verifies that webhook's events.
+    assert.equal((await post("/hooks/asana", "", { "x-hook-secret": "hs" })).status, 403);
+    const hsSig = (body) => createHmac("sha256", "handshake-secret").update(body).digest("hex");
+    assert.equal((await post("/hooks/asana-new", envelope, { "x-hook-signature": hsSig(envelope) })).status, 401, "no secret before the handshake");
+    const hs = await post("/hooks/asana-new", "", { "x-hook-secret": "handshake-secret" });
+    assert.equal(hs.status, 200);
+    assert.equal(hs.headers.get("x-hook-secret"), "handshake-secret");
+    assert.equal(rx.got.length, 0);
+    const afterHs = await post("/hooks/asana-new", envelope, { "x-hook-signature": hsSig(envelope) });
+    assert.equal(afterHs.status, 200, await afterHs.clone().text());
+    assert.equal(rx.got.length, 3);
+    assert.equal((await post("/hooks/asana-new", envelope, { "x-hook-signature": signature })).status, 401, "the old secret is not this webhook's");
+    rx.got.length = 0;
 
     // ricloud: Ricloud-Signature t=<unix seconds>,s=<base64 HMAC-SHA256 of "t.body">.
     const ricloudBody = JSON.stringify({ id: "1f2e3d4c-0000-4000-8000-000000000002", type: "task", action: "succeeded", data: { id: "c7d4a1f0-0000-4000-8000-00000000abcd", resource: "task", type: "rirelay.messages", state: "succeeded" } });

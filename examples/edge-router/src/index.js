@@ -91,7 +91,7 @@ async function store(env, entries) {
 let sourcesText;
 let sources = {};
 
-/** SOURCES: { "<name>": { scheme?: "asana" | "ricloud" | "standard-webhooks", secret?: string } }. */
+/** SOURCES: { "<name>": { scheme?: "asana" | "ricloud" | "standard-webhooks", secret?: string, acceptHandshake?: boolean } }. */
 function source(env, name) {
   if (env.SOURCES !== sourcesText) {
     sourcesText = env.SOURCES;
@@ -100,12 +100,46 @@ function source(env, name) {
   return Object.hasOwn(sources, name) ? sources[name] : undefined;
 }
 
+/** The secrets Asana gave in handshakes, per source: { secret, checked }. */
+const handshakes = new Map();
+const handshakeKey = (name) => `handshake/${name}`;
+
+/**
+ * A source's secret: its own, or the X-Hook-Secret of the Asana handshake
+ * the router answered for it (kept in KV, read at most every REFRESH_MS).
+ */
+async function secretOf(env, name, src) {
+  if (src.secret || src.scheme !== "asana") return src.secret;
+  const known = handshakes.get(name);
+  if (known && Date.now() - known.checked < Number(env.REFRESH_MS ?? 10_000)) return known.secret;
+  const secret = await env.MEMBERS.get(handshakeKey(name));
+  handshakes.set(name, { secret, checked: Date.now() });
+  return secret;
+}
+
+/**
+ * Asana's handshake: creating a webhook posts X-Hook-Secret (no body, no
+ * signature) and expects it echoed in a 2xx. Only a source with
+ * `acceptHandshake` answers it, and keeps the secret to verify the events
+ * that follow: anyone could send a handshake, so turn it on while creating
+ * the webhook and off afterwards.
+ */
+async function handshake(env, name, src, secret) {
+  if (src.scheme !== "asana" || !src.acceptHandshake) {
+    return json({ error: `source ${JSON.stringify(name)} takes no handshake (set acceptHandshake while creating the webhook)` }, 403);
+  }
+  if (!secret) return json({ error: "the handshake's X-Hook-Secret is empty" }, 400);
+  await env.MEMBERS.put(handshakeKey(name), secret);
+  handshakes.set(name, { secret, checked: Date.now() });
+  return new Response(null, { status: 200, headers: { "x-hook-secret": secret } });
+}
+
 /** Does the request carry the vendor's valid signature for this source's secret? */
-function signed(src, headers, body) {
+function signed(src, secret, headers, body) {
   if (!src.scheme) return true;
-  if (!src.secret) return false;
+  if (!secret) return false;
   try {
-    return verify({ headers: Object.fromEntries(headers), body }, src.secret, { scheme: src.scheme });
+    return verify({ headers: Object.fromEntries(headers), body }, secret, { scheme: src.scheme });
   } catch {
     // A malformed header or body: not signed.
     return false;
@@ -159,8 +193,11 @@ const json = (value, status = 200, headers = {}) =>
 async function hook(request, env, name) {
   const src = source(env, name);
   if (!src) return json({ error: `no source ${JSON.stringify(name)}` }, 404);
+  const offered = request.headers.get("x-hook-secret");
+  if (offered !== null) return handshake(env, name, src, offered);
   const body = await request.text();
-  if (!signed(src, request.headers, body)) return json({ error: "the signature is missing, wrong or stale" }, 401);
+  const secret = await secretOf(env, name, src);
+  if (!signed(src, secret, request.headers, body)) return json({ error: "the signature is missing, wrong or stale" }, 401);
   const { set } = await members(env);
   const deliveries = [];
   try {
