@@ -621,7 +621,7 @@ impl JsSubscriptionSet {
         }
         #[cfg(not(feature = "analysis"))]
         if removed {
-            self.history.extend(["r".into(), id]);
+            forget(&mut self.history, id);
         }
         Ok(removed)
     }
@@ -976,6 +976,32 @@ fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> 
         ))
     })?;
     crate::options::parse(&text, what).map_err(|e| js_error(&e))
+}
+
+/// Record that member `id` was removed from a set's `history`. A member
+/// that an add put there loses that add instead (the two together change
+/// nothing the replay makes), so a set that keeps adding and removing
+/// holds a history the size of its members, not of every add it saw.
+#[cfg(not(feature = "analysis"))]
+fn forget(history: &mut Vec<String>, id: String) {
+    let mut last_add = None;
+    let mut i = 2;
+    while let Some(op) = history.get(i) {
+        if op == "a" {
+            if history.get(i + 1) == Some(&id) {
+                last_add = Some(i);
+            }
+            i += 4;
+        } else {
+            i += 2;
+        }
+    }
+    match last_add {
+        Some(at) if at + 4 <= history.len() => {
+            history.drain(at..at + 4);
+        }
+        _ => history.extend(["r".into(), id]),
+    }
 }
 
 /// Compile options as the JSON object `compile` reads them (for the

@@ -162,6 +162,12 @@ test("the browser's core module: the analysis throws invalid_input naming the im
     const set = api.SubscriptionSet.compile([{ id: "a", spec: task([], "one") }, { id: "b", spec: task([], "two") }, { id: "gone", spec: never }]);
     set.add("c", task([], "one"));
     set.remove("gone");
+    // Churn: members added and removed again, one of them an id the
+    // compile had, leave nothing behind.
+    set.add("d", task([], "one"));
+    set.add("gone", never);
+    set.remove("d");
+    set.remove("gone");
     const privateUrl = api.Subscription.compile({ url: "http://127.0.0.1/hook", token: "k" }, { allowPrivateNetworks: true });
     out.before = {
       lint: attempt(() => api.lint(never)),
