@@ -856,4 +856,117 @@ mod tests {
             assert_eq!(got, *want, "{} {actual} {expected}", c.name());
         }
     }
+
+    fn check(passed: bool, reason: &str) -> Check {
+        Check {
+            index: None,
+            field: "f".into(),
+            comparison: "eq".into(),
+            state: None,
+            expected: Value::Null,
+            actual: Value::Null,
+            present: true,
+            passed,
+            reason: reason.into(),
+            connector: None,
+            filters: None,
+        }
+    }
+
+    /// The reason a preview row gives (`PreviewRow::reason`): none for a
+    /// match; else the first failing gate check, and only when every gate
+    /// check passed, the first failing filter.
+    #[test]
+    fn first_failure_is_the_first_failing_check_gate_first() {
+        let x = |matched, gate, filters| Explanation {
+            matched,
+            gate,
+            connector: None,
+            filters,
+        };
+        let matched = x(true, vec![check(true, "g")], vec![check(true, "f")]);
+        assert_eq!(matched.first_failure(), None);
+        let gate = x(
+            false,
+            vec![check(true, "g0"), check(false, "g1"), check(false, "g2")],
+            vec![check(false, "f0")],
+        );
+        assert_eq!(gate.first_failure(), Some("g1"));
+        let filter = x(
+            false,
+            vec![check(true, "g0")],
+            vec![check(true, "f0"), check(false, "f1"), check(false, "f2")],
+        );
+        assert_eq!(filter.first_failure(), Some("f1"));
+    }
+
+    /// A set's memo is what makes a shared filter or field cost one
+    /// decision or lookup per event however many candidates read it: the
+    /// second ask is answered from the memo, not computed again.
+    #[test]
+    fn a_memo_decides_and_looks_up_once_per_event() {
+        let memo = FieldMemo::new();
+        let calls = std::cell::Cell::new(0);
+        let decide = || {
+            calls.set(calls.get() + 1);
+            true
+        };
+        assert!(memo.decide(7, decide));
+        assert!(memo.decide(7, decide));
+        assert_eq!(calls.get(), 1);
+        let cur = json!("CUR");
+        let look = || {
+            calls.set(calls.get() + 1);
+            Some(&cur)
+        };
+        calls.set(0);
+        assert_eq!(memo.get(3, StateSel::New, look), Some(&cur));
+        assert_eq!(memo.get(3, StateSel::New, look), Some(&cur));
+        assert_eq!(calls.get(), 1);
+        // The old state's value of the same field is another lookup.
+        assert_eq!(memo.get(3, StateSel::Old, look), Some(&cur));
+        assert_eq!(calls.get(), 2);
+    }
+
+    /// `matches_knowing` reads a filter's decision and its field through
+    /// the memo by the ids the set gave them: what the memo already holds
+    /// for an id is the answer, so two members' filters with one id are
+    /// decided once. (The ids here deliberately disagree with the event, so
+    /// an answer read past the memo shows.)
+    #[test]
+    fn matches_knowing_reads_the_memo_by_the_sets_ids() {
+        use crate::subscription::{CompileOptions, Subscription};
+        let spec = br#"{"objCode":"PROJ","eventType":"UPDATE","url":"https://h.example/x","authToken":"t","filters":[{"fieldName":"status","fieldValue":"CUR"}]}"#;
+        let sub = Subscription::compile_text(spec, CompileOptions::default()).unwrap();
+        let doc = json!({"eventType": "UPDATE", "newState": {"objCode": "PROJ", "status": "CPL"}, "oldState": {}});
+        let ev = sub.dialect().prepare(At::Value(&doc), None).unwrap();
+        let plan = sub.plan();
+        let none = FilterIds::default();
+        assert!(!matches(plan, &ev));
+        assert!(!matches_knowing(
+            plan,
+            &ev,
+            false,
+            None,
+            &FieldMemo::new(),
+            &[none]
+        ));
+        // Outcome 0 already decided as passed (another member's filter).
+        let memo = FieldMemo::new();
+        assert!(memo.decide(0, || true));
+        let shared = FilterIds {
+            slot: None,
+            outcome: Some(0),
+        };
+        assert!(matches_knowing(plan, &ev, false, None, &memo, &[shared]));
+        // Field slot 0 of the new state already looked up as "CUR".
+        let memo = FieldMemo::new();
+        let cur = json!("CUR");
+        assert_eq!(memo.get(0, StateSel::New, || Some(&cur)), Some(&cur));
+        let slot = FilterIds {
+            slot: Some(0),
+            outcome: None,
+        };
+        assert!(matches_knowing(plan, &ev, false, None, &memo, &[slot]));
+    }
 }
