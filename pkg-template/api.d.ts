@@ -159,7 +159,7 @@ export type EventsInput = unknown[] | string | Uint8Array;
 export interface CompileOptions {
   /** Skip detection and read the spec as this dialect. */
   dialect?: DialectName;
-  /** Accept a target on a private network (Kanboard refuses them unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is set). */
+  /** Accept a target on a private network: Kanboard refuses them unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is set; Asana never sends there, and the option says a sender other than Asana does (a router forwarding `set.deliver`'s requests), with a warning. */
   allowPrivateNetworks?: boolean;
   /** `validate` only: check an update body instead of a full spec (ricloud: only url and state, state only "new" or "deactivated"). */
   update?: boolean;
