@@ -14,7 +14,7 @@ use crate::plan::{
     StateSel,
 };
 use crate::signing;
-use crate::text::{quote_short, type_name};
+use crate::text::type_name;
 use crate::value::Hint;
 use serde_json::{Map, Value};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 
 use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, State};
-use crate::text::{quote_short, type_name};
+use crate::text::type_name;
 use serde_json::{Map, Value};
 
 /// Where the error count stood, to ask later whether a part of a spec
