@@ -857,6 +857,21 @@ mod tests {
         }
     }
 
+    /// RFC 6901 §4: a token indexes an array only as the decimal digits of
+    /// an unsigned integer with no leading zero ("0" itself is index 0); "01",
+    /// "+1", "" and "-" (past the end) reference no element.
+    #[test]
+    fn a_pointer_indexes_an_array_only_with_rfc_6901_digits() {
+        let doc = json!({"items": ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]});
+        let at = |tokens: &[&str]| walk(At::Value(&doc), tokens).and_then(At::value).cloned();
+        assert_eq!(at(&["items", "0"]), Some(json!("a")));
+        assert_eq!(at(&["items", "1"]), Some(json!("b")));
+        assert_eq!(at(&["items", "10"]), Some(json!("k")));
+        for bad in ["01", "00", "+1", "", "-", "1a", " 1", "11"] {
+            assert_eq!(at(&["items", bad]), None, "{bad:?}");
+        }
+    }
+
     fn check(passed: bool, reason: &str) -> Check {
         Check {
             index: None,
