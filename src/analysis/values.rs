@@ -597,6 +597,175 @@ mod tests {
         }
     }
 
+    /// Values written here without reading the analysis: each constant, in
+    /// other spellings and types, glued to the others, cut, shifted, inside
+    /// arrays with and without strangers; plus a fixed list of numbers,
+    /// strings, booleans, null, arrays and objects.
+    fn off_grid(constants: &[&Value]) -> Vec<Value> {
+        let mut pool: Vec<Value> = vec![
+            json!(null),
+            json!(true),
+            json!(false),
+            json!("true"),
+            json!("false"),
+            json!("null"),
+            json!(""),
+            json!(" "),
+            json!("a"),
+            json!("zz"),
+            json!("~"),
+            json!("\u{0}"),
+            json!([]),
+            json!({}),
+            json!({"a": 1}),
+            json!([null]),
+            json!([true]),
+            json!([1, "x"]),
+            json!([[1]]),
+        ];
+        for x in [
+            -1e300, -1e21, -1000.0, -1.0, -0.5, 0.0, 1e-300, 0.1, 0.5, 1.0, 1.5, 2.0, 9.5, 10.0,
+            10.5, 49.99, 50.0, 50.0001, 50.5, 51.0, 99.0, 100.0, 100.5, 1e21, 1e300,
+        ] {
+            pool.push(json!(x));
+            pool.push(json!(x.to_string()));
+        }
+        let texts: Vec<String> = constants
+            .iter()
+            .flat_map(|c| match c {
+                Value::Array(items) => items.clone(),
+                other => vec![(*other).clone()],
+            })
+            .map(|c| match c {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect();
+        for t in &texts {
+            pool.push(json!(t));
+            pool.push(json!(format!("{t}{t}")));
+            pool.push(json!(format!("<{t}>")));
+            pool.push(json!(t.to_lowercase()));
+            pool.push(json!([t]));
+            pool.push(json!([t, t]));
+            pool.push(json!([t, "stranger"]));
+            pool.push(json!(["stranger", t, 7]));
+            if let Some(cut) = t.get(..t.len().saturating_sub(1)) {
+                pool.push(json!(cut));
+            }
+            if let Ok(n) = t.parse::<f64>() {
+                for d in [-1.0, -0.25, 0.0, 0.25, 1.0] {
+                    pool.push(json!(n + d));
+                    pool.push(json!((n + d).to_string()));
+                }
+                pool.push(json!([n]));
+                pool.push(json!(format!("{n:e}")));
+            }
+            if let Some(ns) = parse_instant(t) {
+                for d in [-86_400_000_000_000, -1, 1, 3_600_000_000_000] {
+                    pool.extend(format_instant(ns + d, 0).map(Value::from));
+                    pool.extend(format_instant(ns + d, -480).map(Value::from));
+                }
+                pool.extend(format_instant(ns, 60).map(Value::from));
+            }
+            for u in &texts {
+                pool.push(json!(format!("{t} {u}")));
+                pool.push(json!(format!("{t}{u}")));
+                pool.push(json!([t, u]));
+                pool.push(json!([t, u, "stranger"]));
+            }
+        }
+        for c in constants {
+            pool.push((*c).clone());
+        }
+        pool
+    }
+
+    /// What a value answers to each use of a slot (`changed` compares two
+    /// states and is left out; a gate is JSON equality).
+    fn outcome(uses: &[Use<'_>], v: &Value) -> Vec<bool> {
+        uses.iter()
+            .filter(|(c, _)| *c != Some(Comparison::Changed))
+            .map(|(c, k)| match c {
+                Some(c) => crate::eval::test(*c, v, k, &crate::value::Hint::of(k)),
+                None => v == *k,
+            })
+            .collect()
+    }
+
+    /// The claim `exact` makes (the module comment): every outcome any
+    /// value gives the slot's uses, some candidate gives too. Checked
+    /// against [`off_grid`]'s values on slots of each exact fragment; the
+    /// candidates are what the analysis builds, its `neighbours` of each
+    /// filter constant and the gate constants, then [`extend`].
+    #[test]
+    fn exact_slots_meet_every_outcome_of_values_built_elsewhere() {
+        use Comparison::*;
+        let slots: Vec<Vec<(Option<Comparison>, Value)>> = vec![
+            vec![(Some(Eq), json!("CUR")), (Some(Ne), json!("CPL"))],
+            vec![(None, json!("PROJ")), (None, json!("TASK"))],
+            vec![(Some(Eq), json!("true")), (Some(Ne), json!(false))],
+            vec![(Some(Eq), json!(null)), (Some(Ne), json!("x"))],
+            vec![(Some(Gt), json!(50)), (Some(Lt), json!(51))],
+            vec![(Some(Gte), json!(10)), (Some(Lte), json!(10.5))],
+            vec![(Some(Gt), json!(-1)), (Some(Eq), json!(100))],
+            vec![(Some(Gt), json!("50")), (Some(Lt), json!("51"))],
+            vec![(Some(Gt), json!("abc")), (Some(Lt), json!("abd"))],
+            vec![(Some(Gt), json!("b")), (Some(Lte), json!("true"))],
+            vec![
+                (Some(Gt), json!("2024-03-01T10:00:00Z")),
+                (Some(Lt), json!("2024-03-01T10:00:00.000000002Z")),
+            ],
+            vec![
+                (Some(Contains), json!("CU")),
+                (Some(Contains), json!("CUR")),
+            ],
+            vec![
+                (Some(Contains), json!("a")),
+                (Some(NotContains), json!("b")),
+                (Some(Eq), json!("ab")),
+            ],
+            vec![
+                (Some(ContainsOnly), json!(["x", "y"])),
+                (Some(Ne), json!("x")),
+            ],
+            vec![
+                (Some(In), json!(["x", "y"])),
+                (Some(NotContains), json!("x")),
+            ],
+            vec![
+                (Some(Contains), json!(["p", "q"])),
+                (Some(Changed), json!(null)),
+            ],
+            vec![(Some(In), json!(["CUR", "CPL"])), (Some(Eq), json!("NEW"))],
+        ];
+        for slot in &slots {
+            let uses: Vec<Use<'_>> = slot.iter().map(|(c, v)| (*c, v)).collect();
+            assert!(
+                exact(&uses, subsets_enumerated(&uses)),
+                "not exact: {slot:?}"
+            );
+            let mut candidates = Vec::new();
+            for (c, v) in &uses {
+                match c {
+                    Some(Comparison::Changed) => {}
+                    Some(_) => super::super::neighbours(v, &mut candidates),
+                    None => candidates.push((*v).clone()),
+                }
+            }
+            extend(&uses, &mut candidates);
+            let met: Vec<Vec<bool>> = candidates.iter().map(|c| outcome(&uses, c)).collect();
+            let constants: Vec<&Value> = slot.iter().map(|(_, v)| v).collect();
+            for v in off_grid(&constants) {
+                let want = outcome(&uses, &v);
+                assert!(
+                    met.contains(&want),
+                    "{slot:?}: {v} answers {want:?}, no candidate does"
+                );
+            }
+        }
+    }
+
     #[test]
     fn fragments() {
         let eq = Some(Comparison::Eq);
