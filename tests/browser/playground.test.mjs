@@ -47,6 +47,20 @@ const seenText = (page, selector) =>
     return walk(top);
   });
 
+test("a syntax error is placed by the diagnostic's own line and column, counted in the text's characters", async () => {
+  const { page, errors, context } = await freshPage();
+  // "é" is two bytes in UTF-8 and one unit in the text area: the stray x
+  // is the 17th character of the line (the core says byte 18).
+  const spec = '{"objCode": "é" x}';
+  await page.fill("#spec", spec);
+  const item = page.locator('#diagnostics li[data-code="invalid_json"]');
+  await item.waitFor();
+  assert.equal(await item.getAttribute("data-line"), "1");
+  assert.equal(await item.getAttribute("data-column"), String(spec.indexOf("x") + 1));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("a bad comparison shows its diagnostic at the right line and column", async () => {
   const { page, errors, context } = await freshPage();
   const spec = [

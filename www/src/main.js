@@ -85,10 +85,16 @@ function saveAndValidate() {
   validateTimer = setTimeout(() => send({ type: "validate", spec: ui.spec.value, dialect: ui.dialect.value }), 120);
 }
 
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
 function where(d) {
-  if (d.code === "invalid_json") {
-    const m = /line (\d+) column (\d+)/.exec(d.message);
-    if (m) return { line: Number(m[1]), column: Number(m[2]) };
+  // A syntax error carries its own place; the core counts its column in
+  // UTF-8 bytes and the text area in UTF-16 units.
+  if (d.code === "invalid_json" && d.line !== undefined && d.column !== undefined) {
+    const text = ui.spec.value.split("\n")[d.line - 1] ?? "";
+    const before = utf8.encode(text).subarray(0, Math.max(0, d.column - 1));
+    return { line: d.line, column: fromUtf8.decode(before).length + 1 };
   }
   return locate(ui.spec.value, d.path);
 }
