@@ -675,6 +675,17 @@ mod tests {
                 pool.push(json!([t, u, "stranger"]));
             }
         }
+        // Every constant but one, glued, and all of them.
+        for skip in 0..=texts.len() {
+            let rest: Vec<&str> = texts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, t)| t.as_str())
+                .collect();
+            pool.push(json!(rest.join(" ")));
+            pool.push(json!(rest));
+        }
         for c in constants {
             pool.push((*c).clone());
         }
@@ -738,6 +749,18 @@ mod tests {
                 (Some(Changed), json!(null)),
             ],
             vec![(Some(In), json!(["CUR", "CPL"])), (Some(Eq), json!("NEW"))],
+            // The analysis's own stranger ("hookmatch") as a constant.
+            vec![
+                (Some(ContainsOnly), json!(["hookmatch", "x"])),
+                (Some(NotContains), json!("hookmatch")),
+                (Some(Eq), json!("hookmatch-other")),
+            ],
+            vec![
+                (Some(Contains), json!("p")),
+                (Some(Contains), json!("q")),
+                (Some(Contains), json!("r")),
+                (Some(NotContains), json!("s")),
+            ],
         ];
         for slot in &slots {
             let uses: Vec<Use<'_>> = slot.iter().map(|(c, v)| (*c, v)).collect();
@@ -764,6 +787,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// With more substring constants than [`MAX_SUBSET`] in a slot, only
+    /// the join of all of them is built, so a question over some of them is
+    /// not exact either: "w0 w1 w2" holds three of four, and no candidate
+    /// does.
+    #[test]
+    fn a_question_over_some_of_too_many_substrings_is_not_exact() {
+        let six: Vec<Value> = (0..6).map(|i| json!(format!("w{i}"))).collect();
+        let all: Vec<Use<'_>> = six
+            .iter()
+            .map(|v| (Some(Comparison::Contains), v))
+            .collect();
+        let some = &all[..4];
+        assert!(!exact(some, subsets_enumerated(&all)));
+        let mut candidates = Vec::new();
+        for (_, v) in &all {
+            super::super::neighbours(v, &mut candidates);
+        }
+        extend(&all, &mut candidates);
+        let want = outcome(some, &json!("w0 w1 w2"));
+        assert_eq!(want, [true, true, true, false]);
+        assert!(!candidates.iter().any(|c| outcome(some, c) == want));
     }
 
     #[test]
