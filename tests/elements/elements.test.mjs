@@ -18,7 +18,8 @@ let server, browser, page;
 before(async () => {
   const dir = await mkdtemp(join(tmpdir(), "hookmatch-elements-"));
   await build({ entryPoints: [join(root, "tests/elements/app.js")], bundle: true, format: "esm", platform: "browser", outfile: join(dir, "app.js"), logLevel: "warning" });
-  await copyFile(join(root, "node_modules/hookmatch/hookmatch_bg.wasm"), join(dir, "hookmatch_bg.wasm"));
+  // The browser entry fetches the core module (no analysis: the app does not import hookmatch/analysis).
+  await copyFile(join(root, "node_modules/hookmatch/hookmatch_core_bg.wasm"), join(dir, "hookmatch_core_bg.wasm"));
   await writeFile(
     join(dir, "index.html"),
     `<!doctype html><meta charset="utf-8"><title>admin</title>
