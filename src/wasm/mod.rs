@@ -457,22 +457,7 @@ impl JsSubscriptionSet {
     ) -> Result<JsValue, JsValue> {
         let positions = with_event_bytes(&event, "the event", |b| self.inner.match_positions(b))?
             .map_err(|e| js_error(&e))?;
-        let mut cache = self.js_ids.borrow_mut();
-        let out = js_sys::Array::new_with_length(positions.len() as u32);
-        for (i, &pos) in positions.iter().enumerate() {
-            if cache.len() <= pos {
-                cache.resize(pos + 1, None);
-            }
-            let Some(slot) = cache.get_mut(pos) else {
-                continue;
-            };
-            let id = match slot {
-                Some(id) => id,
-                None => slot.insert(JsValue::from_str(self.inner.id_at(pos).unwrap_or_default())),
-            };
-            out.set(i as u32, id.clone());
-        }
-        Ok(out.into())
+        Ok(self.ids_of(&positions))
     }
 
     /// The explanation of one member for this event.
@@ -653,6 +638,29 @@ impl JsSubscriptionSet {
             .map(|(id, diagnostics)| crate::set::SetLintEntry { id, diagnostics })
             .collect();
         to_js(&entries)
+    }
+}
+
+impl JsSubscriptionSet {
+    /// The ids at `positions` as a JS array, each id's string made once per
+    /// member and kept (the cache `match` keeps too).
+    fn ids_of(&self, positions: &[usize]) -> JsValue {
+        let mut cache = self.js_ids.borrow_mut();
+        let out = js_sys::Array::new_with_length(positions.len() as u32);
+        for (i, &pos) in positions.iter().enumerate() {
+            if cache.len() <= pos {
+                cache.resize(pos + 1, None);
+            }
+            let Some(slot) = cache.get_mut(pos) else {
+                continue;
+            };
+            let id = match slot {
+                Some(id) => id,
+                None => slot.insert(JsValue::from_str(self.inner.id_at(pos).unwrap_or_default())),
+            };
+            out.set(i as u32, id.clone());
+        }
+        out.into()
     }
 }
 

@@ -279,26 +279,3 @@ impl JsSubscriptionSet {
         }
     }
 }
-
-impl JsSubscriptionSet {
-    /// The ids at `positions` as a JS array, each id's string made once per
-    /// member and kept (the cache `match` keeps too).
-    fn ids_of(&self, positions: &[usize]) -> JsValue {
-        let mut cache = self.js_ids.borrow_mut();
-        let out = js_sys::Array::new_with_length(positions.len() as u32);
-        for (i, &pos) in positions.iter().enumerate() {
-            if cache.len() <= pos {
-                cache.resize(pos + 1, None);
-            }
-            let Some(slot) = cache.get_mut(pos) else {
-                continue;
-            };
-            let id = match slot {
-                Some(id) => id,
-                None => slot.insert(JsValue::from_str(self.inner.id_at(pos).unwrap_or_default())),
-            };
-            out.set(i as u32, id.clone());
-        }
-        out.into()
-    }
-}

@@ -375,46 +375,36 @@ test("documents past the tree limit are too_large, not out of memory, and the mo
 // what must hold; each runtime runs it in a process of its own.
 const trapScenario = new URL("../runtimes/trap-scenario.js", import.meta.url).href;
 
-test("a trap is HookmatchError internal, then a fresh module; older objects throw freed (ESM)", async () => {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--expose-gc",
-      "--input-type=module",
-      "-e",
-      `
-      import * as api from "hookmatch";
-      const { __trap } = await import(new URL("runtime.js", import.meta.resolve("hookmatch")));
-      const { trapScenario } = await import(${JSON.stringify(trapScenario)});
-      const gc = async () => { for (let k = 0; k < 10; k++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); } };
-      console.log(JSON.stringify(await trapScenario(api, __trap, gc)));
-    `,
-    ],
-    { cwd: new URL("../..", import.meta.url), encoding: "utf8" },
-  );
-  const { checkTrapScenario } = await import(trapScenario);
-  checkTrapScenario(assert, JSON.parse(out), { gc: true });
-});
-
-test("a trap is HookmatchError internal, then a fresh module; older objects throw freed (CommonJS)", async () => {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--expose-gc",
-      "--input-type=module",
-      "-e",
-      `
-      import { createRequire } from "node:module";
+// The two ways a Node program loads hookmatch, each given the guard's test
+// hook from the runtime that entry installed.
+const loaders = {
+  ESM: `
+      const api = await import("hookmatch");
+      const { __trap } = await import(new URL("runtime.js", import.meta.resolve("hookmatch")));`,
+  CommonJS: `
+      const { createRequire } = await import("node:module");
       const require = createRequire(process.cwd() + "/");
       const api = require("hookmatch");
-      const { __trap } = require(require.resolve("hookmatch").replace(/index\\.js$/, "runtime.js"));
+      const { __trap } = require(require.resolve("hookmatch").replace(/index\\.js$/, "runtime.js"));`,
+};
+
+for (const [kind, load] of Object.entries(loaders)) {
+  test(`a trap is HookmatchError internal, then a fresh module; older objects throw freed (${kind})`, async () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--input-type=module",
+        "-e",
+        `${load}
       const { trapScenario } = await import(${JSON.stringify(trapScenario)});
       const gc = async () => { for (let k = 0; k < 10; k++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); } };
       console.log(JSON.stringify(await trapScenario(api, __trap, gc)));
     `,
-    ],
-    { cwd: new URL("../..", import.meta.url), encoding: "utf8" },
-  );
-  const { checkTrapScenario } = await import(trapScenario);
-  checkTrapScenario(assert, JSON.parse(out), { gc: true });
-});
+      ],
+      { cwd: new URL("../..", import.meta.url), encoding: "utf8" },
+    );
+    const { checkTrapScenario } = await import(trapScenario);
+    checkTrapScenario(assert, JSON.parse(out), { gc: true });
+  });
+}

@@ -85,6 +85,13 @@ test("a browser bundle (esbuild, browser condition) runs in headless Chromium", 
     await copyFile(wasm, join(dir, name));
   }
   await writeFile(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./app.js"></script>');
+  const { result, errors } = await pageResult(dir, "smokeResult");
+  assert.deepEqual(result, { failures: [] });
+  assert.deepEqual(errors, []);
+});
+
+/** Serve `dir`, open its index.html in Chromium and return `window[name]` once the page sets it, with the page's errors. */
+async function pageResult(dir, name) {
   const server = await serveDir(dir);
   const browser = await launch();
   try {
@@ -92,14 +99,13 @@ test("a browser bundle (esbuild, browser condition) runs in headless Chromium", 
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    await page.waitForFunction(() => window.smokeResult !== undefined, null, { timeout: 30_000 });
-    assert.deepEqual(await page.evaluate(() => window.smokeResult), { failures: [] });
-    assert.deepEqual(errors, []);
+    await page.waitForFunction((n) => window[n] !== undefined, name, { timeout: 30_000 });
+    return { result: await page.evaluate((n) => window[n], name), errors };
   } finally {
     await browser.close();
     server.close();
   }
-});
+}
 
 // A Node program bundled into one file, as CLIs and serverless functions
 // are: ESM source to ESM or CommonJS (esbuild's default for Node), and
@@ -137,20 +143,8 @@ test("Chromium: a trap is HookmatchError internal, then a fresh module; older ob
       trapScenario(api, __trap, null).then((r) => { window.trapResult = r; }, (e) => { window.trapResult = { error: String(e) }; });
     </script>`,
   );
-  const server = await serveDir(dir);
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    await page.waitForFunction(() => window.trapResult !== undefined, null, { timeout: 30_000 });
-    const seen = await page.evaluate(() => window.trapResult);
-    const { checkTrapScenario } = await import("./trap-scenario.js");
-    checkTrapScenario(assert, seen, { gc: false });
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  const { result, errors } = await pageResult(dir, "trapResult");
+  const { checkTrapScenario } = await import("./trap-scenario.js");
+  checkTrapScenario(assert, result, { gc: false });
+  assert.deepEqual(errors, []);
 });
