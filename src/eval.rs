@@ -798,6 +798,32 @@ mod tests {
             (Contains, json!([1, 2]), json!("2"), true),
             (Contains, json!(12), json!("1"), false),
             (Contains, json!("abc"), json!(["a", "c"]), true),
+            // hookmatch's reading where Adobe shows only strings
+            // (docs/vendors/workfront.md, "contains" beyond strings): a
+            // number is looked for as its text in a string, an array is an
+            // element of an array field, an object a sub-object.
+            (Contains, json!("Ref 1894"), json!(1894), true),
+            (Contains, json!("Ref 189"), json!(1894), false),
+            (NotContains, json!("Ref 1894"), json!(1894), false),
+            (
+                Contains,
+                json!([["a", "b"], "c"]),
+                json!([["a", "b"]]),
+                true,
+            ),
+            (
+                Contains,
+                json!([["a", "b"], "c"]),
+                json!([["b", "a"]]),
+                false,
+            ),
+            (Contains, json!({"id": 1, "n": "x"}), json!({"id": 1}), true),
+            (
+                Contains,
+                json!({"id": 1, "n": "x"}),
+                json!({"id": 2}),
+                false,
+            ),
             (
                 Contains,
                 json!([{"id": 1, "n": "x"}]),
@@ -870,6 +896,30 @@ mod tests {
         for bad in ["01", "00", "+1", "", "-", "1a", " 1", "11"] {
             assert_eq!(at(&["items", bad]), None, "{bad:?}");
         }
+    }
+
+    /// The note an explanation adds says how the two values met, as the
+    /// comparison rules (docs/vendors/workfront.md) have it: numbers and
+    /// numeric text by value, a number and other text never, instants as
+    /// instants only when both are instants, arrays never in order.
+    #[test]
+    fn the_basis_of_a_comparison_is_the_rule_that_applied() {
+        use Comparison::*;
+        let of = |c, a: Value, e: Value| basis(c, &a, &e, &Hint::of(&e)).unwrap_or("");
+        assert!(of(Gt, json!(10), json!("9")).contains("compared as numbers"));
+        assert!(of(Gt, json!("10"), json!(9)).contains("compared as numbers"));
+        assert!(of(Eq, json!(5), json!("abc")).contains("never compare"));
+        assert!(of(Eq, json!("abc"), json!(5)).contains("never compare"));
+        assert!(of(Gt, json!([10]), json!(9)).contains("never greater or less"));
+        assert!(of(
+            Gt,
+            json!("2022-12-11T16:00:00.000-0800"),
+            json!("2022-12-12T00:00:00Z")
+        )
+        .contains("compared as instants"));
+        // Text that is no instant against an instant compares by code point.
+        assert_eq!(of(Gt, json!("abc"), json!("2022-12-12T00:00:00Z")), "");
+        assert_eq!(of(Eq, json!("CUR"), json!("CPL")), "");
     }
 
     fn check(passed: bool, reason: &str) -> Check {
