@@ -18,7 +18,7 @@ help:
 	@echo "make bench     benchmarks in Node and headless Chromium (README, Speed)"
 	@echo "make bench-summary [RUNS=N]  medians and ranges of the last N bench runs (default 5)"
 	@echo "make soak      1,000,000 mixed calls; make fuzz FUZZ_SECONDS=N: every fuzz target"
-	@echo "make mutants   cargo-mutants on signing, preview/read, analysis/values, delivery (docs/reliability.md)"
+	@echo "make mutants   cargo-mutants on signing, preview/read, analysis/values, delivery, eval, each vendor's deliver (docs/reliability.md)"
 
 tools:
 	@scripts/tools.sh build
@@ -92,12 +92,18 @@ fuzz:
 # survivors are printed at the end: each must be one docs/reliability.md
 # lists with its reason, or a test is missing.
 MUTANTS := cargo mutants -j 1 --timeout 120 --no-shuffle
+# Each vendor's delivery: its `impl Deliver` and the helpers only it calls
+# (bodies, signatures, URLs), not the rest of the vendor's file.
+DELIVER_FILES := $(foreach v,asana kanboard ricloud rservice workfront,--file src/dialect/$(v).rs)
+DELIVER_RE := Deliver for|Delivery::|signature|signed|url_with_token|event_url
 mutants:
 	@scripts/tools.sh mutants
 	-$(MUTANTS) --file src/signing.rs --output target/mutants/signing -- --lib --test conformance
 	-$(MUTANTS) --file src/preview/read.rs --output target/mutants/read -- --lib --test conformance --test chunking
 	-$(MUTANTS) --file src/analysis/values.rs --output target/mutants/values -- --lib --test analysis
 	-$(MUTANTS) --file src/delivery.rs --output target/mutants/delivery -- --lib --test conformance --test fixtures
+	-$(MUTANTS) --file src/eval.rs --output target/mutants/eval -- --lib --test conformance --test fixtures --test properties --test set
+	-$(MUTANTS) $(DELIVER_FILES) --re '$(DELIVER_RE)' --output target/mutants/deliver -- --lib --test conformance --test fixtures --test set_deliver
 	@tail -n +1 target/mutants/*/mutants.out/missed.txt
 
 # Formatting, clippy on both targets, and rustdoc without warnings.
