@@ -824,6 +824,9 @@ mod tests {
         assert!(!exact(&[(con, &json!(1)), (con, &json!(100))]));
         assert!(exact(&[(gt, &json!(1e21))]));
         assert!(!exact(&[(gt, &json!(9_007_199_254_740_993_u64))]));
+        // The same on the negative side and past i64 (2^53 in magnitude).
+        assert!(!exact(&[(gt, &json!(-9_007_199_254_740_993_i64))]));
+        assert!(!exact(&[(gt, &json!(u64::MAX))]));
         assert!(exact(&[(gt, &json!("2")), (gt, &json!("1"))]));
         assert!(!exact(&[(gt, &json!("2")), (gt, &json!(1))]));
         assert!(!exact(&[
