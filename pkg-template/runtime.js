@@ -95,14 +95,23 @@ function internalError(st = state) {
   );
 }
 
+/**
+ * Set the page's limits (`state.limits`, read back after each setLimits)
+ * on the module `st` describes: a fresh instance after a restart, or the
+ * analysis module, which takes them before its next call.
+ */
+function givePageLimits(st) {
+  if (state.limits !== null) st.glue.setLimits({ maxInputBytes: state.limits[0], maxTreeBytes: state.limits[1] });
+  st.limits = state.limits;
+}
+
 function restart(st) {
   st.generation++;
   try {
     const glue = st.glue;
     glue.__restart();
     glue.__setErrorClass(HookmatchError);
-    if (state.limits !== null) glue.setLimits({ maxInputBytes: state.limits[0], maxTreeBytes: state.limits[1] });
-    st.limits = state.limits;
+    givePageLimits(st);
   } catch (e) {
     st.dead = describe(e);
   }
@@ -174,10 +183,7 @@ export function installAnalysis(glue) {
 function inAnalysis(what, use) {
   if (analysis.glue === null) throw analysisMissing(what);
   return guarded(analysis, () => {
-    if (analysis.limits !== state.limits && state.limits !== null) {
-      analysis.glue.setLimits({ maxInputBytes: state.limits[0], maxTreeBytes: state.limits[1] });
-      analysis.limits = state.limits;
-    }
+    if (analysis.limits !== state.limits) givePageLimits(analysis);
     return use(analysis.glue);
   }, undefined, []);
 }
