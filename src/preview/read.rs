@@ -164,6 +164,12 @@ impl Reader {
         self.bytes += chunk.len();
         if self.bom_checked {
             self.feed(chunk, sink);
+        } else if self.head.is_empty() && chunk.len() >= BOM.len() {
+            // The usual first chunk: long enough to hold the whole mark, so
+            // it is read where it lies. Copying it into `head` first cost a
+            // copy of every one-shot `preview` input (24 MB: 9% of the call).
+            self.bom_checked = true;
+            self.feed(chunk.strip_prefix(BOM).unwrap_or(chunk), sink);
         } else {
             // A byte-order mark can be cut across the first chunks.
             self.head.extend_from_slice(chunk);
@@ -220,6 +226,17 @@ impl Reader {
     fn feed(&mut self, data: &[u8], sink: &mut dyn Sink) {
         match self.mode {
             Mode::Json => self.buf.extend_from_slice(data),
+            // Nothing held yet (a one-shot `preview`, a stream's first
+            // chunk): decide on the chunk where it lies and hold it only if
+            // it has to be. Copying it first cost a copy of the whole input
+            // and the memory for it (24 MB of NDJSON: 12% of the call).
+            Mode::Undecided if self.buf.is_empty() => {
+                self.decide_in(data, false);
+                match self.mode {
+                    Mode::Ndjson => self.lines(data, sink),
+                    Mode::Json | Mode::Undecided => self.buf.extend_from_slice(data),
+                }
+            }
             Mode::Undecided => {
                 self.buf.extend_from_slice(data);
                 self.decide(false);
@@ -241,22 +258,29 @@ impl Reader {
     /// are remembered (a long first line fed in small chunks would make
     /// this quadratic).
     fn decide(&mut self, at_end: bool) {
+        let held = std::mem::take(&mut self.buf);
+        self.decide_in(&held, at_end);
+        self.buf = held;
+    }
+
+    /// [`Reader::decide`] on `held`: what is held, or a first chunk not
+    /// yet copied (`line_start` and `searched` index into it).
+    fn decide_in(&mut self, held: &[u8], at_end: bool) {
         loop {
             let start = self.line_start;
             let from = start + self.searched;
-            let end = self
-                .buf
+            let end = held
                 .get(from..)
                 .and_then(|rest| memchr::memchr(b'\n', rest))
                 .map(|e| from + e);
             let line = match end {
-                Some(e) => self.buf.get(start..e).unwrap_or_default(),
+                Some(e) => held.get(start..e).unwrap_or_default(),
                 None => {
-                    self.searched = self.buf.len().saturating_sub(start);
+                    self.searched = held.len().saturating_sub(start);
                     if !at_end {
                         return;
                     }
-                    self.buf.get(start..).unwrap_or_default()
+                    held.get(start..).unwrap_or_default()
                 }
             };
             let line = line.strip_suffix(b"\r").unwrap_or(line);
