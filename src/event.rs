@@ -173,14 +173,40 @@ impl<'a> Event<'a> {
 pub enum State<'a> {
     In(At<'a>),
     Made(Value),
+    /// Made on first read: most plans never read it (an old state is read
+    /// only for `changed` and for a field the new state lacks), and making
+    /// it is a copy of the state (Kanboard's: 11% of matching a 603-byte
+    /// event natively).
+    Later(Later<'a>),
 }
 
-impl State<'_> {
+impl<'a> State<'a> {
+    /// A state made by `make` when first read.
+    pub fn later(make: impl Fn() -> Value + 'a) -> State<'a> {
+        State::Later(Later {
+            make: Box::new(make),
+            made: std::cell::OnceCell::new(),
+        })
+    }
+
     pub fn at(&self) -> At<'_> {
         match self {
             State::In(at) => *at,
             State::Made(v) => At::Value(v),
+            State::Later(later) => At::Value(later.made.get_or_init(|| (later.make)())),
         }
+    }
+}
+
+/// A state not made yet ([`State::later`]).
+pub struct Later<'a> {
+    make: Box<dyn Fn() -> Value + 'a>,
+    made: std::cell::OnceCell<Value>,
+}
+
+impl std::fmt::Debug for Later<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Later").field(&self.made.get()).finish()
     }
 }
 

@@ -303,44 +303,55 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
     let old_state = if changes.is_none() && moved.is_none() {
         State::In(data)
     } else {
-        let mut old = match data.to_value().into_owned() {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        // A move's old column: `src_column_id` is never a task field, so
-        // array_diff_assoc always keeps it in `changes` (read from there,
-        // which every reading of the event keeps whole).
-        let src_column = changes.and_then(|c| c.get("src_column_id")).cloned();
-        let changed = changes
-            .into_iter()
-            .flat_map(|c| c.keys().map(String::as_str))
-            .chain(moved.into_iter().flat_map(|m| m.changed.iter().copied()));
-        for key in changed {
-            old.shift_remove(key);
-            for c in containers {
-                if let Some(Value::Object(inner)) = old.get_mut(*c) {
-                    inner.shift_remove(key);
-                }
-            }
-        }
-        old.shift_remove("changes");
-        // The column the task left: TaskPositionModel::fireEvents sends it
-        // as `src_column_id` beside the new `column_id`.
-        if moved.is_some_and(|m| m.column_from_src) {
-            if let Some(src) = src_column {
-                if old.contains_key("column_id") {
-                    old.insert("column_id".into(), src.clone());
-                }
-                if let Some(Value::Object(task)) = old.get_mut("task") {
-                    task.insert("column_id".into(), src);
-                }
-            }
-        }
-        State::Made(Value::Object(old))
+        State::later(move || old_state(data, changes, moved, containers))
     };
     let mut ev = Event::new(event, State::In(data), old_state);
     ev.containers = containers;
     Ok(ev)
+}
+
+/// The task before the event: `event_data` less what `changes` (and a
+/// move) say changed, with a move's old column.
+fn old_state(
+    data: At<'_>,
+    changes: Option<&Map<String, Value>>,
+    moved: Option<&Move>,
+    containers: &[&str],
+) -> Value {
+    let mut old = match data.to_value().into_owned() {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    // A move's old column: `src_column_id` is never a task field, so
+    // array_diff_assoc always keeps it in `changes` (read from there,
+    // which every reading of the event keeps whole).
+    let src_column = changes.and_then(|c| c.get("src_column_id")).cloned();
+    let changed = changes
+        .into_iter()
+        .flat_map(|c| c.keys().map(String::as_str))
+        .chain(moved.into_iter().flat_map(|m| m.changed.iter().copied()));
+    for key in changed {
+        old.shift_remove(key);
+        for c in containers {
+            if let Some(Value::Object(inner)) = old.get_mut(*c) {
+                inner.shift_remove(key);
+            }
+        }
+    }
+    old.shift_remove("changes");
+    // The column the task left: TaskPositionModel::fireEvents sends it
+    // as `src_column_id` beside the new `column_id`.
+    if moved.is_some_and(|m| m.column_from_src) {
+        if let Some(src) = src_column {
+            if old.contains_key("column_id") {
+                old.insert("column_id".into(), src.clone());
+            }
+            if let Some(Value::Object(task)) = old.get_mut("task") {
+                task.insert("column_id".into(), src);
+            }
+        }
+    }
+    Value::Object(old)
 }
 
 /// What a task move changed beyond its `changes`, which for a move name
