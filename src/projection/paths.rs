@@ -85,6 +85,15 @@ impl Projection {
         if self.signature & signature_bit(key) == 0 {
             return None;
         }
+        // A node keeps a few keys: one pass comparing lengths first and the
+        // bytes inline beats the tree's ordered search, each step of which
+        // called wasm's `memcmp`.
+        if self.keys.len() <= SCAN_KEYS {
+            return self
+                .keys
+                .iter()
+                .find(|(k, _)| crate::event::same_key(k, key));
+        }
         self.keys.get_key_value(key)
     }
 
@@ -146,6 +155,9 @@ impl Projection {
         }
     }
 }
+
+/// Up to this many keys, [`Projection::child`] looks in order.
+const SCAN_KEYS: usize = 16;
 
 #[inline]
 fn signature_bit(key: &str) -> u64 {
