@@ -4,7 +4,6 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import os from "node:os";
-import { spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { mkdtemp, copyFile as cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +12,7 @@ import { launch } from "../tests/browser/chromium.mjs";
 import { serveDir } from "../tests/runtimes/static.mjs";
 import { run as runNode, runEngine, runAnalysis } from "./node.mjs";
 import { previousRun, sideBySide } from "./side.mjs";
+import { measureCold, median } from "./cold.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -23,28 +23,16 @@ async function runChromium() {
   // The browser entry's module (no analysis), which these pages load.
   await cp(join(root, "pkg/hookmatch_core_bg.wasm"), join(dir, "hookmatch_core_bg.wasm"));
   await writeFile(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./bench.js"></script>');
-  await writeFile(join(dir, "cold.html"), `<!doctype html><meta charset="utf-8"><script type="module">
-    const t0 = performance.now(); const h = await import("./cold.js"); h.validate("{}"); window.cold = performance.now() - t0; </script>`);
-  await build({ stdin: { contents: 'export * from "hookmatch";', resolveDir: root }, bundle: true, format: "esm", platform: "browser", outfile: join(dir, "cold.js"), logLevel: "warning" });
   const server = await serveDir(dir);
   const browser = await launch();
   try {
     const page = await browser.newPage();
     const base = `http://127.0.0.1:${server.address().port}`;
-    const colds = [];
-    for (let i = 0; i < 5; i++) {
-      const p = await browser.newPage();
-      await p.goto(`${base}/cold.html`);
-      await p.waitForFunction(() => window.cold !== undefined);
-      colds.push(await p.evaluate(() => window.cold));
-      await p.close();
-    }
     await page.goto(`${base}/index.html`);
     await page.waitForFunction(() => window.results !== undefined, null, { timeout: 900_000, polling: 1000 });
     const results = await page.evaluate(() => window.results);
     if (!results.ok) throw new Error(results.error);
-    colds.sort((a, b) => a - b);
-    return { version: browser.version(), rows: results.base64, engine: results.engine, coldMs: colds[2] };
+    return { version: browser.version(), rows: results.base64, engine: results.engine };
   } finally {
     await browser.close();
     server.close();
@@ -62,13 +50,6 @@ function table(title, rows, baseline) {
     }
   }
   return lines.join("\n");
-}
-
-/** Cold start in a fresh Node process: import + instantiate + first call. */
-function nodeCold() {
-  const code = 'const t0 = performance.now(); const h = await import("hookmatch"); h.validate("{}"); console.log(performance.now() - t0);';
-  const runs = Array.from({ length: 5 }, () => Number(spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd: root, encoding: "utf8" }).stdout));
-  return runs.sort((a, b) => a - b)[2];
 }
 
 const us = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(1)} ms` : `${(ns / 1e3).toFixed(2)} µs`);
@@ -97,8 +78,10 @@ const started = new Date();
 const node = runNode();
 const nodeEngine = runEngine();
 const nodeAnalysis = runAnalysis();
-const coldNode = nodeCold();
 const chrome = await runChromium();
+// Import → first answer: Node, and Chromium beside a trivial page (bench/cold.mjs).
+const cold = await measureCold(5);
+const coldNode = median(cold.node);
 const wasm = await readFile(join(root, "pkg/hookmatch_bg.wasm"));
 const glue = await readFile(join(root, "pkg/hookmatch.js"));
 const core = await readFile(join(root, "pkg/hookmatch_core_bg.wasm"));
@@ -107,7 +90,7 @@ const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} co
 const report = [
   `Measured ${started.toISOString().slice(0, 10)} on ${machine}; Node ${process.version}, Chromium ${chrome.version}; \`make bench\`. Medians of 7 batches of ~150 ms; ratios are against the platform's native codec (>1 is faster than it).`,
   "",
-  sideBySide({ node: nodeEngine, chromium: chrome.engine }, previousRun(sizes)),
+  sideBySide({ node: nodeEngine, chromium: chrome.engine, cold, sizes }, previousRun(sizes)),
   "",
   table("Base64 in Node", node, "Buffer"),
   "",
@@ -115,7 +98,7 @@ const report = [
   "",
   engineTable("Engine in Node", nodeEngine, coldNode),
   "",
-  engineTable("Engine in headless Chromium", chrome.engine, chrome.coldMs),
+  engineTable("Engine in headless Chromium", chrome.engine, median(cold.core)),
   "",
   "### Analysis in Node (wasm)",
   "",
@@ -136,5 +119,5 @@ const report = [
 console.log(report);
 await mkdir(new URL("results/", import.meta.url), { recursive: true });
 const stamp = started.toISOString().replace(/[:.]/g, "-");
-await writeFile(new URL(`results/bench-${stamp}.json`, import.meta.url), JSON.stringify({ date: started.toISOString(), machine, node: process.version, chromium: chrome.version, sizes, base64: { node, chromium: chrome.rows }, engine: { node: nodeEngine, chromium: chrome.engine }, analysis: { node: nodeAnalysis }, coldStartMs: { node: coldNode, chromium: chrome.coldMs } }, null, 2) + "\n");
+await writeFile(new URL(`results/bench-${stamp}.json`, import.meta.url), JSON.stringify({ date: started.toISOString(), machine, node: process.version, chromium: chrome.version, sizes, base64: { node, chromium: chrome.rows }, engine: { node: nodeEngine, chromium: chrome.engine }, analysis: { node: nodeAnalysis }, coldStartMs: { node: coldNode, chromium: median(cold.core) }, cold }, null, 2) + "\n");
 await writeFile(new URL("results/latest.md", import.meta.url), report + "\n");

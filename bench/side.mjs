@@ -60,5 +60,19 @@ export function sideBySide(now, previous) {
     "| --- | ---: | ---: |",
   ];
   for (const label of Object.keys(node)) lines.push(`| ${label} | ${cell(node[label], before?.node[label])} | ${cell(chrome[label], before?.chrome[label])} |`);
+  // Start and weight: absolute figures (the issue's bounds), not ratios.
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const ms = (x) => `${x.toFixed(1)} ms`;
+  const was = (x, f) => (x === undefined ? "" : `, was ${f(x)}`);
+  const beyond = (c) => median(c.core) - median(c.trivial);
+  const kb = (b) => `${(b / 1024).toFixed(0)} KiB gz`;
+  if (now.cold) {
+    const old = previous?.cold;
+    lines.push(`| import → first answer (Chromium: beyond a trivial page; median of ${now.cold.node.length} fresh processes / contexts) | ${ms(median(now.cold.node))}${was(old && median(old.node), ms)} | ${ms(beyond(now.cold))}${was(old && beyond(old), ms)} |`);
+  }
+  if (now.sizes) {
+    const old = previous?.sizes;
+    lines.push(`| wasm the entry loads (Node: the full module; Chromium: the browser entry's core module) | ${kb(now.sizes.wasmGz)}${was(old?.wasmGz, kb)} | ${kb(now.sizes.coreWasmGz)}${was(old?.coreWasmGz, kb)} |`);
+  }
   return lines.join("\n");
 }
