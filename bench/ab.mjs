@@ -58,7 +58,8 @@ async function chromiumRun() {
     const stem = existsSync(join(dir, "hookmatch_core.js")) ? "hookmatch_core" : "hookmatch";
     await copyFile(join(dir, `${stem}_bg.wasm`), join(out, `w${i}.wasm`));
     src += `import init${i}, * as g${i} from ${JSON.stringify(join(dir, stem + ".js"))};\n`;
-    src += `import { install as in${i} } from ${JSON.stringify(join(dir, "runtime.js"))};\n`;
+    // A raw build is the bare glue (no runtime.js: builds from before it).
+    if (!name.startsWith("raw")) src += `import { install as in${i} } from ${JSON.stringify(join(dir, "runtime.js"))};\n`;
     src += `await init${i}({ module_or_path: "./w${i}.wasm" });\napis[${JSON.stringify(name)}] = ${name.startsWith("raw") ? `g${i}` : `in${i}(g${i})`};\n`;
   }
   src += `try { window.results = { ok: true, r: run(apis, ${JSON.stringify(which)}) }; } catch (e) { window.results = { ok: false, error: String((e && e.stack) || e) }; }\n`;
