@@ -173,3 +173,106 @@ fn signature_bit(key: &str) -> u64 {
     let inner = n.wrapping_mul(17) ^ at(1).wrapping_mul(61) ^ at(n.wrapping_sub(2)).wrapping_mul(5);
     (1 << (outer % 64)) | (1 << (inner % 64))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The signature's purpose: most keys an event carries but no plan
+    /// reads are turned away before any lookup. The fields are Workfront
+    /// project fields (its API explorer's PROJ object), written here by
+    /// hand; the kept ones are what a three-filter subscription reads.
+    #[test]
+    fn the_signature_turns_away_most_unread_keys() {
+        let mut p = Projection::default();
+        for kept in [
+            "objCode",
+            "status",
+            "percentComplete",
+            "parameterValues",
+            "ID",
+        ] {
+            p.keep(&[kept]);
+        }
+        let unread = [
+            "name",
+            "entryDate",
+            "accessorIDs",
+            "lastUpdateDate",
+            "groupID",
+            "sponsorID",
+            "description",
+            "plannedCompletionDate",
+            "plannedStartDate",
+            "priority",
+            "ownerID",
+            "companyID",
+            "categoryID",
+            "condition",
+            "conditionType",
+            "currency",
+            "budget",
+            "actualCost",
+            "actualStartDate",
+            "actualCompletionDate",
+            "enteredByID",
+            "lastUpdatedByID",
+            "portfolioID",
+            "programID",
+            "templateID",
+            "scheduleID",
+            "referenceNumber",
+            "extRefID",
+            "lastNoteID",
+            "milestonePathID",
+            "deliverableScoreCard",
+            "URL",
+            "version",
+            "risk",
+            "remainingCost",
+            "projectedCompletionDate",
+        ];
+        for key in [
+            "objCode",
+            "status",
+            "percentComplete",
+            "parameterValues",
+            "ID",
+        ] {
+            assert!(p.child(key).is_some(), "{key} is kept");
+        }
+        let passed: Vec<&str> = unread
+            .iter()
+            .copied()
+            .filter(|k| {
+                let bits = signature_bit(k);
+                p.signature & bits == bits
+            })
+            .collect();
+        assert!(
+            passed.len() * 5 <= unread.len(),
+            "{} of {} unread keys pass: {passed:?}",
+            passed.len(),
+            unread.len()
+        );
+        assert!(unread.iter().all(|k| p.child(k).is_none()));
+    }
+
+    /// Past [`SCAN_KEYS`] the tree answers: a key is found however many
+    /// its node keeps.
+    #[test]
+    fn a_wide_node_finds_every_key() {
+        let mut p = Projection::default();
+        let keys: Vec<String> = (0..40).map(|i| format!("field{i}")).collect();
+        for k in &keys {
+            p.keep(&[k.as_str()]);
+        }
+        for k in &keys {
+            assert_eq!(
+                p.child(k).map(|(found, _)| found.as_str()),
+                Some(k.as_str())
+            );
+        }
+        assert!(p.child("field40").is_none());
+    }
+}
