@@ -196,8 +196,9 @@ pub enum State<'a> {
     Made(Value),
     /// Made on first read: most plans never read it (an old state is read
     /// only for `changed` and for a field the new state lacks), and making
-    /// it is a copy of the state (Kanboard's: 11% of matching a 603-byte
-    /// event natively).
+    /// it is a copy of the state (Kanboard's: matching a 603-byte move
+    /// event natively took 477 ns when it was made for every event, 390
+    /// ns made on demand).
     Later(Later<'a>),
 }
 

