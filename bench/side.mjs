@@ -3,6 +3,7 @@
 // process (JSON.parse + a hand-written predicate; a Map index for a set),
 // with the previous build's run beside it where bench/results/ has one.
 import { readdirSync, readFileSync } from "node:fs";
+import { median } from "./cold.mjs";
 
 const us = (ns) => `${(ns / 1e3).toFixed(2)} µs`;
 
@@ -61,7 +62,6 @@ export function sideBySide(now, previous) {
   ];
   for (const label of Object.keys(node)) lines.push(`| ${label} | ${cell(node[label], before?.node[label])} | ${cell(chrome[label], before?.chrome[label])} |`);
   // Start and weight: absolute figures (the issue's bounds), not ratios.
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const ms = (x) => `${x.toFixed(1)} ms`;
   const was = (x, f) => (x === undefined ? "" : `, was ${f(x)}`);
   const beyond = (c) => median(c.core) - median(c.trivial);
