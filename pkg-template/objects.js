@@ -23,14 +23,37 @@ const PLAIN = Symbol("plain");
 /** Nesting past this goes to the plain path, where the parser's limit (128) decides. */
 const MAX_DEPTH = 100;
 
+const SURROGATE = /[\ud800-\udfff]/;
 /**
  * A string the wasm parser rejects (a lone surrogate, which JSON.stringify
  * writes as a \ud800 escape): the plain path reports it, read or not, so
- * an object answers as its text does.
+ * an object answers as its text does. The regular expression first: almost
+ * no string holds a surrogate, and the test costs 11–12 ns a string in Node
+ * 20, Chromium 156, Deno and Bun, where isWellFormed costs 6 ns in Node 20
+ * and Bun but 16 in Deno and 25 in Chromium (docs/performance.md).
  */
 const wellFormed = typeof String.prototype.isWellFormed === "function"
-  ? (s) => s.isWellFormed()
-  : (s) => !/[\ud800-\udfff]/.test(s) || /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/.test(s);
+  ? (s) => !SURROGATE.test(s) || s.isWellFormed()
+  : (s) => !SURROGATE.test(s) || /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/.test(s);
+
+/**
+ * Keys found well formed, so that an event's keys, which repeat from event
+ * to event, are checked once: a lookup costs 3–5 ns against the check's 11
+ * (docs/performance.md). Only short keys are kept, and at most KEYS_KEPT of
+ * them (then it starts again), so what a caller sends bounds nothing here.
+ */
+const knownKeys = new Set();
+const KEYS_KEPT = 4096;
+const KEY_KEPT_UNITS = 64;
+function wellFormedKey(k) {
+  if (knownKeys.has(k)) return true;
+  if (!wellFormed(k)) return false;
+  if (k.length <= KEY_KEPT_UNITS) {
+    if (knownKeys.size >= KEYS_KEPT) knownKeys.clear();
+    knownKeys.add(k);
+  }
+  return true;
+}
 
 /**
  * An upper bound of what a value adds to its JSON text (a string of n
@@ -95,7 +118,7 @@ function walk(v, p, depth, ancestors, budget) {
     if (p !== null) out = {};
     for (const k of Object.keys(v)) {
       const x = v[k];
-      if (!wellFormed(k)) throw PLAIN;
+      if (!wellFormedKey(k)) throw PLAIN;
       if (budget !== null && (budget.left -= 6 * k.length + 4 + size(x)) < 0) throw PLAIN;
       const child = p === null ? null : p.all ? WHOLE : hasOwn.call(p.keys, k) ? p.keys[k] : null;
       if (child === null) {

@@ -232,6 +232,28 @@ test("a lone surrogate in an unread field answers as the object's text does", ()
   throwsHookmatch(assert, () => sub.matches(k), "invalid_json");
 });
 
+test("keys checked once are still checked: a lone surrogate key after thousands of good ones, short and long", () => {
+  // objects.js remembers keys found well formed (a bounded set, started
+  // again when full); a key is never remembered unless it was checked.
+  const sub = Subscription.compile(SPEC);
+  for (let round = 0; round < 3; round++) {
+    const e = base();
+    for (let i = 0; i < 3000; i++) e.newState[`field${round}_${i}`] = i;
+    assert.equal(sub.matches(e), sub.matches(JSON.stringify(e)));
+  }
+  for (const key of ["k\ud800", "\udfff", "x".repeat(100) + "\ud83d"]) {
+    const e = base();
+    e.newState[key] = 1;
+    throwsHookmatch(assert, () => sub.matches(JSON.stringify(e)), "invalid_json");
+    throwsHookmatch(assert, () => sub.matches(e), "invalid_json");
+  }
+  // A well-formed pair is not a lone surrogate, remembered or not.
+  const pair = base();
+  pair.newState["k\ud83d\ude00"] = "\ud83d\ude00";
+  assert.equal(sub.matches(pair), sub.matches(JSON.stringify(pair)));
+  assert.equal(sub.matches(pair), true);
+});
+
 test("a set projects objects by the union of its members' fields, and again after add", () => {
   const set = SubscriptionSet.compile([{ id: "a", spec: SPEC }]);
   const e = base();
