@@ -250,32 +250,38 @@ fn with_inbox<R>(len: u32, key: f64, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
     })
 }
 
+/// What `f` answers for the event JS wrote into the inbox, a string of
+/// `units` UTF-16 units (the plain path's size check, on its units); `None`
+/// when the view was stale (JS then takes the plain path).
+fn from_inbox<T>(
+    units: u32,
+    len: u32,
+    key: f64,
+    f: impl FnOnce(&[u8]) -> Result<T, crate::Error>,
+) -> Result<Option<T>, JsValue> {
+    crate::json::check_size(units as usize, "the event").map_err(|e| super::js_error(&e))?;
+    with_inbox(len, key, f)
+        .transpose()
+        .map_err(|e| super::js_error(&e))
+}
+
 #[wasm_bindgen(js_class = Subscription)]
 impl JsSubscription {
-    /// `matches` of the string of `units` UTF-16 units whose `len` UTF-8
-    /// bytes JS wrote into the inbox (objects.js): 0 or 1, and 2 when the
-    /// view was stale (JS then takes the plain path). The size check is the
-    /// plain path's, on the string's units.
+    /// `matches` of the string in the inbox: 0 or 1, and 2 when the view
+    /// was stale.
     #[wasm_bindgen(js_name = "__matchesInbox", skip_typescript)]
     pub fn matches_inbox(&self, units: u32, len: u32, key: f64) -> Result<u32, JsValue> {
-        crate::json::check_size(units as usize, "the event").map_err(|e| super::js_error(&e))?;
-        match with_inbox(len, key, |b| self.inner.matches_text(b)) {
-            None => Ok(2),
-            Some(answer) => answer.map(u32::from).map_err(|e| super::js_error(&e)),
-        }
+        Ok(from_inbox(units, len, key, |b| self.inner.matches_text(b))?.map_or(2, u32::from))
     }
 }
 
 #[wasm_bindgen(js_class = SubscriptionSet)]
 impl JsSubscriptionSet {
-    /// `match` of the string in the inbox (as `__matchesInbox`): the ids,
-    /// or `undefined` when the view was stale.
+    /// `match` of the string in the inbox: the ids, or `undefined` when the
+    /// view was stale.
     #[wasm_bindgen(js_name = "__matchInbox", skip_typescript)]
     pub fn match_inbox(&self, units: u32, len: u32, key: f64) -> Result<JsValue, JsValue> {
-        crate::json::check_size(units as usize, "the event").map_err(|e| super::js_error(&e))?;
-        match with_inbox(len, key, |b| self.inner.match_positions(b)) {
-            None => Ok(JsValue::UNDEFINED),
-            Some(positions) => Ok(self.ids_of(&positions.map_err(|e| super::js_error(&e))?)),
-        }
+        let positions = from_inbox(units, len, key, |b| self.inner.match_positions(b))?;
+        Ok(positions.map_or(JsValue::UNDEFINED, |p| self.ids_of(&p)))
     }
 }
