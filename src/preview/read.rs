@@ -440,7 +440,7 @@ fn emit_line(line: &[u8], no: usize, array_is_events: bool, sink: &mut dyn Sink)
     if let Some(e) = too_long(line.len(), no) {
         return sink.error(Some(no), e);
     }
-    match std::str::from_utf8(line) {
+    match simdutf8::basic::from_utf8(line) {
         Ok(text) => sink.document(text, Some(no), array_is_events),
         Err(_) => {
             let mut err = crate::json::utf8(line, &format!("line {no}"))

@@ -87,6 +87,40 @@ test("invalid UTF-8 in bytes and lone surrogates in strings", () => {
   assert.equal(sub.matches(UPDATE), true);
 });
 
+test("bytes are UTF-8 exactly when the platform's strict decoder says so, at every offset", () => {
+  // The oracle is TextDecoder with fatal: true, not hookmatch's validator
+  // (SIMD-wide in wasm, with a scalar tail). Each bad sequence is put at
+  // every offset of a 200-byte string value, so it falls in the SIMD
+  // blocks, across their edges and in the tail.
+  const sub = Subscription.compile(SPEC);
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  const head = new TextEncoder().encode('{"eventType":"UPDATE","newState":{"objCode":"TASK","name":"');
+  const tail = new TextEncoder().encode('"},"oldState":{}}');
+  const sequences = [[0xff], [0xc3], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xc3, 0xa9], [0xf0, 0x9f, 0x98, 0x80]];
+  let checked = 0;
+  for (const seq of sequences) {
+    for (let at = 0; at <= 200; at += 7) {
+      const name = new Uint8Array(200 + seq.length).fill(0x61);
+      name.set(seq, at);
+      const doc = new Uint8Array([...head, ...name, ...tail]);
+      let valid = true;
+      try {
+        strict.decode(doc);
+      } catch {
+        valid = false;
+      }
+      if (valid) assert.equal(typeof sub.matches(doc), "boolean");
+      else throwsHookmatch(assert, () => sub.matches(doc), "invalid_json");
+      const lines = new Uint8Array([...new TextEncoder().encode(JSON.stringify(JSON.parse(UPDATE)) + "\n"), ...doc, 0x0a]);
+      const r = sub.preview(lines, { format: "ndjson" });
+      assert.equal(r.total, 2);
+      assert.deepEqual(r.errors.map((e) => [e.line, e.code]), valid ? [] : [[2, "invalid_json"]], `${seq} at ${at}`);
+      checked += valid ? 0 : 1;
+    }
+  }
+  assert.ok(checked > 100);
+});
+
 test("__proto__ keys are data, never prototypes", () => {
   const spec = { ...JSON.parse(SPEC), filters: [{ fieldName: "__proto__", fieldValue: { polluted: true } }] };
   const sub = Subscription.compile(spec);
