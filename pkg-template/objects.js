@@ -161,7 +161,7 @@ const encoder = new TextEncoder();
  * plain path answers it.
  */
 function inbox(glue) {
-  const box = { view: null, key: 0 };
+  const box = { view: null, key: 0, words: null };
   /** Write `s` (at most INBOX_MAX_UNITS units) into the inbox: its byte length, or -1. */
   box.write = (s) => {
     const need = 3 * s.length;
@@ -173,6 +173,23 @@ function inbox(glue) {
     }
     // Lone surrogates become U+FFFD, as on the plain path (also encodeInto).
     return encoder.encodeInto(s, view).written;
+  };
+  /**
+   * The inbox as u32 words, where `__matchInboxPositions` wrote its
+   * positions. Asked for after that call: if memory grew during it, the
+   * view is detached and a fresh one is made over the same inbox (its key
+   * counted up, as for any new view).
+   */
+  box.positions = () => {
+    let view = box.view;
+    if (view.length === 0) {
+      box.key++;
+      view = box.view = glue.__inbox(0, box.key);
+    }
+    if (box.words === null || box.words.buffer !== view.buffer || box.words.byteOffset !== view.byteOffset) {
+      box.words = new Uint32Array(view.buffer, view.byteOffset, view.length >> 2);
+    }
+    return box.words;
   };
   return box;
 }
@@ -229,18 +246,37 @@ export function installObjects(glue) {
     const r = matchesInbox.call(this, units, len, key);
     return r === 2 ? undefined : r === 1;
   });
-  const matchInbox = glue.SubscriptionSet.prototype.__matchInbox;
-  patch(glue.SubscriptionSet.prototype, "match", projections, box, function (units, len, key) {
-    return matchInbox.call(this, units, len, key);
+  const setProto = glue.SubscriptionSet.prototype;
+  const matchInbox = setProto.__matchInbox;
+  const matchPositions = setProto.__matchInboxPositions;
+  // Each set's ids by insertion position (`__ids`), made on its first match
+  // and dropped when a member is added or removed (a removal may renumber).
+  const idsBySet = new WeakMap();
+  patch(setProto, "match", projections, box, function (units, len, key) {
+    const n = matchPositions.call(this, units, len, key);
+    if (n === -1) return undefined;
+    if (n === -2) return matchInbox.call(this, units, len, key);
+    let ids = idsBySet.get(this);
+    if (ids === undefined) {
+      ids = this.__ids();
+      idsBySet.set(this, ids);
+    }
+    const positions = box.positions();
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = ids[positions[i]];
+    return out;
   });
-  // A set's projection grows with each member added.
-  const add = glue.SubscriptionSet.prototype.add;
-  if (typeof add === "function" && !add.hookmatchProjected) {
+  // A set's projection grows with each member added; its positions change
+  // with each member added or removed.
+  for (const method of ["add", "remove"]) {
+    const plain = setProto[method];
+    if (typeof plain !== "function" || plain.hookmatchProjected) continue;
     const patched = function (...args) {
       projections.delete(this);
-      return add.apply(this, args);
+      idsBySet.delete(this);
+      return plain.apply(this, args);
     };
     patched.hookmatchProjected = true;
-    glue.SubscriptionSet.prototype.add = patched;
+    setProto[method] = patched;
   }
 }

@@ -205,6 +205,12 @@ impl SubscriptionSet {
         }));
     }
 
+    /// How many insertion positions there are, removed ones included: every
+    /// position [`Self::match_positions`] answers is below it.
+    pub fn positions_len(&self) -> usize {
+        self.members.len()
+    }
+
     /// The id at an insertion position (`None` once removed).
     pub fn id_at(&self, pos: usize) -> Option<&str> {
         self.members.get(pos)?.as_ref().map(|m| m.id.as_str())

@@ -284,4 +284,63 @@ impl JsSubscriptionSet {
         let positions = from_inbox(units, len, key, |b| self.inner.match_positions(b))?;
         Ok(positions.map_or(JsValue::UNDEFINED, |p| self.ids_of(&p)))
     }
+
+    /// `match` of the string in the inbox, answered as positions: the
+    /// members' insertion positions are written over the inbox (u32,
+    /// little-endian, from its first byte) and their count returned; -1
+    /// when the view was stale, -2 when they do not fit (nothing was
+    /// written, so the event is still there for `__matchInbox`).
+    ///
+    /// objects.js turns them into ids from an array of the set's ids that
+    /// it keeps (`__ids`). Handing each id across from here took one call
+    /// into JS and one externref per id, a fifth of a 10,000-member match
+    /// (docs/performance.md, "set.match").
+    #[wasm_bindgen(js_name = "__matchInboxPositions", skip_typescript)]
+    pub fn match_inbox_positions(&self, units: u32, len: u32, key: f64) -> Result<i32, JsValue> {
+        let Some(positions) = from_inbox(units, len, key, |b| self.inner.match_positions(b))?
+        else {
+            return Ok(-1);
+        };
+        Ok(INBOX.with(|cell| {
+            let Ok(inbox) = cell.try_borrow_mut() else {
+                return -2;
+            };
+            let (Ok(count), Some(bytes)) = (
+                i32::try_from(positions.len()),
+                positions.len().checked_mul(4),
+            ) else {
+                return -2;
+            };
+            // JS reads them through a Uint32Array, which needs four-byte
+            // alignment (dlmalloc gives eight; checked, not assumed).
+            if bytes > inbox.cap || inbox.ptr.is_null() || inbox.ptr.align_offset(4) != 0 {
+                return -2;
+            }
+            // SAFETY: `ptr` is the live allocation of `cap >= bytes` bytes
+            // that only this thread-local owns; no other reference to it
+            // exists during this call (the event's slice was dropped when
+            // `from_inbox` returned), and JS runs no code while it is written.
+            let out = unsafe { core::slice::from_raw_parts_mut(inbox.ptr, bytes) };
+            for (slot, pos) in out.chunks_exact_mut(4).zip(&positions) {
+                // Never taken: usize is 32 bits on wasm32.
+                let Ok(pos) = u32::try_from(*pos) else {
+                    return -2;
+                };
+                slot.copy_from_slice(&pos.to_le_bytes());
+            }
+            count
+        }))
+    }
+
+    /// The set's ids by insertion position (`undefined` where one was
+    /// removed): the array `__matchInboxPositions`' positions index.
+    #[wasm_bindgen(js_name = "__ids", skip_typescript)]
+    pub fn ids_by_position(&self) -> js_sys::Array {
+        (0..self.inner.positions_len())
+            .map(|pos| match self.inner.id_at(pos) {
+                Some(id) => JsValue::from_str(id),
+                None => JsValue::UNDEFINED,
+            })
+            .collect()
+    }
 }

@@ -47,6 +47,45 @@ test("match answers exactly what a loop over matches answers (1,000 subscription
   for (const [, s] of subs) s.free();
 });
 
+test("match keeps the loop's answer through removals, renumbering, re-adds, and more ids than the inbox holds", () => {
+  // set.match hands its answer to JS as insertion positions that index an
+  // array of the set's ids kept in JS: removals (with the renumbering that
+  // follows 64 of them), additions and answers too long for the inbox's
+  // 4 KB (which take the other path) must all come back as the loop's ids.
+  const r = rng(7);
+  const catchAll = { objCode: "TASK", eventType: "UPDATE", url: "https://h.example.com/all", authToken: "t", filters: [] };
+  let live = Array.from({ length: 3000 }, (_, i) => ({ id: `m${i}`, spec: i % 3 === 0 ? spec(r) : catchAll }));
+  const set = SubscriptionSet.compile(live);
+  const subs = new Map(live.map((e) => [e.id, Subscription.compile(e.spec)]));
+  const events = Array.from({ length: 20 }, () => ({ ...event(r), eventType: "UPDATE" }));
+  events.forEach((e) => (e.newState.objCode = "TASK"));
+  const check = (label) => {
+    for (const e of events) {
+      const want = live.filter((x) => subs.get(x.id).matches(e)).map((x) => x.id);
+      assert.deepEqual(set.match(JSON.stringify(e)), want, label);
+      assert.deepEqual(set.match(e), want, label);
+    }
+  };
+  check("as compiled: about 2,000 ids, past the inbox");
+  assert.ok(set.match(JSON.stringify(events[0])).length > 1024);
+  // Remove all but every tenth catch-all: 1,800 removals, renumbered.
+  for (const x of live) if (x.spec === catchAll && Number(x.id.slice(1)) % 10 !== 0) set.remove(x.id);
+  live = live.filter((x) => x.spec !== catchAll || Number(x.id.slice(1)) % 10 === 0);
+  assert.equal(set.size, live.length);
+  check("after removals");
+  // One removal (no renumbering) and re-adding removed ids at the end.
+  set.remove(live[5].id);
+  live.splice(5, 1);
+  for (const id of ["m1", "m2", "m4"]) {
+    set.add(id, catchAll);
+    live.push({ id, spec: catchAll });
+    subs.set(id, Subscription.compile(catchAll));
+  }
+  check("after re-adds");
+  set.free();
+  for (const s of subs.values()) s.free();
+});
+
 // set.deliver: what each member's own deliver(event, { ...member.deliver,
 // ...opts }) returns, computed here from Subscriptions compiled apart from
 // the set (an independent path), in insertion order; Workfront's refused
