@@ -454,6 +454,11 @@ fn emit_line(line: &[u8], no: usize, array_is_events: bool, sink: &mut dyn Sink)
 
 /// The error of line `no` when its `len` bytes are past the input limit.
 fn too_long(len: usize, no: usize) -> Option<Error> {
+    // Asked first so that a line within the limit formats nothing: the
+    // label written for every line was 1.5% of a preview.
+    if len <= crate::json::max_input_bytes() {
+        return None;
+    }
     let mut e = crate::json::check_size(len, &format!("line {no}")).err()?;
     e.line = Some(crate::json::to_u32(no));
     Some(e)
