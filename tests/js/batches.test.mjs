@@ -179,3 +179,47 @@ test("a line past the input limit is one error, and the lines after it are read 
     setLimits({ maxInputBytes: 0 });
   }
 });
+
+test("bytes past a quarter MiB, which cross into wasm in chunks, answer as the same text read whole", () => {
+  // preview of a Uint8Array over 256 KiB is copied into wasm a chunk at a
+  // time; the string path reads the whole input at once, so it is the
+  // reference. A two-byte character and a \r\n straddle the chunk edges,
+  // a line that is not JSON sits in the third chunk, and a JSON array is
+  // read the same way.
+  const sub = Subscription.compile(wfSpec);
+  const set = SubscriptionSet.compile([{ id: "wf", spec: wfSpec }, { id: "other", spec: { ...wfSpec, filters: [] } }]);
+  const enc = new TextEncoder();
+  let text = "";
+  const bytesOf = (s) => enc.encode(s).length;
+  // Append lines until `mark` would start at byte `at`, then a line that puts it there.
+  const place = (mark, at, lineEnd = "\n") => {
+    const event = (name) => JSON.stringify({ ...FIRES, newState: { ...FIRES.newState, note: `é ${name}` } }) + "\n";
+    while (bytesOf(text) + 2000 < at) text += event(String(bytesOf(text) % 7 === 0 ? "x" : "y")) + (bytesOf(text) % 5 === 0 ? JSON.stringify(MISSES) + "\n" : "");
+    const head = `{"eventType":"UPDATE","pad":"`;
+    const pad = "p".repeat(at - bytesOf(text) - bytesOf(head));
+    text += `${head}${pad}${mark}","newState":{"ID":"1","objCode":"PROJ","name":"EventSub Test updated","status":"CUR"},"oldState":{"ID":"1","objCode":"PROJ","name":"EventSub Test","status":"CUR"}}${lineEnd}`;
+  };
+  place("é", 262143);
+  place("", 524287 - 263, "\r\n");
+  text += "not json\n";
+  place("ü", 3 * 262144 - 1);
+  text += JSON.stringify(MISSES);
+  const bytes = enc.encode(text);
+  assert.equal(bytes[262143], 0xc3, "é starts on the last byte of the first chunk");
+  assert.ok(bytes.length > 3 * 262144);
+  const whole = sub.preview(text, { details: true });
+  assert.ok(whole.total > 500 && whole.matched > 100 && whole.errors.length === 1, JSON.stringify(whole.errors));
+  assert.deepEqual(sub.preview(bytes, { details: true }), whole);
+  assert.deepEqual(set.preview(bytes), set.preview(text));
+  // A JSON array of the same events.
+  const array = "[" + text.split(/\r?\n/).filter((l) => l.startsWith("{")).join(",\n") + "]";
+  assert.deepEqual(sub.preview(enc.encode(array)), sub.preview(array));
+  // Past the input limit, bytes are refused before they are read, as text is.
+  setLimits({ maxInputBytes: 300_000 });
+  try {
+    throwsHookmatch(assert, () => sub.preview(bytes), "too_large");
+    throwsHookmatch(assert, () => sub.preview(text), "too_large");
+  } finally {
+    setLimits({ maxInputBytes: 0 });
+  }
+});
