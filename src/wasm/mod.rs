@@ -1148,14 +1148,39 @@ fn input_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
 /// wasm memory holds a chunk plus the longest line instead of the input.
 const PREVIEW_CHUNK: u32 = 256 * 1024;
 
-/// A batch's `preview` of `events`: bytes in chunks through the one batch
-/// driver (whose answer does not depend on how its input is cut, as
-/// `previewStream` promises; tests/chunking.rs); anything else whole.
+/// A batch's `preview` of `events`: bytes and long strings in chunks
+/// through the one batch driver (whose answer does not depend on how its
+/// input is cut, as `previewStream` promises; tests/chunking.rs); anything
+/// else whole. A string goes 64 Ki units at a time through the scratch
+/// buffer small events use, instead of a copy of all of it.
 fn preview_events<B: crate::preview::Batch>(
     batch: &B,
     events: &JsValue,
     opts: crate::preview::PreviewOptions,
 ) -> Result<B::Result, JsValue> {
+    if let Some(text) = events.dyn_ref::<js_sys::JsString>() {
+        let units = text.length();
+        if units > SCRATCH_MAX_UNITS as u32 {
+            check_js_string_size(text, "the events")?;
+            let mut state = PreviewState::new(batch, opts);
+            let mut at = 0;
+            while at < units {
+                let mut end = at.saturating_add(SCRATCH_MAX_UNITS as u32).min(units);
+                // A surrogate pair is never cut (halves would each become
+                // U+FFFD); a lone one is encoded as U+FFFD either way.
+                if end < units && (0xD800..0xDC00).contains(&(text.char_code_at(end - 1) as u32)) {
+                    end -= 1;
+                }
+                let part = text.slice(at, end);
+                strings::with_small_string_bytes(&part, (end - at) as usize, |b| {
+                    state.push(batch, b)
+                })
+                .map_err(|e| js_error(&e))?;
+                at = end;
+            }
+            return Ok(state.finish(batch));
+        }
+    }
     if let Some(bytes) = events.dyn_ref::<Uint8Array>() {
         let len = bytes.length();
         if len > PREVIEW_CHUNK {

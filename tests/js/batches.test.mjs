@@ -223,3 +223,35 @@ test("bytes past a quarter MiB, which cross into wasm in chunks, answer as the s
     setLimits({ maxInputBytes: 0 });
   }
 });
+
+test("strings past 64 Ki units, which cross into wasm in chunks, answer as the whole text does; no surrogate pair is cut", async () => {
+  // preview of a long string encodes it 64 Ki UTF-16 units at a time. A
+  // pair cut in two would become two U+FFFD and stop matching; a lone
+  // surrogate is U+FFFD whether cut or not. The reference is previewStream
+  // of the string as one chunk (encoded whole) and of its UTF-8 bytes.
+  const emoji = "\ud83d\ude00";
+  const sub = Subscription.compile({ ...wfSpec, filters: [{ fieldName: "name", fieldValue: `${emoji} updated`, comparison: "contains" }] });
+  const lone = Subscription.compile({ ...wfSpec, filters: [{ fieldName: "name", fieldValue: "\ufffd lone", comparison: "contains" }] });
+  const line = (name) => `{"eventType":"UPDATE","newState":{"ID":"1","objCode":"PROJ","status":"CUR","name":"${name}"},"oldState":{"ID":"1","objCode":"PROJ","status":"CUR","name":"x"}}\n`;
+  let text = "";
+  // Plain lines, then one whose name puts `mark` at unit `at`.
+  const place = (mark, at) => {
+    while (text.length + 400 < at) text += line(`${emoji} updated ${text.length}`);
+    const head = line("").indexOf('"name":"') + 8;
+    text += line("p".repeat(at - text.length - head) + mark);
+  };
+  place(`${emoji} updated`, 65535);
+  place("\ud800 lone", 2 * 65536 - 1);
+  place(`${emoji} updated`, 3 * 65536 - 1);
+  text += line("\udc00 lone");
+  assert.equal(text.charCodeAt(65535), 0xd83d, "the pair starts on the last unit of the first chunk");
+  assert.equal(text.charCodeAt(2 * 65536 - 1), 0xd800);
+  for (const s of [sub, lone]) {
+    const whole = await s.previewStream([text], { details: true });
+    assert.ok(whole.total > 500, String(whole.total));
+    assert.deepEqual(s.preview(text, { details: true }), whole);
+    assert.deepEqual(s.preview(new TextEncoder().encode(text), { details: true }), whole);
+  }
+  assert.equal(sub.preview(text).matched, sub.preview(text).total - 2, "every pair whole: only the two lone lines miss");
+  assert.equal(lone.preview(text).matched, 2);
+});
