@@ -124,13 +124,18 @@ export function run(apis, which = ["text", "object", "set", "preview"], log = ()
   }
   if (which.includes("preview")) {
     const bytes = ndjson(24);
+    // The same NDJSON as a string too (ASCII: a unit per byte).
+    const text = new TextDecoder().decode(bytes);
     const subs = Object.fromEntries(names.map((k) => [k, apis[k].Subscription.compile(THREE_FILTERS)]));
     const fns = {};
-    for (const k of names) fns[k] = () => subs[k].preview(bytes);
+    for (const k of names) {
+      fns[k] = () => subs[k].preview(bytes);
+      fns[k + ":text"] = () => subs[k].preview(text);
+    }
     const r = measureAll(fns, { rounds: 9, batchMs: 1 });
     const mbps = Object.fromEntries(Object.entries(r).map(([k, ns]) => [k, bytes.length / ns * 1e3 / 1.048576]));
     out.preview = { bytes: bytes.length, ns: r, mbps };
-    log(`preview ${bytes.length} MB/s ` + JSON.stringify(fmt(mbps)));
+    log(`preview ${bytes.length} MiB/s ` + JSON.stringify(fmt(mbps)));
     for (const k of names) subs[k].free();
   }
   return out;

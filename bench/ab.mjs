@@ -99,7 +99,7 @@ if (child) {
   for (const group of Object.keys(all[0])) {
     const g = all[0][group];
     if (!Array.isArray(g)) {
-      const mbps = Object.keys(g.mbps).map((k) => `${k} ${Math.round(med(all.map((r) => r[group].mbps[k])))} MB/s`);
+      const mbps = Object.keys(g.mbps).map((k) => `${k} ${Math.round(med(all.map((r) => r[group].mbps[k])))} MiB/s`);
       console.log(`${runtime} ${group} | ${mbps.join(", ")}`);
       continue;
     }
