@@ -390,4 +390,18 @@ fn churn_reuses_storage_and_keeps_answers() {
         .collect();
     let got = set.match_text(event.to_string().as_bytes()).unwrap();
     assert_eq!(got, want);
+    // Positions, what the wasm binding hands JS, index the ids by insertion
+    // position, removed ones included: each is below `positions_len` and
+    // names a matched id, in order, and the positions stay near the live
+    // set (compaction once 64 are removed and they outnumber the live).
+    let positions = set.match_positions(event.to_string().as_bytes()).unwrap();
+    assert!(!positions.is_empty());
+    assert!(positions.iter().all(|p| *p < set.positions_len()));
+    let named: Vec<&str> = positions.iter().filter_map(|p| set.id_at(*p)).collect();
+    assert_eq!(named, want);
+    assert!(
+        (set.size()..=set.size() + 65).contains(&set.positions_len()),
+        "{}",
+        set.positions_len()
+    );
 }
