@@ -38,6 +38,26 @@ export function smoke(hm) {
   const set = hm.SubscriptionSet.compile([{ id: "a", spec }, { id: "b", spec }]);
   check("set.lint duplicate", set.lint().some((e) => e.id === "b" && e.diagnostics.some((x) => x.code === "duplicate_subscription")));
   set.free();
+  // set.match answers positions that the package maps to ids, dropped on
+  // add and remove; more than the inbox holds take the other path.
+  const members = [];
+  for (let i = 0; i < 1500; i++) members.push({ id: `m${i}`, spec: i % 2 ? spec : { ...spec, objCode: "TASK" } });
+  const odd = members.filter((_, i) => i % 2).map((m) => m.id);
+  const big = hm.SubscriptionSet.compile(members);
+  check("set.match text", JSON.stringify(big.match(JSON.stringify(event))) === JSON.stringify(odd));
+  big.remove("m1");
+  big.add("m1", spec);
+  check("set.match after remove and add", JSON.stringify(big.match(event)) === JSON.stringify([...odd.slice(1), "m1"]));
+  const all = hm.SubscriptionSet.compile(members.map((m) => ({ ...m, spec })));
+  check("set.match past the inbox", JSON.stringify(all.match(JSON.stringify(event))) === JSON.stringify(members.map((m) => m.id)));
+  big.free();
+  all.free();
+  // preview of text and bytes long enough to cross into wasm in chunks.
+  const lines = (JSON.stringify(event) + "\n" + JSON.stringify({ ...event, eventType: "CREATE" }) + "\n").repeat(2000);
+  const fromText = sub.preview(lines);
+  const fromBytes = sub.preview(new TextEncoder().encode(lines));
+  check("preview long text", lines.length > 300000 && fromText.total === 4000 && fromText.matched === 2000);
+  check("preview long bytes", fromBytes.total === 4000 && fromBytes.matched === 2000 && fromBytes.matches[1999] === 3998);
   sub.free();
   kb.free();
   return failures;
