@@ -12,6 +12,17 @@ export function smoke(hm) {
   check("matches object", sub.matches(event) === true);
   check("matches text", sub.matches(JSON.stringify({ ...event, eventType: "CREATE" })) === false);
   check("explain", sub.explain(event).filters[0].passed === true);
+  // Short strings (Chromium writes them into wasm in a JS loop while ASCII):
+  // a non-ASCII character at the end, and a lone surrogate (U+FFFD).
+  const named = (name) => hm.Subscription.compile({ ...spec, filters: [{ fieldName: "name", fieldValue: name }] });
+  const short = (name) => `{"eventType":"UPDATE","newState":{"objCode":"PROJ","name":"${name}"}}`;
+  const accented = named("plan \u00e9\u2014x");
+  check("short non-ASCII text", accented.matches(short("plan \u00e9\u2014x")) === true && accented.matches(short("plan e-x")) === false);
+  check("short non-ASCII object", accented.matches(JSON.parse(short("plan \u00e9\u2014x"))) === true);
+  const replaced = named("\ufffd");
+  check("short lone surrogate", replaced.matches(short("\ud800")) === true);
+  accented.free();
+  replaced.free();
   check("preview", sub.preview([event, event]).matched === 2);
   const d = sub.deliver(event, { subscriptionId: "s", eventTime: 0 });
   check("deliver", d.headers.Authorization === "Bearer t0k3n" && JSON.parse(d.body).subscriptionId === "s");
