@@ -1139,12 +1139,10 @@ fn input_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
     })
 }
 
-/// A JSON input as UTF-8 bytes: a `Uint8Array` as it is, a string through
-/// `encodeInto`, anything else through `JSON.stringify` first.
 /// How much of a `Uint8Array` crosses into wasm at a time for `preview`.
 /// Copied whole, 24 MB of NDJSON were written to memory and read back by
 /// the scanner; a quarter MiB at a time stays in the cache between the copy
-/// and the read: 955 -> 1,045 MB/s in Node (64 KiB: 985, 1 MiB: 1,011), and
+/// and the read: 955 -> 1,045 MiB/s in Node (64 KiB: 985, 1 MiB: 1,011), and
 /// wasm memory holds a chunk plus the longest line instead of the input.
 const PREVIEW_CHUNK: u32 = 256 * 1024;
 
@@ -1202,6 +1200,8 @@ fn preview_events<B: crate::preview::Batch>(
     crate::preview::run(batch, &bytes, opts).map_err(|e| js_error(&e))
 }
 
+/// A JSON input as UTF-8 bytes: a `Uint8Array` as it is, a string through
+/// `encodeInto`, anything else through `JSON.stringify` first.
 fn input_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     // Each test is a call into JS: strings, the common case, go first.
     let text;
