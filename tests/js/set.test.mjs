@@ -86,6 +86,47 @@ test("match keeps the loop's answer through removals, renumbering, re-adds, and 
   for (const s of subs.values()) s.free();
 });
 
+test("random adds, removes and matches answer as the loop over the live members does", () => {
+  // A generator of its own (not bench/data.mjs's): 600 steps over 40 ids,
+  // each step an add of a missing id, a remove, or a match by text or by
+  // object, checked against the live members in insertion order.
+  let seed = 0x9e3779b9;
+  const next = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  const one = (xs) => xs[Math.floor(next() * xs.length)];
+  const specOf = () => ({
+    objCode: one(["TASK", "PROJ"]),
+    eventType: "UPDATE",
+    url: "https://h.example.com/r",
+    authToken: "t",
+    filters: next() < 0.3 ? [] : [{ fieldName: "status", fieldValue: one(["CUR", "PLN"]), comparison: one(["eq", "ne"]) }],
+  });
+  const set = SubscriptionSet.compile([]);
+  const live = [];
+  let matched = 0;
+  for (let step = 0; step < 600; step++) {
+    const roll = next();
+    if (roll < 0.4) {
+      const id = `r${Math.floor(next() * 40)}`;
+      if (live.some((x) => x.id === id)) continue;
+      const spec = specOf();
+      set.add(id, spec);
+      live.push({ id, sub: Subscription.compile(spec) });
+    } else if (roll < 0.65 && live.length > 0) {
+      const [gone] = live.splice(Math.floor(next() * live.length), 1);
+      assert.equal(set.remove(gone.id), true);
+      gone.sub.free();
+    } else {
+      const event = { eventType: "UPDATE", newState: { objCode: one(["TASK", "PROJ"]), status: one(["CUR", "PLN", "NEW"]) }, oldState: {} };
+      const want = live.filter((x) => x.sub.matches(event)).map((x) => x.id);
+      assert.deepEqual(set.match(next() < 0.5 ? JSON.stringify(event) : event), want, `step ${step}`);
+      matched += want.length;
+    }
+  }
+  assert.ok(matched > 500, String(matched));
+  set.free();
+  for (const x of live) x.sub.free();
+});
+
 // set.deliver: what each member's own deliver(event, { ...member.deliver,
 // ...opts }) returns, computed here from Subscriptions compiled apart from
 // the set (an independent path), in insertion order; Workfront's refused
