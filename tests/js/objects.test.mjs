@@ -354,3 +354,44 @@ test("text still answers after wasm memory grew between calls (the inbox's view 
   set.free();
   sub.free();
 });
+
+test("set.match reads its positions through a fresh view when wasm memory grew during the call", async () => {
+  // The one branch no real event reaches on purpose: memory that grows
+  // while wasm answers detaches the inbox's view, and the positions must be
+  // read through a new view of the same inbox. A stand-in for the glue
+  // grows its memory inside the call, as a large allocation would.
+  const { installObjects } = await import(new URL("../../node_modules/hookmatch/objects.js", import.meta.url));
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const at = 1024;
+  const asked = [];
+  function Subscription() {}
+  Subscription.prototype.matches = () => false;
+  Subscription.prototype.__matchesInbox = () => 0;
+  function SubscriptionSet() {}
+  SubscriptionSet.prototype.match = () => "plain path";
+  SubscriptionSet.prototype.__matchInbox = () => "other path";
+  SubscriptionSet.prototype.__ids = () => ["a", undefined, "c", "d"];
+  SubscriptionSet.prototype.__matchInboxPositions = function (units, len, key) {
+    const words = new Uint32Array(memory.buffer, at, 3);
+    words.set([0, 2, 3]);
+    if (this.grow) memory.grow(1);
+    return 3;
+  };
+  const glue = {
+    Subscription,
+    SubscriptionSet,
+    __inbox(bytes, key) {
+      asked.push(key);
+      return new Uint8Array(memory.buffer, at, Math.max(bytes, 4096));
+    },
+  };
+  installObjects(glue);
+  const set = new SubscriptionSet();
+  assert.deepEqual(set.match('{"x":1}'), ["a", "c", "d"]);
+  set.grow = true;
+  assert.deepEqual(set.match('{"x":2}'), ["a", "c", "d"]);
+  assert.equal(asked.length, 2, "a second view, asked for after the growth");
+  set.grow = false;
+  assert.deepEqual(set.match('{"x":3}'), ["a", "c", "d"]);
+  assert.equal(asked.length, 2, "and kept");
+});
