@@ -196,16 +196,17 @@ function inbox(glue) {
     return encoder.encodeInto(s, view).written;
   };
   /**
-   * The inbox as u32 words, where `__matchInboxPositions` wrote its
+   * The inbox as u32 words, where `__matchInboxPositions` wrote its `n`
    * positions. Asked for after that call: if memory grew during it, the
-   * view is detached and a fresh one is made over the same inbox (its key
-   * counted up, as for any new view).
+   * view is detached, and if the positions outgrew the inbox, wasm made a
+   * larger one; either way the view is too short, and a fresh one is made
+   * (its key counted up, as for any new view).
    */
-  box.positions = () => {
+  box.positions = (n) => {
     let view = box.view;
-    if (view.length === 0) {
+    if (view.length < 4 * n) {
       box.key++;
-      view = box.view = glue.__inbox(0, box.key);
+      view = box.view = glue.__inbox(4 * n, box.key);
     }
     if (box.words === null || box.words.buffer !== view.buffer || box.words.byteOffset !== view.byteOffset) {
       box.words = new Uint32Array(view.buffer, view.byteOffset, view.length >> 2);
@@ -277,12 +278,13 @@ export function installObjects(glue) {
     const n = matchPositions.call(this, units, len, key);
     if (n === -1) return undefined;
     if (n === -2) return matchInbox.call(this, units, len, key);
+    if (n === 0) return [];
     let ids = idsBySet.get(this);
     if (ids === undefined) {
       ids = this.__ids();
       idsBySet.set(this, ids);
     }
-    const positions = box.positions();
+    const positions = box.positions(n);
     const out = new Array(n);
     for (let i = 0; i < n; i++) out[i] = ids[positions[i]];
     return out;

@@ -189,6 +189,25 @@ struct Inbox {
     key: f64,
 }
 
+impl Inbox {
+    /// At least `need` bytes, in a fresh allocation if the current one is
+    /// smaller (its old views then name freed memory: whoever calls this
+    /// makes sure no old key is read under again).
+    fn reserve(&mut self, need: usize) {
+        if self.cap < need || self.ptr.is_null() {
+            let cap = need.max(4096).next_power_of_two();
+            let fresh = Box::into_raw(vec![0u8; cap].into_boxed_slice()).cast::<u8>();
+            let old = core::mem::replace(&mut self.ptr, fresh);
+            let old_cap = core::mem::replace(&mut self.cap, cap);
+            if !old.is_null() {
+                // SAFETY: `old` came from `Box::into_raw` of a boxed slice
+                // of `old_cap` bytes above and is dropped only here, once.
+                drop(unsafe { Box::from_raw(core::ptr::slice_from_raw_parts_mut(old, old_cap)) });
+            }
+        }
+    }
+}
+
 thread_local! {
     static INBOX: std::cell::RefCell<Inbox> = const {
         std::cell::RefCell::new(Inbox { ptr: core::ptr::null_mut(), cap: 0, key: f64::NAN })
@@ -208,18 +227,7 @@ pub fn inbox(bytes: u32, key: f64) -> Uint8Array {
             // plain path.
             return Uint8Array::new_with_length(0);
         };
-        let need = bytes as usize;
-        if inbox.cap < need || inbox.ptr.is_null() {
-            let cap = need.max(4096).next_power_of_two();
-            let fresh = Box::into_raw(vec![0u8; cap].into_boxed_slice()).cast::<u8>();
-            let old = core::mem::replace(&mut inbox.ptr, fresh);
-            let old_cap = core::mem::replace(&mut inbox.cap, cap);
-            if !old.is_null() {
-                // SAFETY: `old` came from `Box::into_raw` of a boxed slice
-                // of `old_cap` bytes above and is dropped only here, once.
-                drop(unsafe { Box::from_raw(core::ptr::slice_from_raw_parts_mut(old, old_cap)) });
-            }
-        }
+        inbox.reserve(bytes as usize);
         inbox.key = key;
         // SAFETY: the view covers exactly the inbox's allocation, which
         // stays alive and unmoved until a later call replaces it (JS then
@@ -288,8 +296,10 @@ impl JsSubscriptionSet {
     /// `match` of the string in the inbox, answered as positions: the
     /// members' insertion positions are written over the inbox (u32,
     /// little-endian, from its first byte) and their count returned; -1
-    /// when the view was stale, -2 when they do not fit (nothing was
-    /// written, so the event is still there for `__matchInbox`).
+    /// when the view was stale. An inbox too small for them grows first
+    /// (no key names it then: JS asks for a view of at least four bytes a
+    /// position). -2, where they cannot be written (never on wasm32 with
+    /// dlmalloc), leaves the event there for `__matchInbox`.
     ///
     /// objects.js turns them into ids from an array of the set's ids that
     /// it keeps (`__ids`). Handing each id across from here took one call
@@ -302,7 +312,7 @@ impl JsSubscriptionSet {
             return Ok(-1);
         };
         Ok(INBOX.with(|cell| {
-            let Ok(inbox) = cell.try_borrow_mut() else {
+            let Ok(mut inbox) = cell.try_borrow_mut() else {
                 return -2;
             };
             let (Ok(count), Some(bytes)) = (
@@ -311,6 +321,12 @@ impl JsSubscriptionSet {
             ) else {
                 return -2;
             };
+            if bytes > inbox.cap {
+                // Thousands of members firing on one small event: grown
+                // here rather than matched again through `__matchInbox`.
+                inbox.reserve(bytes);
+                inbox.key = f64::NAN;
+            }
             // JS reads them through a Uint32Array, which needs four-byte
             // alignment (dlmalloc gives eight; checked, not assumed).
             if bytes > inbox.cap || inbox.ptr.is_null() || inbox.ptr.align_offset(4) != 0 {
