@@ -185,15 +185,16 @@ mod tests {
     /// hand; the kept ones are what a three-filter subscription reads.
     #[test]
     fn the_signature_turns_away_most_unread_keys() {
-        let mut p = Projection::default();
-        for kept in [
+        let kept = [
             "objCode",
             "status",
             "percentComplete",
             "parameterValues",
             "ID",
-        ] {
-            p.keep(&[kept]);
+        ];
+        let mut p = Projection::default();
+        for key in kept {
+            p.keep(&[key]);
         }
         let unread = [
             "name",
@@ -233,13 +234,7 @@ mod tests {
             "remainingCost",
             "projectedCompletionDate",
         ];
-        for key in [
-            "objCode",
-            "status",
-            "percentComplete",
-            "parameterValues",
-            "ID",
-        ] {
+        for key in kept {
             assert!(p.child(key).is_some(), "{key} is kept");
         }
         let passed: Vec<&str> = unread
