@@ -206,7 +206,10 @@ pub trait Deliver: fmt::Debug + Send + Sync {
     }
 
     /// The largest message the vendor sends, in bytes, when it has a
-    /// limit ([`Deliver::refuses`] then needs the event's whole text).
+    /// limit ([`Deliver::refuses`] then needs the event's whole text). An
+    /// event without its text, or whose text is at most
+    /// [`crate::dialect::surely_fits_below`] of the limit, is never refused:
+    /// a set decides such members without asking (`set/index.rs`, `Quick`).
     fn size_limit(&self) -> Option<usize> {
         None
     }

@@ -134,9 +134,20 @@ fn with_offsets(entries: &[Entry]) -> impl Iterator<Item = (usize, &Entry)> {
 /// keeps each shared filter's decision ([`FilterIds::outcome`]).
 pub struct FieldMemo<'e> {
     seen: std::cell::RefCell<Vec<(u32, StateSel, Option<&'e Value>)>>,
-    /// Filters decided so far, by their [`FilterIds::outcome`] number.
-    decided: std::cell::RefCell<Vec<(u32, bool)>>,
+    /// Filters decided so far, direct-mapped by their
+    /// [`FilterIds::outcome`] number: slot `id % DECIDED` holds
+    /// `(id + 1) << 1 | passed`, 0 when empty. A decision landing on a
+    /// taken slot replaces it, and the one replaced is decided again if
+    /// asked (a decision depends on the event alone). The list this
+    /// replaced was searched end to end, behind a `RefCell`, once per
+    /// candidate filter: with the set's quick path it was most of what
+    /// deciding a candidate cost.
+    decided: [std::cell::Cell<u64>; DECIDED],
 }
+
+/// Slots of [`FieldMemo::decided`]: above the few dozen distinct decisions
+/// a bucket's members share, and 512 bytes to clear per event and dialect.
+const DECIDED: usize = 64;
 
 impl<'e> FieldMemo<'e> {
     /// Remembered lookups past this many are simply repeated: a linear
@@ -146,7 +157,7 @@ impl<'e> FieldMemo<'e> {
     pub fn new() -> Self {
         FieldMemo {
             seen: std::cell::RefCell::new(Vec::with_capacity(8)),
-            decided: std::cell::RefCell::new(Vec::with_capacity(8)),
+            decided: std::array::from_fn(|_| std::cell::Cell::new(0)),
         }
     }
 
@@ -154,15 +165,20 @@ impl<'e> FieldMemo<'e> {
     /// candidates share most of their filters (the same field, comparison
     /// and value), and deciding one again cost more than finding it here.
     fn decide(&self, id: u32, decide: impl FnOnce() -> bool) -> bool {
-        if let Some((_, passed)) = self.decided.borrow().iter().find(|(i, _)| *i == id) {
-            return *passed;
+        if let Some(passed) = self.known(id) {
+            return passed;
         }
         let passed = decide();
-        let mut decided = self.decided.borrow_mut();
-        if decided.len() < Self::MAX {
-            decided.push((id, passed));
+        if let Some(slot) = self.decided.get(id as usize % DECIDED) {
+            slot.set((u64::from(id) + 1) << 1 | u64::from(passed));
         }
         passed
+    }
+
+    /// The filter numbered `id`'s decision for this event, if made.
+    pub fn known(&self, id: u32) -> Option<bool> {
+        let v = self.decided.get(id as usize % DECIDED)?.get();
+        (v >> 1 == u64::from(id) + 1).then_some(v & 1 == 1)
     }
 
     fn get(

@@ -399,9 +399,50 @@ fn churn_reuses_storage_and_keeps_answers() {
     assert!(positions.iter().all(|p| *p < set.positions_len()));
     let named: Vec<&str> = positions.iter().filter_map(|p| set.id_at(*p)).collect();
     assert_eq!(named, want);
+    // No removed member's position (each would be an id JS does not have).
+    assert_eq!(positions.len(), want.len());
     assert!(
         (set.size()..=set.size() + 65).contains(&set.positions_len()),
         "{}",
         set.positions_len()
     );
+}
+
+/// A set decides a member without asking its vendor about the message size
+/// while the event is short enough that no message can pass the limit
+/// (`Deliver::size_limit`). Around that length and past the limit, the set
+/// answers what the member's own `matches` answers; the limit itself is
+/// Workfront's (tests/conformance/workfront/message-size.json).
+#[test]
+fn near_and_past_the_message_limit_a_set_answers_as_its_member() {
+    let spec = json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com/",
+                      "authToken": "t", "filters": [{"fieldName": "status", "fieldValue": "CUR"}]});
+    let sub = Subscription::compile(&spec, CompileOptions::default()).unwrap();
+    let set = SubscriptionSet::compile(&json!([{"id": "a", "spec": spec}])).unwrap();
+    let limit = sub.size_limit().expect("Workfront limits its messages");
+    let fits = hookmatch::dialect::surely_fits_below(limit);
+    // An event whose text is `len` bytes: its description pads it.
+    let event = |len: usize| {
+        let mut e = json!({"eventType": "UPDATE", "newState": {"objCode": "PROJ", "status": "CUR", "description": ""}, "oldState": {}});
+        let base = e.to_string().len();
+        e["newState"]["description"] = json!("\"".repeat(len.saturating_sub(base) / 2));
+        e.to_string()
+    };
+    let mut refused = 0;
+    for len in [
+        fits - 2,
+        fits,
+        fits + 2,
+        limit - 400,
+        limit + 10,
+        limit * 4 / 3,
+    ] {
+        let text = event(len);
+        let own = sub.matches_text(text.as_bytes()).unwrap();
+        refused += usize::from(!own);
+        let got = set.match_text(text.as_bytes()).unwrap();
+        assert_eq!(got.len(), usize::from(own), "{} bytes", text.len());
+    }
+    // The last two events' messages pass the limit: both sides were tried.
+    assert_eq!(refused, 2);
 }

@@ -7,7 +7,7 @@
 
 use super::HashMap;
 use crate::dialect::Dialect;
-use crate::eval;
+use crate::eval::{self, FilterIds};
 use crate::event::Event;
 use crate::plan::{Comparison, Connector, Entry, FieldRef, GateCheck, GateTest, Plan, StateSel};
 use crate::subscription::Subscription;
@@ -35,22 +35,30 @@ pub(super) struct Found {
 impl Index {
     /// File the member at `pos` under its gate key (or with the members
     /// every event must try) and, inside, under its `eq` value.
-    pub(super) fn insert(&mut self, pos: usize, sub: &Subscription) -> Found {
+    pub(super) fn insert(&mut self, pos: usize, sub: &Subscription, ids: &[FilterIds]) -> Found {
         let d = sub.dialect();
         let eq = eq_key(sub);
         let hashed_entry = eq.as_ref().map(|k| k.entry);
         let gate = gate_key(sub);
         let gate_is_key = gate.is_some() && gate_is_key(sub);
+        let slot = Slot {
+            pos,
+            quick: Quick::of(sub, ids, gate_is_key, hashed_entry),
+        };
         match gate {
             Some((first, second)) => {
                 let gates = self.buckets.entry(d).or_default();
                 with_slot(gates, first, |seconds| {
                     with_slot(seconds, second.as_str(), |b: &mut Bucket| {
-                        b.insert(pos, eq.as_ref())
+                        b.insert(slot, eq.as_ref())
                     })
                 });
             }
-            None => self.wildcard.entry(d).or_default().insert(pos, eq.as_ref()),
+            None => self
+                .wildcard
+                .entry(d)
+                .or_default()
+                .insert(slot, eq.as_ref()),
         }
         Found {
             gate_is_key,
@@ -60,7 +68,12 @@ impl Index {
 
     /// The candidates of dialect `d` for this event: its gate bucket's,
     /// then those every event must try.
-    pub(super) fn candidates(&self, d: Dialect, ev: &Event<'_>, out: &mut Vec<Candidate>) {
+    pub(super) fn candidates<'i>(
+        &'i self,
+        d: Dialect,
+        ev: &Event<'_>,
+        out: &mut Vec<Candidates<'i>>,
+    ) {
         let bucket = event_gate_key(d, ev)
             .and_then(|(first, second)| self.buckets.get(&d)?.get(first)?.get(second));
         if let Some(b) = bucket {
@@ -98,19 +111,19 @@ struct EqKey<'a> {
 
 #[derive(Debug, Default)]
 struct Bucket {
-    /// Positions with no usable `eq` filter.
-    plain: Vec<usize>,
-    /// Per field (a bucket's members use a few), per value, positions.
-    by_field: Vec<(FieldKey, HashMap<String, Vec<usize>>)>,
+    /// Members with no usable `eq` filter.
+    plain: Vec<Slot>,
+    /// Per field (a bucket's members use a few), per value, members.
+    by_field: Vec<(FieldKey, HashMap<String, Vec<Slot>>)>,
     /// Where each field of `by_field` is: a scan of the list made compiling
     /// 40,000 members on distinct fields quadratic (5.3 s).
     field_at: HashMap<(StateSel, String), usize>,
 }
 
 impl Bucket {
-    fn insert(&mut self, pos: usize, eq: Option<&EqKey<'_>>) {
+    fn insert(&mut self, slot: Slot, eq: Option<&EqKey<'_>>) {
         let Some(eq) = eq else {
-            self.plain.push(pos);
+            self.plain.push(slot);
             return;
         };
         let key = (eq.state, eq.name.to_string());
@@ -127,7 +140,7 @@ impl Bucket {
             }
         };
         if let Some((_, values)) = self.by_field.get_mut(at) {
-            with_slot(values, eq.value, |list: &mut Vec<usize>| list.push(pos));
+            with_slot(values, eq.value, |list: &mut Vec<Slot>| list.push(slot));
         }
     }
 }
@@ -142,31 +155,149 @@ fn with_slot<V: Default>(map: &mut HashMap<String, V>, key: &str, f: impl FnOnce
     }
 }
 
-/// A subscription worth evaluating, and what its lookup already proved.
-#[derive(Clone, Copy)]
-pub(super) struct Candidate {
-    pub pos: usize,
+/// A member as its bucket lists it: its position, and its plan in the
+/// form [`Quick`] decides.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    pos: usize,
+    quick: Quick,
+}
+
+/// Most members of a large set are a gate and a few AND-ed filters on
+/// scalar values, and most of their filters are shared, so decided once per
+/// event (the memo's outcomes). For such a member the bucket keeps the
+/// outcome numbers of its filters beside its position: deciding a candidate
+/// is then a few lookups in the memo, without touching the member's plan.
+/// Reading each candidate's plan (its own allocation, 192-byte entries)
+/// was a third of the candidate loop natively, most of it one cache miss
+/// per candidate (`perf annotate`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Quick {
+    /// The outcome number of each top-level filter, in entry order. `None`
+    /// when the plan is not a gate the bucket key proves and an AND of at
+    /// most [`Quick::MAX`] filters that each have an outcome number.
+    outcomes: Option<[u32; Quick::MAX]>,
+    /// How many of `outcomes` are used.
+    len: u8,
+    /// The position in `outcomes` of the entry the `eq` hash decides (a
+    /// candidate found through the hash has passed it), or [`Quick::len`].
+    hashed: u8,
+    /// Events whose text is at most this long are never refused by the
+    /// member's vendor ([`crate::delivery::Deliver::size_limit`]).
+    fits: usize,
+}
+
+impl Quick {
+    const MAX: usize = 4;
+
+    fn of(
+        sub: &Subscription,
+        ids: &[FilterIds],
+        gate_is_key: bool,
+        hashed: Option<usize>,
+    ) -> Quick {
+        let fits = sub
+            .size_limit()
+            .map_or(usize::MAX, crate::dialect::surely_fits_below);
+        let none = Quick {
+            outcomes: None,
+            len: 0,
+            hashed: 0,
+            fits,
+        };
+        let plan = sub.plan();
+        let and = plan.connector == Connector::And || plan.entries.len() <= 1;
+        if !gate_is_key || !and || plan.entries.len() > Quick::MAX {
+            return none;
+        }
+        let mut outcomes = [0; Quick::MAX];
+        let mut hashed_at = plan.entries.len();
+        for (i, (e, id)) in plan.entries.iter().zip(ids).enumerate() {
+            // Every entry is a filter here (a group holds several filters,
+            // and ids has one per filter): a group, or an unnumbered
+            // decision, takes the plan.
+            let (Entry::Filter(_), Some(outcome), Some(slot)) =
+                (e, id.outcome, outcomes.get_mut(i))
+            else {
+                return none;
+            };
+            *slot = outcome;
+            if hashed == Some(i) {
+                hashed_at = i;
+            }
+        }
+        if ids.len() != plan.entries.len() {
+            return none;
+        }
+        Quick {
+            outcomes: Some(outcomes),
+            len: plan.entries.len() as u8,
+            hashed: hashed_at as u8,
+            fits,
+        }
+    }
+
+    /// The member's answer from what the memo already knows: `None` when
+    /// its plan must decide (a filter not decided yet for this event, a
+    /// gate the lookup did not prove, an event its vendor may refuse).
+    pub(super) fn decide(
+        &self,
+        gate_passed: bool,
+        hashed_passed: bool,
+        text_len: usize,
+        memo: &eval::FieldMemo<'_>,
+    ) -> Option<bool> {
+        let outcomes = self.outcomes.as_ref().filter(|_| gate_passed)?;
+        let mut undecided = false;
+        for (i, outcome) in outcomes.iter().take(usize::from(self.len)).enumerate() {
+            if hashed_passed && i == usize::from(self.hashed) {
+                continue;
+            }
+            match memo.known(*outcome) {
+                Some(false) => return Some(false),
+                Some(true) => {}
+                None => undecided = true,
+            }
+        }
+        (!undecided && text_len <= self.fits).then_some(true)
+    }
+}
+
+/// Members worth evaluating (a run of one bucket list), and what their
+/// lookup already proved. Runs, not members, are collected: copying each
+/// member out of its list cost more than deciding most of them.
+pub(super) struct Candidates<'i> {
+    slots: &'i [Slot],
     pub gate_passed: bool,
     pub hashed_passed: bool,
 }
 
+impl Candidates<'_> {
+    /// Each member's position and quick form.
+    pub fn members(&self) -> impl Iterator<Item = (usize, &Quick)> {
+        self.slots.iter().map(|s| (s.pos, &s.quick))
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+}
+
 /// The candidates of a bucket for this event. `gate_passed`: the bucket was
 /// found by the event's gate key.
-fn collect(b: &Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidate>) {
-    let candidate = |hashed_passed| {
-        move |pos: &usize| Candidate {
-            pos: *pos,
-            gate_passed,
-            hashed_passed,
-        }
+fn collect<'i>(b: &'i Bucket, gate_passed: bool, ev: &Event<'_>, out: &mut Vec<Candidates<'i>>) {
+    let run = |slots, hashed_passed| Candidates {
+        slots,
+        gate_passed,
+        hashed_passed,
     };
-    out.extend(b.plain.iter().map(candidate(false)));
+    out.push(run(&b.plain, false));
     for (field, values) in &b.by_field {
         // The evaluator's own lookup, so the hash sees what a filter sees.
         // Only a string equals a string `fieldValue` (an array field never does).
         let field = eval::named_field(eval::state_of(field.state, ev), &field.name, ev.containers);
         if let Some(list) = field.and_then(Value::as_str).and_then(|s| values.get(s)) {
-            out.extend(list.iter().map(candidate(true)));
+            out.push(run(list, true));
         }
     }
 }

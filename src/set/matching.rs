@@ -4,7 +4,7 @@
 //! proved not tested again, so the answers are exactly those of
 //! `Subscription::matches`.
 
-use super::SubscriptionSet;
+use super::{index, SubscriptionSet};
 use crate::error::Error;
 use crate::eval;
 use crate::event::At;
@@ -32,9 +32,9 @@ impl SubscriptionSet {
     /// `event` is a document whose JSON text is `text` (when known).
     pub(super) fn match_positions_at(&self, event: At<'_>, text: Option<&str>) -> Vec<usize> {
         let mut out = Vec::new();
-        // Grown once, not doubling through 4, 8, 16... (a tenth of a set
-        // match was spent reallocating these).
-        let mut candidates = Vec::with_capacity(64);
+        let mut candidates = Vec::new();
+        // Without its text the event is known to be small (`Event::text`).
+        let text_len = text.map_or(0, str::len);
         for &d in &self.dialects {
             // An event that is not of this dialect (or a heartbeat) matches
             // none of its subscriptions.
@@ -44,20 +44,35 @@ impl SubscriptionSet {
             candidates.clear();
             let memo = eval::FieldMemo::new();
             self.index.candidates(d, &ev, &mut candidates);
-            out.reserve(candidates.len());
-            for c in &candidates {
-                let Some(Some(m)) = self.members.get(c.pos) else {
-                    continue;
-                };
-                // What the lookup proved is not tested again; the rest of
-                // the plan is evaluated as `matches` evaluates it.
-                let gate_passed = c.gate_passed && m.found.gate_is_key;
-                let passed_entry = m.found.hashed_entry.filter(|_| c.hashed_passed);
-                let plan = m.sub.plan();
-                if eval::matches_knowing(plan, &ev, gate_passed, passed_entry, &memo, &m.ids)
-                    && !m.sub.refuses(&ev)
-                {
-                    out.push(c.pos);
+            out.reserve(candidates.iter().map(index::Candidates::len).sum());
+            for run in &candidates {
+                for (pos, quick) in run.members() {
+                    // A removed member's position stays in the buckets
+                    // until the set is compacted (`remove`).
+                    if self.removed > 0 && !matches!(self.members.get(pos), Some(Some(_))) {
+                        continue;
+                    }
+                    match quick.decide(run.gate_passed, run.hashed_passed, text_len, &memo) {
+                        Some(true) => {
+                            out.push(pos);
+                            continue;
+                        }
+                        Some(false) => continue,
+                        None => {}
+                    }
+                    let Some(Some(m)) = self.members.get(pos) else {
+                        continue;
+                    };
+                    // What the lookup proved is not tested again; the rest
+                    // of the plan is evaluated as `matches` evaluates it.
+                    let gate_passed = run.gate_passed && m.found.gate_is_key;
+                    let passed_entry = m.found.hashed_entry.filter(|_| run.hashed_passed);
+                    let plan = m.sub.plan();
+                    if eval::matches_knowing(plan, &ev, gate_passed, passed_entry, &memo, &m.ids)
+                        && !m.sub.refuses(&ev)
+                    {
+                        out.push(pos);
+                    }
                 }
             }
         }

@@ -194,7 +194,7 @@ impl SubscriptionSet {
             self.batch_projection = std::sync::OnceLock::new();
         }
         self.signature = signature;
-        let found = self.index.insert(pos, &sub);
+        let found = self.index.insert(pos, &sub, &ids);
         self.positions.insert(id.clone(), pos);
         self.members.push(Some(Member {
             id,
