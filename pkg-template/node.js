@@ -1,5 +1,5 @@
 // Node (ESM): load the wasm synchronously from beside this file.
-import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initSync } from "./hookmatch.js";
@@ -9,6 +9,15 @@ import { initSync } from "./hookmatch.js";
 // a bundler turned this module into CommonJS (esbuild --platform=node): the
 // wasm is then beside the bundle, __dirname.
 const wasm = import.meta.url ? new URL("./hookmatch_bg.wasm", import.meta.url) : `${__dirname}/hookmatch_bg.wasm`;
+
+// node:fs is asked for, not imported: Node's ESM view of a builtin reads
+// every export when it is linked, and node:fs's lazy ReadStream getters then
+// load the whole streams stack, 1-2 ms of a cold start that reads one file
+// (docs/performance.md, "Cold start"). process.getBuiltinModule is Node's
+// own way (20.16 on); before it, require, which a bundler's CommonJS output
+// (no import.meta.url there, above) has as it is.
+const { readFileSync } =
+  globalThis.process?.getBuiltinModule?.("node:fs") ?? (import.meta.url ? createRequire(import.meta.url) : require)("node:fs");
 
 function wasmBytes() {
   if (typeof wasm === "string") return readFileSync(wasm);

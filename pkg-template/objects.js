@@ -172,7 +172,7 @@ const LOOP_MAX_UNITS = /Chrome\//.test(globalThis.navigator?.userAgent ?? "") ? 
  * plain path answers it.
  */
 function inbox(glue) {
-  const box = { view: null, key: 0, words: null };
+  const box = { view: null, key: 0, words: null, wordsOf: null };
   /** Write `s` (at most INBOX_MAX_UNITS units) into the inbox: its byte length, or -1. */
   box.write = (s) => {
     const need = 3 * s.length;
@@ -208,8 +208,11 @@ function inbox(glue) {
       box.key++;
       view = box.view = glue.__inbox(4 * n, box.key);
     }
-    if (box.words === null || box.words.buffer !== view.buffer || box.words.byteOffset !== view.byteOffset) {
+    // Made again only for a new view: a view over memory that grew is
+    // detached (length 0), so it was replaced above.
+    if (box.wordsOf !== view) {
       box.words = new Uint32Array(view.buffer, view.byteOffset, view.length >> 2);
+      box.wordsOf = view;
     }
     return box.words;
   };
