@@ -164,7 +164,7 @@ impl<'e> FieldMemo<'e> {
     /// The filter numbered `id` decided once per event: the set's
     /// candidates share most of their filters (the same field, comparison
     /// and value), and deciding one again cost more than finding it here.
-    fn decide(&self, id: u32, decide: impl FnOnce() -> bool) -> bool {
+    pub(crate) fn decide(&self, id: u32, decide: impl FnOnce() -> bool) -> bool {
         if let Some(passed) = self.known(id) {
             return passed;
         }

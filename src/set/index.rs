@@ -375,3 +375,107 @@ fn eq_key(sub: &Subscription) -> Option<EqKey<'_>> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::memo::Numbering;
+    use super::*;
+    use crate::subscription::CompileOptions;
+    use serde_json::json;
+
+    /// A Workfront member with these filters, numbered as a set numbers it.
+    fn member(filters: Value, connector: &str, numbers: &mut Numbering) -> (Subscription, Quick) {
+        let spec = json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com/",
+                          "authToken": "t", "filterConnector": connector, "filters": filters});
+        let sub = Subscription::compile(&spec, CompileOptions::default()).unwrap();
+        let ids = numbers.number(sub.plan());
+        let hashed = eq_key(&sub).map(|k| k.entry);
+        let quick = Quick::of(&sub, &ids, gate_is_key(&sub), hashed);
+        (sub, quick)
+    }
+
+    fn eq(field: &str, value: &str) -> Value {
+        json!({"fieldName": field, "fieldValue": value})
+    }
+
+    /// Which members the quick path takes: a gate its bucket key proves and
+    /// an AND of one to four filters on scalar values. The rest keep
+    /// reading their plans (the set's answers are the same either way;
+    /// tests/set.rs compares them with each member's own).
+    #[test]
+    fn a_keyed_and_of_up_to_four_filters_is_decided_from_the_memo() {
+        let mut n = Numbering::default();
+        let four: Vec<Value> = ["a", "b", "c", "d"].iter().map(|f| eq(f, "x")).collect();
+        let five: Vec<Value> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|f| eq(f, "x"))
+            .collect();
+        let taken = [
+            json!([]),
+            json!([eq("status", "CUR")]),
+            json!([eq("status", "CUR"), eq("DE:Region", "EMEA")]),
+            Value::Array(four),
+        ];
+        for filters in taken {
+            let (sub, quick) = member(filters.clone(), "AND", &mut n);
+            assert!(quick.outcomes.is_some(), "{filters}");
+            assert_eq!(usize::from(quick.len), sub.plan().entries.len());
+        }
+        // One filter under OR is the same plan as under AND.
+        assert!(member(json!([eq("status", "CUR")]), "OR", &mut n)
+            .1
+            .outcomes
+            .is_some());
+        let group =
+            json!([{"type": "group", "connector": "OR", "filters": [eq("a", "x"), eq("b", "y")]}]);
+        for (filters, connector) in [
+            (json!([eq("status", "CUR"), eq("DE:Region", "EMEA")]), "OR"),
+            (Value::Array(five), "AND"),
+            (group, "AND"),
+        ] {
+            let quick = member(filters.clone(), connector, &mut n).1;
+            assert!(quick.outcomes.is_none(), "{connector} {filters}");
+        }
+        // A gate the bucket key does not prove (objId) takes the plan.
+        let spec = json!({"objCode": "PROJ", "eventType": "UPDATE", "objId": "p1", "url": "https://h.example.com/",
+                          "authToken": "t", "filters": [eq("status", "CUR")]});
+        let sub = Subscription::compile(&spec, CompileOptions::default()).unwrap();
+        let ids = n.number(sub.plan());
+        assert!(!gate_is_key(&sub));
+        assert!(Quick::of(&sub, &ids, false, None).outcomes.is_none());
+    }
+
+    /// A quick member passes when every decision it needs is made and
+    /// passed, fails on one made and failed, and asks its plan otherwise.
+    #[test]
+    fn a_quick_member_answers_only_what_the_memo_knows() {
+        let mut n = Numbering::default();
+        let (sub, quick) = member(
+            json!([eq("status", "CUR"), eq("DE:Region", "EMEA")]),
+            "AND",
+            &mut n,
+        );
+        let ids = n.number(sub.plan());
+        let (Some(status), Some(region)) = (ids[0].outcome, ids[1].outcome) else {
+            panic!("both filters are numbered: {ids:?}");
+        };
+        // The eq hash decides the first filter (status).
+        assert_eq!(usize::from(quick.hashed), 0);
+        let small = 100;
+        let memo = eval::FieldMemo::new();
+        assert_eq!(quick.decide(true, true, small, &memo), None);
+        memo.decide(region, || true);
+        // Found through the hash: status passed, region is known.
+        assert_eq!(quick.decide(true, true, small, &memo), Some(true));
+        // Found otherwise: status is not known yet.
+        assert_eq!(quick.decide(true, false, small, &memo), None);
+        memo.decide(status, || false);
+        assert_eq!(quick.decide(true, false, small, &memo), Some(false));
+        // Outside its gate bucket, or an event its vendor may refuse: the plan.
+        assert_eq!(quick.decide(false, true, small, &memo), None);
+        let limit = sub.size_limit().unwrap();
+        let fits = crate::dialect::surely_fits_below(limit);
+        assert_eq!(quick.decide(true, true, fits, &memo), Some(true));
+        assert_eq!(quick.decide(true, true, fits + 1, &memo), None);
+    }
+}

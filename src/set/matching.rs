@@ -1,8 +1,9 @@
 //! One event against the set: parsed once (projected to the union of the
 //! fields the members read), opened once per dialect, its candidates found
-//! through the index and each decided by its own plan, with what the lookup
-//! proved not tested again, so the answers are exactly those of
-//! `Subscription::matches`.
+//! through the index and each decided from the decisions its filters share
+//! with other members when those are made (the index's `Quick`), else by
+//! its own plan, with what the lookup proved not tested again, so the
+//! answers are exactly those of `Subscription::matches`.
 
 use super::{index, SubscriptionSet};
 use crate::error::Error;
