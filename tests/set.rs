@@ -446,3 +446,30 @@ fn near_and_past_the_message_limit_a_set_answers_as_its_member() {
     // The last two events' messages pass the limit: both sides were tried.
     assert_eq!(refused, 2);
 }
+
+/// A removed member keeps its position in its bucket until the set is
+/// compacted; it is never answered, even after a live member before it
+/// has made every decision it shares (the set then decides it without its
+/// plan). Both bucket lists: members with no hashable `eq` (a number) and
+/// members found through the hash (a string).
+#[test]
+fn a_removed_member_is_never_answered() {
+    for value in [json!(3), json!("CUR")] {
+        let spec = json!({"objCode": "TASK", "eventType": "UPDATE", "url": "https://h.example.com/",
+                          "authToken": "t", "filters": [{"fieldName": "n", "fieldValue": value},
+                                                        {"fieldName": "m", "fieldValue": "x"}]});
+        let mut set = SubscriptionSet::compile(&json!([])).unwrap();
+        for i in 0..10 {
+            set.add(&format!("m{i}"), &spec, CompileOptions::default())
+                .unwrap();
+        }
+        assert!(set.remove("m5"));
+        assert!(set.remove("m9"));
+        let event = json!({"eventType": "UPDATE", "newState": {"objCode": "TASK", "n": value, "m": "x"}, "oldState": {}})
+            .to_string();
+        let positions = set.match_positions(event.as_bytes()).unwrap();
+        assert_eq!(positions, [0, 1, 2, 3, 4, 6, 7, 8], "{value}");
+        let ids = set.match_text(event.as_bytes()).unwrap();
+        assert_eq!(ids, ["m0", "m1", "m2", "m3", "m4", "m6", "m7", "m8"]);
+    }
+}
