@@ -181,7 +181,13 @@ impl Subscription {
 
     /// `matches` of JSON text, reading only the fields the plan needs.
     pub fn matches_text(&self, event: &[u8]) -> Result<bool, Error> {
-        let text = crate::json::utf8(event, "the event")?;
+        self.matches_str(crate::json::utf8(event, "the event")?)
+    }
+
+    /// [`Subscription::matches_text`] of text known to be UTF-8 (the
+    /// binding's inbox, when it holds ASCII).
+    pub fn matches_str(&self, text: &str) -> Result<bool, Error> {
+        crate::json::check_size(text.len(), "the event")?;
         let node = projection::parse(text, self.projection())
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
         self.matches_at(At::Node(&node), Some(text))

@@ -236,3 +236,76 @@ fn the_simd_string_scan_agrees_with_a_full_parse_at_every_offset() {
     }
     assert!(checked > 9000);
 }
+
+/// The SIMD ASCII check against core's `is_ascii`: a byte of each kind at
+/// every offset of inputs that cross several 16-byte steps.
+#[wasm_bindgen_test]
+fn the_simd_ascii_check_agrees_with_core_at_every_offset() {
+    let mut checked = 0;
+    for len in 0..70 {
+        for at in 0..len {
+            for byte in [0x00u8, 0x7F, 0x80, 0xA9, 0xC3, 0xFF] {
+                let mut bytes = vec![b'a'; len];
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = byte;
+                }
+                assert_eq!(
+                    hookmatch::json::is_ascii(&bytes),
+                    bytes.is_ascii(),
+                    "{byte:#x} at {at} of {len}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(hookmatch::json::is_ascii(&vec![b'a'; len]));
+    }
+    assert!(checked > 14_000);
+}
+
+/// Bytes a page writes into the inbox itself (any page holds its view) are
+/// read as `matches_text` reads bytes: ASCII as it is, anything else
+/// validated, so a byte that is not UTF-8 is `invalid_json` at every offset
+/// even when the page claims as many units as bytes (all ASCII). Validity
+/// comes from `std::str::from_utf8`, the answers from `matches_text`.
+#[wasm_bindgen_test]
+fn the_inbox_reads_what_a_page_wrote_as_matches_text_does() {
+    use hookmatch::{CompileOptions, Subscription};
+    let spec =
+        br#"{"objCode":"PROJ","eventType":"UPDATE","url":"https://h.example.com/x","authToken":"t",
+                    "filters":[{"fieldName":"name","fieldValue":"x","comparison":"contains"}]}"#;
+    let js = JsSubscription::compile(JsValue::from_str(std::str::from_utf8(spec).unwrap()), None)
+        .unwrap();
+    let core = Subscription::compile_text(spec, CompileOptions::default()).unwrap();
+    let mut invalid = 0;
+    for at in 0..40 {
+        for insert in [&[0xFFu8][..], &[0xC3], &[0xC3, 0xA9], &[0x80], b"x"] {
+            let mut bytes =
+                br#"{"eventType":"UPDATE","newState":{"objCode":"PROJ","name":"aaaaaaaaaaaaaaaaaaaaaaaa"}}"#
+                    .to_vec();
+            // Inside the name's value, from its first byte to its last.
+            let start = bytes.windows(8).position(|w| w == br#""name":""#).unwrap() + 8;
+            let at = start + at % 25;
+            bytes.splice(at..at, insert.iter().copied());
+            let len = bytes.len() as u32;
+            let key = 1000.0 + f64::from(len);
+            let view = hookmatch::wasm::inbox(len, key);
+            view.subarray(0, len).copy_from(&bytes);
+            // The page claims `len` units: as many as bytes, as if ASCII.
+            let answer = js.matches_inbox(len, len, key);
+            let want = core.matches_text(&bytes);
+            match (answer, want) {
+                (Ok(a), Ok(w)) => {
+                    assert!(std::str::from_utf8(&bytes).is_ok());
+                    assert_eq!(a, u32::from(w));
+                }
+                (Err(e), Err(w)) => {
+                    assert!(std::str::from_utf8(&bytes).is_err());
+                    assert_eq!(field(&e, "code").as_string().as_deref(), Some(w.code()));
+                    invalid += 1;
+                }
+                (a, w) => panic!("inbox {a:?} and matches_text {w:?} disagree on {bytes:?}"),
+            }
+        }
+    }
+    assert_eq!(invalid, 40 * 3);
+}

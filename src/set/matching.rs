@@ -20,7 +20,13 @@ impl SubscriptionSet {
     /// [`SubscriptionSet::match_text`] as insertion positions (see
     /// [`SubscriptionSet::id_at`]): a binding can map them to ids it keeps.
     pub fn match_positions(&self, event: &[u8]) -> Result<Vec<usize>, Error> {
-        let text = crate::json::utf8(event, "the event")?;
+        self.match_positions_str(crate::json::utf8(event, "the event")?)
+    }
+
+    /// [`SubscriptionSet::match_positions`] of text known to be UTF-8 (the
+    /// binding's inbox, when it holds ASCII).
+    pub fn match_positions_str(&self, text: &str) -> Result<Vec<usize>, Error> {
+        crate::json::check_size(text.len(), "the event")?;
         let node = projection::parse(text, &self.projection)
             .map_err(|e| crate::json::syntax_error(&e, "the event"))?;
         Ok(self.match_positions_at(At::Node(&node), Some(text)))

@@ -23,6 +23,9 @@ use wasm_bindgen::JsCast;
 mod alloc;
 mod strings;
 use strings::{js_string_bytes, SCRATCH_MAX_UNITS};
+// The inbox's view, for the binding's own tests (tests/wasm.rs): JS reaches
+// it as `__inbox`.
+pub use strings::inbox;
 
 // The TypeScript of the inputs and options is pkg-template/api.d.ts, that of
 // the outputs pkg-template/generated.d.ts (written from the Rust types);

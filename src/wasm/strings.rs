@@ -4,7 +4,8 @@
 //!
 //! Why this is `unsafe` (docs/architecture.md lists the modules allowed
 //! it): a view over wasm memory lets JS write into memory Rust owns, and a
-//! buffer's length must then be set to what JS says it wrote. wasm-bindgen's
+//! buffer's length must then be set to what JS says it wrote, and bytes
+//! found to be ASCII are taken as text without a second pass. wasm-bindgen's
 //! own string argument is safe but copies char by char in JS (measured: 70%
 //! of `decodeBase64`'s time on 1 MiB); here it is one native call for ASCII
 //! text, two when it holds non-ASCII, and for a small event one call into a
@@ -258,6 +259,19 @@ fn with_inbox<R>(len: u32, key: f64, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
     })
 }
 
+/// The inbox's bytes as text. JS wrote them with `encodeInto` (or, for
+/// short ASCII strings, a loop of char codes), which writes UTF-8, but any
+/// page can write into a view it holds, so they are checked: ASCII is taken
+/// as it is, anything else validated.
+fn inbox_text(bytes: &[u8]) -> Result<&str, crate::Error> {
+    if crate::json::is_ascii(bytes) {
+        // SAFETY: every byte is below 0x80, and a sequence of ASCII bytes
+        // is valid UTF-8.
+        return Ok(unsafe { core::str::from_utf8_unchecked(bytes) });
+    }
+    crate::json::utf8(bytes, "the event")
+}
+
 /// What `f` answers for the event JS wrote into the inbox, a string of
 /// `units` UTF-16 units (the plain path's size check, on its units); `None`
 /// when the view was stale (JS then takes the plain path).
@@ -279,7 +293,10 @@ impl JsSubscription {
     /// was stale.
     #[wasm_bindgen(js_name = "__matchesInbox", skip_typescript)]
     pub fn matches_inbox(&self, units: u32, len: u32, key: f64) -> Result<u32, JsValue> {
-        Ok(from_inbox(units, len, key, |b| self.inner.matches_text(b))?.map_or(2, u32::from))
+        Ok(
+            from_inbox(units, len, key, |b| self.inner.matches_str(inbox_text(b)?))?
+                .map_or(2, u32::from),
+        )
     }
 }
 
@@ -289,7 +306,9 @@ impl JsSubscriptionSet {
     /// view was stale.
     #[wasm_bindgen(js_name = "__matchInbox", skip_typescript)]
     pub fn match_inbox(&self, units: u32, len: u32, key: f64) -> Result<JsValue, JsValue> {
-        let positions = from_inbox(units, len, key, |b| self.inner.match_positions(b))?;
+        let positions = from_inbox(units, len, key, |b| {
+            self.inner.match_positions_str(inbox_text(b)?)
+        })?;
         Ok(positions.map_or(JsValue::UNDEFINED, |p| self.ids_of(&p)))
     }
 
@@ -307,7 +326,9 @@ impl JsSubscriptionSet {
     /// (docs/performance.md, "set.match").
     #[wasm_bindgen(js_name = "__matchInboxPositions", skip_typescript)]
     pub fn match_inbox_positions(&self, units: u32, len: u32, key: f64) -> Result<i32, JsValue> {
-        let Some(positions) = from_inbox(units, len, key, |b| self.inner.match_positions(b))?
+        let Some(positions) = from_inbox(units, len, key, |b| {
+            self.inner.match_positions_str(inbox_text(b)?)
+        })?
         else {
             return Ok(-1);
         };
