@@ -117,7 +117,8 @@ pub fn parse_flat(bytes: &[u8], what: &str) -> Result<Value, Error> {
 }
 
 /// Whether every byte is below 0x80: sixteen bytes a step with wasm SIMD
-/// (core's `is_ascii` reads four on wasm32). ASCII is UTF-8, so the binding
+/// (core's `is_ascii` works a machine word, four bytes, at a time on
+/// wasm32). ASCII is UTF-8, so the binding
 /// takes such text without validating it again: for an event that crossed
 /// as a JS string, `encodeInto` wrote it and most events are ASCII, and
 /// simdutf8's validation was 5% of `matches` of a 281-byte event in Node
