@@ -116,31 +116,38 @@ pub fn parse_flat(bytes: &[u8], what: &str) -> Result<Value, Error> {
     serde_json::from_slice(bytes).map_err(|e| syntax_error(&e, what))
 }
 
+/// Sixteen bytes as one SIMD vector, built lane by lane from a checked
+/// array (the crate denies raw-pointer code outside src/wasm/): at
+/// opt-level 3 LLVM folds the lanes into the one unaligned `v128.load`
+/// that the raw-pointer `v128_load` gives (checked in the emitted code).
+/// The scanner's string skip and [`is_ascii`] read through it.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+pub(crate) fn v128_of(c: &[u8; 16]) -> core::arch::wasm32::v128 {
+    core::arch::wasm32::u8x16(
+        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13],
+        c[14], c[15],
+    )
+}
+
 /// Whether every byte is below 0x80: sixteen bytes a step with wasm SIMD
 /// (core's `is_ascii` works a machine word, four bytes, at a time on
-/// wasm32). ASCII is UTF-8, so the binding
-/// takes such text without validating it again: for an event that crossed
-/// as a JS string, `encodeInto` wrote it and most events are ASCII, and
-/// simdutf8's validation was 5% of `matches` of a 281-byte event in Node
-/// (765 → 728 ns a call without it, docs/performance.md).
+/// wasm32). ASCII is UTF-8, so the binding takes such text without
+/// validating it again: for an event that crossed as a JS string,
+/// `encodeInto` wrote it and most events are ASCII, and simdutf8's
+/// validation was 5% of `matches` of a 281-byte event in Node (765 → 728 ns
+/// a call without it, docs/performance.md).
 pub fn is_ascii(bytes: &[u8]) -> bool {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
-        use core::arch::wasm32::{u8x16, u8x16_bitmask, v128_or};
+        use core::arch::wasm32::{u8x16_bitmask, u8x16_splat, v128_or};
         let mut chunks = bytes.chunks_exact(16);
-        let mut any = u8x16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        let mut any = u8x16_splat(0);
         for c in &mut chunks {
-            // Built lane by lane from the checked chunk (no raw pointers
-            // outside src/wasm/): LLVM folds it into one `v128.load`, as in
-            // the scanner's `first_special`.
             let Some(c) = c.first_chunk::<16>() else {
                 return false;
             };
-            let v = u8x16(
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12],
-                c[13], c[14], c[15],
-            );
-            any = v128_or(any, v);
+            any = v128_or(any, v128_of(c));
         }
         // The high bit of each lane: set where a byte is 0x80 or above.
         u8x16_bitmask(any) == 0 && chunks.remainder().is_ascii()

@@ -53,7 +53,7 @@ fn special_lanes(w: u64) -> u64 {
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
-    use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128_or};
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128_or};
 
     /// The offset of the first `"`, `\` or control byte of a 16-byte chunk.
     #[inline]
@@ -61,14 +61,7 @@ mod simd {
         let Some(c) = chunk.first_chunk::<16>() else {
             return Some(0);
         };
-        // Built lane by lane from a checked 16-byte array (the crate denies
-        // raw-pointer code outside src/wasm/strings.rs): at opt-level 3 LLVM
-        // folds the 16 lanes into the one unaligned `v128.load` that the
-        // raw-pointer `v128_load` gave (checked in the emitted assembly).
-        let v = u8x16(
-            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13],
-            c[14], c[15],
-        );
+        let v = crate::json::v128_of(c);
         let special = v128_or(
             v128_or(
                 u8x16_eq(v, u8x16_splat(b'"')),
