@@ -219,8 +219,21 @@ function inbox(glue) {
   return box;
 }
 
+/*
+ * What a carrier (runtime.js, sealHandles: the object no caller sees, on
+ * which the glue's methods run) keeps for the calls after its first, under
+ * keys private to this module: its projection as parsed JSON (the objects
+ * path), and a set's ids by insertion position (`__ids`, made on its first
+ * match). Both are dropped when a set member is added or removed (a removal
+ * may renumber). Properties, not WeakMaps keyed by the carrier: a WeakMap
+ * lookup was about 60 ns of a `set.match` (2,434 → 2,369 ns, 10,200
+ * members, 9 alternating runs in Node; docs/performance.md).
+ */
+const PROJECTION = Symbol("hookmatch.projection");
+const IDS = Symbol("hookmatch.ids");
+
 /** Patch one method taking an event first so objects are projected. */
-function patch(proto, method, projections, box, fromInbox) {
+function patch(proto, method, box, fromInbox) {
   const plain = proto[method];
   if (typeof plain !== "function" || plain.hookmatchProjected) return;
   const viaInbox = function (text) {
@@ -241,10 +254,10 @@ function patch(proto, method, projections, box, fromInbox) {
         // reports it (invalid_input). Inside the try: a revoked Proxy
         // throws here, and the plain path reports that too.
         if (Array.isArray(event)) throw PLAIN;
-        let p = projections.get(this);
+        let p = this[PROJECTION];
         if (p === undefined) {
           p = JSON.parse(this.__projection());
-          projections.set(this, p);
+          this[PROJECTION] = p;
         }
         // A vendor that limits message sizes measures the whole text of a
         // large event: past `wholeAbove` bytes the plain path sends it all.
@@ -263,29 +276,25 @@ function patch(proto, method, projections, box, fromInbox) {
 
 /** Install the object fast path on the glue's classes (runtime.js calls this once). */
 export function installObjects(glue) {
-  const projections = new WeakMap();
   const box = inbox(glue);
   const matchesInbox = glue.Subscription.prototype.__matchesInbox;
   // 0 or 1; 2 (a stale view) is undefined: the plain path answers.
-  patch(glue.Subscription.prototype, "matches", projections, box, function (units, len, key) {
+  patch(glue.Subscription.prototype, "matches", box, function (units, len, key) {
     const r = matchesInbox.call(this, units, len, key);
     return r === 2 ? undefined : r === 1;
   });
   const setProto = glue.SubscriptionSet.prototype;
   const matchInbox = setProto.__matchInbox;
   const matchPositions = setProto.__matchInboxPositions;
-  // Each set's ids by insertion position (`__ids`), made on its first match
-  // and dropped when a member is added or removed (a removal may renumber).
-  const idsBySet = new WeakMap();
-  patch(setProto, "match", projections, box, function (units, len, key) {
+  patch(setProto, "match", box, function (units, len, key) {
     const n = matchPositions.call(this, units, len, key);
     if (n === -1) return undefined;
     if (n === -2) return matchInbox.call(this, units, len, key);
     if (n === 0) return [];
-    let ids = idsBySet.get(this);
+    let ids = this[IDS];
     if (ids === undefined) {
       ids = this.__ids();
-      idsBySet.set(this, ids);
+      this[IDS] = ids;
     }
     const positions = box.positions(n);
     const out = new Array(n);
@@ -298,8 +307,8 @@ export function installObjects(glue) {
     const plain = setProto[method];
     if (typeof plain !== "function" || plain.hookmatchProjected) continue;
     const patched = function (...args) {
-      projections.delete(this);
-      idsBySet.delete(this);
+      this[PROJECTION] = undefined;
+      this[IDS] = undefined;
       return plain.apply(this, args);
     };
     patched.hookmatchProjected = true;

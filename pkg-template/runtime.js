@@ -288,9 +288,10 @@ export function __trapAnalysis() {
  * free() then read whatever the allocator had put at that address since
  * (another subscription's `Authorization: Bearer …`, when this was found).
  *
- * So the object a user holds carries no pointer at all. A WeakMap private
- * to this module maps it to a carrier: an object no caller ever sees, whose
- * prototype holds the glue's own methods and which alone has `__wbg_ptr`.
+ * So the object a user holds carries no pointer at all. A private class
+ * field of this module (CARRIERS, below) maps it to a carrier: an object no
+ * caller ever sees, whose prototype holds the glue's own methods and which
+ * alone has `__wbg_ptr`.
  * The public methods look the carrier up and run the glue's method on it; a
  * copy, a forged object, a Proxy or an object made with `new` has none
  * (`invalid_input`), a freed one a carrier whose pointer is 0 (`freed`).
@@ -302,7 +303,40 @@ export function __trapAnalysis() {
  * else (outside a call, or from a getter or toJSON that wasm called back)
  * makes an object that never gets a carrier, and nothing frees its number.
  */
-const CARRIERS = new WeakMap();
+const CARRIERS = (() => {
+  // The map is a private class field stamped on the handle (a base class
+  // whose constructor returns the object it is given lets a subclass add
+  // its fields to any object). A private field, like a WeakMap entry, is
+  // seen by no reflection, is not copied with the object, and is not found
+  // through a prototype or a Proxy; it is read as an own property, where a
+  // WeakMap lookup hashes the handle on every call of every method.
+  class Stamp {
+    constructor(o) {
+      return o;
+    }
+  }
+  class Carried extends Stamp {
+    #carrier;
+    constructor(handle, carrier) {
+      super(handle);
+      this.#carrier = carrier;
+    }
+    // Read, not tested with `in` first: one lookup on the path every call
+    // takes. Anything without the field (a copy, a Proxy, a primitive)
+    // throws a TypeError here, which means "no carrier".
+    static get(v) {
+      try {
+        return v.#carrier;
+      } catch {
+        return undefined;
+      }
+    }
+    static set(v, carrier) {
+      new Carried(v, carrier);
+    }
+  }
+  return { get: Carried.get, set: Carried.set };
+})();
 const mint = { depth: 0, last: null };
 const finalizer = typeof FinalizationRegistry === "undefined"
   ? null
