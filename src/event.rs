@@ -23,6 +23,10 @@ pub enum Node<'p> {
     /// A value kept whole (or one that is not the object or array the
     /// projection expected there).
     Whole(Value),
+    /// A kept string equal to one the plan compares it with: the
+    /// projection's own copy ([`crate::projection::Projection::constants`]),
+    /// so reading it allocated nothing.
+    Shared(&'p Value),
     /// An object of which only the projection's keys were kept (keys
     /// borrowed from the projection), in document order; a repeated key
     /// holds its last value, as in a full parse.
@@ -37,6 +41,7 @@ impl Node<'_> {
     pub fn to_value(&self) -> Value {
         match self {
             Node::Whole(v) => v.clone(),
+            Node::Shared(v) => (*v).clone(),
             Node::Object(members) => Value::Object(
                 members
                     .iter()
@@ -63,8 +68,8 @@ impl<'a> At<'a> {
                 .iter()
                 .find(|(k, _)| same_key(k, key))
                 .map(|(_, n)| At::Node(n)),
-            At::Node(Node::Whole(v)) | At::Value(v) => v.as_object()?.get(key).map(At::Value),
             At::Node(Node::Array(_)) => None,
+            _ => self.value()?.as_object()?.get(key).map(At::Value),
         }
     }
 
@@ -72,8 +77,8 @@ impl<'a> At<'a> {
     pub fn index(self, i: usize) -> Option<At<'a>> {
         match self {
             At::Node(Node::Array(items)) => items.get(i).map(At::Node),
-            At::Node(Node::Whole(v)) | At::Value(v) => v.as_array()?.get(i).map(At::Value),
             At::Node(Node::Object(_)) => None,
+            _ => self.value()?.as_array()?.get(i).map(At::Value),
         }
     }
 
@@ -82,7 +87,8 @@ impl<'a> At<'a> {
     pub fn value(self) -> Option<&'a Value> {
         match self {
             At::Node(Node::Whole(v)) | At::Value(v) => Some(v),
-            At::Node(_) => None,
+            At::Node(Node::Shared(v)) => Some(v),
+            At::Node(Node::Object(_) | Node::Array(_)) => None,
         }
     }
 
@@ -90,7 +96,7 @@ impl<'a> At<'a> {
         match self {
             At::Node(Node::Object(_)) => true,
             At::Node(Node::Array(_)) => false,
-            At::Node(Node::Whole(v)) | At::Value(v) => v.is_object(),
+            _ => self.value().is_some_and(Value::is_object),
         }
     }
 
@@ -106,10 +112,8 @@ impl<'a> At<'a> {
     pub fn items(self) -> Option<Vec<At<'a>>> {
         match self {
             At::Node(Node::Array(items)) => Some(items.iter().map(At::Node).collect()),
-            At::Node(Node::Whole(v)) | At::Value(v) => {
-                Some(v.as_array()?.iter().map(At::Value).collect())
-            }
             At::Node(Node::Object(_)) => None,
+            _ => Some(self.value()?.as_array()?.iter().map(At::Value).collect()),
         }
     }
 
@@ -118,6 +122,7 @@ impl<'a> At<'a> {
         match self {
             At::Node(Node::Object(_)) => "an object",
             At::Node(Node::Array(_)) => "an array",
+            At::Node(Node::Shared(v)) => crate::text::type_name(v),
             At::Node(Node::Whole(v)) | At::Value(v) => crate::text::type_name(v),
         }
     }
@@ -126,6 +131,7 @@ impl<'a> At<'a> {
     /// built from what was kept.
     pub fn to_value(self) -> Cow<'a, Value> {
         match self {
+            At::Node(Node::Shared(v)) => Cow::Borrowed(v),
             At::Node(Node::Whole(v)) | At::Value(v) => Cow::Borrowed(v),
             At::Node(n) => Cow::Owned(n.to_value()),
         }

@@ -109,4 +109,49 @@ mod tests {
             json!({"events":[{"action":"added"},{"action":"changed"}]})
         );
     }
+
+    /// A lone subscription's projection holds the strings its gate and
+    /// filters compare each kept value with; a set's, its members' in their
+    /// order (each once, at most MAX_CONSTANTS a place).
+    #[test]
+    fn constants_are_the_strings_a_plan_compares_with() {
+        use crate::{CompileOptions, Subscription, SubscriptionSet};
+        let spec = json!({"objCode": "TASK", "eventType": "UPDATE", "url": "https://h.example.com/x",
+            "authToken": "t", "filters": [
+                {"fieldName": "status", "fieldValue": "CUR"},
+                {"fieldName": "priority", "fieldValue": 3, "comparison": "gt"},
+                {"fieldName": "name", "fieldValue": ["a", "b", 1], "comparison": "containsOnly"}]});
+        let sub = Subscription::compile(&spec, CompileOptions::default()).unwrap();
+        let at = |p: &Projection, path: &[&str]| -> Vec<Value> {
+            let mut node = p;
+            for key in path {
+                node = node.child(key).map(|(_, c)| c).unwrap();
+            }
+            node.constants.clone()
+        };
+        let p = sub.projection();
+        assert_eq!(at(p, &["eventType"]), [json!("UPDATE")]);
+        assert_eq!(at(p, &["newState", "objCode"]), [json!("TASK")]);
+        assert_eq!(at(p, &["newState", "status"]), [json!("CUR")]);
+        assert_eq!(at(p, &["newState", "priority"]), Vec::<Value>::new());
+        assert_eq!(at(p, &["newState", "name"]), [json!("a"), json!("b")]);
+        let mut entries = vec![json!({"id": "a", "spec": spec})];
+        for i in 0..12 {
+            let mut other = spec.clone();
+            other["eventType"] = json!(["CREATE", "UPDATE", "DELETE"][i % 3]);
+            other["filters"][0]["fieldValue"] = json!(format!("S{i}"));
+            entries.push(json!({"id": format!("m{i}"), "spec": other}));
+        }
+        let set = SubscriptionSet::compile(&Value::Array(entries)).unwrap();
+        let p = set.projection();
+        assert_eq!(
+            at(p, &["eventType"]),
+            [json!("UPDATE"), json!("CREATE"), json!("DELETE")]
+        );
+        let status: Vec<Value> = ["CUR", "S0", "S1", "S2", "S3", "S4", "S5", "S6"]
+            .map(Value::from)
+            .into();
+        assert_eq!(at(p, &["newState", "status"]), status);
+        assert_eq!(at(p, &["newState", "name"]), [json!("a"), json!("b")]);
+    }
 }

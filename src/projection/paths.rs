@@ -15,6 +15,12 @@ pub struct Projection {
     /// one test, before any string compare.
     signature: u64,
     pub items: Option<Box<Projection>>,
+    /// Strings the plans compare the value kept here with (a gate's
+    /// `eventType`, a filter's `fieldValue`; a set's members' in their
+    /// order, up to `MAX_CONSTANTS`): an event's equal string at this
+    /// place is read as one of these instead of copied (scan.rs), so a
+    /// typical event's compared strings cost no allocation.
+    pub constants: Vec<Value>,
 }
 
 impl Projection {
@@ -25,6 +31,7 @@ impl Projection {
             keys: BTreeMap::new(),
             signature: 0,
             items: None,
+            constants: Vec::new(),
         }
     }
 
@@ -64,6 +71,39 @@ impl Projection {
             Some(child) => f(child),
             None => f(self.keys.entry(key.to_string()).or_default()),
         }
+    }
+
+    /// Note that a plan compares the value kept at `path` with `value`
+    /// ([`Projection::constants`]): strings only, each once, at most
+    /// `MAX_CONSTANTS` a place (past that the event's string is copied,
+    /// as without them). A path not kept whole is left alone. `true` when
+    /// `value` was added.
+    pub fn share<S: AsRef<str>>(&mut self, path: &[S], value: &Value) -> bool {
+        let mut at = self;
+        for key in path {
+            match at.keys.get_mut(key.as_ref()) {
+                Some(child) => at = child,
+                None => return false,
+            }
+        }
+        at.add_constant(value)
+    }
+
+    fn add_constant(&mut self, value: &Value) -> bool {
+        let fits = self.all
+            && value.is_string()
+            && self.constants.len() < MAX_CONSTANTS
+            && !self.constants.contains(value);
+        if fits {
+            self.constants.push(value.clone());
+        }
+        fits
+    }
+
+    /// The projection of the array elements at `key` (a batch envelope's
+    /// events), if there is one.
+    pub fn items_at(&mut self, key: &str) -> Option<&mut Projection> {
+        self.keys.get_mut(key)?.items.as_deref_mut()
     }
 
     /// The node at `path`, created if needed (for adding `items`).
@@ -137,25 +177,31 @@ impl Projection {
         p
     }
 
+    /// Add what `other` keeps (a set's union), and its constants after
+    /// this one's, as a set shares its members' in their order.
     pub fn merge(&mut self, other: &Projection) {
-        if self.all {
-            return;
-        }
-        if other.all {
+        if other.all && !self.all {
             *self = Projection::everything();
+        }
+        if self.all {
+            for c in &other.constants {
+                self.add_constant(c);
+            }
             return;
         }
         for (k, p) in &other.keys {
             self.with_child(k, &mut |c| c.merge(p));
         }
         if let Some(items) = &other.items {
-            match &mut self.items {
-                Some(mine) => mine.merge(items),
-                None => self.items = Some(items.clone()),
-            }
+            self.items.get_or_insert_with(Default::default).merge(items);
         }
     }
 }
+
+/// Strings kept per place in [`Projection::constants`]: an event's string
+/// there is compared with each, so a few (a plan compares a field with
+/// one value, or a short list).
+pub const MAX_CONSTANTS: usize = 8;
 
 /// Up to this many keys, [`Projection::child`] looks in order.
 const SCAN_KEYS: usize = 16;

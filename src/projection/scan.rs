@@ -111,6 +111,9 @@ impl<'a> Scanner<'a> {
 
     fn value<'p>(&mut self, p: &'p Projection) -> Option<Node<'p>> {
         if p.all {
+            if !p.constants.is_empty() && self.peek()? == b'"' {
+                return self.shared_or_whole(&p.constants);
+            }
             return self.whole().map(Node::Whole);
         }
         match (self.peek()?, &p.items) {
@@ -141,6 +144,28 @@ impl<'a> Scanner<'a> {
             _ => self.skip()?,
         }
         serde_json::from_str(self.text.get(start..self.i)?).ok()
+    }
+
+    /// A kept string: one of `constants` when it equals one (no escapes,
+    /// the same bytes: then its value is that string), else built as
+    /// [`Scanner::whole`] builds it.
+    fn shared_or_whole<'p>(&mut self, constants: &'p [Value]) -> Option<Node<'p>> {
+        let start = self.i;
+        if self.string()? {
+            return serde_json::from_str(self.text.get(start..self.i)?)
+                .ok()
+                .map(Node::Whole);
+        }
+        let raw = self.text.get(start + 1..self.i - 1)?;
+        Some(
+            match constants
+                .iter()
+                .find(|c| c.as_str().is_some_and(|c| crate::event::same_key(c, raw)))
+            {
+                Some(shared) => Node::Shared(shared),
+                None => Node::Whole(Value::String(raw.to_owned())),
+            },
+        )
     }
 
     fn object<'p>(&mut self, p: &'p Projection) -> Option<Node<'p>> {
@@ -501,6 +526,48 @@ mod tests {
         }
     }
 
+    /// A kept string equal to one the plan compares it with is read as
+    /// the projection's own copy; any other, or the same string spelled
+    /// with an escape, is built as before. Either way its value is the
+    /// string's (the agreement tests below compare every seed).
+    #[test]
+    fn a_compared_string_is_shared_not_copied() {
+        let mut p = Projection::default();
+        p.keep(&["s"]);
+        p.share(&["s"], &Value::from("UPDATE"));
+        p.share(&["s"], &Value::from(7));
+        let kept = |text: &str| {
+            let Some(Node::Object(mut members)) = project(text, &p) else {
+                panic!("{text}");
+            };
+            members.pop().map(|(_, n)| n)
+        };
+        let constant = p.child("s").map(|(_, c)| &c.constants[0]);
+        match kept(r#"{"s":"UPDATE"}"#) {
+            Some(Node::Shared(v)) => assert!(constant.is_some_and(|c| std::ptr::eq(v, c))),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            kept(r#"{"s":"UPDAT\u0045"}"#),
+            Some(Node::Whole(Value::from("UPDATE")))
+        );
+        assert_eq!(
+            kept(r#"{"s":"UPDATED"}"#),
+            Some(Node::Whole(Value::from("UPDATED")))
+        );
+        assert_eq!(kept(r#"{"s":7}"#), Some(Node::Whole(Value::from(7))));
+        // Only strings are kept as constants, each once, at most MAX_CONSTANTS.
+        assert_eq!(p.child("s").map(|(_, c)| c.constants.len()), Some(1));
+        for i in 0..20 {
+            p.share(&["s"], &Value::from(format!("v{i}")));
+            p.share(&["s"], &Value::from("UPDATE"));
+        }
+        assert_eq!(
+            p.child("s").map(|(_, c)| c.constants.len()),
+            Some(crate::projection::paths::MAX_CONSTANTS)
+        );
+    }
+
     #[test]
     fn deep_documents_are_left_to_serde_json() {
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
@@ -538,6 +605,19 @@ mod tests {
         ] {
             keyed.keep(path);
         }
+        // Strings the seeds hold at those places, and others: read as the
+        // projection's own copies (`Node::Shared`) where equal.
+        for (path, constant) in [
+            (&["eventType"][..], "CREATE"),
+            (&["eventType"], "UPDATE"),
+            (&["eventType"], "DELETE"),
+            (&["eventType"], "créé"),
+            (&["newState", "status"], "CUR"),
+            (&["newState", "status"], "NEW"),
+            (&["a"], "é\"\\"),
+        ] {
+            keyed.share(path, &Value::from(constant));
+        }
         let mut batch = keyed.for_batch();
         batch.node(&["events"]).items = Some(Box::new(keyed.clone()));
         vec![
@@ -550,6 +630,15 @@ mod tests {
 
     #[test]
     fn every_seed_takes_the_fast_path_and_agrees() {
+        fn shared(n: &Node<'_>) -> usize {
+            match n {
+                Node::Shared(_) => 1,
+                Node::Whole(_) => 0,
+                Node::Object(members) => members.iter().map(|(_, n)| shared(n)).sum(),
+                Node::Array(items) => items.iter().map(shared).sum(),
+            }
+        }
+        let mut shared_seen = 0;
         for text in seeds() {
             if serde_json::from_str::<Value>(&text).is_err() {
                 continue;
@@ -557,6 +646,7 @@ mod tests {
             for p in projections() {
                 let fast = project(&text, &p);
                 assert!(fast.is_some(), "fell back on {text}");
+                shared_seen += fast.as_ref().map_or(0, shared);
                 assert_eq!(
                     fast.map(|n| n.to_value()),
                     crate::projection::parse_with_serde(&text, &p).ok(),
@@ -564,6 +654,8 @@ mod tests {
                 );
             }
         }
+        // The comparison above covers strings read as constants too.
+        assert!(shared_seen >= 10, "{shared_seen} shared strings");
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -185,12 +185,20 @@ impl SubscriptionSet {
             self.dialects.push(d);
         }
         let shape = d.vendor().shape();
+        let reads = projection::plan::reads(shape, sub.plan());
         let mut signature = std::mem::take(&mut self.signature);
         signature.clear();
-        projection::plan::signature(d.name(), shape, sub.plan(), &mut signature);
+        projection::plan::signature(d.name(), &reads, &mut signature);
+        let mut changed = false;
         if !self.projected.contains(&signature) {
-            projection::plan::add(shape, sub.plan(), &mut self.projection);
+            projection::plan::add(shape, &reads, &mut self.projection);
             self.projected.insert(signature.clone());
+            changed = true;
+        }
+        // Every member's compared strings, not only a new signature's:
+        // members that read the same fields compare them with their own values.
+        changed |= projection::plan::share(shape, &reads, &mut self.projection);
+        if changed {
             self.batch_projection = std::sync::OnceLock::new();
         }
         self.signature = signature;
