@@ -68,7 +68,7 @@ impl<'a> At<'a> {
                 .iter()
                 .find(|(k, _)| same_key(k, key))
                 .map(|(_, n)| At::Node(n)),
-            At::Node(Node::Array(_)) => None,
+            // A projected array, or any value that is not an object: none.
             _ => self.value()?.as_object()?.get(key).map(At::Value),
         }
     }
@@ -77,7 +77,6 @@ impl<'a> At<'a> {
     pub fn index(self, i: usize) -> Option<At<'a>> {
         match self {
             At::Node(Node::Array(items)) => items.get(i).map(At::Node),
-            At::Node(Node::Object(_)) => None,
             _ => self.value()?.as_array()?.get(i).map(At::Value),
         }
     }
@@ -95,7 +94,6 @@ impl<'a> At<'a> {
     pub fn is_object(self) -> bool {
         match self {
             At::Node(Node::Object(_)) => true,
-            At::Node(Node::Array(_)) => false,
             _ => self.value().is_some_and(Value::is_object),
         }
     }
@@ -112,7 +110,6 @@ impl<'a> At<'a> {
     pub fn items(self) -> Option<Vec<At<'a>>> {
         match self {
             At::Node(Node::Array(items)) => Some(items.iter().map(At::Node).collect()),
-            At::Node(Node::Object(_)) => None,
             _ => Some(self.value()?.as_array()?.iter().map(At::Value).collect()),
         }
     }

@@ -222,6 +222,51 @@ fn add_remove_and_preview_counts() {
     assert!(set.explain(&json!({}), "nope").is_err());
 }
 
+/// A set's batch reading follows its members: a member added after a
+/// preview, reading a field no member read before, is counted in the next
+/// preview (the set's projection for batches is made again).
+#[test]
+fn preview_after_add_reads_the_new_members_fields() {
+    let spec = |field: &str, value: &str| json!({"objCode": "PROJ", "eventType": "UPDATE", "url": "https://h.example.com", "authToken": "t", "filters": [{"fieldName": field, "fieldValue": value}]});
+    let mut set =
+        SubscriptionSet::compile(&json!([{"id": "status", "spec": spec("status", "CUR")}]))
+            .unwrap();
+    let ev = |status: &str, owner: &str| {
+        json!({"eventType": "UPDATE", "newState": {"objCode": "PROJ", "status": status, "ownerID": owner}})
+            .to_string()
+    };
+    let batch = format!(
+        "{}\n{}\n{}\n",
+        ev("CUR", "a"),
+        ev("PLN", "a"),
+        ev("PLN", "b")
+    );
+    let counts = |set: &SubscriptionSet| set.preview(batch.as_bytes()).unwrap().counts;
+    assert_eq!(
+        counts(&set),
+        json!({"status": 1}).as_object().unwrap().clone()
+    );
+    set.add("owner", &spec("ownerID", "a"), CompileOptions::default())
+        .unwrap();
+    assert_eq!(
+        counts(&set),
+        json!({"status": 1, "owner": 2})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+    // A member that reads the same field, compared with another value.
+    set.add("owner-b", &spec("ownerID", "b"), CompileOptions::default())
+        .unwrap();
+    assert_eq!(
+        counts(&set),
+        json!({"status": 1, "owner": 2, "owner-b": 1})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+}
+
 /// A set's preview reads the batch as `format` says, as a subscription's
 /// does (issue 24: the set's copy of the driver once ignored it). A
 /// pretty-printed event is one document read as JSON (or detected) and one

@@ -153,5 +153,19 @@ mod tests {
             .into();
         assert_eq!(at(p, &["newState", "status"]), status);
         assert_eq!(at(p, &["newState", "name"]), [json!("a"), json!("b")]);
+        // An envelope's events (Asana's batch of events) get them too, in
+        // a lone subscription's projection and in a set's.
+        let asana = json!({"resource": "1200", "target": "https://a.example.com/hook",
+            "filters": [{"resource_type": "task", "action": "changed", "fields": ["due_on"]}]});
+        let sub = Subscription::compile(&asana, CompileOptions::default()).unwrap();
+        let set = SubscriptionSet::compile(&json!([{"id": "a", "spec": asana}])).unwrap();
+        for p in [sub.projection(), set.projection()] {
+            let each = p
+                .child("events")
+                .and_then(|(_, e)| e.items.as_deref())
+                .unwrap();
+            assert_eq!(at(each, &["action"]), [json!("changed")], "{p:?}");
+            assert_eq!(at(p, &["action"]), [json!("changed")]);
+        }
     }
 }

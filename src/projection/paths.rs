@@ -76,28 +76,26 @@ impl Projection {
     /// Note that a plan compares the value kept at `path` with `value`
     /// ([`Projection::constants`]): strings only, each once, at most
     /// `MAX_CONSTANTS` a place (past that the event's string is copied,
-    /// as without them). A path not kept whole is left alone. `true` when
-    /// `value` was added.
-    pub fn share<S: AsRef<str>>(&mut self, path: &[S], value: &Value) -> bool {
+    /// as without them). A path not kept whole is left alone.
+    pub fn share<S: AsRef<str>>(&mut self, path: &[S], value: &Value) {
         let mut at = self;
         for key in path {
             match at.keys.get_mut(key.as_ref()) {
                 Some(child) => at = child,
-                None => return false,
+                None => return,
             }
         }
-        at.add_constant(value)
+        at.add_constant(value);
     }
 
-    fn add_constant(&mut self, value: &Value) -> bool {
-        let fits = self.all
+    fn add_constant(&mut self, value: &Value) {
+        if self.all
             && value.is_string()
             && self.constants.len() < MAX_CONSTANTS
-            && !self.constants.contains(value);
-        if fits {
+            && !self.constants.contains(value)
+        {
             self.constants.push(value.clone());
         }
-        fits
     }
 
     /// The projection of the array elements at `key` (a batch envelope's

@@ -117,20 +117,18 @@ pub fn add(shape: &EventShape, reads: &[Read<'_>], p: &mut Projection) {
 
 /// Note in `p` the strings `reads` compare each kept value with
 /// ([`Projection::constants`]), where `add` put those values (in each
-/// event of an envelope too). Whether `p` changed.
-pub fn share(shape: &EventShape, reads: &[Read<'_>], p: &mut Projection) -> bool {
-    let mut changed = false;
+/// event of an envelope too).
+pub fn share(shape: &EventShape, reads: &[Read<'_>], p: &mut Projection) {
     for r in reads {
         if let Read::Keep(path, compared) = r {
             for v in *compared {
-                changed |= p.share(path, v);
+                p.share(path, v);
                 if let Some(each) = shape.envelope.and_then(|e| p.items_at(e)) {
-                    changed |= each.share(path, v);
+                    each.share(path, v);
                 }
             }
         }
     }
-    changed
 }
 
 /// The projection of one plan, with the strings it compares.

@@ -189,18 +189,15 @@ impl SubscriptionSet {
         let mut signature = std::mem::take(&mut self.signature);
         signature.clear();
         projection::plan::signature(d.name(), &reads, &mut signature);
-        let mut changed = false;
         if !self.projected.contains(&signature) {
             projection::plan::add(shape, &reads, &mut self.projection);
             self.projected.insert(signature.clone());
-            changed = true;
         }
         // Every member's compared strings, not only a new signature's:
         // members that read the same fields compare them with their own values.
-        changed |= projection::plan::share(shape, &reads, &mut self.projection);
-        if changed {
-            self.batch_projection = std::sync::OnceLock::new();
-        }
+        projection::plan::share(shape, &reads, &mut self.projection);
+        // Made again on the next batch read (a copy of the projection).
+        self.batch_projection = std::sync::OnceLock::new();
         self.signature = signature;
         let found = self.index.insert(pos, &sub, &ids);
         self.positions.insert(id.clone(), pos);
