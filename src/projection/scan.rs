@@ -111,61 +111,56 @@ impl<'a> Scanner<'a> {
 
     fn value<'p>(&mut self, p: &'p Projection) -> Option<Node<'p>> {
         if p.all {
-            if !p.constants.is_empty() && self.peek()? == b'"' {
-                return self.shared_or_whole(&p.constants);
-            }
-            return self.whole().map(Node::Whole);
+            return self.whole(&p.constants);
         }
         match (self.peek()?, &p.items) {
             (b'{', _) => self.object(p),
             (b'[', Some(items)) => self.array(items),
             // An array or scalar where an object was expected is kept whole,
             // as the serde path keeps it.
-            _ => self.whole().map(Node::Whole),
+            _ => self.whole(&p.constants),
         }
     }
 
     /// Validate one value and build it in full. Plain strings and literals
-    /// are built here; anything else is handed, already validated, to
-    /// serde_json so numbers and escapes decode exactly as a full parse.
-    fn whole(&mut self) -> Option<Value> {
+    /// are built here; a plain string equal to one of `constants` (the
+    /// strings the plans compare this place with: no escapes, the same
+    /// bytes, so the same value) is that constant, not a copy. Anything else
+    /// is handed, already validated, to serde_json so numbers and escapes
+    /// decode exactly as a full parse.
+    fn whole<'p>(&mut self, constants: &'p [Value]) -> Option<Node<'p>> {
         let start = self.i;
+        let whole = |v| Some(Node::Whole(v));
         match self.peek()? {
             b'"' => {
                 let escaped = self.string()?;
                 if !escaped {
                     let raw = self.text.get(start + 1..self.i - 1)?;
-                    return Some(Value::String(raw.to_owned()));
+                    let shared = constants
+                        .iter()
+                        .find(|c| c.as_str().is_some_and(|c| crate::event::same_key(c, raw)));
+                    return match shared {
+                        Some(shared) => Some(Node::Shared(shared)),
+                        None => whole(Value::String(raw.to_owned())),
+                    };
                 }
             }
-            b't' => return self.literal(b"true").map(|()| Value::Bool(true)),
-            b'f' => return self.literal(b"false").map(|()| Value::Bool(false)),
-            b'n' => return self.literal(b"null").map(|()| Value::Null),
+            b't' => {
+                return self
+                    .literal(b"true")
+                    .and_then(|()| whole(Value::Bool(true)))
+            }
+            b'f' => {
+                return self
+                    .literal(b"false")
+                    .and_then(|()| whole(Value::Bool(false)))
+            }
+            b'n' => return self.literal(b"null").and_then(|()| whole(Value::Null)),
             _ => self.skip()?,
         }
-        serde_json::from_str(self.text.get(start..self.i)?).ok()
-    }
-
-    /// A kept string: one of `constants` when it equals one (no escapes,
-    /// the same bytes: then its value is that string), else built as
-    /// [`Scanner::whole`] builds it.
-    fn shared_or_whole<'p>(&mut self, constants: &'p [Value]) -> Option<Node<'p>> {
-        let start = self.i;
-        if self.string()? {
-            return serde_json::from_str(self.text.get(start..self.i)?)
-                .ok()
-                .map(Node::Whole);
-        }
-        let raw = self.text.get(start + 1..self.i - 1)?;
-        Some(
-            match constants
-                .iter()
-                .find(|c| c.as_str().is_some_and(|c| crate::event::same_key(c, raw)))
-            {
-                Some(shared) => Node::Shared(shared),
-                None => Node::Whole(Value::String(raw.to_owned())),
-            },
-        )
+        serde_json::from_str(self.text.get(start..self.i)?)
+            .ok()
+            .map(Node::Whole)
     }
 
     fn object<'p>(&mut self, p: &'p Projection) -> Option<Node<'p>> {
