@@ -364,14 +364,12 @@ impl Deliver for RicloudDelivery {
         opts: &DeliverOptions,
     ) -> Result<Delivery, Error> {
         let id =
-            crate::rawjson::member(text, "id").and_then(|raw| match serde_json::from_str::<Value>(
-                raw,
-            )
-            .ok()?
-            {
-                Value::String(s) => Some(s),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
+            crate::rawjson::member(text, "id").and_then(|raw| {
+                match serde_json::from_slice::<Value>(raw.as_bytes()).ok()? {
+                    Value::String(s) => Some(s),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }
             });
         let id = id.ok_or_else(|| {
             Error::new(

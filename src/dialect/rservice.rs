@@ -449,8 +449,9 @@ impl RServiceDelivery {
             Some(raw) => rawjson::write_compact(raw, Style::Plain, &mut out),
             None => out.push_str("null"),
         }
-        let keys: Vec<String> = serde_json::from_str::<Map<String, Value>>(text)
-            .map(|m| m.keys().cloned().collect())
+        let keys: Vec<String> = serde_json::from_slice::<Value>(text.as_bytes())
+            .ok()
+            .and_then(|v| Some(v.as_object()?.keys().cloned().collect()))
             .unwrap_or_default();
         for key in keys.iter().filter(|k| !CONTENTS.contains(&k.as_str())) {
             if let Some(raw) = member(key) {

@@ -498,7 +498,7 @@ impl WorkfrontDelivery {
             .event_time
             .or_else(|| {
                 let raw = member("eventTime")?;
-                EventTime::from_json(&serde_json::from_str(raw).ok()?)
+                EventTime::from_json(&serde_json::from_slice(raw.as_bytes()).ok()?)
             })
             .or_else(|| opts.now_ms.and_then(EventTime::from_millis))
             .unwrap_or(EventTime {

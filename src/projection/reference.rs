@@ -8,7 +8,7 @@ use std::fmt;
 
 /// Parse `text` with serde_json, keeping what `p` names.
 pub fn parse_with_serde(text: &str, p: &Projection) -> Result<Value, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
+    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
     let value = Seed(p).deserialize(&mut de)?;
     de.end()?;
     Ok(value)

@@ -158,7 +158,7 @@ impl<'a> Scanner<'a> {
             b'n' => return self.literal(b"null").and_then(|()| whole(Value::Null)),
             _ => self.skip()?,
         }
-        serde_json::from_str(self.text.get(start..self.i)?)
+        serde_json::from_slice(self.text.get(start..self.i)?.as_bytes())
             .ok()
             .map(Node::Whole)
     }
@@ -206,7 +206,8 @@ impl<'a> Scanner<'a> {
         if self.string()? {
             // Decoded as a Value, not a String: serde's String visitor
             // would pull float formatting into the wasm for its errors.
-            let key: Value = serde_json::from_str(self.text.get(start..self.i)?).ok()?;
+            let key: Value =
+                serde_json::from_slice(self.text.get(start..self.i)?.as_bytes()).ok()?;
             Some(p.child(key.as_str()?))
         } else {
             Some(p.child(self.text.get(start + 1..self.i - 1)?))
