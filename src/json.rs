@@ -5,6 +5,14 @@ use crate::error::{Code, Error};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A value as compact JSON text: what `Value`'s `Display` writes, through
+/// the one serializer the crate builds (`serde_json::to_string`, writing
+/// into a `Vec<u8>`). `Display` goes through a `fmt::Write` adaptor, a
+/// second copy of the serializer and of `Value`'s `Serialize` in the wasm.
+pub fn text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
 /// Default largest input accepted by any API, in bytes (256 MiB): a day of
 /// events fits; a runaway upload gets `too_large` instead of exhausting memory.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;

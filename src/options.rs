@@ -457,7 +457,7 @@ impl Options for AnalysisOptions {
         let events = match o.value("events") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(v @ Value::Array(_)) => Some(v.to_string()),
+            Some(v @ Value::Array(_)) => Some(crate::json::text(v)),
             Some(_) => {
                 return Err(o.wrong("events", "an array of events or their JSON/NDJSON text"))
             }

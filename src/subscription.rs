@@ -161,7 +161,7 @@ impl Subscription {
     fn text_if_large(&self, event: &Value) -> Option<String> {
         let limit = self.size_limit()?;
         let cap = crate::dialect::surely_fits_below(limit);
-        (crate::value::json_len_bound(event, cap) >= cap).then(|| event.to_string())
+        (crate::value::json_len_bound(event, cap) >= cap).then(|| crate::json::text(event))
     }
 
     /// `doc` is the document whose JSON text is `text` (`None`: known to
@@ -267,7 +267,7 @@ impl Subscription {
         event: Option<&Value>,
         opts: &DeliverOptions,
     ) -> Result<Option<Delivery>, Error> {
-        let text = event.map(Value::to_string);
+        let text = event.map(crate::json::text);
         self.deliver_text(text.as_deref().map(str::as_bytes), opts)
     }
 

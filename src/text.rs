@@ -49,7 +49,8 @@ pub fn show(v: &Value) -> String {
     match v {
         Value::String(s) => quote_short(s),
         other => {
-            let text = other.to_string();
+            // Not crate::json::text: json names error, which names text.
+            let text = serde_json::to_string(other).unwrap_or_default();
             if text.chars().count() > 80 {
                 let cut: String = text.chars().take(80).collect();
                 format!("{cut}…")

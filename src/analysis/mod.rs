@@ -932,7 +932,7 @@ fn push(list: &mut Vec<Value>, v: Value) {
 /// The first of each distinct JSON text, in order (50 and "50" differ).
 fn dedup_values(list: &mut Vec<Value>) {
     let mut seen: Vec<String> = Vec::with_capacity(list.len());
-    list.retain(|v| first_time(&mut seen, v.to_string()));
+    list.retain(|v| first_time(&mut seen, crate::json::text(v)));
 }
 
 /// Whether `key` is new to the sorted `seen` (then it is added).
@@ -947,7 +947,10 @@ fn first_time(seen: &mut Vec<String>, key: String) -> bool {
 }
 
 fn dedup_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
-    let text = |v: &Option<Value>| v.as_ref().map_or_else(String::new, |v| format!("={v}"));
+    let text = |v: &Option<Value>| {
+        v.as_ref()
+            .map_or_else(String::new, |v| format!("={}", crate::json::text(v)))
+    };
     let mut seen: Vec<String> = Vec::with_capacity(pairs.len());
     pairs
         .into_iter()
@@ -1160,17 +1163,17 @@ fn describe(f: &Filter) -> String {
         "{}{state} {} {}",
         f.field_name,
         f.comparison.name(),
-        f.value
+        crate::json::text(&f.value)
     )
 }
 
 fn describe_gate(g: &GateCheck) -> String {
     match &g.test {
-        GateTest::Equals(v) => format!("the subscription's {} {v}", g.field),
+        GateTest::Equals(v) => format!("the subscription's {} {}", g.field, crate::json::text(v)),
         GateTest::OneOf(vs) => format!(
             "the subscription's {} (one of {})",
             g.field,
-            Value::Array(vs.clone())
+            crate::json::text(&Value::Array(vs.clone()))
         ),
         GateTest::Fixed { reason, .. } => reason.clone(),
     }

@@ -272,7 +272,7 @@ pub(super) fn numbers(x: f64, list: &mut Vec<Value>) {
             Value::Number(n)
         };
         list.push(v.clone());
-        list.push(v.to_string().into());
+        list.push(crate::json::text(&v).into());
         // The same number spelled with an exponent: numeric text sorts by
         // its characters against other text ("3e-1" after "2022-…").
         list.push(format!("{x:e}").into());

@@ -399,7 +399,7 @@ impl Deliver for RicloudDelivery {
         body.insert("type".into(), "webhook_config".into());
         body.insert("action".into(), "test".into());
         body.insert("data".into(), Value::Object(Map::new()));
-        self.post(&id, Value::Object(body).to_string(), opts)
+        self.post(&id, crate::json::text(&Value::Object(body)), opts)
     }
 }
 

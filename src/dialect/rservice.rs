@@ -330,7 +330,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
             event,
             // A GET response's `id` is the webhook's: 4me sends it as `webhook_id`.
             webhook_id: match crate::json::field(obj, "id") {
-                Some(v @ (Value::Number(_) | Value::String(_))) => Some(v.to_string()),
+                Some(v @ (Value::Number(_) | Value::String(_))) => Some(crate::json::text(v)),
                 _ => None,
             },
         }),

@@ -209,7 +209,7 @@ impl JsSubscription {
     /// The fields this subscription reads, as JSON (see `objects.js`).
     #[wasm_bindgen(js_name = "__projection", skip_typescript)]
     pub fn projection_json(&self) -> String {
-        self.inner.projection_export().to_string()
+        crate::json::text(&self.inner.projection_export())
     }
 
     /// Parse, validate and plan a spec once; throws `HookmatchError` with every diagnostic when invalid.
@@ -417,7 +417,7 @@ impl JsSubscriptionSet {
     /// The fields the set's members read, as JSON (see `objects.js`).
     #[wasm_bindgen(js_name = "__projection", skip_typescript)]
     pub fn projection_json(&self) -> String {
-        self.inner.projection_export().to_string()
+        crate::json::text(&self.inner.projection_export())
     }
 
     /// Compile `[{ id, spec, dialect? }]` (or its JSON text). Invalid entries
@@ -1018,7 +1018,7 @@ fn options_json(o: &CompileOptions) -> String {
     if o.allow_private_networks {
         m.insert("allowPrivateNetworks".into(), true.into());
     }
-    serde_json::Value::Object(m).to_string()
+    crate::json::text(&serde_json::Value::Object(m))
 }
 
 fn spec_options(o: Option<&JsValue>, what: &str) -> Result<CompileOptions, JsValue> {
