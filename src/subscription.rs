@@ -497,8 +497,9 @@ impl Subscription {
                 Error::new(
                     Code::InvalidInput,
                     format!(
-                        "fail must be the index of a top-level filter (0 to {}) or a pointer such as \"/filters/0\" that names a filter of this spec, got {f}",
-                        self.plan().entries.len().saturating_sub(1)
+                        "fail must be the index of a top-level filter (0 to {}) or a pointer such as \"/filters/0\" that names a filter of this spec, got {}",
+                        self.plan().entries.len().saturating_sub(1),
+                        crate::json::text(f)
                     ),
                 )
                 .at("/fail")

@@ -96,8 +96,8 @@ impl SubscriptionSet {
                     Code::OverlappingDelivery,
                     "",
                     format!(
-                        "{:?} and {:?} send to the same target and both fire for some events, which the receiver then gets twice, e.g. {witness}",
-                        members[i].id, m.id
+                        "{:?} and {:?} send to the same target and both fire for some events, which the receiver then gets twice, e.g. {}",
+                        members[i].id, m.id, crate::json::text(&witness)
                     ),
                 ));
             }
