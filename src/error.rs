@@ -1,6 +1,15 @@
 //! Errors and diagnostics: every bad input gets a stable `code`, a JSON Pointer
 //! `path` where it points into the input, and a message a person can act on.
 
+// Every function here is built out of line (`#[inline(never)]`). Errors
+// and diagnostics are made at several hundred places in the compile rules,
+// and at opt-level 3 LLVM inlined each constructor, with its `Into<String>`
+// conversions, at every one of them. Out of line, with the message helpers
+// of text.rs and the spec readers of options.rs, filters.rs,
+// dialect/spec.rs and set/entries.rs alike, the core module is 17 KB raw,
+// 5.9 KB gzipped smaller (docs/performance.md, "Weight"). None of them is
+// on a path that matches an event.
+
 use serde::Serialize;
 
 /// How bad a [`Diagnostic`] is. Errors stop `compile`; warnings never do.
@@ -34,6 +43,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    #[inline(never)]
     pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -45,6 +55,7 @@ impl Diagnostic {
         }
     }
 
+    #[inline(never)]
     pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -57,6 +68,7 @@ impl Diagnostic {
     }
 
     /// The `invalid_json` diagnostic of a syntax error, with its place.
+    #[inline(never)]
     pub fn syntax(e: &Error) -> Self {
         Diagnostic {
             line: e.line,
@@ -65,6 +77,7 @@ impl Diagnostic {
         }
     }
 
+    #[inline(never)]
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -92,6 +105,7 @@ macro_rules! codes {
             pub const ALL: &[Code] = &[$(Code::$variant),*];
 
             /// The stable name reported to JS, e.g. `"invalid_json"`.
+            #[inline(never)]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $(Code::$variant => $name,)*
@@ -99,6 +113,7 @@ macro_rules! codes {
             }
 
             /// How the code is reported: `"thrown"`, or a diagnostic's usual severity.
+            #[inline(never)]
             pub fn group(self) -> &'static str {
                 match self {
                     $(Code::$variant => code_group!($group),)*
@@ -191,12 +206,14 @@ codes! {
 }
 
 impl std::fmt::Display for Code {
+    #[inline(never)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl serde::Serialize for Code {
+    #[inline(never)]
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -219,6 +236,7 @@ pub struct Error {
 }
 
 impl Error {
+    #[inline(never)]
     pub fn new(kind: Code, message: impl Into<String>) -> Self {
         Error {
             kind,
@@ -231,17 +249,20 @@ impl Error {
         }
     }
 
+    #[inline(never)]
     pub fn at(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
 
+    #[inline(never)]
     pub fn code(&self) -> &'static str {
         self.kind.as_str()
     }
 
     /// The same error about a part of a larger input: `prefix` (e.g.
     /// `/before`) before its path and its diagnostics' paths.
+    #[inline(never)]
     pub fn under(mut self, prefix: &str) -> Self {
         self.path = Some(format!("{prefix}{}", self.path.as_deref().unwrap_or("")));
         for d in &mut self.diagnostics {
@@ -252,6 +273,7 @@ impl Error {
 
     /// The error `compile` raises: the first error diagnostic's code, path and
     /// message, carrying all of them.
+    #[inline(never)]
     pub fn from_diagnostics(diagnostics: Vec<Diagnostic>) -> Self {
         let first = diagnostics.iter().find(|d| d.is_error());
         let (path, message) = match first {
@@ -272,6 +294,7 @@ impl Error {
     /// The code reported to JS. docs/api.md: compiling an invalid spec
     /// throws "with the first error diagnostic's code/path/message", so an
     /// invalid spec reports e.g. `unknown_comparison`, not `invalid_spec`.
+    #[inline(never)]
     pub fn public_code(&self) -> Code {
         if self.kind == Code::InvalidSpec {
             if let Some(d) = self.diagnostics.iter().find(|d| d.is_error()) {
@@ -283,6 +306,7 @@ impl Error {
 }
 
 impl std::fmt::Display for Error {
+    #[inline(never)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
@@ -291,12 +315,14 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Escape one reference token for a JSON Pointer (RFC 6901 §3).
+#[inline(never)]
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Append a token to a pointer. (Written out rather than `format!`: every
 /// filter of every compiled spec makes one.)
+#[inline(never)]
 pub fn join(path: &str, token: impl std::fmt::Display) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(path.len() + 16);
@@ -317,6 +343,7 @@ pub fn join(path: &str, token: impl std::fmt::Display) -> String {
 
 /// The known name closest to `input` (for "did you mean"): case-insensitive
 /// equality first, then the smallest edit distance within a third of the length.
+#[inline(never)]
 pub fn suggest<'a>(input: &str, known: &[&'a str]) -> Option<&'a str> {
     if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(input)) {
         return Some(k);
@@ -345,6 +372,7 @@ pub fn suggest<'a>(input: &str, known: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Optimal string alignment distance (edits plus adjacent swaps).
+#[inline(never)]
 fn edit_distance(a: &str, b: &str) -> usize {
     // Long inputs cannot be a typo of a short keyword; cut them before the
     // quadratic loop so hostile 10 MB strings stay cheap.
@@ -372,6 +400,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// "unknown comparison \"get\"; did you mean \"gte\"?" and the like.
+#[inline(never)]
 pub fn unknown_message(what: &str, input: &str, known: &[&str]) -> String {
     let shown = crate::text::quote_short(input);
     match suggest(input, known) {

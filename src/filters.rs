@@ -3,6 +3,9 @@
 //! R-Service and ricloud specs may carry it as a hookmatch extension, so it
 //! lives here rather than in one dialect.
 
+// The filter parsers are built out of line, as error.rs says why: they run
+// when a spec or an options object is read, never when an event is matched.
+
 use crate::error::{join, unknown_message, Code, Diagnostic};
 use crate::plan::{Comparison, Connector, Entry, FieldRef, Filter, Group, StateSel};
 use crate::text::{quote_short, type_name};
@@ -34,6 +37,7 @@ const GROUP_KEYS: [&str; 3] = ["type", "connector", "filters"];
 /// The hookmatch extension for vendors with no filters of their own
 /// (Kanboard, R-Service, ricloud): Workfront's syntax over the event's data,
 /// with a warning that the vendor sends every event and the receiver filters.
+#[inline(never)]
 pub fn parse_extension(
     spec: &Map<String, Value>,
     vendor: &str,
@@ -53,6 +57,7 @@ pub fn parse_extension(
 
 /// Add a spec's compiled filters to its normalized form (`toJSON`): the
 /// entries with defaults filled in, then the connector.
+#[inline(never)]
 pub fn insert_normalized(
     normalized: &mut Map<String, Value>,
     connector: Connector,
@@ -66,6 +71,7 @@ pub fn insert_normalized(
 }
 
 /// A filter entry as `toJSON` shows it: defaults filled in.
+#[inline(never)]
 fn entry_json(entry: &Entry) -> Value {
     match entry {
         Entry::Filter(f) => filter_json(f),
@@ -82,6 +88,7 @@ fn entry_json(entry: &Entry) -> Value {
     }
 }
 
+#[inline(never)]
 fn filter_json(f: &Filter) -> Value {
     let mut m = Map::new();
     m.insert("fieldName".into(), f.field_name.clone().into());
@@ -92,6 +99,7 @@ fn filter_json(f: &Filter) -> Value {
 }
 
 /// Read `filters` and `filterConnector` from a spec object.
+#[inline(never)]
 pub fn parse(
     spec: &Map<String, Value>,
     ctx: FilterContext<'_>,
@@ -150,6 +158,7 @@ pub fn parse(
     (connector, entries)
 }
 
+#[inline(never)]
 fn parse_connector(v: &Value, path: &str, what: &str, diags: &mut Vec<Diagnostic>) -> Connector {
     match v {
         Value::String(s) => Connector::parse(s).unwrap_or_else(|| {
@@ -171,6 +180,7 @@ fn parse_connector(v: &Value, path: &str, what: &str, diags: &mut Vec<Diagnostic
     }
 }
 
+#[inline(never)]
 fn parse_group(
     obj: &Map<String, Value>,
     path: &str,
@@ -280,6 +290,7 @@ fn parse_group(
     Some(Group { connector, filters })
 }
 
+#[inline(never)]
 fn parse_filter(
     obj: &Map<String, Value>,
     path: &dyn Fn() -> String,
@@ -467,6 +478,7 @@ fn parse_filter(
 }
 
 /// Which `fieldValue` types make sense for each comparison.
+#[inline(never)]
 fn check_value(
     comparison: Comparison,
     value: Option<&Value>,
@@ -521,6 +533,7 @@ fn check_value(
     }
 }
 
+#[inline(never)]
 fn warn_unknown_keys(
     obj: &Map<String, Value>,
     path: &dyn Fn() -> String,
@@ -540,6 +553,7 @@ fn warn_unknown_keys(
 }
 
 /// Split and unescape an RFC 6901 pointer; `None` for a bad `~` escape.
+#[inline(never)]
 pub fn parse_pointer(p: &str) -> Option<Vec<String>> {
     let rest = p.strip_prefix('/')?;
     rest.split('/')

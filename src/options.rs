@@ -8,6 +8,9 @@
 //! formatting serde's error messages pull in cost 52 KB before wasm-opt
 //! (docs/decisions.md).
 
+// The options readers are built out of line, as error.rs says why: they run
+// when a spec or an options object is read, never when an event is matched.
+
 use crate::delivery::{DeliverOptions, EventTime, SignatureScheme};
 use crate::dialect::Dialect;
 use crate::error::{suggest, Code, Error};
@@ -24,6 +27,7 @@ pub trait Options: Default {
 
 /// Read an options object from its JSON text; `null` is every default.
 /// Unknown keys are refused, naming the key and the closest known one.
+#[inline(never)]
 pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
     // Not `json::parse`: options are what the caller wrote, not input, so
     // the input limit does not apply to them (were it to, `setLimits({
@@ -40,6 +44,7 @@ pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
 
 /// [`parse`] of a value already read (a set entry's `options` and
 /// `deliver`, and `set.deliver`'s options merged over a member's defaults).
+#[inline(never)]
 pub fn from_value<T: Options>(value: &Value, what: &str) -> Result<T, Error> {
     let map = match value {
         Value::Null => return Ok(T::default()),
@@ -76,10 +81,12 @@ pub struct Object<'a> {
 
 impl Object<'_> {
     /// A present, non-null value.
+    #[inline(never)]
     fn get(&self, key: &str) -> Option<&Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
+    #[inline(never)]
     fn wrong(&self, key: &str, expected: &str) -> Error {
         Error::new(
             Code::InvalidInput,
@@ -88,6 +95,7 @@ impl Object<'_> {
         .at(crate::error::join("", key))
     }
 
+    #[inline(never)]
     pub fn flag(&self, key: &str) -> Result<bool, Error> {
         match self.get(key) {
             None => Ok(false),
@@ -96,6 +104,7 @@ impl Object<'_> {
         }
     }
 
+    #[inline(never)]
     pub fn string(&self, key: &str) -> Result<Option<String>, Error> {
         match self.get(key) {
             None => Ok(None),
@@ -105,6 +114,7 @@ impl Object<'_> {
     }
 
     /// One of `names` (the first is the default when absent).
+    #[inline(never)]
     pub fn choice(&self, key: &str, names: &[&'static str]) -> Result<usize, Error> {
         match self.get(key) {
             None => Ok(0),
@@ -117,6 +127,7 @@ impl Object<'_> {
     }
 
     /// A whole number from 0 to `max`.
+    #[inline(never)]
     pub fn whole(&self, key: &str, max: u64) -> Result<Option<u64>, Error> {
         match self.get(key) {
             None => Ok(None),
@@ -129,11 +140,13 @@ impl Object<'_> {
         }
     }
 
+    #[inline(never)]
     pub fn value(&self, key: &str) -> Option<&Value> {
         self.get(key)
     }
 
     /// The object as given (`set.deliver` lays it over each member's defaults).
+    #[inline(never)]
     pub fn map(&self) -> &Map<String, Value> {
         self.map
     }
@@ -152,6 +165,7 @@ pub struct SpecOptions {
 
 impl Options for SpecOptions {
     const KEYS: &'static [&'static str] = &["dialect", "update", "allowPrivateNetworks"];
+    #[inline(never)]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(SpecOptions {
             dialect: o.string("dialect")?,
@@ -163,6 +177,7 @@ impl Options for SpecOptions {
 
 impl SpecOptions {
     /// The core's options; an unknown dialect is `unknown_dialect`.
+    #[inline(never)]
     pub fn to_compile(&self) -> Result<CompileOptions, Error> {
         let dialect = match &self.dialect {
             Some(name) => Some(Dialect::parse(name).map_err(|e| e.at("/dialect"))?),
@@ -195,6 +210,7 @@ const MAX_KEPT: u64 = (1 << 53) - 1;
 
 impl Options for PreviewOptionsIn {
     const KEYS: &'static [&'static str] = &["details", "format", "maxErrors", "maxResults"];
+    #[inline(never)]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(PreviewOptionsIn {
             details: o.flag("details")?,
@@ -208,6 +224,7 @@ impl Options for PreviewOptionsIn {
 impl PreviewOptionsIn {
     /// A set's preview: it counts matches per id, so it has no rows
     /// (`details`, `maxResults`) and saying either is refused.
+    #[inline(never)]
     pub fn for_set(self) -> Result<PreviewOptions, Error> {
         for (given, key) in [
             (self.details, "details"),
@@ -226,6 +243,7 @@ impl PreviewOptionsIn {
 }
 
 impl From<PreviewOptionsIn> for PreviewOptions {
+    #[inline(never)]
     fn from(o: PreviewOptionsIn) -> PreviewOptions {
         let kept = |n: Option<u64>| {
             n.map_or(crate::preview::DEFAULT_MAX_KEPT, |n| {
@@ -257,6 +275,7 @@ impl Options for DeliverOptionsIn {
         "heartbeat",
         "signature",
     ];
+    #[inline(never)]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         let event_time = match o.value("eventTime") {
             None => None,
@@ -304,6 +323,7 @@ pub struct VerifyOptionsIn {
 
 impl Options for VerifyOptionsIn {
     const KEYS: &'static [&'static str] = &["tolerance", "now", "scheme"];
+    #[inline(never)]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         let seconds = |k| Ok::<_, Error>(o.whole(k, i64::MAX as u64)?.map(|t| t as i64));
         let schemes = &crate::signing::SCHEMES;
@@ -331,6 +351,7 @@ pub struct Base64OptionsIn {
 
 impl Options for Base64OptionsIn {
     const KEYS: &'static [&'static str] = &["alphabet"];
+    #[inline(never)]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         let i = o.choice("alphabet", &["standard", "base64", "url", "base64url"])?;
         Ok(Base64OptionsIn { url: i >= 2 })
@@ -348,6 +369,7 @@ pub struct LimitsIn {
 
 impl Options for LimitsIn {
     const KEYS: &'static [&'static str] = &["maxInputBytes", "maxTreeBytes"];
+    #[inline(never)]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(LimitsIn {
             max_input_bytes: o.whole("maxInputBytes", u64::from(u32::MAX))?,

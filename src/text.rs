@@ -1,9 +1,13 @@
 //! Small text helpers for messages shown to people.
 
+// The message helpers are built out of line, as error.rs says why: they run
+// when a message is worded, never when an event is matched.
+
 use serde_json::Value;
 
 /// A user-supplied string quoted for a message, cut to 60 characters so a
 /// 10 MB string never turns into a 10 MB message.
+#[inline(never)]
 pub fn quote_short(s: &str) -> String {
     const MAX: usize = 60;
     let mut out: String = s.chars().take(MAX).collect();
@@ -17,6 +21,7 @@ pub fn quote_short(s: &str) -> String {
 /// out: the user information (`user:password@`), the query (Kanboard's
 /// `?token=`, a signed link's key) and the fragment each become `…`. A
 /// diagnostic must be safe to show, log and paste.
+#[inline(never)]
 pub fn quote_url(u: &str) -> String {
     let mut out = String::with_capacity(u.len().min(80));
     let (head, tail) = match u.find(['?', '#']) {
@@ -45,6 +50,7 @@ pub fn quote_url(u: &str) -> String {
 }
 
 /// A JSON value rendered for a message, cut like [`quote_short`].
+#[inline(never)]
 pub fn show(v: &Value) -> String {
     match v {
         Value::String(s) => quote_short(s),
@@ -62,6 +68,7 @@ pub fn show(v: &Value) -> String {
 }
 
 /// The JSON type name used in messages ("expected a string, got a number").
+#[inline(never)]
 pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

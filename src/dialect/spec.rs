@@ -1,6 +1,10 @@
 //! Reading specs and events: the checks every vendor module shares, each
 //! reporting with a JSON Pointer into the input.
 
+// The spec readers are built out of line, as error.rs says why. The four
+// event readers at the end are not: each vendor's `prepare` calls them for
+// every event.
+
 use crate::error::{join, unknown_message, Code, Diagnostic, Error};
 use crate::event::{At, State};
 use crate::text::type_name;
@@ -12,16 +16,19 @@ use serde_json::{Map, Value};
 pub struct Checkpoint(usize);
 
 impl Checkpoint {
+    #[inline(never)]
     pub fn new(diags: &[Diagnostic]) -> Checkpoint {
         Checkpoint(errors(diags))
     }
 
     /// Did any error diagnostic arrive since the checkpoint?
+    #[inline(never)]
     pub fn failed(self, diags: &[Diagnostic]) -> bool {
         errors(diags) > self.0
     }
 }
 
+#[inline(never)]
 fn errors(diags: &[Diagnostic]) -> usize {
     diags.iter().filter(|d| d.is_error()).count()
 }
@@ -38,6 +45,7 @@ pub enum Unknown {
 /// Report the keys of `obj` (at `path`) that are neither `known` nor
 /// `silent` (read-only keys of the vendor's responses, accepted so a pasted
 /// response still checks), naming the closest known key.
+#[inline(never)]
 pub fn unknown_keys(
     obj: &Map<String, Value>,
     path: &str,
@@ -61,6 +69,7 @@ pub fn unknown_keys(
 }
 
 /// A required, non-empty string field.
+#[inline(never)]
 pub fn required_string<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
@@ -97,6 +106,7 @@ pub fn required_string<'a>(
 }
 
 /// An optional field that must be a string when present (null is absent).
+#[inline(never)]
 pub fn optional_string<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
@@ -118,6 +128,7 @@ pub fn optional_string<'a>(
 
 /// A required string that must be exactly one of `known`; anything else is
 /// `code` with a "did you mean" hint naming the closest.
+#[inline(never)]
 pub fn required_choice<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
@@ -139,6 +150,7 @@ pub fn required_choice<'a>(
 }
 
 /// A required http(s) URL field.
+#[inline(never)]
 pub fn url_field(
     obj: &Map<String, Value>,
     key: &str,
@@ -149,6 +161,7 @@ pub fn url_field(
 }
 
 /// Is `u` an absolute http(s) URL? (An `invalid_url` error when not.)
+#[inline(never)]
 pub fn check_url(u: &str, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
     match crate::urls::parse_http_url(u) {
         Ok(_) => true,
@@ -175,6 +188,7 @@ pub fn check_url(u: &str, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
 /// document says it refuses these (hookmatch decision, docs/decisions.md).
 /// With `allowPrivateNetworks` the caller says the sender is its own (an
 /// edge router forwarding deliveries), and nothing is said.
+#[inline(never)]
 pub fn private_target(
     u: &str,
     key: &str,
@@ -198,6 +212,7 @@ pub fn private_target(
 }
 
 /// A boolean that vendors also write as `"true"`/`"false"`.
+#[inline(never)]
 pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
     match crate::json::field(obj, key) {
         None | Some(Value::Null) => false,
@@ -219,6 +234,7 @@ pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnosti
 }
 
 /// Copy the optional keys a spec has (null is absent) into its `toJSON`.
+#[inline(never)]
 pub fn copy_present(
     obj: &Map<String, Value>,
     keys: &[&'static str],

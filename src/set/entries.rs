@@ -4,6 +4,9 @@
 //! the others still compile. Kept apart from the set so the entry format
 //! grows here alone.
 
+// The entry readers are built out of line, as error.rs says why: they run
+// when a spec or an options object is read, never when an event is matched.
+
 use super::{DeliverDefaults, SubscriptionSet};
 use crate::dialect::Dialect;
 use crate::error::{join, Code, Error};
@@ -52,6 +55,7 @@ impl Options for EntryOptions {
         "options",
         "deliver",
     ];
+    #[inline(never)]
     fn read(o: &crate::options::Object<'_>) -> Result<Self, Error> {
         let flat = SpecOptions::read(o)?;
         let nested = match o.value("options") {
@@ -74,6 +78,7 @@ impl Options for EntryOptions {
 /// `options`, or `add`'s flat keys and its `options`): each key once, or
 /// twice with the same value; different values are refused rather than
 /// one silently winning. The error's path is the key under `options`.
+#[inline(never)]
 fn merge_spec_options(
     outer: Option<SpecOptions>,
     inner: Option<SpecOptions>,
@@ -102,6 +107,7 @@ fn merge_spec_options(
 impl SubscriptionSet {
     /// Compile `[{id, spec, dialect?}, ...]`; invalid entries are reported in
     /// [`SubscriptionSet::errors`] and do not stop the others.
+    #[inline(never)]
     pub fn compile(entries: &Value) -> Result<SubscriptionSet, Error> {
         let list = entries.as_array().ok_or_else(|| {
             Error::new(
