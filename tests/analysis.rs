@@ -30,8 +30,30 @@ fn contradictory_equalities_never_match() {
         .expect("never_matches");
     assert_eq!(d.path, "/filters/1");
     assert!(d.message.contains("/filters/0"), "{}", d.message);
+    // Each filter named as the spec writes it: field, comparison, value.
+    assert!(d.message.contains(r#"status eq "CPL""#), "{}", d.message);
+    assert!(d.message.contains(r#"status eq "CUR""#), "{}", d.message);
     let sub = Subscription::compile(&spec, CompileOptions::default()).unwrap();
     assert_eq!(sub.example(None, None).unwrap(), None);
+}
+
+#[test]
+fn a_filter_against_the_subscriptions_own_object_never_matches() {
+    // A TASK subscription receives TASK events only (Workfront's objCode
+    // is the subscription's), so newState.objCode is never PROJ.
+    let spec = wf(json!([{"fieldName": "objCode", "fieldValue": "PROJ", "comparison": "eq"}]));
+    let l = lint(&spec, CompileOptions::default());
+    let d = l
+        .iter()
+        .find(|d| d.code == Code::NeverMatches)
+        .expect("never_matches");
+    assert_eq!(d.path, "/filters/0");
+    assert!(d.message.contains(r#"objCode eq "PROJ""#), "{}", d.message);
+    assert!(
+        d.message.contains(r#"the subscription's objCode "TASK""#),
+        "{}",
+        d.message
+    );
 }
 
 #[test]

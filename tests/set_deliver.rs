@@ -155,6 +155,28 @@ fn a_message_the_vendor_refuses_is_left_out() {
 }
 
 #[test]
+fn an_event_tree_over_the_limit_is_refused_as_its_text_is() {
+    // Workfront delivers no message over 1 MiB (docs/vendors/workfront.md):
+    // an event given as a tree is measured by its JSON text.
+    let sub = Subscription::compile(
+        &workfront("https://a.example/hook"),
+        CompileOptions::default(),
+    )
+    .unwrap();
+    for (name_len, fires) in [(1000, true), (1024 * 1024 + 10, false)] {
+        let event = workfront_event(name_len);
+        let text = event.to_string();
+        assert_eq!(
+            sub.matches_text(text.as_bytes()).unwrap(),
+            fires,
+            "{name_len}"
+        );
+        assert_eq!(sub.matches(&event).unwrap(), fires, "{name_len}");
+        assert_eq!(sub.explain(&event).unwrap().matched, fires, "{name_len}");
+    }
+}
+
+#[test]
 fn per_member_options_allow_a_private_target() {
     let loopback = kanboard("http://127.0.0.1:8788/kanboard");
     let entries = json!([
