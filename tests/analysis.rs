@@ -2,7 +2,7 @@
 //! vendors' own examples, and its properties over generated specs.
 // Tests read JSON either way; the crate reads it through from_slice (clippy.toml).
 #![allow(clippy::disallowed_methods)]
-use hookmatch::error::Code;
+use hookmatch::error::{Code, Diagnostic};
 use hookmatch::subscription::{diff, lint, CompileOptions, Subscription};
 use serde_json::{json, Value};
 
@@ -11,6 +11,14 @@ fn codes(spec: &Value) -> Vec<(String, String)> {
         .into_iter()
         .map(|d| (d.code.as_str().to_string(), d.path))
         .collect()
+}
+
+/// lint's `never_matches` finding for `spec` (the test fails without one).
+fn never_matches(spec: &Value) -> Diagnostic {
+    lint(spec, CompileOptions::default())
+        .into_iter()
+        .find(|d| d.code == Code::NeverMatches)
+        .expect("never_matches")
 }
 
 fn wf(filters: Value) -> Value {
@@ -23,11 +31,7 @@ fn contradictory_equalities_never_match() {
         {"fieldName": "status", "fieldValue": "CUR", "comparison": "eq"},
         {"fieldName": "status", "fieldValue": "CPL", "comparison": "eq"}
     ]));
-    let l = lint(&spec, CompileOptions::default());
-    let d = l
-        .iter()
-        .find(|d| d.code == Code::NeverMatches)
-        .expect("never_matches");
+    let d = never_matches(&spec);
     assert_eq!(d.path, "/filters/1");
     assert!(d.message.contains("/filters/0"), "{}", d.message);
     // Each filter named as the spec writes it: field, comparison, value.
@@ -42,11 +46,7 @@ fn a_filter_against_the_subscriptions_own_object_never_matches() {
     // A TASK subscription receives TASK events only (Workfront's objCode
     // is the subscription's), so newState.objCode is never PROJ.
     let spec = wf(json!([{"fieldName": "objCode", "fieldValue": "PROJ", "comparison": "eq"}]));
-    let l = lint(&spec, CompileOptions::default());
-    let d = l
-        .iter()
-        .find(|d| d.code == Code::NeverMatches)
-        .expect("never_matches");
+    let d = never_matches(&spec);
     assert_eq!(d.path, "/filters/0");
     assert!(d.message.contains(r#"objCode eq "PROJ""#), "{}", d.message);
     assert!(
