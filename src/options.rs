@@ -33,7 +33,7 @@ pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
     // the input limit does not apply to them (were it to, `setLimits({
     // maxInputBytes: 10 })` could never be undone: the options that lift
     // it are longer than 10 bytes). serde_json's own depth limit holds.
-    let value: Value = serde_json::from_slice(text.as_bytes()).map_err(|e| {
+    let value: Value = crate::json::parser::value(text.as_bytes()).map_err(|e| {
         Error::new(
             Code::InvalidInput,
             crate::json::syntax_error(&e, what).message,

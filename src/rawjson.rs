@@ -176,12 +176,8 @@ pub fn decode_string(raw: &str) -> Option<String> {
     if !inner.contains('\\') {
         return Some(inner.to_string());
     }
-    // serde_json decodes escapes exactly as the parse that accepted it (as
-    // a Value: its String visitor would pull float formatting into the wasm).
-    match serde_json::from_slice::<serde_json::Value>(raw.as_bytes()).ok()? {
-        serde_json::Value::String(s) => Some(s),
-        _ => None,
-    }
+    // Escapes decode exactly as the parse that accepted the text.
+    crate::json::parser::string(raw)
 }
 
 /// `s` as a JSON string literal in `style`.

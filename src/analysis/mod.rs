@@ -266,7 +266,7 @@ impl<'p> Space<'p> {
         // The vendor's own value first (Asana's "task", "added"): an event
         // that must hold some value there reads like a real one.
         let skeleton: Value =
-            serde_json::from_slice(self.shape.skeleton.as_bytes()).unwrap_or(Value::Null);
+            crate::json::parser::value(self.shape.skeleton.as_bytes()).unwrap_or(Value::Null);
         for (slot, vals) in values.iter_mut().enumerate() {
             if let (Some(v), _) = read_pair(self.shape, &skeleton, &self.slots[slot]) {
                 vals.insert(0, v);
@@ -598,7 +598,7 @@ impl<'p> Space<'p> {
     fn build(&self, choice: &[usize], base: Option<&Value>) -> Value {
         let shape = self.shape;
         let mut event = base.cloned().unwrap_or_else(|| {
-            serde_json::from_slice(shape.skeleton.as_bytes())
+            crate::json::parser::value(shape.skeleton.as_bytes())
                 .unwrap_or_else(|_| Value::Object(Map::new()))
         });
         if !event.is_object() {

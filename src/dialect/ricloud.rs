@@ -365,7 +365,7 @@ impl Deliver for RicloudDelivery {
     ) -> Result<Delivery, Error> {
         let id =
             crate::rawjson::member(text, "id").and_then(|raw| {
-                match serde_json::from_slice::<Value>(raw.as_bytes()).ok()? {
+                match crate::json::parser::value(raw.as_bytes()).ok()? {
                     Value::String(s) => Some(s),
                     Value::Number(n) => Some(n.to_string()),
                     _ => None,

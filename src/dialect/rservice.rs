@@ -449,7 +449,7 @@ impl RServiceDelivery {
             Some(raw) => rawjson::write_compact(raw, Style::Plain, &mut out),
             None => out.push_str("null"),
         }
-        let keys: Vec<String> = serde_json::from_slice::<Value>(text.as_bytes())
+        let keys: Vec<String> = crate::json::parser::value(text.as_bytes())
             .ok()
             .and_then(|v| Some(v.as_object()?.keys().cloned().collect()))
             .unwrap_or_default();

@@ -438,7 +438,7 @@ fn state<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
         )
         .at(crate::error::join("", key))
     })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+    let value: Value = crate::json::parser::value(&bytes).map_err(|e| {
         Error::new(
             Code::InvalidEvent,
             format!("{key} is base64 of text that is not valid JSON: {e} (in the decoded text)"),
@@ -498,7 +498,7 @@ impl WorkfrontDelivery {
             .event_time
             .or_else(|| {
                 let raw = member("eventTime")?;
-                EventTime::from_json(&serde_json::from_slice(raw.as_bytes()).ok()?)
+                EventTime::from_json(&crate::json::parser::value(raw.as_bytes()).ok()?)
             })
             .or_else(|| opts.now_ms.and_then(EventTime::from_millis))
             .unwrap_or(EventTime {

@@ -241,22 +241,19 @@ fn element_error(
     item: &str,
     i: usize,
     line: Option<usize>,
-    e: &serde_json::Error,
+    e: &crate::json::parser::SyntaxError,
 ) -> Error {
-    let detail = e.to_string();
-    let head = detail
-        .find(" at line")
-        .map_or(detail.as_str(), |at| &detail[..at]);
+    let head = e.message();
     // Where the element starts in the document: serde_json counts lines
     // and byte columns from there.
     let start = offset_in(doc, item);
     let before = doc.get(..start).unwrap_or_default();
     let start_line = before.matches('\n').count() + 1;
     let start_col = start - before.rfind('\n').map_or(0, |n| n + 1) + 1;
-    let (l, c) = if e.line() <= 1 {
-        (start_line, start_col + e.column().saturating_sub(1))
+    let (l, c) = if e.line <= 1 {
+        (start_line, start_col + e.column.saturating_sub(1))
     } else {
-        (start_line + e.line() - 1, e.column())
+        (start_line + e.line - 1, e.column)
     };
     let escape = head.contains("surrogate") || head.contains("hex escape");
     let hint = if escape && (item.contains("\\ud") || item.contains("\\uD")) {

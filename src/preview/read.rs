@@ -423,11 +423,11 @@ pub fn read_all(input: &[u8], format: Format, sink: &mut dyn Sink) -> Result<(),
 /// Validated without building anything: a projection that keeps nothing
 /// still keeps an array whole, and the first line of a batch is often one
 /// array of every event (measured natively, a 15 MB one: 407 ms through
-/// the projection, 18 ms this way). UTF-8 needs no pass of its own:
-/// serde_json's slice reader checks every string it reads (`Checked` reads
-/// them as `&str`), and outside strings a byte above 0x7F is a syntax error.
+/// the projection, 18 ms this way). UTF-8 needs no pass of its own: the
+/// parser checks every string it reads, and outside strings a byte above
+/// 0x7F is a syntax error.
 fn is_json(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<Checked>(bytes).is_ok()
+    crate::json::parser::check(bytes).is_ok()
 }
 
 /// Is `bytes` an array whose elements can be told apart, though some are
@@ -519,13 +519,13 @@ fn json_documents(all: &[u8], strict: bool, sink: &mut dyn Sink) {
             return sink.error(err.line.map(|l| l as usize), err);
         }
     };
-    let mut stream = serde_json::Deserializer::from_slice(all).into_iter::<Checked>();
+    let mut stream = crate::json::parser::Documents::new(all);
     let mut start = 0;
     let mut documents: Vec<(usize, usize)> = Vec::new();
     loop {
         match stream.next() {
             None => break,
-            Some(Ok(Checked)) => {
+            Some(Ok(())) => {
                 let end = stream.byte_offset();
                 let begin = start
                     + text
@@ -540,7 +540,7 @@ fn json_documents(all: &[u8], strict: bool, sink: &mut dyn Sink) {
                     // element that is not JSON is one error (`events_of`).
                     return sink.document(text.trim_matches(JSON_SPACE), None, true);
                 }
-                if !strict && first_line_is_broken(all, &documents, e.line()) {
+                if !strict && first_line_is_broken(all, &documents, e.line) {
                     return ndjson_after_all(all, sink);
                 }
                 // Documents one after another, then one that is broken.
@@ -609,18 +609,6 @@ fn ndjson_after_all(all: &[u8], sink: &mut dyn Sink) {
     reader.released = true;
     reader.lines(all, sink);
     reader.finish(sink);
-}
-
-/// A document validated as a full parse validates it, and not kept.
-struct Checked;
-
-impl<'de> serde::Deserialize<'de> for Checked {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
-        use serde::de::DeserializeSeed;
-        crate::projection::reference::Skip
-            .deserialize(d)
-            .map(|()| Checked)
-    }
 }
 
 #[cfg(test)]

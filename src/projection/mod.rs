@@ -9,26 +9,33 @@
 //! reads is kept whole.
 //!
 //! The parts depend on [`paths::Projection`] only: `scan` (the
-//! hand-written scanner), [`mod@reference`] (serde_json, which decides whatever
-//! the scanner is unsure of) and [`plan`] (what a compiled plan reads).
+//! hand-written scanner) and [`plan`] (what a compiled plan reads). The
+//! scanner refuses exactly what [`crate::json::parser`] refuses (its tests
+//! and `tests/json_parser.rs` hold both to serde_json's answers), and the
+//! parser words the error. `reference`, serde_json's reader projecting
+//! through serde's visitors, is the scanner's oracle in its tests.
 
 mod paths;
 pub mod plan;
+#[cfg(test)]
 pub mod reference;
 pub(crate) mod scan;
 
 pub use paths::Projection;
-pub use reference::parse_with_serde;
 
 use crate::event::Node;
+use crate::json::parser::{self, SyntaxError};
 
-/// Parse JSON text keeping only what `p` names. Errors are serde_json's,
-/// exactly as a full parse would report them.
-pub fn parse<'p>(text: &str, p: &'p Projection) -> Result<Node<'p>, serde_json::Error> {
+/// Parse JSON text keeping only what `p` names. Errors are worded, and
+/// placed, as a full parse words and places them.
+pub fn parse<'p>(text: &str, p: &'p Projection) -> Result<Node<'p>, SyntaxError> {
     if let Some(node) = scan::project(text, p) {
         return Ok(node);
     }
-    parse_with_serde(text, p).map(Node::Whole)
+    parser::check(text.as_bytes())?;
+    // Not reached while the scanner and the parser agree (their tests);
+    // were they not to, the whole tree answers as the projected one would.
+    parser::value(text.as_bytes()).map(Node::Whole)
 }
 
 #[cfg(test)]

@@ -4,23 +4,23 @@
 //!
 //! Going through serde's `Deserializer` costs a decoded copy of every
 //! skipped string and a visitor call per token; this scanner skips plain
-//! string bytes eight at a time and never copies what it skips. It is
-//! allowed to be *stricter* than serde_json, never more lenient: whenever it
-//! is unsure (a lone surrogate, a number near the edge of `f64`, nesting near
-//! serde_json's limit, any syntax error) it answers `None`, and the caller
-//! re-reads the text with serde_json, which then decides and words the error.
-//! So the fast path changes how fast a document is read, never whether it is
-//! accepted or what it holds.
+//! string bytes eight at a time and never copies what it skips. It accepts
+//! exactly what [`crate::json::parser`] accepts (serde_json's answers: the
+//! same nesting limit, numbers refused past `f64`, escapes decoded by the
+//! parser's own functions) and answers `None` for anything else; the
+//! caller then asks the parser to word the error. So the fast path changes
+//! how fast a document is read, never whether it is accepted or what it
+//! holds.
 
 use super::paths::Projection;
 use crate::event::Node;
 use serde_json::Value;
 
-/// Deepest nesting followed here. serde_json rejects 128 levels; stopping
-/// short of that leaves the decision on deep documents to it.
-const MAX_DEPTH: usize = 120;
+/// Nesting refused here: the 128th open bracket, as serde_json refuses it
+/// (`json::MAX_DEPTH`).
+const MAX_DEPTH: usize = crate::json::MAX_DEPTH;
 
-/// The projected value of `text`, or `None` to ask serde_json.
+/// The projected value of `text`, or `None` when it is not JSON.
 pub(crate) fn project<'p>(text: &str, p: &'p Projection) -> Option<Node<'p>> {
     let mut s = Scanner::new(text);
     s.ws();
@@ -125,9 +125,9 @@ impl<'a> Scanner<'a> {
     /// Validate one value and build it in full. Plain strings and literals
     /// are built here; a plain string equal to one of `constants` (the
     /// strings the plans compare this place with: no escapes, the same
-    /// bytes, so the same value) is that constant, not a copy. Anything else
-    /// is handed, already validated, to serde_json so numbers and escapes
-    /// decode exactly as a full parse.
+    /// bytes, so the same value) is that constant, not a copy. Numbers and
+    /// strings with escapes are read by the parser's own functions, already
+    /// validated, so they decode exactly as a full parse.
     fn whole<'p>(&mut self, constants: &'p [Value]) -> Option<Node<'p>> {
         let start = self.i;
         let whole = |v| Some(Node::Whole(v));
@@ -144,6 +144,8 @@ impl<'a> Scanner<'a> {
                         None => whole(Value::String(raw.to_owned())),
                     };
                 }
+                return crate::json::parser::string(self.text.get(start..self.i)?)
+                    .map(|s| Node::Whole(Value::String(s)));
             }
             b't' => {
                 return self
@@ -158,9 +160,14 @@ impl<'a> Scanner<'a> {
             b'n' => return self.literal(b"null").and_then(|()| whole(Value::Null)),
             _ => self.skip()?,
         }
-        serde_json::from_slice(self.text.get(start..self.i)?.as_bytes())
-            .ok()
-            .map(Node::Whole)
+        match self.b.get(start)? {
+            b'-' | b'0'..=b'9' => crate::json::parser::number(self.text.get(start..self.i)?)
+                .map(|n| Node::Whole(Value::Number(n))),
+            // An array or object kept whole: the parser builds it.
+            _ => crate::json::parser::value(self.text.get(start..self.i)?.as_bytes())
+                .ok()
+                .map(Node::Whole),
+        }
     }
 
     fn object<'p>(&mut self, p: &'p Projection) -> Option<Node<'p>> {
@@ -204,11 +211,8 @@ impl<'a> Scanner<'a> {
         }
         let start = self.i;
         if self.string()? {
-            // Decoded as a Value, not a String: serde's String visitor
-            // would pull float formatting into the wasm for its errors.
-            let key: Value =
-                serde_json::from_slice(self.text.get(start..self.i)?.as_bytes()).ok()?;
-            Some(p.child(key.as_str()?))
+            let key = crate::json::parser::string(self.text.get(start..self.i)?)?;
+            Some(p.child(&key))
         } else {
             Some(p.child(self.text.get(start + 1..self.i - 1)?))
         }
@@ -396,9 +400,13 @@ impl<'a> Scanner<'a> {
         self.i - start
     }
 
-    /// Pass over a number. serde_json rejects numbers beyond `f64`; plain
+    /// Pass over a number. serde_json refuses numbers beyond `f64`; plain
     /// decimals of up to 300 integer digits are always inside it, anything
-    /// with an exponent is checked by value, and the edge is left to serde_json.
+    /// else is checked by value (core's correctly rounded `f64::from_str`:
+    /// infinite past the largest `f64`, as serde_json's exact reader is).
+    /// An exponent past `i32` is zero or out of range as a value too: the
+    /// parser's rule (refused only on a mantissa that is not zero and a
+    /// positive exponent) is what `from_str` answers.
     fn number(&mut self) -> Option<()> {
         let start = self.i;
         if self.peek() == Some(b'-') {
@@ -433,7 +441,7 @@ impl<'a> Scanner<'a> {
             return Some(());
         }
         let v: f64 = self.text.get(start..self.i)?.parse().ok()?;
-        (v.abs() < 1e300).then_some(())
+        v.is_finite().then_some(())
     }
 }
 
@@ -645,7 +653,7 @@ mod tests {
                 shared_seen += fast.as_ref().map_or(0, shared);
                 assert_eq!(
                     fast.map(|n| n.to_value()),
-                    crate::projection::parse_with_serde(&text, &p).ok(),
+                    crate::projection::reference::parse_with_serde(&text, &p).ok(),
                     "{text}"
                 );
             }
@@ -689,7 +697,7 @@ mod tests {
             let p = &projections()[which];
             if let Some(v) = project(&text, p) {
                 prop_assert!(serde_json::from_str::<Value>(&text).is_ok(), "laxer on {}", text);
-                prop_assert_eq!(Some(v.to_value()), crate::projection::parse_with_serde(&text, p).ok());
+                prop_assert_eq!(Some(v.to_value()), crate::projection::reference::parse_with_serde(&text, p).ok());
             }
             if is_valid(&text) {
                 prop_assert!(serde_json::from_str::<Value>(&text).is_ok(), "laxer on {}", text);

@@ -1,7 +1,10 @@
 //! JSON input with limits: size is checked before parsing, nesting is bounded
 //! by serde_json's recursion limit (128), and syntax errors carry line/column.
 
+pub mod parser;
+
 use crate::error::{Code, Error};
+use parser::SyntaxError;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -121,7 +124,7 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Value, Error> {
 /// one string (a delivery's body: its tree costs what its text does).
 pub fn parse_flat(bytes: &[u8], what: &str) -> Result<Value, Error> {
     check_size(bytes.len(), what)?;
-    serde_json::from_slice(bytes).map_err(|e| syntax_error(&e, what))
+    parser::value(bytes).map_err(|e| syntax_error(&e, what))
 }
 
 /// Sixteen bytes as one SIMD vector, built lane by lane from a checked
@@ -193,55 +196,45 @@ pub fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Error> {
     })
 }
 
-/// Turn a serde_json error into `invalid_json` with line and column.
-pub fn syntax_error(e: &serde_json::Error, what: &str) -> Error {
-    let detail = e.to_string();
-    // serde_json says "recursion limit exceeded"; say what the limit is.
-    let detail = if detail.starts_with("recursion limit exceeded") {
+/// Turn a syntax error into `invalid_json` with line and column.
+pub fn syntax_error(e: &SyntaxError, what: &str) -> Error {
+    // The parser says "recursion limit exceeded"; say what the limit is.
+    let detail = if e.kind == parser::Syntax::RecursionLimitExceeded {
         format!(
-            "nesting deeper than {MAX_DEPTH} levels {}",
-            strip_prefix_pos(&detail)
+            "nesting deeper than {MAX_DEPTH} levels at line {} column {}",
+            e.line, e.column
         )
     } else {
-        detail
+        e.to_string()
     };
     let mut err = Error::new(
         Code::InvalidJson,
         format!("{what} is not valid JSON: {detail}"),
     );
-    if e.line() > 0 {
-        err.line = Some(to_u32(e.line()));
-        err.column = Some(to_u32(e.column()));
-    }
+    err.line = Some(to_u32(e.line));
+    err.column = Some(to_u32(e.column));
     err
 }
 
 /// An error inside one NDJSON line: the line number is the batch's, so say
 /// only the column.
-pub fn line_syntax_error(e: &serde_json::Error, line: usize) -> Error {
-    let detail = e.to_string();
-    let head = detail
-        .find(" at line")
-        .map_or(detail.as_str(), |i| &detail[..i]);
+pub fn line_syntax_error(e: &SyntaxError, line: usize) -> Error {
+    let head = e.message();
     let mut err = Error::new(
         Code::InvalidJson,
         format!(
             "line {line} is not valid JSON: {head} at column {}",
-            e.column()
+            e.column
         ),
     );
     err.line = Some(to_u32(line));
-    err.column = Some(to_u32(e.column()));
+    err.column = Some(to_u32(e.column));
     err
 }
 
 /// Positions past 4 GiB cannot occur under the input size limit; saturate anyway.
 pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn strip_prefix_pos(detail: &str) -> &str {
-    detail.find(" at line").map_or("", |i| &detail[i + 1..])
 }
 
 #[cfg(test)]
