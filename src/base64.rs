@@ -128,7 +128,7 @@ fn describe(e: DecodeError, text: &[u8], alphabet: Alphabet) -> Base64Error {
 
 fn show_byte(b: u8) -> String {
     if b.is_ascii_graphic() {
-        format!("{:?}", b as char)
+        crate::text::quote_char(char::from(b))
     } else {
         format!("0x{b:02X}")
     }

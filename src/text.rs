@@ -17,6 +17,23 @@ pub fn quote_short(s: &str) -> String {
     serde_json::to_string(&out).unwrap_or_else(|_| "\"?\"".to_string())
 }
 
+/// A character quoted for a message: itself between double quotes when it
+/// is visible ASCII, and with its code point too when it is not (an
+/// invisible or look-alike character must be findable). Not `{:?}`: Rust's
+/// escaping brings core's Unicode tables into the wasm.
+#[inline(never)]
+pub fn quote_char(c: char) -> String {
+    if c.is_ascii_graphic() {
+        quote_short(c.encode_utf8(&mut [0; 4]))
+    } else {
+        format!(
+            "{} (U+{:04X})",
+            quote_short(c.encode_utf8(&mut [0; 4])),
+            c as u32
+        )
+    }
+}
+
 /// A URL quoted for a message with the parts that may carry a secret left
 /// out: the user information (`user:password@`), the query (Kanboard's
 /// `?token=`, a signed link's key) and the fragment each become `…`. A

@@ -280,7 +280,8 @@ fn split_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
                     Ok((&hostport[..i], Some(p)))
                 }
                 _ => Err(format!(
-                    "the port {digits:?} is not a number from 0 to 65535"
+                    "the port {} is not a number from 0 to 65535",
+                    crate::text::quote_short(digits)
                 )),
             }
         }
@@ -299,7 +300,7 @@ fn describe(c: char) -> String {
     } else if c.is_control() || c.is_whitespace() {
         format!("the control character U+{:04X}", c as u32)
     } else {
-        format!("{c:?}")
+        crate::text::quote_char(c)
     }
 }
 
@@ -352,7 +353,7 @@ mod tests {
         );
         assert_eq!(
             parse_http_url("https://ex!ample.com").err().as_deref(),
-            Some("the host ex!ample.com contains '!'")
+            Some("the host ex!ample.com contains \"!\"")
         );
         assert_eq!(
             parse_http_url("https://a..b").err().as_deref(),

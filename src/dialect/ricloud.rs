@@ -194,7 +194,7 @@ fn compile(
     let reason = match state.as_str() {
         "valid" => "the config is valid, so it delivers".to_string(),
         "new" => "the config's state is \"new\": ricloud only delivers through a valid config, and a new one becomes valid when its webhook_config.test passes (deliver(null, { test: true }) previews that test)".to_string(),
-        other => format!("the config's state is {other:?}; ricloud only delivers through a valid config"),
+        other => format!("the config's state is {}; ricloud only delivers through a valid config", crate::text::quote_short(other)),
     };
     let gate = vec![GateCheck {
         field: "state",
@@ -238,7 +238,7 @@ fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
         Some(Value::String(s)) if STATES.contains(&s.as_str()) => diags.push(Diagnostic::error(
             Code::StateNotSettable,
             "/state",
-            format!("an update can only set state to \"new\" or \"deactivated\"; {s:?} is set by ricloud's own test"),
+            format!("an update can only set state to \"new\" or \"deactivated\"; {} is set by ricloud's own test", crate::text::quote_short(s)),
         )),
         Some(Value::String(s)) => diags.push(Diagnostic::error(
             Code::UnknownState,

@@ -102,7 +102,7 @@ impl SubscriptionSet {
                 continue;
             };
             let in_member = |mut e: Error| {
-                e.message = format!("member {:?}: {}", m.id, e.message);
+                e.message = format!("member {}: {}", crate::text::quote_short(&m.id), e.message);
                 e
             };
             let mut o = m.defaults.under(opts).map_err(in_member)?;

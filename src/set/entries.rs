@@ -144,7 +144,7 @@ impl SubscriptionSet {
                 set.errors.push(fail(
                     Code::DuplicateId,
                     join(&path(), "id"),
-                    format!("id {id_str:?} is used twice"),
+                    format!("id {} is used twice", crate::text::quote_short(id_str)),
                 ));
                 continue;
             }

@@ -6,6 +6,7 @@
 use super::{HashMap, Member, SubscriptionSet};
 use crate::error::{Code, Diagnostic};
 use crate::subscription::Subscription;
+use crate::text::quote_short;
 use serde::Serialize;
 
 impl SubscriptionSet {
@@ -67,8 +68,8 @@ impl SubscriptionSet {
                     Code::DuplicateSubscription,
                     "",
                     format!(
-                        "{:?} is the same subscription as {:?}: they differ in no field the vendor compares, so the vendor refuses the second or delivers every event twice",
-                        m.id, members[duplicate].id
+                        "{} is the same subscription as {}: they differ in no field the vendor compares, so the vendor refuses the second or delivers every event twice",
+                        quote_short(&m.id), quote_short(&members[duplicate].id)
                     ),
                 ));
             } else if let Some((i, witness)) =
@@ -96,8 +97,8 @@ impl SubscriptionSet {
                     Code::OverlappingDelivery,
                     "",
                     format!(
-                        "{:?} and {:?} send to the same target and both fire for some events, which the receiver then gets twice, e.g. {}",
-                        members[i].id, m.id, crate::json::text(&witness)
+                        "{} and {} send to the same target and both fire for some events, which the receiver then gets twice, e.g. {}",
+                        quote_short(&members[i].id), quote_short(&m.id), crate::json::text(&witness)
                     ),
                 ));
             }
@@ -110,8 +111,8 @@ impl SubscriptionSet {
                     Code::AnalysisIncomplete,
                     "",
                     format!(
-                        "{:?} was compared for overlapping_delivery with the {OVERLAP_PEERS} members before it that send to the same target, not with the other {}",
-                        m.id,
+                        "{} was compared for overlapping_delivery with the {OVERLAP_PEERS} members before it that send to the same target, not with the other {}",
+                        quote_short(&m.id),
                         earlier.len() - OVERLAP_PEERS
                     ),
                 ));

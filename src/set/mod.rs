@@ -118,7 +118,7 @@ impl SubscriptionSet {
         if self.positions.contains_key(id) {
             return Err(Error::new(
                 Code::InvalidInput,
-                format!("id {id:?} is already in the set"),
+                format!("id {} is already in the set", crate::text::quote_short(id)),
             )
             .at("/id"));
         }
@@ -246,7 +246,10 @@ impl SubscriptionSet {
             .ok_or_else(|| {
                 Error::new(
                     Code::InvalidInput,
-                    format!("no subscription with id {id:?} in the set"),
+                    format!(
+                        "no subscription with id {} in the set",
+                        crate::text::quote_short(id)
+                    ),
                 )
             })?;
         m.sub.explain(event)

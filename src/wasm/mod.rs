@@ -1257,10 +1257,12 @@ fn check_js_string_size(s: &js_sys::JsString, what: &str) -> Result<(), JsValue>
 /// Core data to a plain JS value, through JSON text: `JSON.parse` defines
 /// keys such as `__proto__` as own data properties, never as prototypes.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| {
+    // Writing fails only on a map key that is not a string, which no
+    // output type has; serde_json's error wording is not worth its bytes.
+    let text = serde_json::to_string(value).map_err(|_| {
         js_error(&Error::new(
             Code::InvalidInput,
-            format!("cannot encode the result: {e}"),
+            "cannot encode the result as JSON",
         ))
     })?;
     JSON::parse(&text)
