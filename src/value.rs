@@ -89,7 +89,7 @@ pub fn parse_number(s: &str) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    s.parse::<f64>().ok().filter(|f| f.is_finite())
+    Some(crate::json::float::parse(b)).filter(|f| f.is_finite())
 }
 
 /// An ISO 8601 date or date-time as nanoseconds since the Unix epoch.

@@ -653,7 +653,7 @@ mod tests {
             if let Some(cut) = t.get(..t.len().saturating_sub(1)) {
                 pool.push(json!(cut));
             }
-            if let Ok(n) = t.parse::<f64>() {
+            if let Some(n) = crate::value::parse_number(t) {
                 for d in [-1.0, -0.25, 0.0, 0.25, 1.0] {
                     pool.push(json!(n + d));
                     pool.push(json!((n + d).to_string()));

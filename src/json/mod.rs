@@ -1,6 +1,7 @@
 //! JSON input with limits: size is checked before parsing, nesting is bounded
 //! by serde_json's recursion limit (128), and syntax errors carry line/column.
 
+pub mod float;
 pub mod parser;
 
 use crate::error::{Code, Error};

@@ -8,8 +8,8 @@
 //! they were 24 KB of the 244 KB (gzipped) module a matching page
 //! downloads, measured by taking them out (docs/performance.md). Here one
 //! walk serves every reader of JSON text in the crate, numbers go through
-//! core's `f64::from_str` (correctly rounded, and in the module already for
-//! the event scanner), and serde_json keeps what it is used for: `Value`,
+//! [`super::float`] (correctly rounded, as serde_json's exact reader and
+//! core's parser are), and serde_json keeps what it is used for: `Value`,
 //! `Map`, `Number` and writing text.
 //!
 //! Why its answers are serde_json's: every caller used to read through
@@ -676,7 +676,7 @@ impl<'a> Parser<'a> {
                     .ok_or_else(|| self.error(Syntax::NumberOutOfRange));
             }
         }
-        match text.parse::<f64>().ok().and_then(Number::from_f64) {
+        match Number::from_f64(super::float::parse(text.as_bytes())) {
             Some(n) => Ok(n),
             None => Err(self.error(Syntax::NumberOutOfRange)),
         }

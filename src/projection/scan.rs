@@ -402,8 +402,8 @@ impl<'a> Scanner<'a> {
 
     /// Pass over a number. serde_json refuses numbers beyond `f64`; plain
     /// decimals of up to 300 integer digits are always inside it, anything
-    /// else is checked by value (core's correctly rounded `f64::from_str`:
-    /// infinite past the largest `f64`, as serde_json's exact reader is).
+    /// else is checked by value (`json::float`, correctly rounded: infinite
+    /// past the largest `f64`, as serde_json's exact reader refuses it).
     /// An exponent past `i32` is zero or out of range as a value too: the
     /// parser's rule (refused only on a mantissa that is not zero and a
     /// positive exponent) is what `from_str` answers.
@@ -440,7 +440,7 @@ impl<'a> Scanner<'a> {
         if !exponent && integer <= 300 {
             return Some(());
         }
-        let v: f64 = self.text.get(start..self.i)?.parse().ok()?;
+        let v = crate::json::float::parse(self.b.get(start..self.i)?);
         v.is_finite().then_some(())
     }
 }
