@@ -18,7 +18,7 @@ help:
 	@echo "make bench     benchmarks in Node and headless Chromium (README, Speed)"
 	@echo "make bench-summary [RUNS=N]  medians and ranges of the last N bench runs (default 5)"
 	@echo "make soak      1,000,000 mixed calls; make fuzz FUZZ_SECONDS=N: every fuzz target"
-	@echo "make mutants   cargo-mutants on signing, preview/read, analysis/values, delivery, eval, each vendor's deliver (docs/reliability.md)"
+	@echo "make mutants   cargo-mutants on signing, preview/read, analysis/values, delivery, eval, each vendor's deliver, the JSON reader and float parser (docs/reliability.md)"
 
 tools:
 	@scripts/tools.sh build
@@ -104,6 +104,7 @@ mutants:
 	-$(MUTANTS) --file src/delivery.rs --output target/mutants/delivery -- --lib --test conformance --test fixtures
 	-$(MUTANTS) --file src/eval.rs --output target/mutants/eval -- --lib --test conformance --test fixtures --test properties --test set
 	-$(MUTANTS) $(DELIVER_FILES) --re '$(DELIVER_RE)' --output target/mutants/deliver -- --lib --test conformance --test fixtures --test set_deliver
+	-$(MUTANTS) --file src/json/parser.rs --file src/json/float.rs --output target/mutants/json -- --lib --test json_parser --test json_float
 	@tail -n +1 target/mutants/*/mutants.out/missed.txt
 
 # Formatting, clippy on both targets, and rustdoc without warnings.
