@@ -201,8 +201,10 @@ fn midpoints_between_neighbours_round_to_even_and_a_hair_decides() {
             s.push_str("999999999");
             cases.push(format!("{s}e{exponent}"));
         }
-        // Past the 800 kept digits: a hair far out.
+        // Past the 800 kept digits: a hair far out, or only zeros (still
+        // the tie itself).
         cases.push(format!("{mantissa}{}1e{exponent}", "0".repeat(900)));
+        cases.push(format!("{mantissa}{}e{exponent}", "0".repeat(900)));
     }
     check_all(cases);
 }
@@ -230,6 +232,12 @@ fn a_table_of_edges_rounds_as_core_rounds_it() {
         "1.7976931348623158e308",
         "1.7976931348623159e308",
         "1e309",
+        "9.99e308",
+        "1e308",
+        "9.9e-325",
+        "2.4e-324",
+        "2.5e-324",
+        "3e-324",
         "1e-400",
         "1e-325",
         "1e-324",

@@ -52,7 +52,10 @@ fn oracle(bytes: &[u8]) -> Result<Value, String> {
 
 fn agree(bytes: &[u8]) -> Result<(), String> {
     let want = oracle(bytes);
-    let got = parser::value(bytes).map_err(|e| e.to_string());
+    // The message, line and column one by one (as `preview` words a line's
+    // error from them); `check` below is held to the whole `Display`.
+    let got = parser::value(bytes)
+        .map_err(|e| format!("{} at line {} column {}", e.message(), e.line, e.column));
     let ok = match (&want, &got) {
         (Ok(w), Ok(g)) => same(w, g),
         (Err(w), Err(g)) => w == g,
@@ -431,6 +434,14 @@ fn a_table_of_edges_reads_as_serde_json_reads_it() {
     .map(|s| s.as_bytes().to_vec())
     .collect();
     cases.push(deep(127).into_bytes());
+    // Far more sibling containers than the nesting limit: each one closed
+    // gives its level back.
+    cases.push(format!("[{}[]]", "[[]],".repeat(200)).into_bytes());
+    let members: String = (0..200)
+        .map(|i| format!("\"k{i}\":{{\"a\":{{}}}},"))
+        .collect();
+    cases.push(format!("{{{members}\"z\":{{}}}}").into_bytes());
+    cases.push(format!("[{}{}]", "{\"a\":[]},".repeat(200), deep(126)).into_bytes());
     cases.push(deep(128).into_bytes());
     cases.push(format!("{{\"a\":{}}}", deep(127)).into_bytes());
     cases.push(b"[\"\xff\"]".to_vec());

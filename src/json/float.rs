@@ -79,30 +79,45 @@ fn magnitude(body: &[u8]) -> f64 {
     if n == 0 {
         return 0.0;
     }
-    // The decimal exponent of the leading digit: past 10^309 nothing is
-    // finite, and below 10^-325 everything rounds to zero.
+    // The decimal exponent of the leading digit, and the exact edges:
+    // from 10^309 on nothing is finite (the largest f64 is 1.79…e308), and
+    // below 10^-324 everything rounds to zero (half the smallest
+    // subnormal is 2.47…e-324).
     let lead = n as i64 - 1 + q;
-    if lead > 309 {
+    if lead >= 309 {
         return f64::INFINITY;
     }
-    if lead < -325 {
+    if lead <= -325 {
         return 0.0;
     }
-    if n <= 19 && w <= 1 << 53 {
-        // D is exact as an f64; so is 10^|q| up to 22: one rounding.
-        if (0..=22).contains(&q) {
-            return w as f64 * POW10[q as usize];
-        }
-        if (-22..0).contains(&q) {
-            return w as f64 / POW10[(-q) as usize];
-        }
-        // A few more zeros still leave D × 10^(q-22) exact.
-        if q > 22 && q <= 22 + 15 && n as i64 + (q - 22) <= 15 {
-            let scaled = w * 10u64.pow((q - 22) as u32);
-            return scaled as f64 * POW10[22];
-        }
+    match fast(w, n, q) {
+        Some(f) => f,
+        None => exact(mantissa, q),
     }
-    exact(mantissa, q)
+}
+
+/// Clinger's fast path: D (n significant digits, the first 19 of them in
+/// `w`) × 10^q when that is one exact IEEE operation on exact operands,
+/// so rounded once, correctly; `None` otherwise.
+fn fast(w: u64, n: usize, q: i64) -> Option<f64> {
+    // Also refuses every D of more than 16 digits: w then holds at least
+    // 17 of them, and 10^16 > 2^53.
+    if w > 1 << 53 {
+        return None;
+    }
+    // D is exact as an f64; so is 10^|q| up to 22.
+    if (0..=22).contains(&q) {
+        return Some(w as f64 * POW10[q as usize]);
+    }
+    if (-22..0).contains(&q) {
+        return Some(w as f64 / POW10[(-q) as usize]);
+    }
+    // A few more zeros still leave D × 10^(q-22) an exact integer below 10^15.
+    if q > 22 && n as i64 + (q - 22) <= 15 {
+        let scaled = w * 10u64.pow((q - 22) as u32);
+        return Some(scaled as f64 * POW10[22]);
+    }
+    None
 }
 
 /// The exponent's value, saturated far beyond any that can matter.
@@ -332,6 +347,53 @@ impl Big {
     fn trim(&mut self) {
         while self.0.last() == Some(&0) {
             self.0.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The numbers events and specs hold take the fast path (one IEEE
+    /// operation, not the big-integer division), and its answer is core's.
+    /// Every answer is held to core's in `tests/json_float.rs`; this holds
+    /// the path, which an answer alone cannot show.
+    #[test]
+    fn short_numbers_take_the_fast_path() {
+        // (w, n, q) of: 12.5, 0.001, 3.14159, 1e3, 123456789012345,
+        // 9007199254740992, 4.2e-21, 7e30, 1e36 (15 digits after scaling).
+        let fast_ones: [(u64, usize, i64, &str); 10] = [
+            (125, 3, -1, "12.5"),
+            (1, 1, -3, "0.001"),
+            (314159, 6, -5, "3.14159"),
+            (1, 1, 3, "1e3"),
+            (123456789012345, 15, 0, "123456789012345"),
+            (9007199254740992, 16, 0, "9007199254740992"),
+            (42, 2, -22, "4.2e-21"),
+            (7, 1, 30, "7e30"),
+            (1, 1, 36, "1e36"),
+            (12, 2, 35, "12e35"),
+        ];
+        for (w, n, q, text) in fast_ones {
+            let want: f64 = text.parse().unwrap();
+            assert_eq!(
+                fast(w, n, q).map(f64::to_bits),
+                Some(want.to_bits()),
+                "{text}"
+            );
+        }
+        // Past what one exact operation can do: a mantissa above 2^53,
+        // more than 19 digits, a power of ten past 10^22 that scaling
+        // cannot absorb.
+        for (w, n, q) in [
+            ((1 << 53) + 1, 16, 0),
+            (1_234_567_890_123_456_789, 20, 0),
+            (1, 1, -23),
+            (12345678901234, 14, 25),
+            (1, 1, 38),
+        ] {
+            assert_eq!(fast(w, n, q), None, "{w} {n} {q}");
         }
     }
 }

@@ -413,7 +413,7 @@ impl<'a> Parser<'a> {
     fn descend(&mut self) -> Result<(), SyntaxError> {
         self.depth_left -= 1;
         if self.depth_left == 0 {
-            self.depth_left += 1;
+            // Not given back: the walk ends at this error.
             return Err(self.peek_error(Syntax::RecursionLimitExceeded));
         }
         Ok(())
