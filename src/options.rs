@@ -32,7 +32,8 @@ pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
     // Not `json::parse`: options are what the caller wrote, not input, so
     // the input limit does not apply to them (were it to, `setLimits({
     // maxInputBytes: 10 })` could never be undone: the options that lift
-    // it are longer than 10 bytes). serde_json's own depth limit holds.
+    // it are longer than 10 bytes). The reader's depth limit (serde_json's, 128)
+    // holds.
     let value: Value = crate::json::parser::value(text.as_bytes()).map_err(|e| {
         Error::new(
             Code::InvalidInput,

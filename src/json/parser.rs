@@ -123,7 +123,8 @@ pub fn check(bytes: &[u8]) -> Result<(), SyntaxError> {
 
 /// Documents one after another (serde_json's `StreamDeserializer`):
 /// whitespace between them, and none needed after a document that ends in
-/// a bracket or a quote.
+/// a bracket or a quote. It stops at its first error (serde_json's goes on
+/// after some of them; `preview`, its one reader, stops there too).
 pub struct Documents<'a> {
     p: Parser<'a>,
     offset: usize,

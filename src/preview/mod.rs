@@ -244,8 +244,8 @@ fn element_error(
     e: &crate::json::parser::SyntaxError,
 ) -> Error {
     let head = e.message();
-    // Where the element starts in the document: serde_json counts lines
-    // and byte columns from there.
+    // Where the element starts in the document: the reader counts lines
+    // and byte columns from there, as serde_json does.
     let start = offset_in(doc, item);
     let before = doc.get(..start).unwrap_or_default();
     let start_line = before.matches('\n').count() + 1;
