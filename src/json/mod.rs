@@ -1,5 +1,6 @@
 //! JSON input with limits: size is checked before parsing, nesting is bounded
-//! by serde_json's recursion limit (128), and syntax errors carry line/column.
+//! by the reader's recursion limit (serde_json's, 128), and syntax errors
+//! carry line/column. [`parser`] reads text, [`float`] numbers.
 
 pub mod float;
 pub mod parser;
@@ -105,7 +106,7 @@ pub fn field<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Option<&
 }
 
 /// Parse one JSON document from bytes into a tree (UTF-8 is checked by
-/// serde_json), within the input limit and the tree limit.
+/// the reader), within the input limit and the tree limit.
 pub fn parse(bytes: &[u8], what: &str) -> Result<Value, Error> {
     check_size(bytes.len(), what)?;
     let max = max_tree_bytes();

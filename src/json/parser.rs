@@ -278,7 +278,7 @@ impl Build for Check {
 }
 
 /// serde_json's recursion limit: the 128th open bracket is refused.
-const DEPTH: usize = 128;
+const DEPTH: usize = super::MAX_DEPTH;
 
 struct Parser<'a> {
     b: &'a [u8],

@@ -406,7 +406,8 @@ impl<'a> Scanner<'a> {
     /// past the largest `f64`, as serde_json's exact reader refuses it).
     /// An exponent past `i32` is zero or out of range as a value too: the
     /// parser's rule (refused only on a mantissa that is not zero and a
-    /// positive exponent) is what `from_str` answers.
+    /// positive exponent) is what `json::float` answers for any number
+    /// within the input limit (fewer than 2^31 leading zeros).
     fn number(&mut self) -> Option<()> {
         let start = self.i;
         if self.peek() == Some(b'-') {
