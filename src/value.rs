@@ -50,46 +50,13 @@ fn parse_bool(s: &str) -> Option<bool> {
 /// f64. Rust's own parser also takes `inf`, `NaN`, `+1`, `.5` and leading
 /// zeros (`01`); those stay strings here, as they would in a JSON document.
 pub fn parse_number(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if b.first() == Some(&b'-') {
-        i += 1;
-    }
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    // int = zero / ( digit1-9 *DIGIT ): "0" alone, or no leading zero.
-    if i == int_start || (b[int_start] == b'0' && i - int_start > 1) {
+    // The reader's grammar and range (`json::parser::number`: a JSON
+    // number, refused past f64), without the whitespace a document may put
+    // before a value.
+    if !matches!(s.as_bytes().first(), Some(b'-' | b'0'..=b'9')) {
         return None;
     }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let frac = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == frac {
-            return None;
-        }
-    }
-    if matches!(b.get(i), Some(b'e') | Some(b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+') | Some(b'-')) {
-            i += 1;
-        }
-        let exp = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp {
-            return None;
-        }
-    }
-    if i != b.len() {
-        return None;
-    }
-    Some(crate::json::float::parse(b)).filter(|f| f.is_finite())
+    crate::json::parser::number(s)?.as_f64()
 }
 
 /// An ISO 8601 date or date-time as nanoseconds since the Unix epoch.

@@ -277,9 +277,6 @@ impl Build for Check {
     fn end_object(&mut self, _: ()) {}
 }
 
-/// serde_json's recursion limit: the 128th open bracket is refused.
-const DEPTH: usize = super::MAX_DEPTH;
-
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
@@ -293,7 +290,8 @@ impl<'a> Parser<'a> {
         Parser {
             b,
             i: 0,
-            depth_left: DEPTH,
+            // serde_json's recursion limit: the 128th open bracket is refused.
+            depth_left: super::MAX_DEPTH,
             scratch: Vec::new(),
         }
     }
@@ -633,7 +631,9 @@ impl<'a> Parser<'a> {
                     return Err(self.peek_error(Syntax::InvalidNumber));
                 }
             }
-            b'1'..=b'9' => self.digits(),
+            b'1'..=b'9' => {
+                self.digits();
+            }
             _ => return Err(self.error(Syntax::InvalidNumber)),
         }
         let mantissa_end = self.i;
@@ -641,7 +641,7 @@ impl<'a> Parser<'a> {
         if self.peek() == Some(b'.') {
             float = true;
             self.i += 1;
-            if self.digits_counted() == 0 {
+            if self.digits() == 0 {
                 return Err(match self.peek() {
                     Some(_) => self.peek_error(Syntax::InvalidNumber),
                     None => self.peek_error(Syntax::EofWhileParsingValue),
@@ -658,7 +658,6 @@ impl<'a> Parser<'a> {
             }
             float = true;
         }
-        let text = std::str::from_utf8(self.b.get(start..self.i).unwrap_or_default()).unwrap_or("");
         if !float {
             let digits = self.b.get(start + usize::from(!positive)..mantissa_end);
             let magnitude = digits
@@ -677,18 +676,15 @@ impl<'a> Parser<'a> {
                     .ok_or_else(|| self.error(Syntax::NumberOutOfRange));
             }
         }
-        match Number::from_f64(super::float::parse(text.as_bytes())) {
+        let text = self.b.get(start..self.i).unwrap_or_default();
+        match Number::from_f64(super::float::parse(text)) {
             Some(n) => Ok(n),
             None => Err(self.error(Syntax::NumberOutOfRange)),
         }
     }
 
-    /// Digits after a first one.
-    fn digits(&mut self) {
-        self.digits_counted();
-    }
-
-    fn digits_counted(&mut self) -> usize {
+    /// Pass digits; how many.
+    fn digits(&mut self) -> usize {
         let start = self.i;
         while let Some(b'0'..=b'9') = self.peek() {
             self.i += 1;
