@@ -9,10 +9,25 @@ cd "$(dirname "$0")/.."
 # downloads none of the analysis. The full one is every other entry's, and
 # the browser's `hookmatch/analysis` (docs/architecture.md). Cargo keeps each
 # feature set's build apart, so switching between them rebuilds nothing.
-cargo build --quiet --release --target wasm32-unknown-unknown --no-default-features
+#
+# Both are built with std compiled alongside the crate, so that a panic is a
+# bare trap and Debug formatting is empty: the module then holds no panic
+# messages, locations or Debug impls (core module 211,296 -> 197,940 bytes
+# gz, no call slower: docs/performance.md, "What changed"). Nothing a user
+# sees changes: a trap was already `internal` (runtime.js), no message
+# hookmatch builds uses `{:?}`, and the package's tests run on this build.
+# -Zbuild-std and these flags are unstable; RUSTC_BOOTSTRAP=1 unlocks them
+# on the one stable toolchain, as scripts/fuzz.sh does for cargo-fuzz.
+# RUSTFLAGS replaces .cargo/config.toml's, so simd128 is named again.
+wasm_build() {
+  RUSTC_BOOTSTRAP=1 \
+  RUSTFLAGS="-C target-feature=+simd128 -Z unstable-options -C panic=immediate-abort -Z fmt-debug=none -Z location-detail=none" \
+    cargo build --quiet --release --target wasm32-unknown-unknown -Z build-std=std,panic_abort "$@"
+}
+wasm_build --no-default-features
 core=target/wasm32-unknown-unknown/release/hookmatch_core.wasm
 cp target/wasm32-unknown-unknown/release/hookmatch.wasm "$core"
-cargo build --quiet --release --target wasm32-unknown-unknown
+wasm_build
 raw=target/wasm32-unknown-unknown/release/hookmatch.wasm
 
 rm -rf pkg

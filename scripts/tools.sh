@@ -25,6 +25,11 @@ if want build; then
     echo "tools: rustup target add wasm32-unknown-unknown" >&2
     rustup target add wasm32-unknown-unknown
   fi
+  # std's source: the package's wasm builds std with the crate (scripts/build-pkg.sh).
+  if ! rustup component list --installed | grep -qx rust-src; then
+    echo "tools: rustup component add rust-src" >&2
+    rustup component add rust-src
+  fi
   # The CLI must be exactly the wasm-bindgen version Cargo.lock resolved.
   [ -f Cargo.lock ] || cargo generate-lockfile
   wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
