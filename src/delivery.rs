@@ -55,6 +55,7 @@ pub struct SecretPlace {
 
 impl Delivery {
     /// Mark header `name` (as written in `headers`) as a secret.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn secret_header(mut self, name: &'static str) -> Delivery {
         debug_assert!(self.headers.contains_key(name), "{name}");
         self.secrets.push(SecretPlace {
@@ -68,6 +69,7 @@ impl Delivery {
 
     /// Mark the value of query parameter `name` at bytes `value` of the URL
     /// as a secret.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn secret_query(mut self, name: &'static str, value: std::ops::Range<usize>) -> Delivery {
         let utf16 = |at: usize| self.url[..at].encode_utf16().count();
         let (start, end) = (utf16(value.start), utf16(value.end));
@@ -89,6 +91,7 @@ pub struct EventTime {
 }
 
 impl EventTime {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn from_millis(ms: f64) -> Option<EventTime> {
         if !ms.is_finite() || ms.abs() > 8.64e15 {
             return None;
@@ -102,6 +105,7 @@ impl EventTime {
         })
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn from_json(v: &Value) -> Option<EventTime> {
         match v {
             Value::Number(n) => EventTime::from_millis(n.as_f64()?),
@@ -152,16 +156,19 @@ pub struct DeliverOptions {
     pub random: Option<[u8; 32]>,
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn invalid(message: &str, path: &str) -> Error {
     Error::new(Code::InvalidInput, message.to_string()).at(path)
 }
 
 impl DeliverOptions {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn now_seconds(&self) -> i64 {
         self.now_ms.map_or(0, |ms| (ms / 1000.0).floor() as i64)
     }
 
     /// Unix seconds for signatures: the caller's, else now.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn timestamp(&self) -> i64 {
         self.timestamp.unwrap_or_else(|| self.now_seconds())
     }
@@ -185,12 +192,14 @@ pub trait Deliver: fmt::Debug + Send + Sync {
     /// subscriptions distinct (Workfront's `authToken`), for `set.lint()`'s
     /// `duplicate_subscription`, which compares a MAC of it and never shows
     /// it. `None`: the normalized spec (secrets redacted) alone decides.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn distinguishing_secret(&self) -> Option<&str> {
         None
     }
 
     /// A request with no event (Asana's handshake and heartbeat, a vendor's
     /// test delivery).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn without_event(&self, _opts: &DeliverOptions) -> Result<Delivery, Error> {
         Err(Error::new(
             Code::InvalidInput,
@@ -210,11 +219,13 @@ pub trait Deliver: fmt::Debug + Send + Sync {
     /// event without its text, or whose text is at most
     /// [`crate::dialect::surely_fits_below`] of the limit, is never refused:
     /// a set decides such members without asking (`set/index.rs`, `Quick`).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn size_limit(&self) -> Option<usize> {
         None
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn headers(pairs: &[(&str, String)]) -> Map<String, Value> {
     pairs
         .iter()
@@ -223,6 +234,7 @@ fn headers(pairs: &[(&str, String)]) -> Map<String, Value> {
 }
 
 /// A `POST` with these headers, in this order.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn post(url: &str, pairs: &[(&str, String)], body: String) -> Delivery {
     Delivery {
         method: "POST",
@@ -236,6 +248,7 @@ pub fn post(url: &str, pairs: &[(&str, String)], body: String) -> Delivery {
 pub const JSON: &str = "application/json";
 
 /// The delivery for a matched event, with any signature the caller asked for.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn build(
     vendor: &dyn Deliver,
     ev: &Event<'_>,
@@ -247,11 +260,13 @@ pub fn build(
 
 /// The request a vendor sends with no event (Asana's handshake, R-Service's
 /// and ricloud's test deliveries).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn build_without_event(vendor: &dyn Deliver, opts: &DeliverOptions) -> Result<Delivery, Error> {
     sign(vendor.without_event(opts)?, opts)
 }
 
 /// Add the opt-in Standard Webhooks headers.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn sign(mut d: Delivery, opts: &DeliverOptions) -> Result<Delivery, Error> {
     if opts.signature != Some(SignatureScheme::StandardWebhooks) {
         return Ok(d);

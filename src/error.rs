@@ -44,6 +44,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -56,6 +57,7 @@ impl Diagnostic {
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -69,6 +71,7 @@ impl Diagnostic {
 
     /// The `invalid_json` diagnostic of a syntax error, with its place.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn syntax(e: &Error) -> Self {
         Diagnostic {
             line: e.line,
@@ -78,6 +81,7 @@ impl Diagnostic {
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -106,6 +110,7 @@ macro_rules! codes {
 
             /// The stable name reported to JS, e.g. `"invalid_json"`.
             #[inline(never)]
+            #[cfg_attr(hookmatch_package, optimize(size))]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $(Code::$variant => $name,)*
@@ -114,6 +119,7 @@ macro_rules! codes {
 
             /// How the code is reported: `"thrown"`, or a diagnostic's usual severity.
             #[inline(never)]
+            #[cfg_attr(hookmatch_package, optimize(size))]
             pub fn group(self) -> &'static str {
                 match self {
                     $(Code::$variant => code_group!($group),)*
@@ -207,6 +213,7 @@ codes! {
 
 impl std::fmt::Display for Code {
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -214,6 +221,7 @@ impl std::fmt::Display for Code {
 
 impl serde::Serialize for Code {
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -237,6 +245,7 @@ pub struct Error {
 
 impl Error {
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn new(kind: Code, message: impl Into<String>) -> Self {
         Error {
             kind,
@@ -250,12 +259,14 @@ impl Error {
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn at(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn code(&self) -> &'static str {
         self.kind.as_str()
     }
@@ -263,6 +274,7 @@ impl Error {
     /// The same error about a part of a larger input: `prefix` (e.g.
     /// `/before`) before its path and its diagnostics' paths.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn under(mut self, prefix: &str) -> Self {
         self.path = Some(format!("{prefix}{}", self.path.as_deref().unwrap_or("")));
         for d in &mut self.diagnostics {
@@ -274,6 +286,7 @@ impl Error {
     /// The error `compile` raises: the first error diagnostic's code, path and
     /// message, carrying all of them.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn from_diagnostics(diagnostics: Vec<Diagnostic>) -> Self {
         let first = diagnostics.iter().find(|d| d.is_error());
         let (path, message) = match first {
@@ -295,6 +308,7 @@ impl Error {
     /// throws "with the first error diagnostic's code/path/message", so an
     /// invalid spec reports e.g. `unknown_comparison`, not `invalid_spec`.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn public_code(&self) -> Code {
         if self.kind == Code::InvalidSpec {
             if let Some(d) = self.diagnostics.iter().find(|d| d.is_error()) {
@@ -307,6 +321,7 @@ impl Error {
 
 impl std::fmt::Display for Error {
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
@@ -316,6 +331,7 @@ impl std::error::Error for Error {}
 
 /// Escape one reference token for a JSON Pointer (RFC 6901 §3).
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
@@ -323,6 +339,7 @@ pub fn escape_token(token: &str) -> String {
 /// Append a token to a pointer. (Written out rather than `format!`: every
 /// filter of every compiled spec makes one.)
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn join(path: &str, token: impl std::fmt::Display) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(path.len() + 16);
@@ -344,6 +361,7 @@ pub fn join(path: &str, token: impl std::fmt::Display) -> String {
 /// The known name closest to `input` (for "did you mean"): case-insensitive
 /// equality first, then the smallest edit distance within a third of the length.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn suggest<'a>(input: &str, known: &[&'a str]) -> Option<&'a str> {
     if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(input)) {
         return Some(k);
@@ -373,6 +391,7 @@ pub fn suggest<'a>(input: &str, known: &[&'a str]) -> Option<&'a str> {
 
 /// Optimal string alignment distance (edits plus adjacent swaps).
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn edit_distance(a: &str, b: &str) -> usize {
     // Long inputs cannot be a typo of a short keyword; cut them before the
     // quadratic loop so hostile 10 MB strings stay cheap.
@@ -401,6 +420,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// "unknown comparison \"get\"; did you mean \"gte\"?" and the like.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn unknown_message(what: &str, input: &str, known: &[&str]) -> String {
     let shown = crate::text::quote_short(input);
     match suggest(input, known) {

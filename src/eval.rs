@@ -503,6 +503,7 @@ pub fn heartbeat(reason: &str) -> Explanation {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn explain(plan: &Plan, ev: &Event<'_>) -> Explanation {
     let gate: Vec<Check> = plan.gate.iter().map(|g| explain_gate(g, ev)).collect();
     let mut filters = Vec::with_capacity(plan.entries.len());
@@ -563,6 +564,7 @@ pub fn explain(plan: &Plan, ev: &Event<'_>) -> Explanation {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn explain_gate(g: &GateCheck, ev: &Event<'_>) -> Check {
     let actual = gate_value(g, ev);
     let passed = gate_passes(g, ev);
@@ -614,6 +616,7 @@ fn explain_gate(g: &GateCheck, ev: &Event<'_>) -> Check {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
     let passed = decide_filter(f, 0, &Fields { ev, memo: None });
     let name = &f.field_name;
@@ -673,6 +676,7 @@ fn explain_filter(f: &Filter, ev: &Event<'_>, index: usize) -> Check {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn describe(f: &Filter, actual: &Value, passed: bool) -> String {
     let verb = match (f.comparison, passed) {
         (Comparison::Eq, true) | (Comparison::Ne, false) => "equals",
@@ -706,6 +710,7 @@ fn describe(f: &Filter, actual: &Value, passed: bool) -> String {
 }
 
 /// How the two values were compared, when it is not obvious.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn basis(c: Comparison, actual: &Value, expected: &Value, hint: &Hint) -> Option<&'static str> {
     let whole = matches!(c, Comparison::Eq | Comparison::Ne);
     match (actual, expected) {

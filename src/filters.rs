@@ -38,6 +38,7 @@ const GROUP_KEYS: [&str; 3] = ["type", "connector", "filters"];
 /// (Kanboard, R-Service, ricloud): Workfront's syntax over the event's data,
 /// with a warning that the vendor sends every event and the receiver filters.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn parse_extension(
     spec: &Map<String, Value>,
     vendor: &str,
@@ -58,6 +59,7 @@ pub fn parse_extension(
 /// Add a spec's compiled filters to its normalized form (`toJSON`): the
 /// entries with defaults filled in, then the connector.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn insert_normalized(
     normalized: &mut Map<String, Value>,
     connector: Connector,
@@ -72,6 +74,7 @@ pub fn insert_normalized(
 
 /// A filter entry as `toJSON` shows it: defaults filled in.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn entry_json(entry: &Entry) -> Value {
     match entry {
         Entry::Filter(f) => filter_json(f),
@@ -89,6 +92,7 @@ fn entry_json(entry: &Entry) -> Value {
 }
 
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn filter_json(f: &Filter) -> Value {
     let mut m = Map::new();
     m.insert("fieldName".into(), f.field_name.clone().into());
@@ -100,6 +104,7 @@ fn filter_json(f: &Filter) -> Value {
 
 /// Read `filters` and `filterConnector` from a spec object.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn parse(
     spec: &Map<String, Value>,
     ctx: FilterContext<'_>,
@@ -159,6 +164,7 @@ pub fn parse(
 }
 
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn parse_connector(v: &Value, path: &str, what: &str, diags: &mut Vec<Diagnostic>) -> Connector {
     match v {
         Value::String(s) => Connector::parse(s).unwrap_or_else(|| {
@@ -181,6 +187,7 @@ fn parse_connector(v: &Value, path: &str, what: &str, diags: &mut Vec<Diagnostic
 }
 
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn parse_group(
     obj: &Map<String, Value>,
     path: &str,
@@ -291,6 +298,7 @@ fn parse_group(
 }
 
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn parse_filter(
     obj: &Map<String, Value>,
     path: &dyn Fn() -> String,
@@ -479,6 +487,7 @@ fn parse_filter(
 
 /// Which `fieldValue` types make sense for each comparison.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn check_value(
     comparison: Comparison,
     value: Option<&Value>,
@@ -534,6 +543,7 @@ fn check_value(
 }
 
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn warn_unknown_keys(
     obj: &Map<String, Value>,
     path: &dyn Fn() -> String,
@@ -554,6 +564,7 @@ fn warn_unknown_keys(
 
 /// Split and unescape an RFC 6901 pointer; `None` for a bad `~` escape.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn parse_pointer(p: &str) -> Option<Vec<String>> {
     let rest = p.strip_prefix('/')?;
     rest.split('/')

@@ -28,6 +28,7 @@ pub trait Options: Default {
 /// Read an options object from its JSON text; `null` is every default.
 /// Unknown keys are refused, naming the key and the closest known one.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
     // Not `json::parse`: options are what the caller wrote, not input, so
     // the input limit does not apply to them (were it to, `setLimits({
@@ -46,6 +47,7 @@ pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
 /// [`parse`] of a value already read (a set entry's `options` and
 /// `deliver`, and `set.deliver`'s options merged over a member's defaults).
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn from_value<T: Options>(value: &Value, what: &str) -> Result<T, Error> {
     let map = match value {
         Value::Null => return Ok(T::default()),
@@ -83,11 +85,13 @@ pub struct Object<'a> {
 impl Object<'_> {
     /// A present, non-null value.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn get(&self, key: &str) -> Option<&Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn wrong(&self, key: &str, expected: &str) -> Error {
         Error::new(
             Code::InvalidInput,
@@ -97,6 +101,7 @@ impl Object<'_> {
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn flag(&self, key: &str) -> Result<bool, Error> {
         match self.get(key) {
             None => Ok(false),
@@ -106,6 +111,7 @@ impl Object<'_> {
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn string(&self, key: &str) -> Result<Option<String>, Error> {
         match self.get(key) {
             None => Ok(None),
@@ -116,6 +122,7 @@ impl Object<'_> {
 
     /// One of `names` (the first is the default when absent).
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn choice(&self, key: &str, names: &[&'static str]) -> Result<usize, Error> {
         match self.get(key) {
             None => Ok(0),
@@ -129,6 +136,7 @@ impl Object<'_> {
 
     /// A whole number from 0 to `max`.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn whole(&self, key: &str, max: u64) -> Result<Option<u64>, Error> {
         match self.get(key) {
             None => Ok(None),
@@ -142,12 +150,14 @@ impl Object<'_> {
     }
 
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn value(&self, key: &str) -> Option<&Value> {
         self.get(key)
     }
 
     /// The object as given (`set.deliver` lays it over each member's defaults).
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn map(&self) -> &Map<String, Value> {
         self.map
     }
@@ -167,6 +177,7 @@ pub struct SpecOptions {
 impl Options for SpecOptions {
     const KEYS: &'static [&'static str] = &["dialect", "update", "allowPrivateNetworks"];
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(SpecOptions {
             dialect: o.string("dialect")?,
@@ -179,6 +190,7 @@ impl Options for SpecOptions {
 impl SpecOptions {
     /// The core's options; an unknown dialect is `unknown_dialect`.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn to_compile(&self) -> Result<CompileOptions, Error> {
         let dialect = match &self.dialect {
             Some(name) => Some(Dialect::parse(name).map_err(|e| e.at("/dialect"))?),
@@ -212,6 +224,7 @@ const MAX_KEPT: u64 = (1 << 53) - 1;
 impl Options for PreviewOptionsIn {
     const KEYS: &'static [&'static str] = &["details", "format", "maxErrors", "maxResults"];
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(PreviewOptionsIn {
             details: o.flag("details")?,
@@ -226,6 +239,7 @@ impl PreviewOptionsIn {
     /// A set's preview: it counts matches per id, so it has no rows
     /// (`details`, `maxResults`) and saying either is refused.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn for_set(self) -> Result<PreviewOptions, Error> {
         for (given, key) in [
             (self.details, "details"),
@@ -245,6 +259,7 @@ impl PreviewOptionsIn {
 
 impl From<PreviewOptionsIn> for PreviewOptions {
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn from(o: PreviewOptionsIn) -> PreviewOptions {
         let kept = |n: Option<u64>| {
             n.map_or(crate::preview::DEFAULT_MAX_KEPT, |n| {
@@ -277,6 +292,7 @@ impl Options for DeliverOptionsIn {
         "signature",
     ];
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         let event_time = match o.value("eventTime") {
             None => None,
@@ -325,6 +341,7 @@ pub struct VerifyOptionsIn {
 impl Options for VerifyOptionsIn {
     const KEYS: &'static [&'static str] = &["tolerance", "now", "scheme"];
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         let seconds = |k| Ok::<_, Error>(o.whole(k, i64::MAX as u64)?.map(|t| t as i64));
         let schemes = &crate::signing::SCHEMES;
@@ -353,6 +370,7 @@ pub struct Base64OptionsIn {
 impl Options for Base64OptionsIn {
     const KEYS: &'static [&'static str] = &["alphabet"];
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         let i = o.choice("alphabet", &["standard", "base64", "url", "base64url"])?;
         Ok(Base64OptionsIn { url: i >= 2 })
@@ -371,6 +389,7 @@ pub struct LimitsIn {
 impl Options for LimitsIn {
     const KEYS: &'static [&'static str] = &["maxInputBytes", "maxTreeBytes"];
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &Object<'_>) -> Result<Self, Error> {
         Ok(LimitsIn {
             max_input_bytes: o.whole("maxInputBytes", u64::from(u32::MAX))?,

@@ -22,6 +22,7 @@ pub struct Subscription {
 }
 
 /// A projection as data, with the size past which events go whole.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(crate) fn export(p: &Projection, size_limit: Option<usize>) -> Value {
     let mut v = p.to_json();
     if let (Some(limit), Some(m)) = (size_limit, v.as_object_mut()) {
@@ -45,6 +46,7 @@ pub struct CompileOptions {
 }
 
 impl CompileOptions {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn context(&self) -> SpecContext {
         SpecContext {
             update: self.update,
@@ -55,6 +57,7 @@ impl CompileOptions {
 
 /// Check a spec; `[]` when valid. Bad specs never make this fail: an
 /// undetectable dialect is reported as an `unknown_dialect` diagnostic.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
     let dialect = match opts.dialect.map_or_else(|| Dialect::detect(spec), Ok) {
         Ok(d) => d,
@@ -66,6 +69,7 @@ pub fn validate(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
 }
 
 /// `validate` of JSON text: a syntax error is an `invalid_json` diagnostic.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn validate_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, Error> {
     match crate::json::parse(spec, "the spec") {
         Ok(v) => Ok(validate(&v, opts)),
@@ -75,6 +79,7 @@ pub fn validate_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic
 }
 
 impl Subscription {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn compile(spec: &Value, opts: CompileOptions) -> Result<Subscription, Error> {
         let dialect = match opts.dialect {
             Some(d) => d,
@@ -97,6 +102,7 @@ impl Subscription {
         }
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn compile_text(spec: &[u8], opts: CompileOptions) -> Result<Subscription, Error> {
         let value = crate::json::parse(spec, "the spec").map_err(|e| e.at(""))?;
         Subscription::compile(&value, opts)
@@ -107,6 +113,7 @@ impl Subscription {
     }
 
     /// Warnings found while compiling (a spec with errors does not compile).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
@@ -123,6 +130,7 @@ impl Subscription {
 
     /// The secret its vendor tells subscriptions apart by, if any (for
     /// `set.lint()`; never shown).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub(crate) fn distinguishing_secret(&self) -> Option<&str> {
         self.compiled.delivery.distinguishing_secret()
     }
@@ -135,6 +143,7 @@ impl Subscription {
     /// The projection as data for the JS object walk (`objects.js`), with
     /// `wholeAbove`: the event text length past which its vendor needs the
     /// whole event to measure the message.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn projection_export(&self) -> Value {
         export(self.projection(), self.size_limit())
     }
@@ -147,6 +156,7 @@ impl Subscription {
     }
 
     /// The normalized spec with secrets redacted.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn to_json(&self) -> Value {
         self.compiled.normalized.to_value(&self.compiled.plan)
     }
@@ -193,11 +203,13 @@ impl Subscription {
         self.matches_at(At::Node(&node), Some(text))
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
         let text = self.text_if_large(event);
         self.explain_at(event, text.as_deref())
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn explain_at(&self, event: &Value, text: Option<&str>) -> Result<Explanation, Error> {
         Ok(match self.dialect.open(At::Value(event), text)? {
             Some(ev) => self.explain_event(&ev),
@@ -207,6 +219,7 @@ impl Subscription {
 
     /// The plan's explanation, with the vendor's refusal (if any) as a
     /// failing gate check.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn explain_event(&self, ev: &Event<'_>) -> Explanation {
         let mut x = eval::explain(&self.compiled.plan, ev);
         if let Some(check) = self.compiled.delivery.refuses(ev) {
@@ -216,6 +229,7 @@ impl Subscription {
         x
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn explain_text(&self, event: &[u8]) -> Result<Explanation, Error> {
         let value = crate::json::parse(event, "the event")?;
         self.explain_at(&value, std::str::from_utf8(event).ok())
@@ -262,6 +276,7 @@ impl Subscription {
     /// fire the subscription. With no event: Asana's handshake
     /// (`handshake`) or heartbeat (`heartbeat`), or a vendor's test
     /// delivery (`test`).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn deliver(
         &self,
         event: Option<&Value>,
@@ -273,6 +288,7 @@ impl Subscription {
 
     /// [`Subscription::deliver`] of an event's JSON text: the body keeps its
     /// numbers as written.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn deliver_text(
         &self,
         event: Option<&[u8]>,
@@ -336,6 +352,7 @@ impl preview::Batch for Subscription {
 /// `validate`'s diagnostics, then (for a spec that compiles) the analysis
 /// findings: `never_matches`, `always_passes`, `redundant_filter`,
 /// `duplicate_filter` (docs/analysis.md). Never fails on a bad spec.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn lint(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
     // One compile: a spec that compiles has exactly its warnings as
     // `validate`'s diagnostics (an update body is checked by other rules,
@@ -357,6 +374,7 @@ pub fn lint(spec: &Value, opts: CompileOptions) -> Vec<Diagnostic> {
 }
 
 /// `lint` of JSON text: a syntax error is an `invalid_json` diagnostic.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn lint_text(spec: &[u8], opts: CompileOptions) -> Result<Vec<Diagnostic>, Error> {
     match crate::json::parse(spec, "the spec") {
         Ok(v) => Ok(lint(&v, opts)),
@@ -402,6 +420,7 @@ pub struct DiffEvents {
 /// with checked witnesses, and with `events` the batch's indices each side
 /// gains and loses. An invalid spec throws its compile error with the path
 /// under `/before` or `/after`.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn diff(
     before: &Value,
     after: &Value,
@@ -414,6 +433,7 @@ pub fn diff(
 
 /// [`diff`] with the batch's format (`Json` for a JS array, as `preview`
 /// reads one).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn diff_batch(
     before: &Value,
     after: &Value,
@@ -472,6 +492,7 @@ pub fn diff_batch(
 impl Subscription {
     /// The analysis findings of this subscription (no validation
     /// diagnostics: it compiled).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn findings(&self) -> Vec<Diagnostic> {
         crate::analysis::lint(
             self.plan(),
@@ -486,6 +507,7 @@ impl Subscription {
     /// `/filters/2/filters/0`) and passes the gate; with `base`, the event
     /// with the fewest fields changed from `base` that qualifies. `None`
     /// when there is none. Every event returned has been checked.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn example(
         &self,
         fail: Option<&Value>,

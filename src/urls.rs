@@ -14,6 +14,7 @@ pub struct HttpUrl<'a> {
 }
 
 /// Check that `s` is an absolute `http://` or `https://` URL with a host.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, String> {
     if s.is_empty() {
         return Err("the URL is empty".into());
@@ -96,6 +97,7 @@ pub fn parse_http_url(s: &str) -> Result<HttpUrl<'_>, String> {
 /// backslash ends the authority like a slash, so in
 /// `http://127.0.0.1\@evil.example/` fetch's host is `127.0.0.1` where
 /// curl's is `evil.example`. `None` for a URL that is not http(s).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn whatwg_host(s: &str) -> Option<&str> {
     let after = strip_prefix_ci(s, "https://").or_else(|| strip_prefix_ci(s, "http://"))?;
     let end = after
@@ -117,6 +119,7 @@ pub fn whatwg_host(s: &str) -> Option<&str> {
 /// libidn2) and the WHATWG URL parser both map them; other non-ASCII
 /// characters are left as they are (full NFKC tables would double the
 /// size of the `.wasm`), so a host still non-ASCII afterwards is a name.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn fold_host(host: &str) -> String {
     host.chars()
         .map(|c| match c {
@@ -132,6 +135,7 @@ pub fn fold_host(host: &str) -> String {
 /// parser and the WHATWG URL parser: one to four parts, each decimal, octal
 /// (a leading `0`) or hex (`0x`), the last filling the remaining bytes
 /// (`127.1`, `2130706433`, `0x7f000001`, `0177.0.0.1`).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn ipv4_number_forms(s: &str) -> Option<u32> {
     let mut nums = [0u64; 4];
     let mut count = 0;
@@ -183,6 +187,7 @@ pub fn ipv4_number_forms(s: &str) -> Option<u32> {
 /// one, read hosts more narrowly (Kanboard's misses `http://１２７.０.０.１/`,
 /// Asana's `127.1`). curl 7.88 and Node 20's `URL` were run over the same
 /// URLs as Kanboard's check (docs/vendors/kanboard.md).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn reaches_private(url: &str, host: &str) -> Option<String> {
     // curl: the same authority as PHP's; its URL parser reads every
     // inet_aton form (hex too), maps fullwidth forms through libidn2, and
@@ -202,6 +207,7 @@ pub fn reaches_private(url: &str, host: &str) -> Option<String> {
 }
 
 /// The private address a folded host connects to, and its range.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn private_address(host: &str, whatwg: bool) -> Option<String> {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         let ip: std::net::Ipv6Addr = inner.parse().ok()?;
@@ -222,6 +228,7 @@ fn private_address(host: &str, whatwg: bool) -> Option<String> {
 /// PHP's private and reserved IPv4 ranges (PHP 8.2's
 /// `FILTER_FLAG_NO_PRIV_RANGE | FILTER_FLAG_NO_RES_RANGE`, checked by
 /// running `filter_var`: 100.64.0.0/10, 198.18.0.0/15 and 224.0.0.0/4 pass).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn private_v4(ip: u32) -> Option<&'static str> {
     let [a, b, _, _] = ip.to_be_bytes();
     match (a, b) {
@@ -240,6 +247,7 @@ pub fn private_v4(ip: u32) -> Option<&'static str> {
 /// refuses when it sees them (::1, ::, fc00::/7, fe80::/10), and an
 /// IPv4-mapped address judged by its IPv4 address (it connects there,
 /// though PHP 8.2 passes `::ffff:127.0.0.1`).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn private_v6(ip: std::net::Ipv6Addr) -> Option<&'static str> {
     let s = ip.segments();
     if ip.is_unspecified() {
@@ -260,6 +268,7 @@ fn private_v6(ip: std::net::Ipv6Addr) -> Option<&'static str> {
     None
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
     let colon = if hostport.starts_with('[') {
         hostport
@@ -288,12 +297,14 @@ fn split_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &s[prefix.len()..])
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn describe(c: char) -> String {
     if c == ' ' {
         "a space".into()

@@ -79,6 +79,7 @@ enum Node {
 
 impl Node {
     /// Mark the atoms the node reads.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn atoms(&self, used: &mut [bool]) {
         match self {
             Node::Atom(i) => used[*i] = true,
@@ -89,6 +90,7 @@ impl Node {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn combine(connector: Connector, nodes: Vec<Node>) -> Node {
     match connector {
         Connector::And => Node::And(nodes),
@@ -140,6 +142,7 @@ struct Tree {
 }
 
 impl<'p> Space<'p> {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn new(shape: &'static EventShape) -> Self {
         Space {
             shape,
@@ -155,6 +158,7 @@ impl<'p> Space<'p> {
         }
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn slot(&mut self, slot: Slot) -> usize {
         if let Some(i) = self.slots.iter().position(|s| *s == slot) {
             return i;
@@ -167,6 +171,7 @@ impl<'p> Space<'p> {
     /// thing on one slot are one atom, so `x AND NOT x` is decided by the
     /// tree alone even where the slot's candidates are not exact
     /// (`diff(a, a)`, a filter written in both specs of a diff).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn atom(&mut self, atom: Atom<'p>, slot: Slot) -> usize {
         let s = self.slot(slot);
         let same = |other: &Atom<'p>| match (&atom, other) {
@@ -184,6 +189,7 @@ impl<'p> Space<'p> {
     }
 
     /// Add a plan's atoms; call [`Space::finish`] after the last plan.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn add(&mut self, plan: &'p Plan) -> Tree {
         let mut gate = Vec::new();
         for g in &plan.gate {
@@ -416,6 +422,7 @@ impl<'p> Space<'p> {
     }
 
     /// The outcomes of `atom` over its slot's classes.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn classes(&self, atom: usize) -> impl Iterator<Item = bool> + '_ {
         let (mine, rows) = &self.table[self.atoms[atom].1];
         let at = mine.iter().position(|a| *a == atom).unwrap_or(0);
@@ -423,17 +430,20 @@ impl<'p> Space<'p> {
     }
 
     /// The outcomes of two atoms of one slot, class by class.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn pairs_of(&self, x: usize, y: usize) -> Vec<(bool, bool)> {
         self.classes(x).zip(self.classes(y)).collect()
     }
 
     /// The atoms reading `slot`.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn atoms_of(&self, slot: usize) -> Vec<usize> {
         (0..self.atoms.len())
             .filter(|a| self.atoms[*a].1 == slot)
             .collect()
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn tabulate(&mut self) {
         self.members = Vec::with_capacity(self.slots.len());
         self.table = (0..self.slots.len())
@@ -457,15 +467,18 @@ impl<'p> Space<'p> {
             .collect();
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(&self, event: &Value, slot: usize) -> Pair {
         read_pair(self.shape, event, &self.slots[slot])
     }
 
     /// The outcome of `atom` when its slot holds `pair`.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn outcome(&self, atom: usize, pair: &Pair) -> bool {
         self.outcome_of(atom, pair.0.as_ref(), pair.1.as_ref())
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn outcome_of(&self, atom: usize, new: Option<&Value>, old: Option<&Value>) -> bool {
         match &self.atoms[atom].0 {
             Atom::Gate(g) => {
@@ -497,6 +510,7 @@ impl<'p> Space<'p> {
     /// Search for an assignment satisfying `goal`, changing at most `budget`
     /// slots from their first candidate when `budget` is given; `accept`
     /// checks the built event (with the real evaluator).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn search(
         &self,
         goal: &Node,
@@ -529,6 +543,7 @@ impl<'p> Space<'p> {
     /// unsatisfiable there is unsatisfiable for every event; satisfiable
     /// there proves nothing. Slots with more than [`RELAXED_ATOMS`] used
     /// atoms are not relaxed: the answer is then unknown.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn relaxed(&self, goal: &Node, used: &[bool], order: Vec<usize>) -> Search {
         // Only the searched slots are read: the others stay empty (a copy
         // of every table per question was most of a large lint's time).
@@ -561,6 +576,7 @@ impl<'p> Space<'p> {
     }
 
     /// Whether this space's work reached [`WORK_BOUND`].
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn spent(&self) -> bool {
         self.work.get() > WORK_BOUND
     }
@@ -568,6 +584,7 @@ impl<'p> Space<'p> {
     /// Whether the candidates of `slot` decide every question over the
     /// atoms marked in `used` (an unsatisfiable search over a slot that is
     /// not exact proves nothing).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn exact(&self, slot: usize, used: &[bool]) -> bool {
         if self.capped[slot] {
             return false;
@@ -595,6 +612,7 @@ impl<'p> Space<'p> {
     }
 
     /// The event of one choice per slot, on `base` or on nothing.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn build(&self, choice: &[usize], base: Option<&Value>) -> Value {
         let shape = self.shape;
         let mut event = base.cloned().unwrap_or_else(|| {
@@ -719,6 +737,7 @@ struct Run<'s, 'p, 'a> {
 impl<'s, 'p, 'a> Run<'s, 'p, 'a> {
     /// A search of `goal` over `table` (the space's, or a relaxed copy),
     /// visiting the slots in `order`.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn new(
         space: &'s Space<'p>,
         table: &'s [SlotTable],
@@ -742,6 +761,7 @@ impl<'s, 'p, 'a> Run<'s, 'p, 'a> {
         }
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn dfs(&mut self, pos: usize, budget: Option<usize>) -> bool {
         self.steps += 1;
         let work = self.space.work.get() + 1;
@@ -856,6 +876,7 @@ impl<'s, 'p, 'a> Run<'s, 'p, 'a> {
 }
 
 /// Three-valued: `None` while an atom it needs is undecided.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn eval3(node: &Node, atoms: &[Option<bool>]) -> Option<bool> {
     match node {
         Node::Const(b) => Some(*b),
@@ -879,8 +900,10 @@ fn eval3(node: &Node, atoms: &[Option<bool>]) -> Option<bool> {
 /// A 128-bit fingerprint of what is left of the goal (decided nodes
 /// folded in, a node with one open child taken as that child): the memo's
 /// key, equal for two states whose futures are the same.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn residual_hash(node: &Node, atoms: &[Option<bool>], at: (usize, Option<usize>)) -> u128 {
     use std::hash::{Hash, Hasher};
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn walk(node: &Node, atoms: &[Option<bool>], h: &mut impl Hasher) {
         if let Some(b) = eval3(node, atoms) {
             (0u8, b).hash(h);
@@ -917,6 +940,7 @@ fn residual_hash(node: &Node, atoms: &[Option<bool>], at: (usize, Option<usize>)
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn filter_slot(f: &Filter) -> Slot {
     match &f.field {
         FieldRef::Name => Slot::State(vec![f.field_name.clone()]),
@@ -930,12 +954,14 @@ fn push(list: &mut Vec<Value>, v: Value) {
 }
 
 /// The first of each distinct JSON text, in order (50 and "50" differ).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn dedup_values(list: &mut Vec<Value>) {
     let mut seen: Vec<String> = Vec::with_capacity(list.len());
     list.retain(|v| first_time(&mut seen, crate::json::text(v)));
 }
 
 /// Whether `key` is new to the sorted `seen` (then it is added).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn first_time(seen: &mut Vec<String>, key: String) -> bool {
     match seen.binary_search(&key) {
         Ok(_) => false,
@@ -946,6 +972,7 @@ fn first_time(seen: &mut Vec<String>, key: String) -> bool {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn dedup_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
     let text = |v: &Option<Value>| {
         v.as_ref()
@@ -959,6 +986,7 @@ fn dedup_pairs(pairs: Vec<Pair>) -> Vec<Pair> {
 }
 
 /// The values where comparisons with `v` change their answer.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn neighbours(v: &Value, list: &mut Vec<Value>) {
     // An array's elements first (a list-valued filter such as Asana's
     // `fields` admits one of them), then the array itself.
@@ -1002,6 +1030,7 @@ fn neighbours(v: &Value, list: &mut Vec<Value>) {
 
 /// Integers that no double holds exactly become the integer JavaScript
 /// reads back for them (the nearest double, written as an integer).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn as_doubles(v: &mut Value) {
     match v {
         Value::Number(n) => {
@@ -1035,6 +1064,7 @@ fn as_doubles(v: &mut Value) {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn read_path<'v, S: AsRef<str>>(v: &'v Value, path: &[S]) -> Option<&'v Value> {
     let mut at = v;
     for key in path {
@@ -1047,6 +1077,7 @@ fn read_path<'v, S: AsRef<str>>(v: &'v Value, path: &[S]) -> Option<&'v Value> {
     Some(at)
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn read_pair(shape: &EventShape, event: &Value, slot: &Slot) -> Pair {
     match slot {
         Slot::Root(path) => (read_path(event, path).cloned(), None),
@@ -1074,6 +1105,7 @@ fn read_pair(shape: &EventShape, event: &Value, slot: &Slot) -> Pair {
 /// Where a state's field is in `event`: its key, else (a plain name) that
 /// key in the first of the vendor's containers that holds it, as the
 /// evaluator looks it up.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn locate(shape: &EventShape, event: &Value, state: &[&str], keys: &[String]) -> Vec<String> {
     let mut path: Vec<String> = state.iter().map(|s| s.to_string()).collect();
     if let [key] = keys {
@@ -1095,6 +1127,7 @@ fn locate(shape: &EventShape, event: &Value, state: &[&str], keys: &[String]) ->
 }
 
 /// Set (or, with `None`, remove) the value at `path`, making objects on the way.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn write<S: AsRef<str>>(event: &mut Value, path: &[S], value: Option<Value>) {
     let Some((last, parents)) = path.split_last() else {
         return;
@@ -1126,6 +1159,7 @@ fn write<S: AsRef<str>>(event: &mut Value, path: &[S], value: Option<Value>) {
 
 /// Where each filter of a plan is in its spec: `/filters/i`, or
 /// `/filters/i/filters/j` when the spec writes the entry as a group.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(crate) fn filter_paths(plan: &Plan, spec: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for (i, entry) in plan.entries.iter().enumerate() {
@@ -1150,6 +1184,7 @@ pub(crate) fn filter_paths(plan: &Plan, spec: &Value) -> Vec<String> {
     out
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn describe(f: &Filter) -> String {
     let state = if f.state_given || f.state == StateSel::Old {
         format!(" in {}", f.state.name())
@@ -1167,6 +1202,7 @@ fn describe(f: &Filter) -> String {
     )
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn describe_gate(g: &GateCheck) -> String {
     match &g.test {
         GateTest::Equals(v) => format!("the subscription's {} {}", g.field, crate::json::text(v)),
@@ -1181,6 +1217,7 @@ fn describe_gate(g: &GateCheck) -> String {
 
 /// The analysis findings of one compiled plan (`lint` adds them to
 /// `validate`'s diagnostics). `verify` is the subscription's `matches`.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(crate) fn lint(
     plan: &Plan,
     shape: &'static EventShape,
@@ -1489,6 +1526,7 @@ pub(crate) fn lint(
 /// `analysis_incomplete`: which filters the analysis could not decide
 /// exactly (their comparisons are outside the fragments `values::exact`
 /// proves, or the work bound was reached), so findings may be missing.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn incomplete(space: &Space<'_>, plan: &Plan, paths: &[String]) -> Diagnostic {
     let open: Vec<String> = plan
         .filters()
@@ -1514,6 +1552,7 @@ fn incomplete(space: &Space<'_>, plan: &Plan, paths: &[String]) -> Diagnostic {
 
 /// `never_matches`, naming a smallest set of checks that cannot pass
 /// together; `None` when no such set is proven.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn never_matches(
     space: &Space<'_>,
     tree: &Tree,
@@ -1606,6 +1645,7 @@ fn never_matches(
 
 /// Drop each element of `list` whose absence keeps `still` true (deletion
 /// to a minimal list, in one pass).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn shrink(list: &mut Vec<usize>, mut still: impl FnMut(&[usize]) -> bool) {
     let mut i = 0;
     while i < list.len() {
@@ -1631,6 +1671,7 @@ pub(crate) enum Target {
 impl Target {
     /// The explanation check it is: the entry's index, and the index inside
     /// its group for a filter of a group.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub(crate) fn location(&self, plan: &Plan) -> (usize, Option<usize>) {
         match *self {
             Target::Entry(e) => (e, None),
@@ -1651,6 +1692,7 @@ impl Target {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(crate) fn target(plan: &Plan, spec: &Value, fail: &Value) -> Option<Target> {
     let first = |e: usize| plan.entries[..e].iter().map(Entry::len).sum::<usize>();
     let entry = |e: usize| -> Option<Target> {
@@ -1682,6 +1724,7 @@ pub(crate) fn target(plan: &Plan, spec: &Value, fail: &Value) -> Option<Target> 
 /// `sub.example`: the smallest event that fires (`fail`: that fails the
 /// target and passes the gate and, where possible, every other filter;
 /// `base`: the fewest changed slots of `base`).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(crate) fn example(
     plan: &Plan,
     shape: &'static EventShape,
@@ -1707,6 +1750,7 @@ pub(crate) fn example(
 }
 
 /// [`example`] on one base (or none).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn example_near(
     plan: &Plan,
     shape: &'static EventShape,
@@ -1813,6 +1857,7 @@ pub(crate) struct DiffSearch {
     pub relation: &'static str,
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(crate) fn diff(
     before: &Plan,
     after: &Plan,
@@ -1855,6 +1900,7 @@ pub(crate) fn diff(
 
 /// Whether some event fires both plans (a set's overlapping members): the
 /// witness.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(crate) fn overlap(
     one: &Plan,
     two: &Plan,

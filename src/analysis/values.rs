@@ -78,6 +78,7 @@ enum Kind {
     Compound,
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn kind(v: &Value) -> Kind {
     match v {
         Value::String(s) if s == "true" || s == "false" => Kind::BoolText,
@@ -110,6 +111,7 @@ pub(super) type Use<'a> = (Option<Comparison>, &'a Value);
 /// candidates built from all of them refine every position the fewer
 /// constants make, except the subsets of substring constants, which are
 /// complete only when `subsets` says [`extend`] enumerated them all.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(super) fn exact(uses: &[Use<'_>], subsets: bool) -> bool {
     if uses.iter().all(|(c, _)| c.is_none()) {
         // Gates alone: JSON equality with each constant, or none.
@@ -172,12 +174,14 @@ pub(super) fn exact(uses: &[Use<'_>], subsets: bool) -> bool {
 /// mixing types, numbers and instants at every position and in other
 /// spellings.
 /// Whether every subset of the slot's substring constants is enumerated.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(super) fn subsets_enumerated(uses: &[Use<'_>]) -> bool {
     set_constants(uses).len() <= MAX_SUBSET
 }
 
 /// The distinct strings of a slot's constants, array elements included:
 /// the words whose subsets [`extend`] joins and lists.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn set_constants(uses: &[Use<'_>]) -> Vec<String> {
     let mut texts: Vec<String> = uses
         .iter()
@@ -194,6 +198,7 @@ fn set_constants(uses: &[Use<'_>]) -> Vec<String> {
     texts
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(super) fn extend(uses: &[Use<'_>], vals: &mut Vec<Value>) {
     let mut constants: Vec<Value> = Vec::new();
     for (c, v) in uses {
@@ -262,6 +267,7 @@ fn fresh_strings(constants: &[Value]) -> [String; 2] {
 }
 
 /// A number as a JSON number and as numeric text (the comparisons read both).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(super) fn numbers(x: f64, list: &mut Vec<Value>) {
     if let Some(n) = serde_json::Number::from_f64(x) {
         // A whole number is an integer, as JSON.stringify writes it and
@@ -282,6 +288,7 @@ pub(super) fn numbers(x: f64, list: &mut Vec<Value>) {
 /// Each numeric constant, two values strictly inside each gap between
 /// neighbours (none when the two are neighbouring doubles), and two beyond
 /// each end, as numbers and as text.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn numbers_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
     let mut ns: Vec<f64> = constants
         .iter()
@@ -330,6 +337,7 @@ fn numbers_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
 
 /// The next double above `x` (`f64::next_up`, stable only since Rust
 /// 1.86; the crate supports 1.82). NaN and +inf stay as they are.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn next_up(x: f64) -> f64 {
     if x.is_nan() || x == f64::INFINITY {
         return x;
@@ -342,12 +350,14 @@ fn next_up(x: f64) -> f64 {
 }
 
 /// The next double below `x`.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn next_down(x: f64) -> f64 {
     -next_up(-x)
 }
 
 /// Each instant constant in two other spellings, and instants inside each
 /// gap and beyond each end, each in two spellings.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn instants_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
     let mut ts: Vec<i128> = constants
         .iter()
@@ -377,6 +387,7 @@ fn instants_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
 
 /// Strings at every code-point position of the string constants: below the
 /// least, inside each gap, above the greatest; two of each where they exist.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn strings_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
     let mut texts: Vec<&str> = constants.iter().filter_map(Value::as_str).collect();
     if texts.is_empty() {
@@ -410,6 +421,7 @@ fn strings_at_positions(constants: &[Value], vals: &mut Vec<Value>) {
 /// Up to two strings strictly between `a` and `b` (`a < b` by code points),
 /// none when no string lies between them (`b` is `a` followed by NULs only
 /// up to one: `"x"` and `"x\0"`).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(super) fn between_strings(a: &str, b: &str) -> Vec<String> {
     if a >= b {
         return Vec::new();
@@ -425,6 +437,7 @@ pub(super) fn between_strings(a: &str, b: &str) -> Vec<String> {
 }
 
 /// Up to two non-empty strings below `r` by code points.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn below(r: &str) -> Vec<String> {
     match r.strip_prefix('\u{0}') {
         None if r.is_empty() => Vec::new(),
@@ -488,6 +501,7 @@ fn substring_subsets(subs: &[String], avoid: &[&str], fresh: &[String; 2], vals:
 
 /// RFC 3339 with nanoseconds, at an offset of `offset_minutes` from UTC
 /// (`Z` when 0), for instants the parser reads back.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub(super) fn format_instant(ns: i128, offset_minutes: i64) -> Option<String> {
     let local = ns + i128::from(offset_minutes) * 60 * 1_000_000_000;
     let secs = local.div_euclid(1_000_000_000);

@@ -59,6 +59,7 @@ impl Vendor for Asana {
         &[]
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -96,6 +97,7 @@ impl Vendor for Asana {
     /// no expiry. Asana always delivers a JSON object (`{"events": [...]}`,
     /// heartbeats too), and `"<t>.<body>"` starts with a digit, so a body
     /// that is not an object is refused before any MAC.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn verify(
         &self,
         headers: &Map<String, Value>,
@@ -156,6 +158,7 @@ const HIGHER_LEVEL: [&str; 3] = ["team", "portfolio", "workspace"];
 /// What reaches a higher-level webhook (the same section): no events from
 /// tasks, subtasks and stories; projects with any action; memberships
 /// only `added` and `removed`.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn higher_level_actions(resource_type: &str) -> Option<&'static [&'static str]> {
     match resource_type {
         "task" | "subtask" | "story" => Some(&[]),
@@ -169,6 +172,7 @@ fn higher_level_actions(resource_type: &str) -> Option<&'static [&'static str]> 
 /// higher-level resources such as a Workspace, Team, or Portfolio do not
 /// support fields"), and a filter for events that never propagate that
 /// high can never pass.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn check_higher_level(f: &Value, kind: &str, path: &str, diags: &mut Vec<Diagnostic>) {
     let Some(obj) = f.as_object() else { return };
     if crate::json::field(obj, "fields").is_some_and(|v| !v.is_null()) {
@@ -207,6 +211,7 @@ fn check_higher_level(f: &Value, kind: &str, path: &str, diags: &mut Vec<Diagnos
 /// won't be propagated to these higher-level webhooks").
 const NOT_PROPAGATED: [&str; 3] = ["task", "subtask", "story"];
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn leaf(name: &str, pointer: &[&str], comparison: Comparison, value: Value) -> Filter {
     Filter {
         field_name: name.into(),
@@ -226,6 +231,7 @@ fn leaf(name: &str, pointer: &[&str], comparison: Comparison, value: Value) -> F
 /// Asana); a membership filter gets `action in ["added", "removed"]`.
 /// Returns how many filters can still pass; when none can, the filters
 /// are left as written and the gate alone fails.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
     let live = json.iter().filter(|f| !dead_higher_level(f)).count();
     if live == 0 {
@@ -283,6 +289,7 @@ fn higher_level_entries(entries: &mut [Entry], json: &[Value]) -> usize {
 
 /// Whether a filter of a higher-level webhook is for events Asana never
 /// propagates that high.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn dead_higher_level(json: &Value) -> bool {
     let get = |k: &str| json.get(k).and_then(Value::as_str);
     match get("resource_type").map(higher_level_actions) {
@@ -295,6 +302,7 @@ fn dead_higher_level(json: &Value) -> bool {
 /// The gate check that says what a higher-level webhook never receives:
 /// failing when no filter can pass (then nothing fires), else passing and
 /// naming the rule the filters enforce.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn higher_level_gate(kind: &str, live: usize) -> GateCheck {
     let rule = format!(
         "Asana does not propagate task, subtask and story events to a webhook on a {kind}, nor membership events other than added and removed"
@@ -314,6 +322,7 @@ fn higher_level_gate(kind: &str, live: usize) -> GateCheck {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn compile(
     obj: &Map<String, Value>,
     ctx: &SpecContext,
@@ -455,6 +464,7 @@ fn compile(
 
 /// Asana answers 403 for targets like `localhost`; hookmatch refuses the
 /// hosts that can never be reached from Asana, and warns on plain http.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn check_target(t: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let url = match crate::urls::parse_http_url(t) {
         Ok(u) => u,
@@ -507,6 +517,7 @@ fn check_target(t: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) -> Opti
 }
 
 /// Why a host cannot receive webhooks from Asana's servers, if it cannot.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn unreachable_host(host: &str) -> Option<String> {
     let h = host.trim_end_matches('.').to_ascii_lowercase();
     if h == "localhost" || h.ends_with(".localhost") {
@@ -562,6 +573,7 @@ pub fn unreachable_host(host: &str) -> Option<String> {
     None
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn filter(f: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<(Entry, Value)> {
     let Some(obj) = f.as_object() else {
         diags.push(Diagnostic::error(
@@ -725,6 +737,7 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
 }
 
 /// `X-Hook-Signature` of a body under the handshake secret.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn signature(secret: &str, body: &str) -> String {
     hex::encode(signing::hmac_sha256(secret.as_bytes(), &[body.as_bytes()]))
 }
@@ -737,6 +750,7 @@ struct AsanaDelivery {
 }
 
 impl Deliver for AsanaDelivery {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn deliver(
         &self,
         _ev: &Event<'_>,
@@ -751,6 +765,7 @@ impl Deliver for AsanaDelivery {
 
     /// The handshake (`X-Hook-Secret`, empty body) or a heartbeat
     /// (`{"events":[]}` every 8 hours, signed like any delivery).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
         if opts.heartbeat {
             return Ok(signed(&self.target, "{\"events\":[]}".into(), opts));
@@ -772,6 +787,7 @@ impl Deliver for AsanaDelivery {
 
 /// A delivery of `body` to `target`, with `X-Hook-Signature` when the
 /// caller gives the handshake secret.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn signed(target: &str, body: String, opts: &DeliverOptions) -> Delivery {
     let mut pairs = vec![("Content-Type", JSON.to_string())];
     let Some(secret) = &opts.secret else {

@@ -45,6 +45,7 @@ impl Vendor for Kanboard {
         &["token"]
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -142,6 +143,7 @@ pub const USER_AGENT: &str = "Kanboard";
 
 const KNOWN_KEYS: [&str; 5] = ["url", "token", "events", "filters", "filterConnector"];
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn compile(
     obj: &Map<String, Value>,
     ctx: &SpecContext,
@@ -407,6 +409,7 @@ const MOVES: [Move; 4] = [
 /// `WEBHOOK_ALLOW_PRIVATE_NETWORKS` is true; it appends the token after
 /// any fragment, which is then never sent. Where its check lets through a
 /// URL that curl or fetch sends to a private address, a warning says so.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn check_target(url: &str, ctx: &SpecContext, diags: &mut Vec<Diagnostic>) {
     let Ok(parsed) = crate::urls::parse_http_url(url) else {
         return;
@@ -445,6 +448,7 @@ struct KanboardDelivery {
 }
 
 impl Deliver for KanboardDelivery {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn deliver(
         &self,
         _ev: &Event<'_>,
@@ -486,6 +490,7 @@ impl Deliver for KanboardDelivery {
 /// Kanboard's URL: `&token=` when the URL holds a `?` anywhere, else
 /// `?token=`, and the token as it is (Kanboard does not encode it; its
 /// tokens are hex).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn url_with_token(url: &str, token: &str) -> String {
     let sep = if url.contains('?') { "&" } else { "?" };
     format!("{url}{sep}token={token}")

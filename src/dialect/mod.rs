@@ -75,6 +75,7 @@ pub trait Vendor: Sync + Send + 'static {
     }
     /// Check a delivery's signature in this vendor's own scheme under
     /// `secret`: `None` when the delivery carries none of it.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn verify(
         &self,
         _headers: &Map<String, Value>,
@@ -115,6 +116,7 @@ pub struct DialectInfo {
 }
 
 /// Every registered dialect, in [`REGISTRY`] order.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn infos() -> Vec<DialectInfo> {
     REGISTRY
         .iter()
@@ -132,6 +134,7 @@ pub fn infos() -> Vec<DialectInfo> {
 /// A missing, malformed, stale or wrong signature is `false`; only a
 /// delivery without headers/body, an empty secret, or a Standard Webhooks
 /// secret that is not base64 where nothing else could use it, is an error.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn verify(
     delivery: &Value,
     secret: &str,
@@ -144,6 +147,7 @@ pub fn verify(
 /// one checked. Each scheme reads only its own headers. The registry is read
 /// here, not in `signing`, which takes the vendors' checks as an argument
 /// (signing is below the dialects in the module graph).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn verify_scheme(
     delivery: &Value,
     secret: &str,
@@ -203,6 +207,7 @@ pub struct EventShape {
 pub struct Dialect(&'static dyn Vendor);
 
 impl PartialEq for Dialect {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn eq(&self, other: &Self) -> bool {
         self.name() == other.name()
     }
@@ -211,12 +216,14 @@ impl PartialEq for Dialect {
 impl Eq for Dialect {}
 
 impl std::hash::Hash for Dialect {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.name().hash(state)
     }
 }
 
 impl fmt::Debug for Dialect {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -224,6 +231,7 @@ impl fmt::Debug for Dialect {
 
 impl Dialect {
     /// The dialect of a vendor that is not in the registry (a test's own).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub const fn of(vendor: &'static dyn Vendor) -> Dialect {
         Dialect(vendor)
     }
@@ -237,11 +245,13 @@ impl Dialect {
     }
 
     /// Every registered dialect's name.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn names() -> Vec<&'static str> {
         REGISTRY.iter().map(|v| v.name()).collect()
     }
 
     /// The `dialect` option; an unknown name is misuse and throws.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn parse(s: &str) -> Result<Dialect, Error> {
         match REGISTRY.iter().find(|v| v.name() == s) {
             Some(v) => Ok(Dialect(*v)),
@@ -253,6 +263,7 @@ impl Dialect {
     }
 
     /// docs/api.md: tell the dialect from the spec's shape.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn detect(spec: &Value) -> Result<Dialect, Error> {
         let Some(obj) = spec.as_object() else {
             return Err(unknown_dialect("the spec is not a JSON object"));
@@ -276,6 +287,7 @@ impl Dialect {
     }
 
     /// Compile a spec of this dialect, collecting every diagnostic.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn compile(
         self,
         spec: &Value,
@@ -345,6 +357,7 @@ impl Dialect {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn unknown_dialect(why: &str) -> Error {
     let needs: Vec<String> = REGISTRY
         .iter()
@@ -397,6 +410,7 @@ pub struct Normalized {
 
 impl Normalized {
     /// The whole normalized spec, the plan's filters in their place.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn to_value(&self, plan: &Plan) -> Value {
         let mut out = Map::new();
         for (i, (k, v)) in self.fields.iter().enumerate() {
@@ -416,6 +430,7 @@ impl Normalized {
 /// size `limit` without being written: a message is at most 4/3 of the
 /// event's text (base64 states) plus a few hundred bytes of fields the
 /// vendor adds. Longer events are measured exactly.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn surely_fits_below(limit: usize) -> usize {
     limit.saturating_sub(512) / 4 * 3
 }

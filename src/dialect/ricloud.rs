@@ -45,6 +45,7 @@ impl Vendor for Ricloud {
         &["secret"]
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -66,6 +67,7 @@ impl Vendor for Ricloud {
     /// in the future is refused as one in the past is (signing.py refuses
     /// only the past, so a captured signature with a far-future `t` would
     /// replay for ever).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn verify(
         &self,
         headers: &Map<String, Value>,
@@ -124,6 +126,7 @@ const KNOWN_KEYS: [&str; 7] = [
 ];
 const RESPONSE_KEYS: [&str; 2] = ["id", "resource"];
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn compile(
     obj: &Map<String, Value>,
     ctx: &SpecContext,
@@ -228,6 +231,7 @@ fn compile(
 }
 
 /// `validate(spec, { update: true })`: an update body `{url?, state?}`.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn update(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
     if obj.contains_key("url") {
         spec::url_field(obj, "url", diags);
@@ -279,6 +283,7 @@ pub const TOLERANCE: i64 = 600;
 
 /// `Ricloud-Signature` of a body: `t=<unix seconds>,s=<base64 HMAC-SHA256 of
 /// "t.body">` (signing.py `Signature.sign`, `to_header`).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     let ts = timestamp.to_string();
     let sig = signing::hmac_sha256(secret.as_bytes(), &[ts.as_bytes(), b".", body.as_bytes()]);
@@ -301,6 +306,7 @@ impl RicloudDelivery {
     /// Webhooks key (`signature: "standard-webhooks"`): that key signs its
     /// own `webhook-*` headers and nothing else, so such a preview carries
     /// no `Ricloud-Signature` rather than one a ricloud receiver would reject.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn post(&self, id: &str, body: String, opts: &DeliverOptions) -> Result<Delivery, Error> {
         let standard = opts.signature == Some(SignatureScheme::StandardWebhooks);
         let secret = self
@@ -338,6 +344,7 @@ impl RicloudDelivery {
 /// `webhook_config.test` only if the event id is appended; the docs'
 /// example URL `…/webhooks/` ends in the slash that joins them. One `/`
 /// joins them whether or not the URL ends in one, before any query.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn event_url(url: &str, id: &str) -> String {
     let split = url.find(['?', '#']).unwrap_or(url.len());
     let (base, tail) = url.split_at(split);
@@ -357,6 +364,7 @@ pub fn event_url(url: &str, id: &str) -> String {
 }
 
 impl Deliver for RicloudDelivery {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn deliver(
         &self,
         _ev: &Event<'_>,
@@ -383,6 +391,7 @@ impl Deliver for RicloudDelivery {
     }
 
     /// ricloud's `webhook_config.test` event.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
         if !opts.test {
             return Err(Error::new(

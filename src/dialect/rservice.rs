@@ -44,6 +44,7 @@ impl Vendor for RService {
         &[]
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -196,6 +197,7 @@ const RESPONSE_KEYS: [&str; 6] = [
     "description_attachments",
 ];
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     let checkpoint = Checkpoint::new(diags);
     spec::unknown_keys(
@@ -337,6 +339,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
     })
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn warn_policy(diags: &mut Vec<Diagnostic>) {
     diags.push(Diagnostic::warning(
         Code::UnsignedPreview,
@@ -346,6 +349,7 @@ fn warn_policy(diags: &mut Vec<Diagnostic>) {
 }
 
 /// `local@domain.tld`, no spaces: the shape R-Service's example shows.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
@@ -413,6 +417,7 @@ impl RServiceDelivery {
     /// adds e.g. `person_id`) in its order, and `payload` last. What
     /// hookmatch cannot know (the account's URL, a new webhook's id) is
     /// `null` unless the event or `subscriptionId` gives it.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn body(&self, text: &str, object_id: Option<&str>, opts: &DeliverOptions) -> String {
         use crate::rawjson::{self, Style};
         let member = |key| rawjson::member(text, key);
@@ -473,6 +478,7 @@ impl RServiceDelivery {
     /// The captured deliveries' own headers; `X-4me-Delivery` (a UUID per
     /// delivery) and `Link` (the account's URLs) are left out: hookmatch
     /// cannot know them, and a preview must be the same bytes everywhere.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn post(&self, body: String) -> Delivery {
         post(
             &self.uri,
@@ -486,6 +492,7 @@ impl RServiceDelivery {
 }
 
 impl Deliver for RServiceDelivery {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn deliver(
         &self,
         _ev: &Event<'_>,
@@ -498,6 +505,7 @@ impl Deliver for RServiceDelivery {
     /// The seed: "your script should receive a POST http request with the
     /// webhook contents. The object_id will always be equal to 12345 for
     /// these tests"; disabled webhooks can be tested too.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn without_event(&self, opts: &DeliverOptions) -> Result<Delivery, Error> {
         if !opts.test {
             return Err(Error::new(

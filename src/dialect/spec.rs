@@ -17,18 +17,21 @@ pub struct Checkpoint(usize);
 
 impl Checkpoint {
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn new(diags: &[Diagnostic]) -> Checkpoint {
         Checkpoint(errors(diags))
     }
 
     /// Did any error diagnostic arrive since the checkpoint?
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn failed(self, diags: &[Diagnostic]) -> bool {
         errors(diags) > self.0
     }
 }
 
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn errors(diags: &[Diagnostic]) -> usize {
     diags.iter().filter(|d| d.is_error()).count()
 }
@@ -46,6 +49,7 @@ pub enum Unknown {
 /// `silent` (read-only keys of the vendor's responses, accepted so a pasted
 /// response still checks), naming the closest known key.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn unknown_keys(
     obj: &Map<String, Value>,
     path: &str,
@@ -70,6 +74,7 @@ pub fn unknown_keys(
 
 /// A required, non-empty string field.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn required_string<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
@@ -107,6 +112,7 @@ pub fn required_string<'a>(
 
 /// An optional field that must be a string when present (null is absent).
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn optional_string<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
@@ -129,6 +135,7 @@ pub fn optional_string<'a>(
 /// A required string that must be exactly one of `known`; anything else is
 /// `code` with a "did you mean" hint naming the closest.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn required_choice<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
@@ -151,6 +158,7 @@ pub fn required_choice<'a>(
 
 /// A required http(s) URL field.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn url_field(
     obj: &Map<String, Value>,
     key: &str,
@@ -162,6 +170,7 @@ pub fn url_field(
 
 /// Is `u` an absolute http(s) URL? (An `invalid_url` error when not.)
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn check_url(u: &str, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
     match crate::urls::parse_http_url(u) {
         Ok(_) => true,
@@ -189,6 +198,7 @@ pub fn check_url(u: &str, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
 /// With `allowPrivateNetworks` the caller says the sender is its own (an
 /// edge router forwarding deliveries), and nothing is said.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn private_target(
     u: &str,
     key: &str,
@@ -213,6 +223,7 @@ pub fn private_target(
 
 /// A boolean that vendors also write as `"true"`/`"false"`.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
     match crate::json::field(obj, key) {
         None | Some(Value::Null) => false,
@@ -235,6 +246,7 @@ pub fn loose_bool(obj: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnosti
 
 /// Copy the optional keys a spec has (null is absent) into its `toJSON`.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn copy_present(
     obj: &Map<String, Value>,
     keys: &[&'static str],

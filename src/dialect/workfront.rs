@@ -42,6 +42,7 @@ impl Vendor for Workfront {
         &["authToken"]
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn compile(
         &self,
         spec: &Map<String, Value>,
@@ -180,6 +181,7 @@ pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 /// a token of this many characters or more warns.
 pub const MAX_AUTH_TOKEN_CHARS: usize = 255;
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     let checkpoint = Checkpoint::new(diags);
     spec::unknown_keys(
@@ -320,6 +322,7 @@ fn compile(obj: &Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<Comp
 /// The fields Adobe lists as not filterable ("Event subscription
 /// filtering": `DOCU.groups`, `RECORD.data`, `RECORD_TYPE.data`,
 /// `RECORD_TYPE.fields`), for an objCode.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn unfilterable(obj_code: &str) -> &'static [&'static str] {
     match obj_code {
         "DOCU" => &["groups"],
@@ -332,6 +335,7 @@ fn unfilterable(obj_code: &str) -> &'static [&'static str] {
 /// Fields the resource-fields page marks "Can only use changed comparison
 /// operator for this field" (`api/event-sub-resource-fields.md`, User:
 /// `userRoles`, 7c4ce73, 2026-06-22), for an objCode.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn changed_only(obj_code: &str) -> &'static [&'static str] {
     match obj_code {
         "USER" => &["userRoles"],
@@ -340,6 +344,7 @@ fn changed_only(obj_code: &str) -> &'static [&'static str] {
 }
 
 /// `objCode`: one of [`OBJ_CODES`], with a hint for anything else.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn obj_code<'a>(obj: &'a Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Option<&'a str> {
     let code = spec::required_string(obj, "objCode", diags)?;
     if OBJ_CODES.contains(&code) {
@@ -357,6 +362,7 @@ fn obj_code<'a>(obj: &'a Map<String, Value>, diags: &mut Vec<Diagnostic>) -> Opt
 /// `authToken` as GET responses show it (`"****234_"`: at most the last 4
 /// characters, a short token fully masked) would be delivered as the mask;
 /// one of 255 characters or more is over what the FAQ allows.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn check_auth_token(token: &str, diags: &mut Vec<Diagnostic>) {
     if token.starts_with("****") {
         diags.push(Diagnostic::warning(
@@ -411,6 +417,7 @@ fn prepare(event: At<'_>) -> Result<Event<'_>, Error> {
 
 /// A state: an object, absent/null (empty), or base64 of a JSON object
 /// (`base64Encoding: true` deliveries).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn state<'a>(obj: At<'a>, key: &str) -> Result<State<'a>, Error> {
     let Some(v) = obj.get(key) else {
         return Ok(spec::empty_state());
@@ -478,6 +485,7 @@ impl WorkfrontDelivery {
     /// eventTime {nano, epochSecond}, eventVersion, subscriptionVersion,
     /// newState, oldState`; states as base64 of their JSON text when
     /// `base64Encoding` is on. Numbers keep their text as written.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn body(&self, text: &str, opts: &DeliverOptions) -> Result<String, Error> {
         use crate::rawjson::{self, Style};
         let member = |key| rawjson::member(text, key);
@@ -537,6 +545,7 @@ impl WorkfrontDelivery {
 
 /// A state's JSON text, compact: as written, or decoded from base64; an
 /// absent or null state is `{}`.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn state_text(raw: Option<&str>, key: &str) -> Result<String, Error> {
     use crate::rawjson::{self, Style};
     match raw {
@@ -569,10 +578,12 @@ impl Deliver for WorkfrontDelivery {
     /// different" (`event-subs-api.md`, "Event subscription filtering"):
     /// `authToken` is one of those fields, so two subscriptions that differ
     /// only in it are distinct, not duplicates (409, `event-subs-faq.md`).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn distinguishing_secret(&self) -> Option<&str> {
         Some(&self.auth_token)
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn deliver(
         &self,
         _ev: &Event<'_>,
@@ -617,6 +628,7 @@ impl Deliver for WorkfrontDelivery {
         })
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn size_limit(&self) -> Option<usize> {
         Some(MAX_MESSAGE_BYTES)
     }

@@ -22,6 +22,7 @@ pub enum Read<'a> {
 /// Every path `plan` reads in an event of `shape`: what `prepare` checks,
 /// the states, the gate's fields and every filter's field in the states it
 /// reads (plain names also in the shape's containers).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn reads<'a>(shape: &EventShape, plan: &'a Plan) -> Vec<Read<'a>> {
     let mut out = Vec::new();
     let new = shape.new_state;
@@ -91,6 +92,7 @@ pub fn reads<'a>(shape: &EventShape, plan: &'a Plan) -> Vec<Read<'a>> {
     out
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn apply(reads: &[Read<'_>], p: &mut Projection) {
     for r in reads {
         match r {
@@ -102,6 +104,7 @@ fn apply(reads: &[Read<'_>], p: &mut Projection) {
 
 /// Add what `reads` (of one plan) keep to `p` (a set's union). An envelope
 /// (Asana's `events`) projects each of its events like a lone event.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn add(shape: &EventShape, reads: &[Read<'_>], p: &mut Projection) {
     match shape.envelope {
         Some(envelope) => {
@@ -118,6 +121,7 @@ pub fn add(shape: &EventShape, reads: &[Read<'_>], p: &mut Projection) {
 /// Note in `p` the strings `reads` compare each kept value with
 /// ([`Projection::constants`]), where `add` put those values (in each
 /// event of an envelope too).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn share(shape: &EventShape, reads: &[Read<'_>], p: &mut Projection) {
     for r in reads {
         if let Read::Keep(path, compared) = r {
@@ -132,6 +136,7 @@ pub fn share(shape: &EventShape, reads: &[Read<'_>], p: &mut Projection) {
 }
 
 /// The projection of one plan, with the strings it compares.
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn of(shape: &EventShape, plan: &Plan) -> Projection {
     let reads = reads(shape, plan);
     let mut p = Projection::default();
@@ -145,6 +150,7 @@ pub fn of(shape: &EventShape, plan: &Plan) -> Projection {
 /// (most members share their fields). Strings are length-prefixed, so the
 /// encoding is exact. `dialect` names the shape (an envelope changes the
 /// projection).
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn signature(dialect: &str, reads: &[Read<'_>], out: &mut Vec<u8>) {
     let text = |out: &mut Vec<u8>, s: &str| {
         out.extend_from_slice(&s.len().to_le_bytes());

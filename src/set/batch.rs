@@ -34,6 +34,7 @@ impl SubscriptionSet {
 
     /// [`SubscriptionSet::preview`] read as `opts` says (its `format` and
     /// `max_errors`; a set has no rows). Chunked: [`preview::PreviewState`].
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn preview_with(
         &self,
         input: &[u8],
@@ -57,6 +58,7 @@ pub struct SetTally {
 }
 
 impl preview::Count for SetTally {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn error(&mut self, line: Option<usize>, e: Error) {
         if self.errors.len() < self.max_errors {
             self.errors.push(preview::PreviewError {
@@ -71,11 +73,13 @@ impl preview::Count for SetTally {
         self.total += 1;
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn events(&self) -> usize {
         self.total
     }
 
     /// Events that fired at least one member.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn matched(&self) -> usize {
         self.matched
     }
@@ -88,6 +92,7 @@ impl preview::Batch for SubscriptionSet {
 
     /// Its `format` and `max_errors`: a set counts matches per id; it has
     /// no rows (a call's options are checked for that where they are read).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn tally(&self, opts: &preview::PreviewOptions) -> SetTally {
         SetTally {
             max_errors: opts.max_errors,
@@ -95,17 +100,20 @@ impl preview::Batch for SubscriptionSet {
         }
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn batch_projection(&self) -> &Projection {
         self.batch_projection
             .get_or_init(|| self.projection.for_batch())
     }
 
     /// An envelope (of a vendor in the set) counts each of its events.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn envelopes(&self) -> &dyn preview::Envelopes {
         &self.dialects
     }
 
     /// The smallest message limit of the members' vendors, if any.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn size_limit(&self) -> Option<usize> {
         self.members
             .iter()
@@ -114,6 +122,7 @@ impl preview::Batch for SubscriptionSet {
             .min()
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn count(
         &self,
         tally: &mut SetTally,
@@ -135,6 +144,7 @@ impl preview::Batch for SubscriptionSet {
         }
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn result(&self, tally: SetTally) -> SetPreview {
         let mut result = SetPreview {
             total: tally.total,

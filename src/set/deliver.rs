@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 pub struct DeliverDefaults(Map<String, Value>);
 
 impl std::fmt::Debug for DeliverDefaults {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("DeliverDefaults")
             .field(&self.0.keys().collect::<Vec<_>>())
@@ -29,6 +30,7 @@ impl std::fmt::Debug for DeliverDefaults {
 
 impl Options for DeliverDefaults {
     const KEYS: &'static [&'static str] = DeliverOptionsIn::KEYS;
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &crate::options::Object<'_>) -> Result<Self, Error> {
         DeliverOptionsIn::read(o)?;
         Ok(DeliverDefaults(o.map().clone()))
@@ -37,12 +39,14 @@ impl Options for DeliverDefaults {
 
 impl DeliverDefaults {
     /// The object as given (keys `deliver` takes, checked as it checks them).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn from_value(v: &Value) -> Result<DeliverDefaults, Error> {
         crate::options::from_value(v, "deliver options")
     }
 
     /// A key given as `undefined` in JS: it overrides a member's default
     /// with "absent", as in `{ ...member.deliver, ...opts }`.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn unset(&mut self, key: &str) {
         if Self::KEYS.contains(&key) {
             self.0.insert(key.to_string(), Value::Null);
@@ -51,6 +55,7 @@ impl DeliverDefaults {
 
     /// These defaults with `over`'s keys laid over them (a `null` there
     /// drops the default), read as `deliver` reads its options.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn under(&self, over: &DeliverDefaults) -> Result<DeliverOptions, Error> {
         if over.0.is_empty() {
             return Ok(crate::options::from_value::<DeliverOptionsIn>(

@@ -56,6 +56,7 @@ impl Options for EntryOptions {
         "deliver",
     ];
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn read(o: &crate::options::Object<'_>) -> Result<Self, Error> {
         let flat = SpecOptions::read(o)?;
         let nested = match o.value("options") {
@@ -79,6 +80,7 @@ impl Options for EntryOptions {
 /// twice with the same value; different values are refused rather than
 /// one silently winning. The error's path is the key under `options`.
 #[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn merge_spec_options(
     outer: Option<SpecOptions>,
     inner: Option<SpecOptions>,
@@ -108,6 +110,7 @@ impl SubscriptionSet {
     /// Compile `[{id, spec, dialect?}, ...]`; invalid entries are reported in
     /// [`SubscriptionSet::errors`] and do not stop the others.
     #[inline(never)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn compile(entries: &Value) -> Result<SubscriptionSet, Error> {
         let list = entries.as_array().ok_or_else(|| {
             Error::new(

@@ -35,6 +35,7 @@ pub(super) struct Found {
 impl Index {
     /// File the member at `pos` under its gate key (or with the members
     /// every event must try) and, inside, under its `eq` value.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub(super) fn insert(&mut self, pos: usize, sub: &Subscription, ids: &[FilterIds]) -> Found {
         let d = sub.dialect();
         let eq = eq_key(sub);
@@ -121,6 +122,7 @@ struct Bucket {
 }
 
 impl Bucket {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn insert(&mut self, slot: Slot, eq: Option<&EqKey<'_>>) {
         let Some(eq) = eq else {
             self.plain.push(slot);

@@ -17,6 +17,7 @@ impl SubscriptionSet {
     /// apart by) and `overlapping_delivery` (an earlier member with
     /// the same target fires for one event too; the witness is in the
     /// message).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn lint(&self) -> Vec<(String, Vec<Diagnostic>)> {
         let members: Vec<&Member> = self.members.iter().flatten().collect();
         // Keys, so a large set is linted in linear time: the normalized spec

@@ -89,15 +89,18 @@ pub struct SubscriptionSet {
 const COMPACT_AFTER: usize = 64;
 
 impl SubscriptionSet {
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn errors(&self) -> &[SetError] {
         &self.errors
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn size(&self) -> usize {
         self.positions.len()
     }
 
     /// Add one subscription; an invalid spec or a used id is an error.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn add(&mut self, id: &str, spec: &Value, opts: CompileOptions) -> Result<(), Error> {
         self.add_member(NewMember {
             id,
@@ -108,6 +111,7 @@ impl SubscriptionSet {
     }
 
     /// [`SubscriptionSet::add`] with the member's delivery defaults.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn add_member(&mut self, member: NewMember<'_>) -> Result<(), Error> {
         let NewMember {
             id,
@@ -136,6 +140,7 @@ impl SubscriptionSet {
     /// made removing 40,000 members quadratic (6.6 s), and add/remove churn
     /// reuses memory instead of keeping a tombstone per removal forever
     /// (400,000 cycles: 1.2 → 211 MB of wasm memory).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn remove(&mut self, id: &str) -> bool {
         let Some(pos) = self.positions.remove(id) else {
             return false;
@@ -153,6 +158,7 @@ impl SubscriptionSet {
 
     /// Rebuild from the live members, in insertion order (positions change:
     /// [`SubscriptionSet::generation`] says when).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn compact(&mut self) {
         let live: Vec<(String, Subscription, DeliverDefaults)> = std::mem::take(&mut self.members)
             .into_iter()
@@ -173,10 +179,12 @@ impl SubscriptionSet {
 
     /// Changes whenever positions are renumbered (a compaction after
     /// removals): a cache keyed by position is stale then.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn generation(&self) -> u64 {
         self.generation
     }
 
+    #[cfg_attr(hookmatch_package, optimize(size))]
     fn insert(&mut self, id: String, sub: Subscription, defaults: DeliverDefaults) {
         let ids = self.numbers.number(sub.plan());
         let pos = self.members.len();
@@ -212,21 +220,25 @@ impl SubscriptionSet {
 
     /// How many insertion positions there are, removed ones included: every
     /// position [`Self::match_positions`] answers is below it.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn positions_len(&self) -> usize {
         self.members.len()
     }
 
     /// The id at an insertion position (`None` once removed).
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn id_at(&self, pos: usize) -> Option<&str> {
         self.members.get(pos)?.as_ref().map(|m| m.id.as_str())
     }
 
     /// [`Subscription::projection_export`] of the set.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn projection_export(&self) -> Value {
         crate::subscription::export(&self.projection, self.size_limit())
     }
 
     /// The union of the fields the members read.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn projection(&self) -> &Projection {
         &self.projection
     }
@@ -237,6 +249,7 @@ impl SubscriptionSet {
     }
 
     /// The explanation of one member for this event.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn explain(&self, event: &Value, id: &str) -> Result<Explanation, Error> {
         let m = self
             .positions
@@ -256,6 +269,7 @@ impl SubscriptionSet {
     }
 
     /// Ids in insertion order.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn ids(&self) -> Vec<&str> {
         self.members
             .iter()

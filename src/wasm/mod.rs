@@ -162,6 +162,7 @@ thread_local! {
 
 /// Make `class` (`new class(message, code)`) the class of every error thrown.
 #[wasm_bindgen(js_name = "__setErrorClass", skip_typescript)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn set_error_class(class: js_sys::Function) {
     ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
 }
@@ -208,11 +209,13 @@ pub struct JsSubscription {
 impl JsSubscription {
     /// The fields this subscription reads, as JSON (see `objects.js`).
     #[wasm_bindgen(js_name = "__projection", skip_typescript)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn projection_json(&self) -> String {
         crate::json::text(&self.inner.projection_export())
     }
 
     /// Parse, validate and plan a spec once; throws `HookmatchError` with every diagnostic when invalid.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn compile(
         #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
         options: Option<CompileOptionsArg>,
@@ -230,6 +233,7 @@ impl JsSubscription {
     }
 
     #[wasm_bindgen(getter, unchecked_return_type = "DialectName")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn dialect(&self) -> String {
         self.inner.dialect().name().to_string()
     }
@@ -245,6 +249,7 @@ impl JsSubscription {
 
     /// Why it fires or not: one check per gate condition and per filter.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn explain(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
@@ -309,6 +314,7 @@ impl JsSubscription {
     /// match. `deliver(null, { handshake: true })` previews Asana's handshake;
     /// `deliver(null, { test: true })` a vendor's test delivery.
     #[wasm_bindgen(unchecked_return_type = "Delivery | null")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn deliver(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput | null")] event: JsValue,
@@ -339,6 +345,7 @@ impl JsSubscription {
     /// The JSON text of event `index` of a batch, read as `preview` reads
     /// it (the playground's detail view); `undefined` past the end.
     #[wasm_bindgen(js_name = "__eventAt", skip_typescript)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn event_at(
         &self,
         events: JsValue,
@@ -361,6 +368,7 @@ impl JsSubscription {
     /// `base`. `null` when there is none. Every event is checked first.
     #[cfg(feature = "analysis")]
     #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | null")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn example(&self, options: Option<ExampleOptionsArg>) -> Result<JsValue, JsValue> {
         let opts =
             read_options::<ExampleOptions>(options.as_ref().map(AsRef::as_ref), "example options")?;
@@ -380,18 +388,21 @@ impl JsSubscription {
     /// callers hold, and the full module (every other entry) has none.
     #[cfg(not(feature = "analysis"))]
     #[wasm_bindgen(js_name = "__specText", skip_typescript)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn spec_text(&self) -> Vec<String> {
         self.source.to_vec()
     }
 
     /// The normalized spec, secrets redacted.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SpecJSON")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.to_json())
     }
 
     /// A short description without secrets, for `String(sub)` and logs.
     #[wasm_bindgen(js_name = toString)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn to_string_js(&self) -> String {
         format!("Subscription({})", self.inner.dialect().name())
     }
@@ -416,12 +427,14 @@ pub struct JsSubscriptionSet {
 impl JsSubscriptionSet {
     /// The fields the set's members read, as JSON (see `objects.js`).
     #[wasm_bindgen(js_name = "__projection", skip_typescript)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn projection_json(&self) -> String {
         crate::json::text(&self.inner.projection_export())
     }
 
     /// Compile `[{ id, spec, dialect? }]` (or its JSON text). Invalid entries
     /// are listed in `errors` with their id and path; the others compile.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn compile(
         #[wasm_bindgen(unchecked_param_type = "SetEntry[] | string")] entries: JsValue,
     ) -> Result<JsSubscriptionSet, JsValue> {
@@ -438,11 +451,13 @@ impl JsSubscriptionSet {
 
     /// Entries that did not compile.
     #[wasm_bindgen(getter, unchecked_return_type = "SetError[]")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn errors(&self) -> Result<JsValue, JsValue> {
         to_js(self.inner.errors())
     }
 
     #[wasm_bindgen(getter)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn size(&self) -> u32 {
         u32::try_from(self.inner.size()).unwrap_or(u32::MAX)
     }
@@ -460,6 +475,7 @@ impl JsSubscriptionSet {
 
     /// The explanation of one member for this event.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn explain(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
@@ -520,6 +536,7 @@ impl JsSubscriptionSet {
 
     /// Add a subscription (compile options, and a set entry's `options` and
     /// `deliver`); throws like `Subscription.compile` on an invalid spec or a used id.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn add(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
@@ -550,6 +567,7 @@ impl JsSubscriptionSet {
     /// `deliver(event, { ...member.deliver, ...options })` returns; members
     /// whose vendor refuses the message (Workfront's size limit) are left out.
     #[wasm_bindgen(unchecked_return_type = "SetDelivery[]")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn deliver(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventInput")] event: JsValue,
@@ -580,6 +598,7 @@ impl JsSubscriptionSet {
     }
 
     /// Remove a subscription; `false` when the id is not in the set.
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn remove(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
@@ -605,6 +624,7 @@ impl JsSubscriptionSet {
 
     /// Ids in insertion order.
     #[wasm_bindgen(unchecked_return_type = "string[]")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn ids(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.ids())
     }
@@ -614,6 +634,7 @@ impl JsSubscriptionSet {
     /// `Subscription#__specText` is.
     #[cfg(not(feature = "analysis"))]
     #[wasm_bindgen(js_name = "__specText", skip_typescript)]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn spec_text(&self) -> Vec<String> {
         self.history.clone()
     }
@@ -622,6 +643,7 @@ impl JsSubscriptionSet {
     /// findings, `duplicate_subscription` and `overlapping_delivery`.
     #[cfg(feature = "analysis")]
     #[wasm_bindgen(unchecked_return_type = "SetLintEntry[]")]
+    #[cfg_attr(hookmatch_package, optimize(size))]
     pub fn lint(&self) -> Result<JsValue, JsValue> {
         let entries: Vec<crate::set::SetLintEntry> = self
             .inner
@@ -661,6 +683,7 @@ impl JsSubscriptionSet {
 /// a bad spec.
 #[cfg(feature = "analysis")]
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn lint(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
     options: Option<LintOptionsArg>,
@@ -679,6 +702,7 @@ pub fn lint(
 /// spec, its path under `/before` or `/after`.
 #[cfg(feature = "analysis")]
 #[wasm_bindgen(unchecked_return_type = "Diff")]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn diff(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] before: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] after: JsValue,
@@ -711,6 +735,7 @@ type Batch = (Vec<u8>, crate::preview::Format);
 /// surrogate) would make the whole options unreadable instead of one entry
 /// of `events.errors`.
 #[cfg(feature = "analysis")]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn analysis_options(
     o: Option<&JsValue>,
     what: &str,
@@ -753,6 +778,7 @@ fn analysis_options(
 
 /// Every diagnostic of a spec; `[]` when valid. Never throws on a bad spec.
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "SpecInput")] spec: JsValue,
     options: Option<ValidateOptionsArg>,
@@ -768,6 +794,7 @@ pub fn validate(
 /// keys detection reads and the spec fields that hold secrets, so that
 /// tools list vendors from here rather than from lists of their own.
 #[wasm_bindgen(unchecked_return_type = "DialectInfo[]")]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn dialects() -> Result<JsValue, JsValue> {
     to_js(&crate::dialect::infos())
 }
@@ -776,6 +803,7 @@ pub fn dialects() -> Result<JsValue, JsValue> {
 /// or ricloud's Ricloud-Signature) in constant time; `false` for a missing,
 /// wrong or stale signature.
 #[wasm_bindgen]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn verify(
     #[wasm_bindgen(
         unchecked_param_type = "Delivery | { headers: Record<string, string>; body: string }"
@@ -808,6 +836,7 @@ pub fn verify(
 /// RFC 4648 base64 of a string (as UTF-8) or bytes: standard and padded, or
 /// URL-safe and unpadded with `{ alphabet: "url" }`.
 #[wasm_bindgen(js_name = encodeBase64)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn encode_base64(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
     options: Option<Base64OptionsArg>,
@@ -832,6 +861,7 @@ pub fn encode_base64(
 
 /// Strict RFC 4648 decode; throws `invalid_base64` with the byte `offset`.
 #[wasm_bindgen(js_name = decodeBase64)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn decode_base64(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     options: Option<Base64OptionsArg>,
@@ -859,6 +889,7 @@ pub fn decode_base64(
 
 /// Set limits for every later call (see `Limits`).
 #[wasm_bindgen(js_name = setLimits)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn set_limits(
     #[wasm_bindgen(unchecked_param_type = "Limits")] limits: JsValue,
 ) -> Result<(), JsValue> {
@@ -876,6 +907,7 @@ pub fn set_limits(
 /// them after each `setLimits` so that a fresh module (after a trap) starts
 /// with the limits the page set, not the defaults.
 #[wasm_bindgen(js_name = "__limits", skip_typescript)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn limits_in_force() -> Vec<f64> {
     vec![
         crate::json::max_input_bytes() as f64,
@@ -887,6 +919,7 @@ pub fn limits_in_force() -> Vec<f64> {
 /// trap turned into `internal`, a fresh module, older objects `freed`),
 /// since no input should reach a trap. Not exported by any entry.
 #[wasm_bindgen(js_name = "__trap", skip_typescript)]
+#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn trap_for_tests() {
     #[cfg(target_arch = "wasm32")]
     core::arch::wasm32::unreachable();
@@ -920,6 +953,7 @@ thread_local! {
 }
 
 /// The message of something JS threw (an Error's, or its text).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn thrown_message(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
@@ -928,6 +962,7 @@ fn thrown_message(e: &JsValue) -> String {
 }
 
 /// An options object (or `undefined`/`null`: every default) as its Rust struct.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> Result<T, JsValue> {
     let Some(o) = o.filter(|o| !o.is_undefined() && !o.is_null()) else {
         return Ok(T::default());
@@ -983,6 +1018,7 @@ fn read_options<T: crate::options::Options>(o: Option<&JsValue>, what: &str) -> 
 /// nothing the replay makes), so a set that keeps adding and removing
 /// holds a history the size of its members, not of every add it saw.
 #[cfg(not(feature = "analysis"))]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn forget(history: &mut Vec<String>, id: String) {
     let mut last_add = None;
     let mut i = 2;
@@ -1007,6 +1043,7 @@ fn forget(history: &mut Vec<String>, id: String) {
 /// Compile options as the JSON object `compile` reads them (for the
 /// analysis module, which compiles the core module's specs again).
 #[cfg(not(feature = "analysis"))]
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn options_json(o: &CompileOptions) -> String {
     let mut m = serde_json::Map::new();
     if let Some(d) = o.dialect {
@@ -1021,12 +1058,14 @@ fn options_json(o: &CompileOptions) -> String {
     crate::json::text(&serde_json::Value::Object(m))
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn spec_options(o: Option<&JsValue>, what: &str) -> Result<CompileOptions, JsValue> {
     read_options::<SpecOptions>(o, what)?
         .to_compile()
         .map_err(|e| js_error(&e))
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn alphabet(o: Option<&JsValue>) -> Result<Alphabet, JsValue> {
     Ok(
         if read_options::<Base64OptionsIn>(o, "base64 options")?.url {
@@ -1039,6 +1078,7 @@ fn alphabet(o: Option<&JsValue>) -> Result<Alphabet, JsValue> {
 
 /// A member id: a string, or `invalid_input` (wasm-bindgen's own `&str`
 /// conversion would read out of bounds on a number).
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn id_string(id: &JsValue) -> Result<String, JsValue> {
     id.as_string().ok_or_else(|| {
         js_error(&Error::new(Code::InvalidInput, "the id must be a string").at("/id"))
@@ -1114,6 +1154,7 @@ impl PreviewSession {
     }
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn ended() -> JsValue {
     js_error(&Error::new(
         Code::InvalidInput,
@@ -1121,6 +1162,7 @@ fn ended() -> JsValue {
     ))
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn other_kind() -> JsValue {
     js_error(&Error::new(
         Code::InvalidInput,
@@ -1256,6 +1298,7 @@ fn check_js_string_size(s: &js_sys::JsString, what: &str) -> Result<(), JsValue>
 
 /// Core data to a plain JS value, through JSON text: `JSON.parse` defines
 /// keys such as `__proto__` as own data properties, never as prototypes.
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     // Writing fails only on a map key that is not a string, which no
     // output type has; serde_json's error wording is not worth its bytes.
@@ -1268,6 +1311,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     JSON::parse(&text)
 }
 
+#[cfg_attr(hookmatch_package, optimize(size))]
 fn js_error(e: &Error) -> JsValue {
     let code = e.public_code().as_str();
     let constructed = ERROR_CLASS.with(|c| {
