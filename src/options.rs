@@ -27,30 +27,51 @@ pub trait Options: Default {
 
 /// Read an options object from its JSON text; `null` is every default.
 /// Unknown keys are refused, naming the key and the closest known one.
-#[inline(never)]
 #[cfg_attr(hookmatch_package, optimize(size))]
 pub fn parse<T: Options>(text: &str, what: &str) -> Result<T, Error> {
+    from_value(&read_text(text, what)?, what)
+}
+
+/// The value of an options object's JSON text. Apart from [`parse`], as
+/// [`object_of`] is from [`from_value`]: those two are built once per
+/// options type, and only the `T::read` at their end needs to be.
+#[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
+fn read_text(text: &str, what: &str) -> Result<Value, Error> {
     // Not `json::parse`: options are what the caller wrote, not input, so
     // the input limit does not apply to them (were it to, `setLimits({
     // maxInputBytes: 10 })` could never be undone: the options that lift
     // it are longer than 10 bytes). The reader's depth limit (serde_json's, 128)
     // holds.
-    let value: Value = crate::json::parser::value(text.as_bytes()).map_err(|e| {
+    crate::json::parser::value(text.as_bytes()).map_err(|e| {
         Error::new(
             Code::InvalidInput,
             crate::json::syntax_error(&e, what).message,
         )
-    })?;
-    from_value(&value, what)
+    })
 }
 
 /// [`parse`] of a value already read (a set entry's `options` and
 /// `deliver`, and `set.deliver`'s options merged over a member's defaults).
-#[inline(never)]
 #[cfg_attr(hookmatch_package, optimize(size))]
 pub fn from_value<T: Options>(value: &Value, what: &str) -> Result<T, Error> {
+    match object_of(value, what, T::KEYS)? {
+        None => Ok(T::default()),
+        Some(map) => T::read(&Object { map, what }),
+    }
+}
+
+/// The options object `value` is (`None` for `null`), refused when it is
+/// not an object or holds a key not in `keys`.
+#[inline(never)]
+#[cfg_attr(hookmatch_package, optimize(size))]
+fn object_of<'v>(
+    value: &'v Value,
+    what: &str,
+    keys: &[&str],
+) -> Result<Option<&'v Map<String, Value>>, Error> {
     let map = match value {
-        Value::Null => return Ok(T::default()),
+        Value::Null => return Ok(None),
         Value::Object(map) => map,
         _ => {
             return Err(Error::new(
@@ -59,10 +80,10 @@ pub fn from_value<T: Options>(value: &Value, what: &str) -> Result<T, Error> {
             ))
         }
     };
-    if let Some(key) = map.keys().find(|k| !T::KEYS.contains(&k.as_str())) {
-        let hint = match suggest(key, T::KEYS) {
+    if let Some(key) = map.keys().find(|k| !keys.contains(&k.as_str())) {
+        let hint = match suggest(key, keys) {
             Some(s) => format!("did you mean \"{s}\"?"),
-            None => format!("expected one of {}", T::KEYS.join(", ")),
+            None => format!("expected one of {}", keys.join(", ")),
         };
         return Err(Error::new(
             Code::InvalidInput,
@@ -73,7 +94,7 @@ pub fn from_value<T: Options>(value: &Value, what: &str) -> Result<T, Error> {
         )
         .at(crate::error::join("", key)));
     }
-    T::read(&Object { map, what })
+    Ok(Some(map))
 }
 
 /// An options object being read, key by key, each wrong type naming its key.
