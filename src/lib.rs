@@ -14,11 +14,12 @@
 // The package's wasm is built with `--cfg hookmatch_package`
 // (scripts/build-pkg.sh): there, every function that runs once per spec,
 // set member, delivery or call rather than once per event (compiling,
-// options, deliveries, signing, URLs, errors, the analysis, the binding's
-// cold exports) carries `optimize(size)`, and the per-event path (the
-// scanner, the evaluator, set matching, the batch reader, each dialect's
-// `prepare`) keeps the crate's level 3. Measured: the core module 197,987 ->
-// 180,553 bytes gz, no matching path slower (docs/performance.md). The
+// options, deliveries, URLs, errors, the analysis, the binding's cold
+// exports) carries `optimize(size)`, and the per-event path (the scanner,
+// the evaluator, set matching, the batch reader, each dialect's `prepare`)
+// and signing (a MAC per delivery and per verified request) keep the
+// crate's level 3. Measured: the core module 197,987 -> 180,645 bytes gz,
+// no matching path slower (docs/performance.md). The
 // attribute is unstable; the build unlocks it as it does -Z build-std.
 #![cfg_attr(hookmatch_package, feature(optimize_attribute))]
 // JSON text is read by json::parser only (clippy.toml refuses serde_json's
