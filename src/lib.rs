@@ -16,10 +16,12 @@
 // set member, delivery or call rather than once per event (compiling,
 // options, deliveries, URLs, errors, the analysis, the binding's cold
 // exports) carries `optimize(size)`, and the per-event path (the scanner,
-// the evaluator, set matching, the batch reader, each dialect's `prepare`)
-// and signing (a MAC per delivery and per verified request) keep the
-// crate's level 3. Measured: the core module 197,987 -> 180,645 bytes gz,
-// no matching path slower (docs/performance.md). The
+// the evaluator, set matching, the batch reader, each dialect's `prepare`),
+// signing (a MAC per delivery and per verified request) and rawjson (a
+// delivery body is the event's text walked byte by byte: at size,
+// `set.deliver` took 1.17x the time) keep the crate's level 3. Measured
+// with the rest of the package's build: the core module 211,441 ->
+// 177,615 bytes gz, no matching path slower (docs/performance.md). The
 // attribute is unstable; the build unlocks it as it does -Z build-std.
 #![cfg_attr(hookmatch_package, feature(optimize_attribute))]
 // JSON text is read by json::parser only (clippy.toml refuses serde_json's

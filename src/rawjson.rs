@@ -21,7 +21,6 @@ pub enum Style {
 }
 
 /// Skip whitespace from `i`.
-#[cfg_attr(hookmatch_package, optimize(size))]
 fn ws(b: &[u8], mut i: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
         i += 1;
@@ -30,7 +29,6 @@ fn ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The end (exclusive) of the JSON value starting at `i`.
-#[cfg_attr(hookmatch_package, optimize(size))]
 fn value_end(b: &[u8], i: usize) -> Option<usize> {
     match *b.get(i)? {
         b'"' => string_end(b, i),
@@ -68,7 +66,6 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// The end (exclusive) of the string whose quote is at `i`.
-#[cfg_attr(hookmatch_package, optimize(size))]
 fn string_end(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     while j < b.len() {
@@ -83,7 +80,6 @@ fn string_end(b: &[u8], i: usize) -> Option<usize> {
 
 /// The text of member `key` of the object `text` is (the last one, as a
 /// parse keeps the last of repeated keys).
-#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn member<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     let b = text.as_bytes();
     let mut i = ws(b, 0);
@@ -114,7 +110,6 @@ pub fn member<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// The texts of the elements of the array `text` is.
-#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn items(text: &str) -> Option<Vec<&str>> {
     let b = text.as_bytes();
     let mut i = ws(b, 0);
@@ -140,7 +135,6 @@ pub fn items(text: &str) -> Option<Vec<&str>> {
 
 /// `text` with insignificant whitespace removed and strings written in
 /// `style`; numbers, literals and key order stay as written.
-#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn compact(text: &str, style: Style) -> String {
     let mut out = String::with_capacity(text.len());
     write_compact(text, style, &mut out);
@@ -148,7 +142,6 @@ pub fn compact(text: &str, style: Style) -> String {
 }
 
 /// [`compact`] into `out`.
-#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn write_compact(text: &str, style: Style, out: &mut String) {
     let b = text.as_bytes();
     let mut i = 0;
@@ -178,7 +171,6 @@ pub fn write_compact(text: &str, style: Style, out: &mut String) {
 }
 
 /// A JSON string literal (quotes included) decoded.
-#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn decode_string(raw: &str) -> Option<String> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     if !inner.contains('\\') {
@@ -189,7 +181,6 @@ pub fn decode_string(raw: &str) -> Option<String> {
 }
 
 /// `s` as a JSON string literal in `style`.
-#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn write_string(s: &str, style: Style, out: &mut String) {
     use std::fmt::Write;
     out.push('"');
@@ -219,7 +210,6 @@ pub fn write_string(s: &str, style: Style, out: &mut String) {
 }
 
 /// `s` as a JSON string literal in `style`.
-#[cfg_attr(hookmatch_package, optimize(size))]
 pub fn string(s: &str, style: Style) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     write_string(s, style, &mut out);
