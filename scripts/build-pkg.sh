@@ -22,12 +22,13 @@ cd "$(dirname "$0")/.."
 # -Z build-std, these flags and that attribute are unstable; RUSTC_BOOTSTRAP=1
 # unlocks them on the one stable toolchain, as scripts/fuzz.sh does for
 # cargo-fuzz. It also makes rustc mangle names as nightly does (v0, longer
-# export names in the glue), so the stable scheme is named. RUSTFLAGS
-# replaces .cargo/config.toml's, so simd128 is named again.
+# export names in the glue), so the stable scheme is named. The flags go
+# through --config, which cargo joins to .cargo/config.toml's (simd128)
+# where RUSTFLAGS would replace them.
+package_flags='["-Zunstable-options", "-Cpanic=immediate-abort", "-Zfmt-debug=none", "-Zlocation-detail=none", "-Csymbol-mangling-version=legacy", "--cfg", "hookmatch_package"]'
 wasm_build() {
-  RUSTC_BOOTSTRAP=1 \
-  RUSTFLAGS="-C target-feature=+simd128 -Z unstable-options -C panic=immediate-abort -Z fmt-debug=none -Z location-detail=none -C symbol-mangling-version=legacy --cfg hookmatch_package" \
-    cargo build --quiet --release --target wasm32-unknown-unknown -Z build-std=std,panic_abort "$@"
+  RUSTC_BOOTSTRAP=1 cargo build --quiet --release --target wasm32-unknown-unknown \
+    -Z build-std=std,panic_abort --config "target.wasm32-unknown-unknown.rustflags=$package_flags" "$@"
 }
 wasm_build --no-default-features
 core=target/wasm32-unknown-unknown/release/hookmatch_core.wasm
