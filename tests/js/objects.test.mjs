@@ -395,3 +395,53 @@ test("set.match reads its positions through a fresh view when wasm memory grew d
   assert.deepEqual(set.match('{"x":3}'), ["a", "c", "d"]);
   assert.equal(asked.length, 2, "and kept");
 });
+
+// The walk enumerates with for-in, which also visits enumerable keys of
+// Object.prototype; JSON.stringify does not. A key put there (before the
+// call, or by a getter the walk reads) must not reach the copy.
+test("an enumerable key on Object.prototype, before the call or added by a getter, answers as the object's text does", () => {
+  const sub = Subscription.compile(SPEC);
+  const without = () => {
+    const e = base();
+    delete e.newState.status;
+    return e;
+  };
+  assert.equal(sub.matches(without()), false);
+  try {
+    Object.prototype.status = "CUR";
+    const e = without();
+    assert.equal(JSON.stringify(e).includes("status"), false);
+    assert.deepEqual(outcome(() => sub.matches(e)), outcome(() => sub.matches(JSON.stringify(e))));
+    assert.equal(sub.matches(e), false);
+  } finally {
+    delete Object.prototype.status;
+  }
+  try {
+    const e = without();
+    // Read before newState (keys in insertion order): the prototype gains
+    // the key while the walk is under way.
+    const event = { get eventType() { Object.prototype.status = "CUR"; return "UPDATE"; }, newState: e.newState, oldState: {} };
+    const answer = sub.matches(event);
+    const text = JSON.stringify(event);
+    assert.equal(text.includes("status"), false);
+    assert.equal(answer, sub.matches(text));
+    assert.equal(answer, false);
+  } finally {
+    delete Object.prototype.status;
+  }
+  try {
+    // Already there, and taken away by a getter read after newState.
+    Object.prototype.status = "CUR";
+    const e = without();
+    const event = { eventType: "UPDATE", newState: e.newState, get oldState() { delete Object.prototype.status; return {}; } };
+    const answer = sub.matches(event);
+    Object.prototype.status = "CUR";
+    const text = JSON.stringify(event);
+    assert.equal(text.includes("status"), false);
+    assert.equal(answer, sub.matches(text));
+    assert.equal(answer, false);
+  } finally {
+    delete Object.prototype.status;
+  }
+  assert.equal(sub.matches(base()), true);
+});
