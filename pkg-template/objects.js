@@ -122,10 +122,12 @@ function walk(v, p, depth, ancestors, budget) {
     // in the object's layout instead of looking the key up. Walking and
     // copying the 281-byte Asana event: 1,032 -> 847 ns in Node 20, 612 ->
     // 537 in Chromium 156; JSON.parse'd Workfront events 4-25% faster at
-    // 1-10 KB. Objects grown key by key past about fifty keys (dictionary
-    // mode) walk 7-15% slower (docs/performance.md). It would also visit
-    // enumerable keys of Object.prototype, which JSON.stringify does not:
-    // `projected` sends the object down the plain path when there are any.
+    // 1-10 KB. An object grown by computed keys past 20 of them, which V8
+    // turns into a dictionary (JSON.parse's objects stay fast), walks 7-15%
+    // slower: the bench's 5 and 10 KB ones (docs/performance.md). It
+    // would also visit enumerable keys of Object.prototype, which
+    // JSON.stringify does not: `projected` sends the object down the plain
+    // path when there are any.
     for (const k in v) {
       const x = v[k];
       if (!wellFormedKey(k)) throw PLAIN;
