@@ -25,10 +25,21 @@ cd "$(dirname "$0")/.."
 # export names in the glue), so the stable scheme is named. The flags go
 # through --config, which cargo joins to .cargo/config.toml's (simd128)
 # where RUSTFLAGS would replace them.
+#
+# std itself builds at level 3, as the prebuilt std is: built with the
+# crate it took the profile's default, "z", and `preview` with `details`,
+# which formats a message per event through core::fmt and grows strings
+# through alloc, took 1.14x the time (95.7-99.3 -> 105.6-113.8 ms for
+# 20,000 events; 96.6-100.0 at 3, for 565 bytes gz on the core module and
+# 3.1 KB on the full one: docs/performance.md, "What changed"). Named here,
+# not in Cargo.toml: without -Z build-std no package is called core, and
+# cargo would warn about the override on every native build.
 package_flags='["-Zunstable-options", "-Cpanic=immediate-abort", "-Zfmt-debug=none", "-Zlocation-detail=none", "-Csymbol-mangling-version=legacy", "--cfg", "hookmatch_package"]'
 wasm_build() {
   RUSTC_BOOTSTRAP=1 cargo build --quiet --release --target wasm32-unknown-unknown \
-    -Z build-std=std,panic_abort --config "target.wasm32-unknown-unknown.rustflags=$package_flags" "$@"
+    -Z build-std=std,panic_abort --config "target.wasm32-unknown-unknown.rustflags=$package_flags" \
+    --config 'profile.release.package.core.opt-level=3' --config 'profile.release.package.alloc.opt-level=3' \
+    --config 'profile.release.package.std.opt-level=3' "$@"
 }
 wasm_build --no-default-features
 core=target/wasm32-unknown-unknown/release/hookmatch_core.wasm
