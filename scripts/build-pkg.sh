@@ -29,9 +29,10 @@ cd "$(dirname "$0")/.."
 # std itself builds at level 3, as the prebuilt std is: built with the
 # crate it took the profile's default, "z", and `preview` with `details`,
 # which formats a message per event through core::fmt and grows strings
-# through alloc, took 1.14x the time (95.7-99.3 -> 105.6-113.8 ms for
-# 20,000 events; 96.6-100.0 at 3, for 565 bytes gz on the core module and
-# 3.1 KB on the full one: docs/performance.md, "What changed"). Named here,
+# through alloc, took 1.12-1.17x the time (107.5-113.8 ms for 20,000
+# events, against 95.7-99.3 before std was built here; 96.6-100.0 at 3,
+# for 565 bytes gz on the core module and 3.1 KB on the full one:
+# docs/performance.md, "What changed"). Named here,
 # not in Cargo.toml: without -Z build-std no package is called core, and
 # cargo would warn about the override on every native build.
 package_flags='["-Zunstable-options", "-Cpanic=immediate-abort", "-Zfmt-debug=none", "-Zlocation-detail=none", "-Csymbol-mangling-version=legacy", "--cfg", "hookmatch_package"]'
