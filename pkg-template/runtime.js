@@ -280,6 +280,19 @@ export function __trapAnalysis() {
   return inAnalysis("__trap", (glue) => glue.__trap());
 }
 
+/**
+ * Where `hookmatch/analysis` finds this runtime in the browser. The browser
+ * entry is one file with this module inlined (scripts/build-pkg.sh), so the
+ * analysis entry cannot import this module and get the runtime that entry
+ * installed: it takes it from the entry's own HookmatchError, under a
+ * registered symbol. Not enumerable, and no entry exports it; two copies of
+ * the package on one page each keep their own.
+ */
+const RUNTIME = Symbol.for("hookmatch.runtime");
+Object.defineProperty(HookmatchError, RUNTIME, {
+  value: Object.freeze({ installAnalysis, lint, diff, example, setLint, __trap, __trapAnalysis }),
+});
+
 /*
  * Handles cannot be forged. wasm-bindgen's classes keep the Rust pointer in
  * an own enumerable property, `__wbg_ptr`, that `{ ...sub }`,

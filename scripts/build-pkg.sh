@@ -86,6 +86,17 @@ done
 
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
+# The browser's two entries, each one file: nothing stands between importing
+# hookmatch and the wasm's fetch (pkg-template/browser.js says why;
+# docs/performance.md, "Cold start"). browser.js holds its glue, runtime.js
+# and objects.js; analysis.js its glue, and imports browser.js for the
+# runtime. The files stay as they are for the other entries.
+for entry in browser analysis; do
+  node_modules/.bin/esbuild pkg/$entry.js --bundle --format=esm --platform=browser \
+    --external:./browser.js --log-level=warning --outfile=pkg/$entry.bundled.js \
+    --banner:js="// hookmatch's $entry entry: pkg-template/$entry.js with the modules it imports inlined (scripts/build-pkg.sh)."
+  mv pkg/$entry.bundled.js pkg/$entry.js
+done
 node scripts/package-types.mjs
 
 # The require entry: the nodejs glue with the same runtime as the ESM

@@ -138,8 +138,10 @@ test("Chromium: a trap is HookmatchError internal, then a fresh module; older ob
     join(dir, "index.html"),
     `<!doctype html><meta charset="utf-8"><script type="module">
       import * as api from "./hookmatch/browser.js";
-      import { __trap } from "./hookmatch/runtime.js";
       import { trapScenario } from "./trap-scenario.js";
+      // browser.js is one file with the runtime inlined: its test hook is on
+      // the entry's HookmatchError (runtime.js, RUNTIME), not runtime.js's.
+      const { __trap } = api.HookmatchError[Symbol.for("hookmatch.runtime")];
       trapScenario(api, __trap, null).then((r) => { window.trapResult = r; }, (e) => { window.trapResult = { error: String(e) }; });
     </script>`,
   );
@@ -148,3 +150,48 @@ test("Chromium: a trap is HookmatchError internal, then a fresh module; older ob
   checkTrapScenario(assert, result, { gc: false });
   assert.deepEqual(errors, []);
 });
+
+// The package's files served as they are, as a page without a bundler (or a
+// CDN) loads them: the browser entry is one file, and hookmatch/analysis
+// installs into that entry's runtime, whichever of the two is imported first.
+for (const first of ["main", "analysis"]) {
+  test(`Chromium, the package's files as they are: hookmatch/analysis imported ${first === "main" ? "after" : "before"} the main entry answers there`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hookmatch-files-"));
+    const pkg = dirname(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"));
+    await cp(pkg, join(dir, "hookmatch"), { recursive: true });
+    await writeFile(
+      join(dir, "index.html"),
+      `<!doctype html><meta charset="utf-8"><script type="module">
+        const attempt = (f) => { try { return f(); } catch (e) { return { error: e.constructor.name, code: e.code }; } };
+        const never = { objCode: "TASK", eventType: "UPDATE", url: "https://hooks.example.com/t", authToken: "t", filters: [{ fieldName: "a", fieldValue: "1" }, { fieldName: "a", fieldValue: "2" }] };
+        const out = {};
+        let h, analysis;
+        if (${JSON.stringify(first)} === "main") {
+          h = await import("./hookmatch/browser.js");
+          out.before = attempt(() => h.lint(never));
+          analysis = await import("./hookmatch/analysis.js");
+        } else {
+          analysis = await import("./hookmatch/analysis.js");
+          h = await import("./hookmatch/browser.js");
+        }
+        const sub = h.Subscription.compile({ ...never, filters: [{ fieldName: "status", fieldValue: "CUR" }] });
+        out.names = Object.keys(analysis).sort();
+        out.lint = [h.lint(never).map((d) => d.code), analysis.lint(never).map((d) => d.code)];
+        out.example = [sub.matches(sub.example()), sub.matches(analysis.example(sub))];
+        out.sameRuntime = analysis.example === h.HookmatchError[Symbol.for("hookmatch.runtime")].example;
+        out.misuse = attempt(() => analysis.example({}));
+        out.wasm = performance.getEntriesByType("resource").map((r) => r.name.split("/").pop()).filter((n) => n.endsWith(".wasm")).sort();
+        window.result = out;
+      </script>`,
+    );
+    const { result, errors } = await pageResult(dir, "result");
+    assert.deepEqual(errors, []);
+    if (first === "main") assert.deepEqual(result.before, { error: "HookmatchError", code: "invalid_input" });
+    assert.deepEqual(result.names, ["diff", "example", "lint", "setLint"]);
+    assert.deepEqual(result.lint, [["never_matches"], ["never_matches"]]);
+    assert.deepEqual(result.example, [true, true]);
+    assert.equal(result.sameRuntime, true);
+    assert.deepEqual(result.misuse, { error: "HookmatchError", code: "invalid_input" });
+    assert.deepEqual(result.wasm, ["hookmatch_bg.wasm", "hookmatch_core_bg.wasm"]);
+  });
+}
