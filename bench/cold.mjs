@@ -1,11 +1,14 @@
-// Cold start, import → first answer (docs/performance.md, "Weight"): Node in
-// fresh processes, and headless Chromium in fresh browser contexts (an empty
-// cache each) against a trivial page that imports a one-line module and
+// Cold start, import → first answer (docs/performance.md, "Cold start"): Node
+// in fresh processes, and headless Chromium in fresh browser contexts (an
+// empty cache each) against a trivial page that imports a one-line module and
 // instantiates an 8-byte wasm, measured in the same run, interleaved, so the
-// machine's noise falls on every page alike. Medians of RUNS (default 5).
+// machine's noise falls on every page alike: the browser entry bundled as a
+// user's bundler would, the full module as that entry loaded it before
+// hookmatch/analysis, and the package's files served as they are. Medians of
+// RUNS (default 5).
 // Needs the installed package (make tarball). `node bench/cold.mjs`
 import { spawnSync } from "node:child_process";
-import { mkdtemp, writeFile, copyFile } from "node:fs/promises";
+import { cp, mkdtemp, writeFile, copyFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -57,9 +60,13 @@ export async function measureCold(runs = 5) {
   await writeFile(join(dir, "trivial.html"), page('const h = await import("./tiny.js"); if (!h.ok) throw 0;'));
   await writeFile(join(dir, "core.html"), page(`const h = await import("./core.js"); if (!${first}) throw 0;`));
   await writeFile(join(dir, "full.html"), page(`const h = await import("./full.js"); if (!${first}) throw 0;`));
+  // The package's files as they are, as a page without a bundler (or a CDN)
+  // loads them: the entry as the tarball ships it.
+  await cp(pkg, join(dir, "files"), { recursive: true });
+  await writeFile(join(dir, "files.html"), page(`const h = await import("./files/browser.js"); if (!${first}) throw 0;`));
   const server = await serveDir(dir);
   const browser = await launch();
-  const chromium = { trivial: [], core: [], full: [] };
+  const chromium = { trivial: [], core: [], full: [], files: [] };
   try {
     const base = `http://127.0.0.1:${server.address().port}`;
     for (let i = 0; i < runs; i++) {
@@ -85,5 +92,6 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   const fmt = (xs) => `${median(xs).toFixed(1)} ms (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
   console.log(`Node, import → first matches (full module), median of ${RUNS} fresh processes: ${fmt(nodeRuns)}`);
   for (const [name, xs] of Object.entries(chromium)) console.log(`Chromium ${name}: ${fmt(xs)}`);
-  console.log(`Chromium core − trivial: ${(median(chromium.core) - median(chromium.trivial)).toFixed(1)} ms; full − trivial: ${(median(chromium.full) - median(chromium.trivial)).toFixed(1)} ms`);
+  const beyond = (xs) => (median(xs) - median(chromium.trivial)).toFixed(1);
+  console.log(`Chromium beyond trivial: core ${beyond(chromium.core)} ms, full ${beyond(chromium.full)} ms, the package's files as they are ${beyond(chromium.files)} ms`);
 }

@@ -69,6 +69,8 @@ export function sideBySide(now, previous) {
   if (now.cold) {
     const old = previous?.cold;
     lines.push(`| import → first answer (Chromium: beyond a trivial page; median of ${now.cold.node.length} fresh processes / contexts) | ${ms(median(now.cold.node))}${was(old && median(old.node), ms)} | ${ms(beyond(now.cold))}${was(old && beyond(old), ms)} |`);
+    // Runs from before the files page have none.
+    if (now.cold.files) lines.push(`| the same, the package's files served as they are (no bundler) | | ${ms(median(now.cold.files) - median(now.cold.trivial))}${was(old?.files && median(old.files) - median(old.trivial), ms)} |`);
   }
   if (now.sizes) {
     const old = previous?.sizes;
