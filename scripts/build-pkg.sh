@@ -86,17 +86,22 @@ done
 
 cp -R pkg-template/. pkg/
 chmod +x pkg/bin/hookmatch.js
-# The browser's two entries, each one file: nothing stands between importing
-# hookmatch and the wasm's fetch (pkg-template/browser.js says why;
-# docs/performance.md, "Cold start"). browser.js holds its glue, runtime.js
-# and objects.js; analysis.js its glue, and imports browser.js for the
-# runtime. The files stay as they are for the other entries.
-for entry in browser analysis; do
-  node_modules/.bin/esbuild pkg/$entry.js --bundle --format=esm --platform=browser \
-    --external:./browser.js --log-level=warning --outfile=pkg/$entry.bundled.js \
-    --banner:js="// hookmatch's $entry entry: pkg-template/$entry.js with the modules it imports inlined (scripts/build-pkg.sh)."
-  mv pkg/$entry.bundled.js pkg/$entry.js
-done
+# The browser's two entries and Node's, each one file: a module graph is
+# loaded one level at a time, so nothing stands between importing hookmatch
+# and its wasm (pkg-template/browser.js says why; docs/performance.md, "Cold
+# start"). browser.js and node.js hold their glue, runtime.js and objects.js;
+# analysis.js its glue, and imports browser.js for the runtime;
+# analysis-node.js finds node.js's. The files stay as they are for the Deno
+# and workerd entries, which import them.
+bundle_entry() {
+  node_modules/.bin/esbuild pkg/$1.js --bundle --format=esm --platform=$2 \
+    --external:./browser.js --log-level=warning --outfile=pkg/$1.bundled.js \
+    --banner:js="// hookmatch's $1 entry: pkg-template/$1.js with the modules it imports inlined (scripts/build-pkg.sh)."
+  mv pkg/$1.bundled.js pkg/$1.js
+}
+bundle_entry browser browser
+bundle_entry analysis browser
+bundle_entry node node
 node scripts/package-types.mjs
 
 # The require entry: the nodejs glue with the same runtime as the ESM

@@ -414,7 +414,9 @@ const trapScenario = new URL("../runtimes/trap-scenario.js", import.meta.url).hr
 const loaders = {
   ESM: `
       const api = await import("hookmatch");
-      const { __trap } = await import(new URL("runtime.js", import.meta.resolve("hookmatch")));`,
+      // node.js is one file with the runtime inlined: its hook is on the
+      // entry's HookmatchError (runtime.js, RUNTIME), not runtime.js's.
+      const { __trap } = api.HookmatchError[Symbol.for("hookmatch.runtime")];`,
   CommonJS: `
       const { createRequire } = await import("node:module");
       const require = createRequire(process.cwd() + "/");
