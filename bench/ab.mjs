@@ -1,6 +1,6 @@
 // A/B of package builds in one process, against the plain JS a user writes:
 //
-//   node bench/ab.mjs [--chromium] [--runs 5] [--cases text,object,set,preview] old=DIR new=DIR ...
+//   node bench/ab.mjs [--chromium | --entry] [--runs 5] [--cases text,object,set,preview] old=DIR new=DIR ...
 //
 // Each DIR is a built package (a copy of pkg/, e.g. target/ab/old made
 // before a change). A name starting with "raw" loads the bare wasm-bindgen
@@ -27,6 +27,9 @@ const flag = (name, fallback) => {
 const child = argv.includes("--child") && argv.splice(argv.indexOf("--child"), 1);
 const chromium = argv.includes("--chromium") && argv.splice(argv.indexOf("--chromium"), 1);
 const runs = Number(flag("--runs", "5"));
+// --entry (Node only): each build through its Node entry (node.js) as the
+// package ships it, instead of its glue and runtime.js put together here.
+const entry = argv.includes("--entry") && argv.splice(argv.indexOf("--entry"), 1);
 const which = flag("--cases", "text,object,set,preview").split(",");
 const builds = argv.map((a) => {
   const [name, dir] = a.split("=");
@@ -40,6 +43,10 @@ async function nodeRun() {
   const apis = {};
   for (const { name, dir } of builds) {
     const url = pathToFileURL(dir + "/").href;
+    if (entry) {
+      apis[name] = await import(url + "node.js");
+      continue;
+    }
     const glue = await import(url + "hookmatch.js");
     glue.initSync({ module: readFileSync(new URL("hookmatch_bg.wasm", url)) });
     apis[name] = name.startsWith("raw") ? glue : (await import(url + "runtime.js")).install(glue);
@@ -87,7 +94,7 @@ if (child) {
   for (let i = 0; i < runs; i++) {
     if (chromium) all.push(await chromiumRun());
     else {
-      const out = execFileSync(process.execPath, [join(here, "ab.mjs"), "--child", "--cases", which.join(","), ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
+      const out = execFileSync(process.execPath, [join(here, "ab.mjs"), "--child", ...(entry ? ["--entry"] : []), "--cases", which.join(","), ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
       all.push(JSON.parse(out.trim().split("\n").pop()));
     }
   }

@@ -3,6 +3,8 @@
 // medians and ratios and writes the raw rows to bench/results/.
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
 import os from "node:os";
 import { gzipSync } from "node:zlib";
 import { mkdtemp, copyFile as cp } from "node:fs/promises";
@@ -86,6 +88,12 @@ const wasm = await readFile(join(root, "pkg/hookmatch_bg.wasm"));
 const glue = await readFile(join(root, "pkg/hookmatch.js"));
 const core = await readFile(join(root, "pkg/hookmatch_core_bg.wasm"));
 const sizes = { wasm: wasm.length, wasmGz: gzipSync(wasm, { level: 9 }).length, coreWasm: core.length, coreWasmGz: gzipSync(core, { level: 9 }).length, glue: glue.length, glueGz: gzipSync(glue, { level: 9 }).length };
+// Which build this is: the files the package ships that run (wasm and
+// JS), so that a change to the entries alone is another build too.
+const shipped = readdirSync(join(root, "pkg")).filter((f) => /\.(wasm|js|cjs)$/.test(f)).sort();
+const hash = createHash("sha256");
+for (const f of shipped) hash.update(f).update(await readFile(join(root, "pkg", f)));
+sizes.build = hash.digest("hex").slice(0, 16);
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
 const report = [
   `Measured ${started.toISOString().slice(0, 10)} on ${machine}; Node ${process.version}, Chromium ${chrome.version}; \`make bench\`. Medians of 7 batches of ~150 ms; ratios are against the platform's native codec (>1 is faster than it).`,

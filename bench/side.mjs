@@ -30,7 +30,11 @@ function figures(e) {
   return out;
 }
 
-/** The newest earlier run in bench/results/ of another build (another .wasm size), or null. */
+/**
+ * The newest earlier run in bench/results/ of another build, or null: another
+ * hash of the shipped files where both runs have one, else another .wasm size
+ * (runs from before the hash).
+ */
 export function previousRun(sizes) {
   const dir = new URL("results/", import.meta.url);
   let files = [];
@@ -41,7 +45,8 @@ export function previousRun(sizes) {
   }
   for (const f of files) {
     const run = JSON.parse(readFileSync(new URL(f, dir), "utf8"));
-    if (run.sizes?.wasm !== sizes.wasm && run.engine?.node && run.engine?.chromium) return run;
+    const other = run.sizes?.build && sizes.build ? run.sizes.build !== sizes.build : run.sizes?.wasm !== sizes.wasm;
+    if (other && run.engine?.node && run.engine?.chromium) return run;
   }
   return null;
 }
