@@ -1,6 +1,6 @@
 // A/B of package builds in one process, against the plain JS a user writes:
 //
-//   node bench/ab.mjs [--chromium | --entry] [--runs 5] [--cases text,object,set,preview] old=DIR new=DIR ...
+//   node bench/ab.mjs [--chromium] [--entry] [--runs 5] [--cases text,object,set,preview] old=DIR new=DIR ...
 //
 // Each DIR is a built package (a copy of pkg/, e.g. target/ab/old made
 // before a change). A name starting with "raw" loads the bare wasm-bindgen
@@ -11,7 +11,7 @@
 // median over runs is printed with each build's ratio over JS
 // (docs/performance.md, "Speed round").
 import { readFileSync, existsSync } from "node:fs";
-import { writeFile, mkdtemp, copyFile } from "node:fs/promises";
+import { cp, writeFile, mkdtemp, copyFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { pathToFileURL, fileURLToPath } from "node:url";
@@ -27,8 +27,9 @@ const flag = (name, fallback) => {
 const child = argv.includes("--child") && argv.splice(argv.indexOf("--child"), 1);
 const chromium = argv.includes("--chromium") && argv.splice(argv.indexOf("--chromium"), 1);
 const runs = Number(flag("--runs", "5"));
-// --entry (Node only): each build through its Node entry (node.js) as the
-// package ships it, instead of its glue and runtime.js put together here.
+// --entry: each build through its entry as the package ships it (node.js;
+// in Chromium its files served as they are and browser.js imported), instead
+// of its glue and runtime.js put together here.
 const entry = argv.includes("--entry") && argv.splice(argv.indexOf("--entry"), 1);
 const which = flag("--cases", "text,object,set,preview").split(",");
 const builds = argv.map((a) => {
@@ -62,6 +63,12 @@ async function chromiumRun() {
   const out = await mkdtemp(join(tmpdir(), "hookmatch-ab-"));
   let src = `import { run } from ${JSON.stringify(join(here, "ab-cases.mjs"))};\nconst apis = {};\n`;
   for (const [i, { name, dir }] of builds.entries()) {
+    if (entry) {
+      // The build's files as they are, its browser entry imported by URL.
+      await cp(dir, join(out, `b${i}`), { recursive: true, dereference: true });
+      src += `apis[${JSON.stringify(name)}] = await import(${JSON.stringify(`./b${i}/browser.js`)});\n`;
+      continue;
+    }
     const stem = existsSync(join(dir, "hookmatch_core.js")) ? "hookmatch_core" : "hookmatch";
     await copyFile(join(dir, `${stem}_bg.wasm`), join(out, `w${i}.wasm`));
     src += `import init${i}, * as g${i} from ${JSON.stringify(join(dir, stem + ".js"))};\n`;
@@ -70,7 +77,7 @@ async function chromiumRun() {
     src += `await init${i}({ module_or_path: "./w${i}.wasm" });\napis[${JSON.stringify(name)}] = ${name.startsWith("raw") ? `g${i}` : `in${i}(g${i})`};\n`;
   }
   src += `try { window.results = { ok: true, r: run(apis, ${JSON.stringify(which)}) }; } catch (e) { window.results = { ok: false, error: String((e && e.stack) || e) }; }\n`;
-  await build({ stdin: { contents: src, resolveDir: out }, bundle: true, format: "esm", platform: "browser", outfile: join(out, "ab.js"), logLevel: "warning" });
+  await build({ stdin: { contents: src, resolveDir: out }, bundle: true, format: "esm", platform: "browser", outfile: join(out, "ab.js"), logLevel: "warning", external: ["./b*"] });
   await writeFile(join(out, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./ab.js"></script>');
   const server = await serveDir(out);
   const browser = await launch();
