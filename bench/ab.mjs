@@ -66,7 +66,8 @@ async function chromiumRun() {
     if (entry) {
       // The build's files as they are, its browser entry imported by URL.
       await cp(dir, join(out, `b${i}`), { recursive: true, dereference: true });
-      src += `apis[${JSON.stringify(name)}] = await import(${JSON.stringify(`./b${i}/browser.js`)});\n`;
+      // Through a variable, so that esbuild leaves the import to the page.
+      src += `const url${i} = ${JSON.stringify(`./b${i}/browser.js`)};\napis[${JSON.stringify(name)}] = await import(url${i});\n`;
       continue;
     }
     const stem = existsSync(join(dir, "hookmatch_core.js")) ? "hookmatch_core" : "hookmatch";
@@ -77,14 +78,18 @@ async function chromiumRun() {
     src += `await init${i}({ module_or_path: "./w${i}.wasm" });\napis[${JSON.stringify(name)}] = ${name.startsWith("raw") ? `g${i}` : `in${i}(g${i})`};\n`;
   }
   src += `try { window.results = { ok: true, r: run(apis, ${JSON.stringify(which)}) }; } catch (e) { window.results = { ok: false, error: String((e && e.stack) || e) }; }\n`;
-  await build({ stdin: { contents: src, resolveDir: out }, bundle: true, format: "esm", platform: "browser", outfile: join(out, "ab.js"), logLevel: "warning", external: ["./b*"] });
+  await build({ stdin: { contents: src, resolveDir: out }, bundle: true, format: "esm", platform: "browser", outfile: join(out, "ab.js"), logLevel: "warning" });
   await writeFile(join(out, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./ab.js"></script>');
   const server = await serveDir(out);
   const browser = await launch();
   try {
     const page = await browser.newPage();
+    // An error before the run (a build that does not load) ends it at once.
+    const failed = new Promise((_, reject) => page.on("pageerror", reject));
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    await page.waitForFunction(() => window.results !== undefined, null, { timeout: 1_800_000, polling: 500 });
+    const done = page.waitForFunction(() => window.results !== undefined, null, { timeout: 1_800_000, polling: 500 });
+    done.catch(() => {});
+    await Promise.race([failed, done]);
     const results = await page.evaluate(() => window.results);
     if (!results.ok) throw new Error(results.error);
     return results.r;
