@@ -6,9 +6,9 @@
 // The package ships this file bundled with the modules it imports
 // (scripts/build-pkg.sh): a page that imports the package's files as they
 // are (no bundler; a CDN that serves them) would otherwise load the modules
-// one level at a time before it asks for the wasm: 33-48 ms beyond a trivial
-// page against 15-28 ms as one file, medians of five rounds of 11 fresh
-// contexts (docs/performance.md, "Cold start").
+// one level at a time before it asks for the wasm: 28-52 ms beyond a trivial
+// page in fresh Chromium contexts, against 16-19 ms as one file (medians of
+// rounds of 11 contexts; docs/performance.md, "Cold start").
 import init from "./hookmatch_core.js";
 
 await init({ module_or_path: new URL("./hookmatch_core_bg.wasm", import.meta.url) });

@@ -1,7 +1,7 @@
 // Node (ESM): load the wasm synchronously from beside this file. The package
 // ships this file bundled with the modules it imports (scripts/build-pkg.sh):
-// Node loads an import graph one module at a time, and one file starts
-// 2-3 ms sooner (docs/performance.md, "Cold start").
+// Node loads an import graph one module at a time, and one file answers
+// 1-2 ms sooner (docs/performance.md, "Cold start").
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
