@@ -11,6 +11,9 @@ import init, * as glue from "./hookmatch.js";
 
 const wasm = fetch(new URL("./hookmatch_bg.wasm", import.meta.url));
 const main = import("./browser.js");
+// Awaited below; if this module's own wasm fails first, that is the error
+// the import reports, and the main entry's is not a second, unhandled one.
+main.catch(() => {});
 await init({ module_or_path: wasm });
 const runtime = (await main).HookmatchError[Symbol.for("hookmatch.runtime")];
 

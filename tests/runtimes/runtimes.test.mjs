@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtemp, copyFile, cp, writeFile } from "node:fs/promises";
+import { mkdtemp, copyFile, cp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -195,3 +195,27 @@ for (const first of ["main", "analysis"]) {
     assert.deepEqual(result.wasm, ["hookmatch_bg.wasm", "hookmatch_core_bg.wasm"]);
   });
 }
+
+// When the wasm cannot be fetched, importing hookmatch/analysis fails with
+// that error, and the main entry it imports on the side fails handled, not
+// as a second, unhandled rejection.
+test("Chromium, the package's files as they are: a missing wasm fails the analysis import once", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "hookmatch-nowasm-"));
+  const pkg = dirname(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"));
+  await cp(pkg, join(dir, "hookmatch"), { recursive: true });
+  for (const f of ["hookmatch_bg.wasm", "hookmatch_core_bg.wasm"]) await rm(join(dir, "hookmatch", f));
+  await writeFile(
+    join(dir, "index.html"),
+    `<!doctype html><meta charset="utf-8"><script type="module">
+      const unhandled = [];
+      addEventListener("unhandledrejection", (e) => unhandled.push(String(e.reason)));
+      let error = null;
+      try { await import("./hookmatch/analysis.js"); } catch (e) { error = String(e); }
+      setTimeout(() => { window.result = { error, unhandled }; }, 1000);
+    </script>`,
+  );
+  const { result, errors } = await pageResult(dir, "result");
+  assert.match(result.error ?? "", /hookmatch_bg\.wasm|fetch/i);
+  assert.deepEqual(result.unhandled, []);
+  assert.deepEqual(errors, []);
+});
