@@ -90,6 +90,14 @@ test("a browser bundle (esbuild, browser condition) runs in headless Chromium", 
   assert.deepEqual(errors, []);
 });
 
+/** A fresh folder holding the installed package as `hookmatch/`, its files as they are, for a page to import. */
+async function packageFolder(prefix) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const pkg = dirname(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"));
+  await cp(pkg, join(dir, "hookmatch"), { recursive: true });
+  return dir;
+}
+
 /** Serve `dir`, open its index.html in Chromium and return `window[name]` once the page sets it, with the page's errors. */
 async function pageResult(dir, name) {
   const server = await serveDir(dir);
@@ -130,9 +138,7 @@ for (const [source, format] of [["import", "esm"], ["import", "cjs"], ["require"
 // fresh module is a synchronous `new WebAssembly.Instance` of the module the
 // page already compiled, which the main thread allows.
 test("Chromium: a trap is HookmatchError internal, then a fresh module; older objects throw freed", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "hookmatch-trap-"));
-  const pkg = dirname(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"));
-  await cp(pkg, join(dir, "hookmatch"), { recursive: true });
+  const dir = await packageFolder("hookmatch-trap-");
   await copyFile(join(root, "tests/runtimes/trap-scenario.js"), join(dir, "trap-scenario.js"));
   await writeFile(
     join(dir, "index.html"),
@@ -156,9 +162,7 @@ test("Chromium: a trap is HookmatchError internal, then a fresh module; older ob
 // installs into that entry's runtime, whichever of the two is imported first.
 for (const first of ["main", "analysis"]) {
   test(`Chromium, the package's files as they are: hookmatch/analysis imported ${first === "main" ? "after" : "before"} the main entry answers there`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "hookmatch-files-"));
-    const pkg = dirname(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"));
-    await cp(pkg, join(dir, "hookmatch"), { recursive: true });
+    const dir = await packageFolder("hookmatch-files-");
     await writeFile(
       join(dir, "index.html"),
       `<!doctype html><meta charset="utf-8"><script type="module">
@@ -200,9 +204,7 @@ for (const first of ["main", "analysis"]) {
 // that error, and the main entry it imports on the side fails handled, not
 // as a second, unhandled rejection.
 test("Chromium, the package's files as they are: a missing wasm fails the analysis import once", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "hookmatch-nowasm-"));
-  const pkg = dirname(createRequire(import.meta.url).resolve("hookmatch/hookmatch_bg.wasm"));
-  await cp(pkg, join(dir, "hookmatch"), { recursive: true });
+  const dir = await packageFolder("hookmatch-nowasm-");
   for (const f of ["hookmatch_bg.wasm", "hookmatch_core_bg.wasm"]) await rm(join(dir, "hookmatch", f));
   await writeFile(
     join(dir, "index.html"),
