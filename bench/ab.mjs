@@ -1,6 +1,6 @@
 // A/B of package builds in one process, against the plain JS a user writes:
 //
-//   node bench/ab.mjs [--chromium] [--entry] [--runs 5] [--cases text,object,set,preview] old=DIR new=DIR ...
+//   node bench/ab.mjs [--chromium] [--entry | --require] [--runs 5] [--cases text,object,set,preview] old=DIR new=DIR ...
 //
 // Each DIR is a built package (a copy of pkg/, e.g. target/ab/old made
 // before a change). A name starting with "raw" loads the bare wasm-bindgen
@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 
 const argv = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -31,6 +32,8 @@ const runs = Number(flag("--runs", "5"));
 // in Chromium its files served as they are and browser.js imported), instead
 // of its glue and runtime.js put together here.
 const entry = argv.includes("--entry") && argv.splice(argv.indexOf("--entry"), 1);
+// --require (Node): each build through its CommonJS entry, cjs/index.js.
+const viaRequire = argv.includes("--require") && argv.splice(argv.indexOf("--require"), 1);
 const which = flag("--cases", "text,object,set,preview").split(",");
 const builds = argv.map((a) => {
   const [name, dir] = a.split("=");
@@ -46,6 +49,10 @@ async function nodeRun() {
     const url = pathToFileURL(dir + "/").href;
     if (entry) {
       apis[name] = await import(url + "node.js");
+      continue;
+    }
+    if (viaRequire) {
+      apis[name] = createRequire(import.meta.url)(join(dir, "cjs", "index.js"));
       continue;
     }
     const glue = await import(url + "hookmatch.js");
@@ -106,7 +113,7 @@ if (child) {
   for (let i = 0; i < runs; i++) {
     if (chromium) all.push(await chromiumRun());
     else {
-      const out = execFileSync(process.execPath, [join(here, "ab.mjs"), "--child", ...(entry ? ["--entry"] : []), "--cases", which.join(","), ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
+      const out = execFileSync(process.execPath, [join(here, "ab.mjs"), "--child", ...(entry ? ["--entry"] : []), ...(viaRequire ? ["--require"] : []), "--cases", which.join(","), ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
       all.push(JSON.parse(out.trim().split("\n").pop()));
     }
   }
