@@ -1,0 +1,113 @@
+// What the engine charges before any of hookmatch's code runs, beside the
+// budget issue 22's text bound leaves (the plain JS's time over 1.2):
+//
+//   node bench/floors.mjs [--runs 3]
+//
+// No hookmatch code is measured here. For each text case of `bench/ab.mjs`
+// (the same events and the same hand-written JS), in Node and in headless
+// Chromium, one process or page each:
+//
+// - `js`: `JSON.parse` plus the hand-written predicate, the bound's yardstick;
+// - `parse`: `JSON.parse` alone, what any design that reads the event in JS
+//   pays (a JS scanner is slower than the engine's own parser);
+// - `copy`: `TextEncoder.encodeInto` of the event into a view of a
+//   WebAssembly memory, the fastest way found to hand a string to wasm
+//   (docs/performance.md, "Measured and not taken", lists the others);
+// - `read` (Chromium): a wasm loop that reads every UTF-16 unit of the
+//   string through the `wasm:js-string` builtins (`length`, `charCodeAt`)
+//   and sums them: the least a module that validates the whole event does
+//   without a copy (a module of 20 instructions, assembled below).
+//
+// Where the cheapest of the last three is at or above the budget, no design
+// that reads all of the event (as a validating JSON reader must: a vendor
+// refuses text that is not JSON), in JS or in wasm, meets the bound in that
+// runtime; near it, what is left is too little to read the bytes in. It also times, in fresh Node processes, `await import()` of an
+// empty module and of one that reads and compiles the browser's core wasm
+// module, against the 10 ms start bound.
+import { writeFile, mkdtemp } from "node:fs/promises";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { execFileSync } from "node:child_process";
+
+const argv = process.argv.slice(2);
+const runsAt = argv.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+async function chromiumRows() {
+  const { build } = await import("esbuild");
+  const { launch } = await import("../tests/browser/chromium.mjs");
+  const { serveDir } = await import("../tests/runtimes/static.mjs");
+  const out = await mkdtemp(join(tmpdir(), "hookmatch-floors-"));
+  const src = `import { measureFloors } from ${JSON.stringify(join(here, "floors-cases.mjs"))};
+measureFloors().then((r) => { window.results = { ok: true, r }; }, (e) => { window.results = { ok: false, error: String((e && e.stack) || e) }; });\n`;
+  await build({
+    stdin: { contents: src, resolveDir: out }, bundle: true, format: "esm", platform: "browser",
+    outfile: join(out, "floors.js"), logLevel: "error",
+  });
+  await writeFile(join(out, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./floors.js"></script>');
+  const server = await serveDir(out);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    const failed = new Promise((_, reject) => page.on("pageerror", reject));
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+    const done = page.waitForFunction(() => window.results !== undefined, null, { timeout: 300_000, polling: 500 });
+    done.catch(() => {});
+    await Promise.race([failed, done]);
+    const results = await page.evaluate(() => window.results);
+    if (!results.ok) throw new Error(results.error);
+    return results.r;
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/** Medians over fresh processes of `await import()` of a module, from inside. */
+function nodeImports(wasmPath, n = 15) {
+  const dir = join(tmpdir(), "hookmatch-floors-node");
+  execFileSync("mkdir", ["-p", dir]);
+  const files = {
+    "an empty module": "export const x = 1;\n",
+    "a module that reads and compiles the core wasm": `const fs = process.getBuiltinModule?.("node:fs") ?? (await import("node:fs"));\nexport const m = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));\n`,
+  };
+  const times = Object.fromEntries(Object.keys(files).map((k) => [k, []]));
+  for (const [i, [name, body]] of Object.entries(files).entries()) {
+    const file = join(dir, `m${i}.mjs`);
+    execFileSync("sh", ["-c", `cat > ${JSON.stringify(file)}`], { input: body });
+    files[name] = pathToFileURL(file).href;
+  }
+  for (let r = 0; r < n; r++) for (const [name, url] of Object.entries(files)) {
+    const code = `const t0 = performance.now(); await import(${JSON.stringify(url)}); console.log(performance.now() - t0);`;
+    times[name].push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8" })));
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, med(xs)]));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const med = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  const runtimes = { node: [], chromium: [] };
+  for (let r = 0; r < runs; r++) {
+    runtimes.node.push(JSON.parse(execFileSync(process.execPath, ["-e", `import(${JSON.stringify(pathToFileURL(join(here, "floors-cases.mjs")).href)}).then(async (m) => console.log(JSON.stringify(await m.measureFloors())))`], { encoding: "utf8" })));
+    runtimes.chromium.push(await chromiumRows());
+  }
+  console.log(`Floors (medians of ${runs} runs; ns a call; budget = js / 1.2, what hookmatch's whole call may take for the text bound)`);
+  console.log("| runtime | case | js | budget | parse | copy (encodeInto) | read (js-string builtins) | cheapest / budget |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const [runtime, all] of Object.entries(runtimes)) {
+    all[0].forEach((row, j) => {
+      const m = (k) => (all[0][j][k] === undefined ? undefined : med(all.map((r) => r[j][k])));
+      const budget = m("js") / 1.2;
+      const cheapest = Math.min(m("parse"), m("copy"), m("read") ?? Infinity);
+      const f = (x) => (x === undefined ? "n/a" : Math.round(x).toLocaleString("en-US"));
+      console.log(`| ${runtime} | ${row.case} | ${f(m("js"))} | ${f(budget)} | ${f(m("parse"))} | ${f(m("copy"))} | ${f(m("read"))} | ${(cheapest / budget).toFixed(2)} |`);
+    });
+  }
+  const wasm = join(here, "..", "node_modules", "hookmatch", "hookmatch_core_bg.wasm");
+  const starts = nodeImports(wasm);
+  console.log("\nNode, fresh processes (medians of 15), `await import()` → done, against the 10 ms start bound:");
+  for (const [k, v] of Object.entries(starts)) console.log(`- ${k}: ${v.toFixed(2)} ms`);
+}
