@@ -31,6 +31,7 @@
 // It also times, in fresh Node processes, `await import()` of an empty
 // module and of one that reads and compiles the browser's core wasm module,
 // against the 10 ms start bound.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { writeFile, mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -75,7 +76,7 @@ measureFloors().then((r) => { window.results = { ok: true, r }; }, (e) => { wind
 /** Medians over fresh processes of `await import()` of a module, from inside. */
 function nodeImports(wasmPath, n = 15) {
   const dir = join(tmpdir(), "hookmatch-floors-node");
-  execFileSync("mkdir", ["-p", dir]);
+  mkdirSync(dir, { recursive: true });
   const files = {
     "an empty module": "export const x = 1;\n",
     "a module that reads and compiles the core wasm": `const fs = process.getBuiltinModule?.("node:fs") ?? (await import("node:fs"));\nexport const m = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(wasmPath)}));\n`,
@@ -83,7 +84,7 @@ function nodeImports(wasmPath, n = 15) {
   const times = Object.fromEntries(Object.keys(files).map((k) => [k, []]));
   for (const [i, [name, body]] of Object.entries(files).entries()) {
     const file = join(dir, `m${i}.mjs`);
-    execFileSync("sh", ["-c", `cat > ${JSON.stringify(file)}`], { input: body });
+    writeFileSync(file, body);
     files[name] = pathToFileURL(file).href;
   }
   for (let r = 0; r < n; r++) for (const [name, url] of Object.entries(files)) {
