@@ -11,7 +11,7 @@
 // median over runs is printed with each build's ratio over JS
 // (docs/performance.md, "Speed round").
 import { readFileSync, existsSync } from "node:fs";
-import { cp, writeFile, mkdtemp, copyFile } from "node:fs/promises";
+import { cp, mkdtemp, copyFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { pathToFileURL, fileURLToPath } from "node:url";
@@ -65,8 +65,7 @@ async function nodeRun() {
 /** One run in a fresh headless Chromium page (the browser entry's module where the package has one). */
 async function chromiumRun() {
   const { build } = await import("esbuild");
-  const { launch } = await import("../tests/browser/chromium.mjs");
-  const { serveDir } = await import("../tests/runtimes/static.mjs");
+  const { pageResults } = await import("./page.mjs");
   const out = await mkdtemp(join(tmpdir(), "hookmatch-ab-"));
   let src = `import { run } from ${JSON.stringify(join(here, "ab-cases.mjs"))};\nconst apis = {};\n`;
   for (const [i, { name, dir }] of builds.entries()) {
@@ -86,24 +85,7 @@ async function chromiumRun() {
   }
   src += `try { window.results = { ok: true, r: run(apis, ${JSON.stringify(which)}) }; } catch (e) { window.results = { ok: false, error: String((e && e.stack) || e) }; }\n`;
   await build({ stdin: { contents: src, resolveDir: out }, bundle: true, format: "esm", platform: "browser", outfile: join(out, "ab.js"), logLevel: "warning" });
-  await writeFile(join(out, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./ab.js"></script>');
-  const server = await serveDir(out);
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
-    // An error before the run (a build that does not load) ends it at once.
-    const failed = new Promise((_, reject) => page.on("pageerror", reject));
-    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    const done = page.waitForFunction(() => window.results !== undefined, null, { timeout: 1_800_000, polling: 500 });
-    done.catch(() => {});
-    await Promise.race([failed, done]);
-    const results = await page.evaluate(() => window.results);
-    if (!results.ok) throw new Error(results.error);
-    return results.r;
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  return pageResults(out, "ab.js", 1_800_000);
 }
 
 if (child) {

@@ -32,11 +32,12 @@
 // module and of one that reads and compiles the browser's core wasm module,
 // against the 10 ms start bound.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { writeFile, mkdtemp } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { execFileSync } from "node:child_process";
+import { median } from "./cold.mjs";
 
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");
@@ -45,8 +46,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 
 async function chromiumRows() {
   const { build } = await import("esbuild");
-  const { launch } = await import("../tests/browser/chromium.mjs");
-  const { serveDir } = await import("../tests/runtimes/static.mjs");
+  const { pageResults } = await import("./page.mjs");
   const out = await mkdtemp(join(tmpdir(), "hookmatch-floors-"));
   const src = `import { measureFloors } from ${JSON.stringify(join(here, "floors-cases.mjs"))};
 measureFloors().then((r) => { window.results = { ok: true, r }; }, (e) => { window.results = { ok: false, error: String((e && e.stack) || e) }; });\n`;
@@ -54,23 +54,7 @@ measureFloors().then((r) => { window.results = { ok: true, r }; }, (e) => { wind
     stdin: { contents: src, resolveDir: out }, bundle: true, format: "esm", platform: "browser",
     outfile: join(out, "floors.js"), logLevel: "error",
   });
-  await writeFile(join(out, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="./floors.js"></script>');
-  const server = await serveDir(out);
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
-    const failed = new Promise((_, reject) => page.on("pageerror", reject));
-    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    const done = page.waitForFunction(() => window.results !== undefined, null, { timeout: 300_000, polling: 500 });
-    done.catch(() => {});
-    await Promise.race([failed, done]);
-    const results = await page.evaluate(() => window.results);
-    if (!results.ok) throw new Error(results.error);
-    return results.r;
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  return pageResults(out, "floors.js", 300_000);
 }
 
 /** Medians over fresh processes of `await import()` of a module, from inside. */
@@ -91,12 +75,10 @@ function nodeImports(wasmPath, n = 15) {
     const code = `const t0 = performance.now(); await import(${JSON.stringify(url)}); console.log(performance.now() - t0);`;
     times[name].push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8" })));
   }
-  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  return Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, med(xs)]));
+  return Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const med = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
   const runtimes = { node: [], chromium: [] };
   for (let r = 0; r < runs; r++) {
     runtimes.node.push(JSON.parse(execFileSync(process.execPath, ["-e", `import(${JSON.stringify(pathToFileURL(join(here, "floors-cases.mjs")).href)}).then(async (m) => console.log(JSON.stringify(await m.measureFloors())))`], { encoding: "utf8" })));
@@ -107,7 +89,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const [runtime, all] of Object.entries(runtimes)) {
     all[0].forEach((row, j) => {
-      const m = (k) => (all[0][j][k] === undefined ? undefined : med(all.map((r) => r[j][k])));
+      const m = (k) => (all[0][j][k] === undefined ? undefined : median(all.map((r) => r[j][k])));
       const budget = m("js") / row.bound;
       const cheapest = Math.min(m("parse"), m("copy"), m("read:charCodeAt") ?? Infinity, m("read:array") ?? Infinity);
       const f = (x) => (x === undefined ? "n/a" : Math.round(x).toLocaleString("en-US"));
